@@ -1,0 +1,109 @@
+"""The few places where FalkorDB's and Neo4j's Cypher differ, chosen by backend.
+
+Everything else in ``graph/`` is Cypher that runs on both.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def identifier(name: str) -> str:
+    """Check a label, type or property name before it is put into Cypher text."""
+    if not IDENTIFIER.match(name):
+        raise ValueError(f"not a safe Cypher identifier: {name!r}")
+    return name
+
+
+@dataclass(frozen=True)
+class Index:
+    label: str
+    prop: str
+    unique: bool = False
+    point: bool = False
+
+
+@dataclass(frozen=True)
+class FullTextIndex:
+    name: str
+    label: str
+    props: tuple[str, ...]
+    language: str = "dutch"
+
+
+class Dialect:
+    backend = ""
+
+    def distance(self, a: str, b: str) -> str:
+        raise NotImplementedError
+
+    def fulltext_call(self, index: FullTextIndex, query_param: str) -> str:
+        """A CALL clause that yields ``node`` and ``score``."""
+        raise NotImplementedError
+
+    def fulltext_expression(self, words: list[str]) -> str:
+        """Every word must match, as itself (stemmed) or as a prefix: 'schuld' finds 'schuldhulp'."""
+        raise NotImplementedError
+
+
+class FalkorDialect(Dialect):
+    backend = "falkordb"
+
+    def distance(self, a: str, b: str) -> str:
+        return f"distance({a}, {b})"
+
+    def fulltext_call(self, index: FullTextIndex, query_param: str) -> str:
+        return (f"CALL db.idx.fulltext.queryNodes('{identifier(index.label)}', ${identifier(query_param)}) "
+                "YIELD node, score")
+
+    def fulltext_expression(self, words: list[str]) -> str:
+        # RediSearch syntax: space is AND, | is OR; prefixes need two characters.
+        return " ".join(f"({w}|{w}*)" if len(w) >= 2 else w for w in words)
+
+    def index_statements(self, index: Index) -> list[str]:
+        return [f"CREATE INDEX FOR (n:{identifier(index.label)}) ON (n.{identifier(index.prop)})"]
+
+    def fulltext_statement(self, index: FullTextIndex) -> str:
+        fields = ", ".join(f"'{identifier(p)}'" for p in index.props)
+        return (f"CALL db.idx.fulltext.createNodeIndex({{label: '{identifier(index.label)}', "
+                f"language: '{identifier(index.language)}'}}, {fields})")
+
+
+class Neo4jDialect(Dialect):
+    backend = "neo4j"
+
+    def distance(self, a: str, b: str) -> str:
+        return f"point.distance({a}, {b})"
+
+    def fulltext_call(self, index: FullTextIndex, query_param: str) -> str:
+        return (f"CALL db.index.fulltext.queryNodes('{identifier(index.name)}', ${identifier(query_param)}) "
+                "YIELD node, score")
+
+    def fulltext_expression(self, words: list[str]) -> str:
+        # Lucene syntax; the words hold only letters and digits, so nothing needs escaping.
+        return " AND ".join(f"({w} OR {w}*)" for w in words)
+
+    def index_statements(self, index: Index) -> list[str]:
+        label, prop = identifier(index.label), identifier(index.prop)
+        name = f"{label.lower()}_{prop.lower()}"
+        if index.unique:
+            return [f"CREATE CONSTRAINT {name}_unique IF NOT EXISTS FOR (n:{label}) REQUIRE n.{prop} IS UNIQUE"]
+        kind = "POINT INDEX" if index.point else "INDEX"
+        return [f"CREATE {kind} {name} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"]
+
+    def fulltext_statement(self, index: FullTextIndex) -> str:
+        props = ", ".join(f"n.{identifier(p)}" for p in index.props)
+        return (f"CREATE FULLTEXT INDEX {identifier(index.name)} IF NOT EXISTS "
+                f"FOR (n:{identifier(index.label)}) ON EACH [{props}] "
+                f"OPTIONS {{indexConfig: {{`fulltext.analyzer`: '{identifier(index.language)}'}}}}")
+
+
+def dialect_for(backend: str) -> Dialect:
+    match backend:
+        case "falkordb":
+            return FalkorDialect()
+        case "neo4j":
+            return Neo4jDialect()
+    raise ValueError(f"unknown backend {backend!r}")

@@ -1,0 +1,70 @@
+"""The store schema, applied idempotently on both backends by ``socialekaart db init``."""
+from __future__ import annotations
+
+from .connection import Connection
+from .dialect import FalkorDialect, FullTextIndex, Index, Neo4jDialect, dialect_for
+
+SCHEMA_VERSION = 1
+
+INDEXES: tuple[Index, ...] = (
+    Index("Area", "code", unique=True),
+    Index("Gemeente", "code"),
+    Index("Wijk", "code"),
+    Index("Buurt", "code"),
+    Index("Organization", "id", unique=True),
+    Index("Service", "id", unique=True),
+    Index("Service", "gemeente_code"),
+    Index("Service", "wijk_code"),
+    Index("Service", "point", point=True),
+    Index("Location", "id", unique=True),
+    Index("Location", "postcode"),
+    Index("Location", "point", point=True),
+    Index("LifeDomain", "code", unique=True),
+    Index("TargetGroup", "code", unique=True),
+    Index("Meta", "id", unique=True),
+)
+SERVICE_TEXT = FullTextIndex("service_text", "Service", ("name", "description", "org_name"))
+FULLTEXT_INDEXES: tuple[FullTextIndex, ...] = (SERVICE_TEXT,)
+
+
+def apply_schema(connection: Connection, graph_name: str) -> list[str]:
+    """Create what is missing; return the statements that were run."""
+    dialect = dialect_for(connection.backend)
+    if isinstance(dialect, Neo4jDialect):
+        statements = [s for index in INDEXES for s in dialect.index_statements(index)]
+        statements += [dialect.fulltext_statement(index) for index in FULLTEXT_INDEXES]
+        for statement in statements:
+            connection.write(statement)
+        ran = statements
+    else:
+        ran = _apply_falkordb(connection, dialect, graph_name)
+    connection.write("MERGE (m:Meta {id: 'schema'}) SET m.version = $version", {"version": SCHEMA_VERSION})
+    return ran
+
+
+def _apply_falkordb(connection: Connection, dialect: FalkorDialect, graph_name: str) -> list[str]:
+    # FalkorDB raises on an index that exists, so look first.
+    existing: set[tuple[str, str, str]] = set()
+    connection.write("MERGE (m:Meta {id: 'schema'})")  # the graph must exist before db.indexes()
+    for row in connection.read("CALL db.indexes() YIELD label, properties, types RETURN label, properties, types"):
+        for prop in row["properties"]:
+            for kind in row["types"].get(prop, []):
+                existing.add((row["label"], prop, kind))
+    constraints = {(row["label"], tuple(row["properties"]))
+                   for row in connection.read("CALL db.constraints() YIELD label, properties "
+                                              "RETURN label, properties")}
+    ran: list[str] = []
+    for index in INDEXES:
+        if (index.label, index.prop, "RANGE") not in existing:
+            for statement in dialect.index_statements(index):
+                connection.write(statement)
+                ran.append(statement)
+        if index.unique and (index.label, (index.prop,)) not in constraints:
+            connection.unique_constraint(graph_name, index.label, index.prop)  # type: ignore[attr-defined]
+            ran.append(f"GRAPH.CONSTRAINT CREATE UNIQUE NODE {index.label} {index.prop}")
+    for ft in FULLTEXT_INDEXES:
+        if not all((ft.label, prop, "FULLTEXT") in existing for prop in ft.props):
+            statement = dialect.fulltext_statement(ft)
+            connection.write(statement)
+            ran.append(statement)
+    return ran

@@ -1,0 +1,98 @@
+"""Cypher for service search, built from a ServiceQuery. Only fixed text and ``$parameters``."""
+from __future__ import annotations
+
+from typing import Any
+
+from socialekaart.search import ServiceQuery
+
+from .dialect import Dialect
+from .schema import SERVICE_TEXT
+
+# What a search hit and a detail carry; the web layer shapes them further.
+SERVICE_FIELDS = (
+    ".id, .name, .description, .organization_id, .org_name, .org_kind, .formal, .rung, .rung_level, "
+    ".life_domains, .target_groups, .age_min, .age_max, .cost, .free, .cost_note, .hours, .hours_text, "
+    ".phone, .email, .website, .crisis_24h, .independent_support, .wait_weeks, .capacity_note, "
+    ".confidential, .serves, .last_verified, .modified, .source, .address, .postcode, .city, "
+    ".point_kind, .lat, .lon, .buurt_code, .buurt_name, .wijk_code, .wijk_name, .gemeente_code, .gemeente_name"
+)
+
+ORDERINGS = {
+    # "zo licht als mogelijk": lightest fitting rung, then nearest, then best text match.
+    "licht": "s.rung_level, effective, score DESC, s.name, s.id",
+    "distance": "effective, s.rung_level, score DESC, s.name, s.id",
+    "relevance": "score DESC, s.rung_level, effective, s.name, s.id",
+    "name": "s.name, s.id",
+}
+
+
+def build_search(dialect: Dialect, query: ServiceQuery) -> tuple[str, str, dict[str, Any]]:
+    params: dict[str, Any] = {}
+    conditions: list[str] = []
+
+    if query.words:
+        params["text"] = dialect.fulltext_expression(query.words)
+        head = f"{dialect.fulltext_call(SERVICE_TEXT, 'text')} WITH node AS s, score"
+    else:
+        head = "MATCH (s:Service) WITH s, 0.0 AS score"
+
+    if query.life_domains:
+        params["lifeDomains"] = list(query.life_domains)
+        conditions.append("any(d IN s.life_domains WHERE d IN $lifeDomains)")
+    if query.target_groups:
+        # A service for everyone also serves each group.
+        params["targetGroups"] = list(query.target_groups) + ["iedereen"]
+        conditions.append("any(t IN s.target_groups WHERE t IN $targetGroups)")
+    if query.rungs:
+        params["rungs"] = list(query.rungs)
+        conditions.append("s.rung IN $rungs")
+    for name, value, prop in (("formal", query.formal, "formal"), ("free", query.free, "free"),
+                              ("crisis", query.crisis, "crisis_24h"),
+                              ("independent", query.independent_support, "independent_support")):
+        if value is not None:
+            params[name] = value
+            conditions.append(f"s.{prop} = ${name}")
+    if query.age is not None:
+        params["age"] = query.age
+        conditions.append("(s.age_min IS NULL OR s.age_min <= $age) AND (s.age_max IS NULL OR s.age_max >= $age)")
+    if query.open_minute is not None:
+        params["minute"] = query.open_minute
+        conditions.append("any(i IN range(0, size(coalesce(s.hours, [])) - 2, 2) "
+                          "WHERE s.hours[i] <= $minute AND $minute < s.hours[i + 1])")
+    if query.area_code:
+        # In the area, or serving it: the area itself, an area around it, or one inside it.
+        params["areaCode"] = query.area_code
+        params["areaAndAbove"] = list(query.area_and_above)
+        params["areaPrefixes"] = query.area_descendant_prefixes
+        location_prop = {"gemeente": "gemeente_code", "wijk": "wijk_code", "buurt": "buurt_code"}[query.area_kind]
+        conditions.append(f"(s.{location_prop} = $areaCode OR any(c IN coalesce(s.serves, []) "
+                          "WHERE c IN $areaAndAbove OR any(p IN $areaPrefixes WHERE c STARTS WITH p)))")
+
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    if query.point is not None:
+        params["lat"], params["lon"] = query.point
+        params["radius"] = query.radius
+        params["nearAreas"] = list(query.near_areas)
+        here = "point({latitude: $lat, longitude: $lon})"
+        distance = f"CASE WHEN s.point IS NULL THEN null ELSE {dialect.distance('s.point', here)} END"
+        place = (
+            f" WITH s, score, {distance} AS dist,"
+            " any(c IN coalesce(s.serves, []) WHERE c IN $nearAreas) AS servesArea"
+            " WHERE servesArea OR (dist IS NOT NULL AND dist <= $radius)"
+            # A service serving this place through its werkgebied counts as right here.
+            " WITH s, score, dist, servesArea, CASE WHEN servesArea THEN 0.0 ELSE dist END AS effective"
+        )
+    else:
+        place = " WITH s, score, null AS dist, false AS servesArea, 0.0 AS effective"
+
+    body = f"{head}{where}{place}"
+    count_cypher = f"{body} RETURN count(s) AS total"
+    params["skip"], params["limit"] = query.skip, query.limit
+    page_cypher = (f"{body} RETURN s {{{SERVICE_FIELDS}}} AS service, dist AS distance, "
+                   f"servesArea AS servesArea, score AS score "
+                   f"ORDER BY {ORDERINGS[query.sort]} SKIP $skip LIMIT $limit")
+    return count_cypher, page_cypher, params
+
+
+def build_service_detail() -> str:
+    return f"MATCH (s:Service {{id: $id}}) RETURN s {{{SERVICE_FIELDS}}} AS service"

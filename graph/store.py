@@ -1,0 +1,228 @@
+"""The graph store: the storage contract the domain services use, written once in Cypher.
+
+Values reach Cypher only as ``$parameters``; labels come from the constants below.
+Writes are batched ``UNWIND`` upserts keyed on our own ids, so re-running them changes nothing,
+and a batch of statements is written all-or-nothing.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Iterator
+
+from socialekaart import taxonomy
+from socialekaart.model import Area, Organization, Service
+
+from .connection import Connection, Statement
+from .dialect import dialect_for, identifier
+from .schema import apply_schema
+from socialekaart.search import ServiceQuery
+
+from .search import build_search, build_service_detail
+
+AREA_LABELS = {"regio": "Regio", "gemeente": "Gemeente", "wijk": "Wijk", "buurt": "Buurt"}
+COUNTED_LABELS = ("Regio", "Gemeente", "Wijk", "Buurt", "Organization", "Service", "Location")
+BATCH = 500
+
+
+def _chunks(rows: list[dict], size: int = BATCH) -> Iterator[list[dict]]:
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+class GraphStore:
+    def __init__(self, connection: Connection, graph_name: str = "socialekaart"):
+        self.connection = connection
+        self.graph_name = graph_name
+        self.dialect = dialect_for(connection.backend)
+
+    @property
+    def backend(self) -> str:
+        return self.connection.backend
+
+    # -- schema and housekeeping -----------------------------------------------------------------
+    def init_schema(self) -> list[str]:
+        return apply_schema(self.connection, self.graph_name)
+
+    def counts(self) -> dict[str, int]:
+        result = {}
+        for label in COUNTED_LABELS:
+            rows = self.connection.read(f"MATCH (n:{identifier(label)}) RETURN count(n) AS n")
+            result[label] = rows[0]["n"] if rows else 0
+        return result
+
+    def is_empty(self) -> bool:
+        return not self.connection.read("MATCH (n) WHERE n:Area OR n:Service RETURN n.code AS c LIMIT 1")
+
+    def ping(self) -> bool:
+        return self.connection.ping()
+
+    def write_all(self, statements: Iterable[Statement]) -> None:
+        self.connection.write_all(statements)
+
+    # -- writes: each returns statements, so callers can put several in one all-or-nothing unit --
+    def taxonomy_statements(self) -> list[Statement]:
+        domains = [{"code": t.code, "label": t.label} for t in taxonomy.LIFE_DOMAINS]
+        groups = [{"code": t.code, "label": t.label} for t in taxonomy.TARGET_GROUPS]
+        return [
+            ("UNWIND $rows AS row MERGE (d:LifeDomain {code: row.code}) SET d.label = row.label", {"rows": domains}),
+            ("UNWIND $rows AS row MERGE (t:TargetGroup {code: row.code}) SET t.label = row.label", {"rows": groups}),
+        ]
+
+    def area_statements(self, areas: list[Area]) -> list[Statement]:
+        statements: list[Statement] = []
+        for kind, label in AREA_LABELS.items():
+            rows = [_area_row(a) for a in areas if a.kind == kind]
+            for chunk in _chunks(rows):
+                statements.append((f"UNWIND $rows AS row MERGE (a:Area {{code: row.code}}) "
+                                   f"SET a:{label}, a += row.props", {"rows": chunk}))
+        statements += _point_statements("Area", "code", "centroid", [_area_row(a) for a in areas])
+        links = [{"code": a.code, "parent": a.parent_code} for a in areas if a.parent_code]
+        for chunk in _chunks(links):
+            statements.append(("UNWIND $rows AS row MATCH (a:Area {code: row.code})-[r:IN]->(p:Area) "
+                               "WHERE p.code <> row.parent DELETE r", {"rows": chunk}))
+            statements.append(("UNWIND $rows AS row MATCH (a:Area {code: row.code}), (p:Area {code: row.parent}) "
+                               "MERGE (a)-[:IN]->(p)", {"rows": chunk}))
+        return statements
+
+    def organization_statements(self, organizations: list[Organization]) -> list[Statement]:
+        rows = [{"id": o.id, "props": _organization_props(o)} for o in organizations]
+        return [("UNWIND $rows AS row MERGE (o:Organization {id: row.id}) SET o += row.props", {"rows": chunk})
+                for chunk in _chunks(rows)]
+
+    def service_statements(self, services: list[Service], placements: dict[str, dict[str, Any]],
+                           organizations: dict[str, Organization], modified: str) -> list[Statement]:
+        """Upsert services with their location. ``placements`` maps a service id to the area names
+        and search point the catalog worked out (see ``socialekaart.catalog``)."""
+        rows = [_service_row(s, placements.get(s.id, {}), organizations[s.organization_id], modified)
+                for s in services]
+        locations = [_location_row(s, placements.get(s.id, {})) for s in services if s.location]
+        statements: list[Statement] = []
+        for chunk in _chunks(rows):
+            params = {"rows": chunk}
+            statements += [
+                ("UNWIND $rows AS row MERGE (s:Service {id: row.id}) SET s += row.props", params),
+                ("UNWIND $rows AS row MATCH (o:Organization)-[r:PROVIDES]->(s:Service {id: row.id}) "
+                 "WHERE o.id <> row.props.organization_id DELETE r", params),
+                ("UNWIND $rows AS row MATCH (o:Organization {id: row.props.organization_id}), "
+                 "(s:Service {id: row.id}) MERGE (o)-[:PROVIDES]->(s)", params),
+                ("UNWIND $rows AS row MATCH (s:Service {id: row.id})-[r:ADDRESSES]->() DELETE r", params),
+                ("UNWIND $rows AS row MATCH (s:Service {id: row.id})-[r:FOR]->() DELETE r", params),
+                ("UNWIND $rows AS row MATCH (s:Service {id: row.id})-[r:SERVES]->() DELETE r", params),
+                ("UNWIND $rows AS row MATCH (s:Service {id: row.id}) UNWIND row.props.life_domains AS code "
+                 "MATCH (d:LifeDomain {code: code}) MERGE (s)-[:ADDRESSES]->(d)", params),
+                ("UNWIND $rows AS row MATCH (s:Service {id: row.id}) UNWIND row.props.target_groups AS code "
+                 "MATCH (t:TargetGroup {code: code}) MERGE (s)-[:FOR]->(t)", params),
+                ("UNWIND $rows AS row MATCH (s:Service {id: row.id}) UNWIND row.props.serves AS code "
+                 "MATCH (a:Area {code: code}) MERGE (s)-[:SERVES]->(a)", params),
+            ]
+        statements += _point_statements("Service", "id", "point", rows)
+        for chunk in _chunks(locations):
+            params = {"rows": chunk}
+            statements += [
+                ("UNWIND $rows AS row MERGE (l:Location {id: row.id}) SET l += row.props, "
+                 "l.point = point({latitude: row.lat, longitude: row.lon})", params),
+                ("UNWIND $rows AS row MATCH (l:Location {id: row.id})-[r:IN]->() DELETE r", params),
+                ("UNWIND $rows AS row MATCH (l:Location {id: row.id}), (b:Buurt {code: row.buurt_code}) "
+                 "MERGE (l)-[:IN]->(b)", params),
+                ("UNWIND $rows AS row MATCH (s:Service {id: row.service_id})-[r:AT]->(l:Location) "
+                 "WHERE l.id <> row.id DELETE r", params),
+                ("UNWIND $rows AS row MATCH (s:Service {id: row.service_id}), (l:Location {id: row.id}) "
+                 "MERGE (s)-[:AT]->(l)", params),
+            ]
+        return statements
+
+    # -- reads -------------------------------------------------------------------------------------
+    def areas(self, kind: str, *, with_geometry: bool = False) -> list[dict[str, Any]]:
+        label = AREA_LABELS[kind]
+        geometry = ", geometry: a.geometry" if with_geometry else ""
+        rows = self.connection.read(
+            f"MATCH (a:{label}) RETURN a {{.code, .name, .kind, .parent_code, .population, .lat, .lon, "
+            f".households, .age_0_14, .age_15_24, .age_25_44, .age_45_64, .age_65_plus{geometry}}} AS area "
+            "ORDER BY a.code")
+        return [row["area"] for row in rows]
+
+    def search_services(self, query: ServiceQuery) -> tuple[int, list[dict[str, Any]]]:
+        count_cypher, page_cypher, params = build_search(self.dialect, query)
+        total = self.connection.read(count_cypher, params)[0]["total"]
+        rows = self.connection.read(page_cypher, params) if total else []
+        return total, rows
+
+    def organization(self, organization_id: str) -> dict[str, Any] | None:
+        rows = self.connection.read(
+            "MATCH (o:Organization {id: $id}) RETURN o {.id, .name, .kind, .formal, .description, .website, "
+            ".phone, .email, .source} AS organization", {"id": organization_id})
+        return rows[0]["organization"] if rows else None
+
+    def service(self, service_id: str) -> dict[str, Any] | None:
+        rows = self.connection.read(build_service_detail(), {"id": service_id})
+        return rows[0]["service"] if rows else None
+
+
+def _point_statements(label: str, key: str, prop: str, rows: list[dict]) -> list[Statement]:
+    """Set or clear a point property. Two statements, because FalkorDB evaluates both branches
+    of a CASE and point() fails on null."""
+    with_point = [{"key": r[key], "lat": r["lat"], "lon": r["lon"]} for r in rows if r["lat"] is not None]
+    without = [{"key": r[key]} for r in rows if r["lat"] is None]
+    statements: list[Statement] = []
+    for chunk in _chunks(with_point):
+        statements.append((f"UNWIND $rows AS row MATCH (n:{label} {{{key}: row.key}}) "
+                           f"SET n.{prop} = point({{latitude: row.lat, longitude: row.lon}})", {"rows": chunk}))
+    for chunk in _chunks(without):
+        statements.append((f"UNWIND $rows AS row MATCH (n:{label} {{{key}: row.key}}) SET n.{prop} = null",
+                           {"rows": chunk}))
+    return statements
+
+
+def _area_row(area: Area) -> dict[str, Any]:
+    lat, lon = area.centroid if area.centroid else (None, None)
+    ages = area.age_groups
+    return {"code": area.code, "lat": lat, "lon": lon, "props": {
+        "code": area.code, "kind": area.kind, "name": area.name, "parent_code": area.parent_code,
+        "population": area.population, "households": area.households, "geometry": area.geometry,
+        "lat": lat, "lon": lon, "source": area.source,
+        "age_0_14": ages.get("0-14"), "age_15_24": ages.get("15-24"), "age_25_44": ages.get("25-44"),
+        "age_45_64": ages.get("45-64"), "age_65_plus": ages.get("65+"),
+    }}
+
+
+def _organization_props(o: Organization) -> dict[str, Any]:
+    return {"id": o.id, "name": o.name, "kind": o.kind, "formal": o.formal, "description": o.description,
+            "website": o.website, "phone": o.phone, "email": o.email, "source": o.source}
+
+
+def _service_row(s: Service, placement: dict[str, Any], org: Organization, modified: str) -> dict[str, Any]:
+    location = s.location
+    public = location is not None and not s.confidential
+    props = {
+        "id": s.id, "name": s.name, "description": s.description,
+        "organization_id": s.organization_id, "org_name": org.name, "org_kind": org.kind, "formal": org.formal,
+        "rung": s.rung, "rung_level": taxonomy.RUNG_BY_CODE[s.rung].level,
+        "life_domains": list(s.life_domains), "target_groups": list(s.target_groups),
+        "age_min": s.age_min, "age_max": s.age_max, "cost": s.cost, "free": s.free, "cost_note": s.cost_note,
+        "hours": s.hours.minutes(), "hours_text": s.hours.text() or None,
+        "phone": s.phone, "email": s.email, "website": s.website,
+        "crisis_24h": s.crisis_24h, "independent_support": s.independent_client_support,
+        "wait_weeks": s.wait_weeks, "capacity_note": s.capacity_note,
+        "confidential": s.confidential, "serves": list(s.serves),
+        "last_verified": s.last_verified.isoformat() if s.last_verified else None,
+        "modified": modified, "source": s.source,
+        "location_id": location.id if location else None,
+        # A confidential location shows no address or point: only its wijk.
+        "address": location.address if public else None,
+        "postcode": location.postcode if public else None,
+        "city": location.city if public else None,
+        "point_kind": placement.get("point_kind"),
+        "lat": placement.get("lat"), "lon": placement.get("lon"),
+    }
+    for key in ("buurt_code", "buurt_name", "wijk_code", "wijk_name", "gemeente_code", "gemeente_name"):
+        props[key] = placement.get(key)
+    return {"id": s.id, "lat": placement.get("lat"), "lon": placement.get("lon"), "props": props}
+
+
+def _location_row(s: Service, placement: dict[str, Any]) -> dict[str, Any]:
+    loc = s.location
+    assert loc is not None
+    return {"id": loc.id, "service_id": s.id, "lat": loc.lat, "lon": loc.lon,
+            "buurt_code": placement.get("buurt_code"),
+            "props": {"id": loc.id, "address": loc.address, "postcode": loc.postcode, "city": loc.city,
+                      "lat": loc.lat, "lon": loc.lon, "confidential": s.confidential,
+                      "buurt_code": placement.get("buurt_code")}}

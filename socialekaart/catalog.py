@@ -1,0 +1,188 @@
+"""The catalog service: storing areas, organisations and services, and finding services.
+
+It validates everything before anything is written, places each location in its buurt
+(shapely point-in-polygon), keeps confidential locations hidden, and hands the store
+statements that are written all-or-nothing.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Protocol
+
+from . import taxonomy
+from .errors import NotFound, ValidationError
+from .geo import AreaIndex
+from .geocoding import PostcodePoint
+from .model import Area, Organization, Service, area_kind_of
+from .search import (MAX_PAGE_SIZE, MAX_QUERY_LENGTH, MAX_RADIUS_M, SORTS, ServiceQuery, check_codes,
+                     minute_for, search_words, validate_place)
+
+
+class Locator(Protocol):
+    def locate(self, postcode: str) -> PostcodePoint: ...
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    total: int
+    page: int
+    page_size: int
+    hits: list[dict[str, Any]]
+    query: ServiceQuery
+    origin: PostcodePoint | None = None
+
+    @property
+    def pages(self) -> int:
+        return (self.total + self.page_size - 1) // self.page_size
+
+
+def _area_dict(area: Area) -> dict[str, Any]:
+    lat, lon = area.centroid if area.centroid else (None, None)
+    return {"code": area.code, "name": area.name, "kind": area.kind, "parent_code": area.parent_code,
+            "geometry": area.geometry, "lat": lat, "lon": lon}
+
+
+class Catalog:
+    def __init__(self, store, locator: Locator, *, default_radius: int = 5000):
+        self.store = store
+        self.locator = locator
+        self.default_radius = default_radius
+        self._index: AreaIndex | None = None
+        self._index_lock = threading.Lock()
+
+    # -- areas -------------------------------------------------------------------------------------
+    def area_index(self) -> AreaIndex:
+        with self._index_lock:
+            if self._index is None:
+                self._index = AreaIndex(self.store.areas("buurt", with_geometry=True),
+                                        self.store.areas("wijk"), self.store.areas("gemeente"))
+            return self._index
+
+    def forget_areas(self) -> None:
+        with self._index_lock:
+            self._index = None
+
+    # -- writing -----------------------------------------------------------------------------------
+    def save(self, *, areas: list[Area] = (), organizations: list[Organization] = (),
+             services: list[Service] = ()) -> dict[str, int]:
+        """Validate everything, then write it all in one unit: all or nothing."""
+        areas, organizations, services = list(areas), list(organizations), list(services)
+        for item in (*areas, *organizations, *services):
+            item.validate()
+        known_orgs = {o.id: o for o in organizations}
+        missing = {s.organization_id for s in services} - set(known_orgs)
+        if missing:
+            for org_id in missing:
+                stored = self.store.organization(org_id)
+                if stored is None:
+                    raise ValidationError(f"Onbekende organisatie {org_id!r}.", field="organizationId")
+                known_orgs[org_id] = Organization(**stored)
+        index = self._index_with(areas) if areas else self.area_index()
+        placements = {s.id: self._placement(s, index) for s in services}
+        modified = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        statements = [*self.store.taxonomy_statements(), *self.store.area_statements(areas),
+                      *self.store.organization_statements(organizations),
+                      *self.store.service_statements(services, placements, known_orgs, modified)]
+        self.store.write_all(statements)
+        if areas:
+            self.forget_areas()
+        return {"areas": len(areas), "organizations": len(organizations), "services": len(services)}
+
+    def _index_with(self, areas: list[Area]) -> AreaIndex:
+        """An index of the stored areas updated with the ones about to be written."""
+        by_kind: dict[str, dict[str, dict]] = {}
+        for kind in ("buurt", "wijk", "gemeente"):
+            stored = self.store.areas(kind, with_geometry=kind == "buurt")
+            by_kind[kind] = {a["code"]: a for a in stored}
+        for area in areas:
+            if area.kind in by_kind:
+                by_kind[area.kind][area.code] = _area_dict(area)
+        return AreaIndex(by_kind["buurt"].values(), by_kind["wijk"].values(), by_kind["gemeente"].values())
+
+    @staticmethod
+    def _placement(service: Service, index: AreaIndex) -> dict[str, Any]:
+        location = service.location
+        if location is None:
+            return {}
+        placement: dict[str, Any] = {"lat": location.lat, "lon": location.lon, "point_kind": "locatie"}
+        where = index.place(location.lat, location.lon)
+        if where is not None:
+            location.buurt_code = where.buurt_code
+            placement.update(buurt_code=where.buurt_code, buurt_name=where.buurt_name,
+                             wijk_code=where.wijk_code, wijk_name=where.wijk_name,
+                             gemeente_code=where.gemeente_code, gemeente_name=where.gemeente_name)
+        if service.confidential:
+            # Never the real point: the wijk centroid stands in, and is marked as such.
+            centre = index.centroid(where.wijk_code) if where and where.wijk_code else None
+            placement.update(lat=centre[0] if centre else None, lon=centre[1] if centre else None,
+                             point_kind="wijk" if centre else None, buurt_code=None, buurt_name=None)
+        return placement
+
+    # -- reading -----------------------------------------------------------------------------------
+    def service(self, service_id: str) -> dict[str, Any]:
+        found = self.store.service(service_id)
+        if found is None:
+            raise NotFound(f"Er is geen voorziening met id {service_id!r}.", field="id")
+        return found
+
+    def search(self, *, q: str | None = None, life_domains: list[str] = (), target_groups: list[str] = (),
+               rungs: list[str] = (), formal: bool | None = None, free: bool | None = None,
+               crisis: bool | None = None, independent_support: bool | None = None, age: int | None = None,
+               open_at: datetime | None = None, postcode: str | None = None, lat: float | None = None,
+               lon: float | None = None, radius: int | None = None, area: str | None = None,
+               sort: str = "licht", page: int = 1, page_size: int = 20) -> SearchPage:
+        if q is not None and len(q) > MAX_QUERY_LENGTH:
+            raise ValidationError(f"De zoektekst is te lang: hoogstens {MAX_QUERY_LENGTH} tekens.", field="q")
+        if sort not in SORTS:
+            raise ValidationError(f"Onbekende sortering {sort[:30]!r}; kies uit {', '.join(SORTS)}.", field="sort")
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValidationError(f"pageSize ligt tussen 1 en {MAX_PAGE_SIZE}.", field="pageSize")
+        if not 1 <= page <= 10_000:
+            raise ValidationError("page ligt tussen 1 en 10000.", field="page")
+        if age is not None and not 0 <= age <= 120:
+            raise ValidationError("Een leeftijd ligt tussen 0 en 120 jaar.", field="age")
+        if radius is not None and not 1 <= radius <= MAX_RADIUS_M:
+            raise ValidationError(f"radius ligt tussen 1 en {MAX_RADIUS_M} meter.", field="radius")
+        if postcode and (lat is not None or lon is not None):
+            raise ValidationError("Geef een postcode óf lat en lon, niet allebei.", field="postcode")
+
+        origin: PostcodePoint | None = None
+        point = validate_place(lat, lon)
+        if postcode:
+            origin = self.locator.locate(postcode)
+            point = (origin.lat, origin.lon)
+        near: tuple[str, ...] = ()
+        if point is not None:
+            placement = self.area_index().place(*point)
+            near = tuple(placement.codes()) if placement else ()
+        if area is not None:
+            if area_kind_of(area) not in ("gemeente", "wijk", "buurt"):
+                raise ValidationError(f"{area[:30]!r} is geen CBS-code van een gemeente, wijk of buurt "
+                                      "(zoals GM0664, WK066401 of BU06640101).", field="area")
+            if self.area_index().area(area) is None:
+                raise NotFound(f"Het gebied {area} is niet bekend.", field="area")
+        query = ServiceQuery(
+            words=tuple(search_words(q or "")),
+            life_domains=check_codes(list(life_domains), "lifeDomain", "lifeDomain"),
+            target_groups=check_codes(list(target_groups), "targetGroup", "targetGroup"),
+            rungs=check_codes(list(rungs), "rung", "rung"),
+            formal=formal, free=free, crisis=crisis, independent_support=independent_support, age=age,
+            open_minute=minute_for(open_at), point=point,
+            radius=(radius or self.default_radius) if point else None, near_areas=near, area_code=area,
+            sort=sort if (point or sort not in ("distance",)) else "licht", page=page, page_size=page_size,
+        )
+        total, rows = self.store.search_services(query)
+        hits = [self._hit(row, query) for row in rows]
+        return SearchPage(total, page, page_size, hits, query, origin)
+
+    @staticmethod
+    def _hit(row: dict[str, Any], query: ServiceQuery) -> dict[str, Any]:
+        service = row["service"]
+        matched = [d for d in service.get("life_domains") or [] if d in query.life_domains] \
+            if query.life_domains else list(service.get("life_domains") or [])
+        distance = row.get("distance")
+        return {"service": service, "distance": round(distance) if distance is not None else None,
+                "servesArea": bool(row.get("servesArea")), "score": row.get("score") or 0.0,
+                "matchedLifeDomains": matched, "rungLabel": taxonomy.RUNG_BY_CODE[service["rung"]].label}

@@ -1,0 +1,40 @@
+"""Errors the domain raises. Each carries a Dutch message fit to show to a person.
+
+Only ``web/`` turns these into HTTP statuses; the CLI prints ``message`` and exits non-zero.
+"""
+from __future__ import annotations
+
+
+class SocialeKaartError(Exception):
+    """Base of every error socialekaart raises on purpose."""
+
+    def __init__(self, message: str, *, field: str | None = None, errors: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        # Per-field messages, e.g. {"postcode": ["Onbekende postcode ..."]}.
+        self.errors = errors or ({field: [message]} if field else {})
+
+
+class ValidationError(SocialeKaartError):
+    """Input does not meet the rules (format, range, required field)."""
+
+
+class NotFound(SocialeKaartError):
+    """The thing asked for does not exist."""
+
+
+class Conflict(SocialeKaartError):
+    """The request clashes with the current state (e.g. an illegal transition)."""
+
+
+class ConfigError(SocialeKaartError):
+    """A setting is malformed; the message names the setting."""
+
+
+class StoreUnavailable(SocialeKaartError):
+    """The graph store cannot be reached or does not answer in time."""
+
+
+class StoreCorrupt(SocialeKaartError):
+    """The store's data dir is locked by something else or its files are damaged."""

@@ -1,0 +1,137 @@
+"""The embedded FalkorDB server: one per data dir, durable across restarts, SIGTERM and kill -9."""
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from graph import open_connection
+from graph.embedded import EmbeddedServer
+from socialekaart.config import Settings
+from socialekaart.errors import StoreCorrupt
+
+
+@pytest.fixture
+def own_dir(tmp_path):
+    """A data dir with its own server, so killing it does not disturb the other tests."""
+    yield tmp_path
+    EmbeddedServer(tmp_path).stop()
+
+
+def write_some(data_dir: Path, count: int) -> None:
+    connection = open_connection(Settings(data_dir=data_dir))
+    for number in range(count):
+        connection.write("CREATE (:Note {n: $n})", {"n": number})
+    connection.close()
+
+
+def count_notes(data_dir: Path) -> int:
+    connection = open_connection(Settings(data_dir=data_dir))
+    try:
+        return connection.read("MATCH (n:Note) RETURN count(n) AS c")[0]["c"]
+    finally:
+        connection.close()
+
+
+def wait_dead(pid: int) -> None:
+    for _ in range(200):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        if Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z"):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"process {pid} did not die")
+
+
+def test_files_live_in_the_data_dir(own_dir):
+    write_some(own_dir, 1)
+    status = EmbeddedServer(own_dir).status()
+    assert status.running and status.pid
+    assert (own_dir / "falkordb.pid").exists() and (own_dir / "falkordb.log").exists()
+    assert (own_dir / "falkordb.sock").is_socket()
+    assert status.aof_bytes > 0
+
+
+def test_one_server_per_data_dir(own_dir):
+    first = EmbeddedServer(own_dir)
+    assert first.ensure_running() is True
+    second = EmbeddedServer(own_dir)
+    assert second.ensure_running() is False
+    assert first.pid() == second.pid()
+
+
+def test_data_survives_a_clean_restart(own_dir):
+    write_some(own_dir, 25)
+    assert EmbeddedServer(own_dir).stop()
+    assert EmbeddedServer(own_dir).pid() is None
+    assert count_notes(own_dir) == 25
+
+
+def test_data_survives_sigterm(own_dir):
+    write_some(own_dir, 25)
+    pid = EmbeddedServer(own_dir).pid()
+    os.kill(pid, signal.SIGTERM)
+    wait_dead(pid)
+    assert count_notes(own_dir) == 25  # the next opener restarts it on the same files
+
+
+def test_every_acknowledged_write_survives_kill_9(own_dir):
+    write_some(own_dir, 200)
+    pid = EmbeddedServer(own_dir).pid()
+    os.kill(pid, signal.SIGKILL)
+    wait_dead(pid)
+    assert EmbeddedServer(own_dir).pid() is None
+    assert count_notes(own_dir) == 200
+    assert EmbeddedServer(own_dir).pid() != pid
+
+
+def test_a_running_connection_recovers_after_kill_9(own_dir):
+    connection = open_connection(Settings(data_dir=own_dir))
+    connection.write("CREATE (:Note {n: 1})")
+    pid = EmbeddedServer(own_dir).pid()
+    os.kill(pid, signal.SIGKILL)
+    wait_dead(pid)
+    # A read restarts the dead server and is answered.
+    assert connection.read("MATCH (n:Note) RETURN count(n) AS c")[0]["c"] == 1
+    connection.close()
+
+
+def test_corrupt_files_are_reported_not_replaced(own_dir):
+    write_some(own_dir, 3)
+    EmbeddedServer(own_dir).stop()
+    aof_dir = own_dir / "appendonlydir"
+    incr = sorted(aof_dir.glob("*.incr.aof"))[-1]
+    incr.write_bytes(b"*3\r\n$3\r\nSET\r\ngarbage that is not RESP\r\n" + incr.read_bytes())
+    damaged = {p.name: p.read_bytes() for p in aof_dir.iterdir()}
+    with pytest.raises(StoreCorrupt) as caught:
+        EmbeddedServer(own_dir, start_timeout=20).ensure_running()
+    assert "niet aangeraakt" in caught.value.message
+    assert {p.name: p.read_bytes() for p in aof_dir.iterdir()} == damaged
+
+
+def test_a_hung_server_is_reported_as_locked(own_dir):
+    write_some(own_dir, 1)
+    server = EmbeddedServer(own_dir, start_timeout=1.5)
+    pid = server.pid()
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        with pytest.raises(StoreCorrupt) as caught:
+            server.ensure_running()
+        assert "in gebruik" in caught.value.message and str(pid) in caught.value.message
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+
+def test_long_data_dir_gets_a_short_socket(tmp_path):
+    deep = tmp_path / ("x" * 60) / ("y" * 60)
+    server = EmbeddedServer(deep)
+    try:
+        server.ensure_running()
+        assert len(str(server.socket_path)) <= 100 and server.ping()
+    finally:
+        server.stop()

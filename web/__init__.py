@@ -1,0 +1,58 @@
+"""HTTP: the API under /api/v1 (flask-smorest), the HSDS read API under /hsds, and the pages."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+
+from socialekaart import __version__
+from socialekaart.config import Settings
+
+from .problems import register_problem_handlers
+from .runtime import Runtime
+
+API_VERSION = "1.0.0"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """The app factory. ``test_config`` may hold ``SETTINGS`` (a Settings) and Flask config keys."""
+    test_config = dict(test_config or {})
+    settings = test_config.pop("SETTINGS", None) or Settings.from_env()
+    runtime = test_config.pop("RUNTIME", None) or Runtime(settings)
+
+    app = Flask(__name__)
+    app.config.update(
+        JSON_SORT_KEYS=False,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        API_TITLE="socialekaart API",
+        API_VERSION=API_VERSION,
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+    )
+    app.config.update(test_config)
+    app.extensions["socialekaart"] = runtime
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from .api import register_api
+    from .health import bp as health_bp
+
+    register_api(app)
+    app.register_blueprint(health_bp)
+    register_problem_handlers(app)
+
+    @app.after_request
+    def api_version_header(response):
+        response.headers["API-Version"] = API_VERSION
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    app.config["SOCIALEKAART_VERSION"] = __version__
+    return app
+
+
+def runtime_of(app: Flask) -> Runtime:
+    return app.extensions["socialekaart"]

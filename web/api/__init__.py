@@ -1,0 +1,26 @@
+"""The socialekaart API under /api/v1, following the NL GOV API Design Rules."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from .docs import bp as docs_bp
+
+API_PREFIX = "/api/v1"
+
+
+def register_api(app: Flask) -> Api:
+    api = Api(app, spec_kwargs={"info": {
+        "description": "Zoek hulp in de wijk (sociale kaart) en volg doorverwijzingen tussen partners. "
+                       "Fouten komen terug als application/problem+json.",
+        "contact": {"name": "socialekaart", "url": "https://socialekaart.example.nl",
+                    "email": "api@socialekaart.example.nl"},
+        "license": {"name": "EUPL-1.2"},
+    }, "servers": [{"url": "/"}]})
+    api.ERROR_SCHEMA = None  # errors are problem+json, documented per operation below
+    from .services.routes import blp as services_blp
+
+    for blueprint in (services_blp,):
+        api.register_blueprint(blueprint, url_prefix=f"{API_PREFIX}{blueprint.url_prefix or ''}")
+    app.register_blueprint(docs_bp)
+    return api

@@ -1,0 +1,95 @@
+"""/api/v1/services: search (lightest fitting help first) and one service."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import current_app, jsonify, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from socialekaart.hours import now_local
+
+from ..shaping import feature_collection, hit_json, service_json
+from .schemas import ServicePageSchema, ServiceQueryArgsSchema, ServiceSchema
+
+blp = Blueprint("services", __name__, url_prefix="/services",
+                description="Voorzieningen zoeken: zo licht als mogelijk, zo zwaar als nodig.")
+PROBLEM = {"description": "Fout als application/problem+json", "content": {"application/problem+json": {}}}
+GEOJSON = "application/geo+json"
+
+
+def _wants_geojson(args: dict) -> bool:
+    if args.get("format"):
+        return args["format"] == "geojson"
+    best = request.accept_mimetypes.best_match(["application/json", GEOJSON], default="application/json")
+    return best == GEOJSON and request.accept_mimetypes[GEOJSON] > request.accept_mimetypes["application/json"]
+
+
+@blp.route("")
+class Services(MethodView):
+    @blp.arguments(ServiceQueryArgsSchema, location="query", error_status_code=400, as_kwargs=False)
+    @blp.response(200, ServicePageSchema, description="Gevonden voorzieningen, lichtste passende hulp eerst.",
+                  content_type="application/json")
+    @blp.doc(responses={"400": PROBLEM, "404": PROBLEM, "503": PROBLEM})
+    def get(self, args):
+        """Zoek voorzieningen"""
+        catalog = current_app.extensions["socialekaart"].catalog
+        area = args.get("gemeente") or args.get("wijk") or args.get("buurt")
+        page = catalog.search(
+            q=args.get("q"), life_domains=_split(args.get("lifeDomain")),
+            target_groups=_split(args.get("targetGroup")), rungs=_split(args.get("rung")),
+            formal=args.get("formal"), free=args.get("free"), crisis=args.get("crisis"),
+            independent_support=args.get("independentClientSupport"), age=args.get("age"),
+            open_at=now_local() if args.get("openNow") else args.get("openAt"),
+            postcode=args.get("postcode"), lat=args.get("lat"), lon=args.get("lon"), radius=args.get("radius"),
+            area=area, sort=args["sort"], page=args["page"], page_size=args["pageSize"])
+        results = [hit_json(hit) for hit in page.hits]
+        origin = None
+        if page.origin:
+            origin = {"postcode": page.origin.postcode, "lat": page.origin.lat, "lon": page.origin.lon,
+                      "precision": page.origin.precision, "place": page.origin.woonplaats}
+        links = _links(page.page, page.pages)
+        headers = {"X-Total-Count": str(page.total), "X-Pagination-Page": str(page.page),
+                   "X-Pagination-Limit": str(page.page_size)}
+        if links:
+            headers["Link"] = ", ".join(f'<{v["href"]}>; rel="{k}"' for k, v in links.items() if k != "self")
+        if _wants_geojson(args):
+            body = feature_collection(results, total=page.total, page=page.page, pageSize=page.page_size)
+            response = jsonify(body)
+            response.mimetype = GEOJSON
+            response.headers.extend(headers)
+            return response
+        body = {"total": page.total, "page": page.page, "pageSize": page.page_size, "pages": page.pages,
+                "origin": origin, "results": results, "_links": links}
+        return body, 200, headers
+
+
+@blp.route("/<string:service_id>")
+class ServiceById(MethodView):
+    @blp.response(200, ServiceSchema, description="Eén voorziening.")
+    @blp.doc(responses={"404": PROBLEM, "503": PROBLEM})
+    def get(self, service_id: str):
+        """Eén voorziening"""
+        catalog = current_app.extensions["socialekaart"].catalog
+        return service_json(catalog.service(service_id))
+
+
+def _split(values: list[str] | None) -> list[str]:
+    """Repeated parameters, also comma-separated: lifeDomain=geldzaken,woning."""
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def _links(page: int, pages: int) -> dict[str, dict[str, str]]:
+    def href(number: int) -> str:
+        args = request.args.to_dict(flat=False)
+        args["page"] = [str(number)]
+        return f"{request.path}?{urlencode(args, doseq=True)}"
+
+    links = {"self": {"href": href(page)}}
+    if page > 1:
+        links["prev"] = {"href": href(page - 1)}
+    if page < pages:
+        links["next"] = {"href": href(page + 1)}
+    if pages:
+        links["first"], links["last"] = {"href": href(1)}, {"href": href(pages)}
+    return links

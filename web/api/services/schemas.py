@@ -1,0 +1,113 @@
+"""Query parameters and responses of /api/v1/services (lowerCamelCase, as the NL GOV rules ask)."""
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from socialekaart.search import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, MAX_RADIUS_M, SORTS
+
+MAX_REPEATS = 20
+CODE = fields.String(validate=validate.Length(max=60))
+
+
+class ServiceQueryArgsSchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    q = fields.String(validate=validate.Length(max=MAX_QUERY_LENGTH),
+                      metadata={"description": "Zoektekst over naam, beschrijving en organisatie (Nederlandse "
+                                               "stamvormen, ook begin van woorden: 'schuld' vindt "
+                                               "'schuldhulpverlening')."})
+    lifeDomain = fields.List(CODE, validate=validate.Length(max=MAX_REPEATS),
+                             metadata={"description": "Leefgebied (code of naam), herhaalbaar."})
+    targetGroup = fields.List(CODE, validate=validate.Length(max=MAX_REPEATS),
+                              metadata={"description": "Doelgroep (code of naam), herhaalbaar. Voorzieningen "
+                                                       "voor iedereen tellen mee."})
+    rung = fields.List(CODE, validate=validate.Length(max=MAX_REPEATS),
+                       metadata={"description": "Trede op de ladder, herhaalbaar."})
+    formal = fields.Boolean(metadata={"description": "true: alleen formele, false: alleen informele hulp."})
+    age = fields.Integer(validate=validate.Range(0, 120))
+    free = fields.Boolean(metadata={"description": "Alleen gratis (kosteloze) hulp."})
+    crisis = fields.Boolean(metadata={"description": "Alleen 24-uurs crisishulp."})
+    independentClientSupport = fields.Boolean(metadata={"description": "Onafhankelijke cliëntondersteuning."})
+    openAt = fields.AwareDateTime(default_timezone=None, metadata={"description": "Open op dit tijdstip "
+                                                                   "(ISO 8601; zonder zone: Nederlandse tijd)."})
+    openNow = fields.Boolean(metadata={"description": "Nu open."})
+    postcode = fields.String(validate=validate.Length(max=20), metadata={"description": "PC6 of PC4."})
+    lat = fields.Float(validate=validate.Range(-90, 90), allow_nan=False)
+    lon = fields.Float(validate=validate.Range(-180, 180), allow_nan=False)
+    radius = fields.Integer(validate=validate.Range(1, MAX_RADIUS_M), metadata={"description": "Straal in meter."})
+    gemeente = fields.String(validate=validate.Regexp(r"^GM\d{4}$"))
+    wijk = fields.String(validate=validate.Regexp(r"^WK\d{6}$"))
+    buurt = fields.String(validate=validate.Regexp(r"^BU\d{8}$"))
+    sort = fields.String(load_default="licht", validate=validate.OneOf(SORTS),
+                         metadata={"description": "licht (standaard: zo licht als mogelijk), distance, "
+                                                  "relevance of name."})
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 10_000))
+    pageSize = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PAGE_SIZE))
+    format = fields.String(validate=validate.OneOf(["json", "geojson"]))
+
+    @ma.validates_schema
+    def one_place(self, data, **kwargs):
+        areas = [name for name in ("gemeente", "wijk", "buurt") if name in data]
+        if len(areas) > 1:
+            raise ma.ValidationError("Geef één gebied op: gemeente, wijk of buurt.", areas[1])
+        if "postcode" in data and ("lat" in data or "lon" in data):
+            raise ma.ValidationError("Geef een postcode óf lat en lon, niet allebei.", "postcode")
+        if ("lat" in data) != ("lon" in data):
+            raise ma.ValidationError("Geef lat en lon allebei op.", "lon" if "lat" in data else "lat")
+        if "openAt" in data and data.get("openNow"):
+            raise ma.ValidationError("Geef openAt óf openNow, niet allebei.", "openNow")
+
+
+class NamedSchema(ma.Schema):
+    code = fields.String()
+    name = fields.String()
+
+
+class ServiceSchema(ma.Schema):
+    id = fields.String()
+    name = fields.String()
+    description = fields.String()
+    organization = fields.Dict()
+    rung = fields.Dict()
+    lifeDomains = fields.List(fields.Dict())
+    targetGroups = fields.List(fields.Dict())
+    ageMin = fields.Integer(allow_none=True)
+    ageMax = fields.Integer(allow_none=True)
+    cost = fields.String()
+    free = fields.Boolean()
+    costNote = fields.String(allow_none=True)
+    openingHours = fields.String(allow_none=True)
+    crisis = fields.Boolean()
+    independentClientSupport = fields.Boolean()
+    waitWeeks = fields.Integer(allow_none=True)
+    capacityNote = fields.String(allow_none=True)
+    contact = fields.Dict()
+    confidential = fields.Boolean()
+    address = fields.Dict(allow_none=True)
+    position = fields.Dict(allow_none=True)
+    area = fields.Dict()
+    serves = fields.List(fields.String())
+    lastVerified = fields.String(allow_none=True)
+    modified = fields.String(allow_none=True)
+    _links = fields.Dict(data_key="_links")
+
+
+class ServiceHitSchema(ServiceSchema):
+    distance = fields.Integer(allow_none=True, metadata={"description": "Afstand in meter."})
+    distanceTo = fields.String(allow_none=True, metadata={
+        "description": "locatie, wijk (middelpunt van de wijk bij een vertrouwelijk adres) of werkgebied."})
+    servesYourArea = fields.Boolean()
+    matchedLifeDomains = fields.List(fields.String())
+    relevance = fields.Float()
+
+
+class ServicePageSchema(ma.Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    pageSize = fields.Integer()
+    pages = fields.Integer()
+    origin = fields.Dict(allow_none=True)
+    results = fields.List(fields.Nested(ServiceHitSchema))
+    _links = fields.Dict(data_key="_links")

@@ -1,0 +1,83 @@
+"""Turn stored service records into API JSON (lowerCamelCase) and GeoJSON features."""
+from __future__ import annotations
+
+from typing import Any
+
+from socialekaart import taxonomy
+
+API_PREFIX = "/api/v1"
+
+
+def _term(code: str, table: dict) -> dict[str, str]:
+    term = table.get(code)
+    return {"code": code, "label": term.label if term else code}
+
+
+def service_json(s: dict[str, Any]) -> dict[str, Any]:
+    rung = taxonomy.RUNG_BY_CODE[s["rung"]]
+    located = s.get("lat") is not None
+    return {
+        "id": s["id"],
+        "name": s["name"],
+        "description": s.get("description") or "",
+        "organization": {"id": s["organization_id"], "name": s.get("org_name"), "kind": s.get("org_kind"),
+                         "formal": bool(s.get("formal"))},
+        "rung": {"code": rung.code, "label": rung.label, "level": rung.level},
+        "lifeDomains": [_term(c, taxonomy.LIFE_DOMAIN_BY_CODE) for c in s.get("life_domains") or []],
+        "targetGroups": [_term(c, taxonomy.TARGET_GROUP_BY_CODE) for c in s.get("target_groups") or []],
+        "ageMin": s.get("age_min"),
+        "ageMax": s.get("age_max"),
+        "cost": s.get("cost"),
+        "free": bool(s.get("free")),
+        "costNote": s.get("cost_note"),
+        "openingHours": s.get("hours_text"),
+        "crisis": bool(s.get("crisis_24h")),
+        "independentClientSupport": bool(s.get("independent_support")),
+        "waitWeeks": s.get("wait_weeks"),
+        "capacityNote": s.get("capacity_note"),
+        "contact": {"phone": s.get("phone"), "email": s.get("email"), "website": s.get("website")},
+        "confidential": bool(s.get("confidential")),
+        # Confidential: no address and no point of its own; only the wijk and its centroid.
+        "address": None if s.get("confidential") or not s.get("address") else
+        {"street": s.get("address"), "postcode": s.get("postcode"), "city": s.get("city")},
+        "position": {"lat": s["lat"], "lon": s["lon"], "precision": s.get("point_kind")} if located else None,
+        "area": {
+            "buurt": {"code": s.get("buurt_code"), "name": s.get("buurt_name")} if s.get("buurt_code") else None,
+            "wijk": {"code": s.get("wijk_code"), "name": s.get("wijk_name")} if s.get("wijk_code") else None,
+            "gemeente": {"code": s.get("gemeente_code"), "name": s.get("gemeente_name")}
+            if s.get("gemeente_code") else None,
+        },
+        "serves": list(s.get("serves") or []),
+        "lastVerified": s.get("last_verified"),
+        "modified": s.get("modified"),
+        "_links": {"self": {"href": f"{API_PREFIX}/services/{s['id']}"}},
+    }
+
+
+def hit_json(hit: dict[str, Any]) -> dict[str, Any]:
+    body = service_json(hit["service"])
+    service = hit["service"]
+    if hit["servesArea"]:
+        distance_to = "werkgebied"
+    elif service.get("point_kind") == "wijk":
+        distance_to = "wijk"  # measured to the wijk centroid: the real place stays secret
+    else:
+        distance_to = "locatie"
+    body.update({
+        "distance": hit["distance"],
+        "distanceTo": distance_to if hit["distance"] is not None or hit["servesArea"] else None,
+        "servesYourArea": hit["servesArea"],
+        "matchedLifeDomains": hit["matchedLifeDomains"],
+        "relevance": round(hit["score"], 4),
+    })
+    return body
+
+
+def feature(body: dict[str, Any]) -> dict[str, Any]:
+    position = body.get("position")
+    geometry = {"type": "Point", "coordinates": [position["lon"], position["lat"]]} if position else None
+    return {"type": "Feature", "id": body["id"], "geometry": geometry, "properties": body}
+
+
+def feature_collection(bodies: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": [feature(b) for b in bodies], **extra}

@@ -1,0 +1,169 @@
+"""The ``socialekaart`` command: store housekeeping, the demo region, and serving the app."""
+from __future__ import annotations
+
+import atexit
+import json
+import sys
+import time
+
+import click
+
+from socialekaart.config import Settings
+from socialekaart.errors import ConfigError, SocialeKaartError
+
+from .runtime import Runtime
+
+
+class CliError(click.ClickException):
+    """Prints a Dutch message without a stack trace and exits non-zero."""
+
+    def format_message(self) -> str:
+        return self.message
+
+
+def _runtime(ctx: click.Context) -> Runtime:
+    obj = ctx.ensure_object(dict)
+    if "runtime" not in obj:
+        try:
+            runtime = Runtime(Settings.from_env())
+        except ConfigError as exc:
+            raise CliError(f"Instelling ongeldig: {exc.message}") from None
+        obj["runtime"] = runtime
+        # A server this command started only for itself stops with it.
+        atexit.register(runtime.close, stop_server_we_started=not obj.get("keep_server"))
+    return obj["runtime"]
+
+
+def _guard(action):
+    try:
+        return action()
+    except SocialeKaartError as exc:
+        raise CliError(exc.message) from None
+
+
+@click.group()
+@click.version_option(package_name="socialekaart")
+def main() -> None:
+    """socialekaart: de sociale kaart en doorverwijzingen voor het sociaal domein."""
+
+
+# -- db --------------------------------------------------------------------------------------------
+@main.group()
+def db() -> None:
+    """De graph-database: schema, status, stoppen."""
+
+
+@db.command("init")
+@click.pass_context
+def db_init(ctx: click.Context) -> None:
+    """Maak indexen en constraints aan (veilig om vaker te draaien)."""
+    runtime = _runtime(ctx)
+    ran = _guard(runtime.store.init_schema)
+    click.echo(f"Schema in orde op {runtime.location.describe()} ({len(ran)} onderdelen aangemaakt).")
+
+
+@db.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Als JSON.")
+@click.pass_context
+def db_status(ctx: click.Context, as_json: bool) -> None:
+    """Laat zien of de database draait en wat erin staat."""
+    try:  # no store opened yet: status must not start a server
+        runtime = Runtime(Settings.from_env())
+    except ConfigError as exc:
+        raise CliError(exc.message) from None
+    info: dict = {"backend": runtime.location.backend, "store": runtime.location.describe()}
+    if runtime.location.embedded:
+        from graph.embedded import EmbeddedServer
+
+        status = EmbeddedServer(runtime.location.data_dir).status()
+        info.update(running=status.running, pid=status.pid, socket=str(status.socket_path),
+                    log=str(status.log_path), appendOnlyBytes=status.aof_bytes)
+        if status.running:
+            ctx.ensure_object(dict)["keep_server"] = True
+            info["nodes"] = _guard(lambda: _runtime(ctx).store.counts())
+    else:
+        info["nodes"] = _guard(lambda: _runtime(ctx).store.counts())
+        info["running"] = True
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+        return
+    for key, value in info.items():
+        click.echo(f"{key}: {value}")
+    if not info.get("running"):
+        sys.exit(3)
+
+
+@db.command("stop")
+def db_stop() -> None:
+    """Stop de ingebouwde FalkorDB-server van deze gegevensmap."""
+    try:
+        runtime = Runtime(Settings.from_env())
+    except ConfigError as exc:
+        raise CliError(exc.message) from None
+    if not runtime.location.embedded:
+        raise CliError("Alleen de ingebouwde FalkorDB kan zo gestopt worden.")
+    from graph.embedded import EmbeddedServer
+
+    stopped = EmbeddedServer(runtime.location.data_dir).stop()
+    click.echo("Gestopt." if stopped else "Er draaide geen server.")
+
+
+# -- demo ------------------------------------------------------------------------------------------
+@main.group()
+def demo() -> None:
+    """De demoregio Zeeland."""
+
+
+@demo.command("load")
+@click.option("--if-empty", is_flag=True, help="Alleen laden als de database leeg is.")
+@click.pass_context
+def demo_load(ctx: click.Context, if_empty: bool) -> None:
+    """Laad de demoregio: 13 Zeeuwse gemeenten met wijken, buurten en voorzieningen."""
+    load_demo(_runtime(ctx), if_empty=if_empty)
+
+
+def load_demo(runtime: Runtime, *, if_empty: bool) -> bool:
+    store = runtime.store
+    _guard(store.init_schema)
+    if if_empty and not _guard(store.is_empty):
+        click.echo("De database bevat al gegevens; demoregio niet opnieuw geladen.")
+        return False
+    from importers.demo_region import demo_region
+
+    started = time.monotonic()
+    click.echo("Demoregio Zeeland maken ...")
+    region = demo_region()
+    click.echo(f"  {len(region.areas)} gebieden, {len(region.organizations)} organisaties, "
+               f"{len(region.services)} voorzieningen; wegschrijven in één keer ...")
+    _guard(lambda: runtime.catalog.save(areas=region.areas, organizations=region.organizations,
+                                        services=region.services))
+    click.echo(f"Demoregio geladen in {time.monotonic() - started:.1f} s.")
+    return True
+
+
+# -- serve -----------------------------------------------------------------------------------------
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="HOST")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), envvar="PORT")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option("--init/--no-init", default=False, help="Eerst het schema aanmaken.")
+@click.option("--demo-if-empty", is_flag=True, help="Laad de demoregio als de database leeg is.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, threads: int, init: bool, demo_if_empty: bool) -> None:
+    """Start de webapplicatie met waitress (productie-WSGI-server)."""
+    import waitress
+
+    from . import create_app
+
+    runtime = _runtime(ctx)
+    if init or demo_if_empty:
+        _guard(runtime.store.init_schema)
+    if demo_if_empty:
+        load_demo(runtime, if_empty=True)
+    app = create_app({"SETTINGS": runtime.settings, "RUNTIME": runtime})
+    click.echo(f"socialekaart draait op http://{host}:{port}  (database: {runtime.location.describe()})")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="socialekaart", clear_untrusted_proxy_headers=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Errors as ``application/problem+json`` (RFC 9457), as the NL GOV API Design Rules ask.
+
+Domain errors carry Dutch messages; here they get an HTTP status. Nothing else leaks out:
+an unexpected error is logged and answered with a plain 500 problem, never a stack trace.
+"""
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from flask import Flask, Response, json, request
+from werkzeug.exceptions import HTTPException
+
+from socialekaart.errors import (ConfigError, Conflict, NotFound, SocialeKaartError, StoreCorrupt,
+                                 StoreUnavailable, ValidationError)
+
+log = logging.getLogger(__name__)
+PROBLEM_JSON = "application/problem+json"
+STATUS_FOR = {ValidationError: 400, NotFound: 404, Conflict: 409, StoreUnavailable: 503, StoreCorrupt: 503,
+              ConfigError: 503}
+DUTCH_TITLES = {400: "Ongeldige invoer", 401: "Niet aangemeld", 403: "Geen toegang", 404: "Niet gevonden",
+                405: "Methode niet toegestaan", 406: "Formaat niet beschikbaar", 409: "Conflict",
+                413: "Verzoek te groot", 415: "Verkeerd inhoudstype", 422: "Ongeldige invoer",
+                429: "Te veel verzoeken", 500: "Interne fout", 503: "Dienst niet beschikbaar"}
+
+
+def problem(status: int, detail: str, *, invalid_params: list[dict[str, str]] | None = None,
+            headers: dict[str, str] | None = None) -> Response:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": DUTCH_TITLES.get(status, HTTPStatus(status).phrase),
+        "status": status,
+        "detail": detail,
+        "instance": request.path if request else None,
+    }
+    if invalid_params:
+        body["invalidParams"] = invalid_params
+    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
+    if status == 503:
+        response.headers["Retry-After"] = "30"
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _invalid_params(errors: dict[str, Any]) -> list[dict[str, str]]:
+    """Flatten webargs/marshmallow messages {'query': {'age': ['...']}} to [{name, reason}]."""
+    flat: list[dict[str, str]] = []
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                walk(f"{prefix}.{key}" if prefix and not str(key).isdigit() else (prefix or str(key)), inner)
+        elif isinstance(value, list):
+            for item in value:
+                walk(prefix, item)
+        else:
+            flat.append({"name": prefix, "reason": _dutch(str(value))})
+
+    for location, fields in errors.items():
+        if isinstance(fields, dict):
+            for name, messages in fields.items():
+                walk(str(name), messages)
+        else:
+            walk(location, fields)
+    return flat
+
+
+_TRANSLATIONS = {
+    "Unknown field.": "Onbekende parameter.",
+    "Not a valid integer.": "Geen geheel getal.",
+    "Not a valid number.": "Geen getal.",
+    "Not a valid boolean.": "Geen geldige waarde: gebruik true of false.",
+    "Not a valid datetime.": "Geen geldig tijdstip: gebruik ISO 8601, zoals 2026-11-23T10:00:00+01:00.",
+    "Not a valid string.": "Geen tekst.",
+    "Missing data for required field.": "Is verplicht.",
+    "Field may not be null.": "Mag niet leeg zijn.",
+    "Invalid input type.": "Verkeerd type invoer.",
+    "Not a valid list.": "Geen lijst.",
+}
+
+
+def _dutch(message: str) -> str:
+    if message in _TRANSLATIONS:
+        return _TRANSLATIONS[message]
+    if message.startswith("Must be one of"):
+        return "Moet een van deze zijn: " + message.split(":", 1)[-1].strip().rstrip(".")
+    if message.startswith(("Must be greater", "Must be less", "Shorter than", "Longer than", "Length must")):
+        return "Buiten het toegestane bereik (" + message + ")."
+    return message
+
+
+def register_problem_handlers(app: Flask) -> None:
+    @app.errorhandler(SocialeKaartError)
+    def domain_error(error: SocialeKaartError):
+        status = next((code for kind, code in STATUS_FOR.items() if isinstance(error, kind)), 500)
+        if status >= 500:
+            log.warning("store problem on %s: %s", request.path, error.message)
+        params = [{"name": name, "reason": reason} for name, reasons in error.errors.items() for reason in reasons]
+        return problem(status, error.message, invalid_params=params or None)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        data = getattr(error, "data", None) or {}
+        messages = data.get("messages") if isinstance(data, dict) else None
+        if messages:
+            params = _invalid_params(messages)
+            names = ", ".join(sorted({p["name"] for p in params}))
+            return problem(400 if status == 422 else status, f"Controleer deze invoer: {names}.",
+                           invalid_params=params)
+        detail = {404: "Deze pagina of dit adres bestaat niet.",
+                  405: "Deze methode is hier niet toegestaan.",
+                  413: "Het verzoek is te groot."}.get(status, error.description or HTTPStatus(status).phrase)
+        return problem(status, detail)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        log.exception("unexpected error on %s", request.path)
+        return problem(500, "Er ging iets mis aan onze kant. Probeer het later opnieuw.")
