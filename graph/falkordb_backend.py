@@ -131,13 +131,17 @@ class FalkorDBConnection:
 
 def join_statements(statements: list[Statement]) -> tuple[str, dict[str, Any]]:
     """Chain statements with ``WITH count(*)`` (which always yields one row, so an empty
-    UNWIND does not stop the rest), each with its parameters renamed apart."""
+    UNWIND does not stop the rest), each with its parameters renamed apart. A value shared by
+    several statements (the same rows object) is sent once."""
     parts: list[str] = []
     params: dict[str, Any] = {}
+    names_by_value: dict[int, str] = {}
     for number, (query, own) in enumerate(statements):
         for key in sorted(own or {}, key=len, reverse=True):
-            query = re.sub(rf"\${re.escape(key)}\b", f"$s{number}_{key}", query)
-            params[f"s{number}_{key}"] = own[key]
+            value = own[key]
+            name = names_by_value.setdefault(id(value), f"s{number}_{key}")
+            params[name] = value
+            query = re.sub(rf"\${re.escape(key)}\b", f"${name}", query)
         parts.append(query)
     joined = "".join(f"{part} WITH count(*) AS _{n} " for n, part in enumerate(parts[:-1]))
     return (joined + parts[-1], params) if parts else ("", {})

@@ -83,12 +83,13 @@ def build_search(dialect: Dialect, query: ServiceQuery) -> tuple[str, str, dict[
             " WITH s, score, dist, servesArea, CASE WHEN servesArea THEN 0.0 ELSE dist END AS effective"
         )
     else:
-        place = " WITH s, score, null AS dist, false AS servesArea, 0.0 AS effective"
+        place = " WITH s, score, null AS dist, false AS servesArea, null AS effective"
 
     body = f"{head}{where}{place}"
     count_cypher = f"{body} RETURN count(s) AS total"
     params["skip"], params["limit"] = query.skip, query.limit
-    page_cypher = (f"{body} RETURN s {{{SERVICE_FIELDS}}} AS service, dist AS distance, "
+    page_cypher = (f"{body} RETURN s {{{SERVICE_FIELDS}}} AS service, effective AS distance, "
+                   "dist AS officeDistance, "
                    f"servesArea AS servesArea, score AS score "
                    f"ORDER BY {ORDERINGS[query.sort]} SKIP $skip LIMIT $limit")
     return count_cypher, page_cypher, params

@@ -182,7 +182,8 @@ class Catalog:
         service = row["service"]
         matched = [d for d in service.get("life_domains") or [] if d in query.life_domains] \
             if query.life_domains else list(service.get("life_domains") or [])
-        distance = row.get("distance")
+        distance, office = row.get("distance"), row.get("officeDistance")
         return {"service": service, "distance": round(distance) if distance is not None else None,
+                "officeDistance": round(office) if office is not None else None,
                 "servesArea": bool(row.get("servesArea")), "score": row.get("score") or 0.0,
                 "matchedLifeDomains": matched, "rungLabel": taxonomy.RUNG_BY_CODE[service["rung"]].label}

@@ -64,8 +64,10 @@ def hit_json(hit: dict[str, Any]) -> dict[str, Any]:
     else:
         distance_to = "locatie"
     body.update({
+        # Metres; 0 when the service serves this place through its werkgebied.
         "distance": hit["distance"],
-        "distanceTo": distance_to if hit["distance"] is not None or hit["servesArea"] else None,
+        "distanceTo": distance_to if hit["distance"] is not None else None,
+        "officeDistance": hit["officeDistance"],
         "servesYourArea": hit["servesArea"],
         "matchedLifeDomains": hit["matchedLifeDomains"],
         "relevance": round(hit["score"], 4),

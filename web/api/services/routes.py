@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import marshmallow as ma
 from flask import current_app, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -27,7 +28,7 @@ def _wants_geojson(args: dict) -> bool:
 
 @blp.route("")
 class Services(MethodView):
-    @blp.arguments(ServiceQueryArgsSchema, location="query", error_status_code=400, as_kwargs=False)
+    @blp.arguments(ServiceQueryArgsSchema, location="query", error_status_code=400, unknown=ma.RAISE)
     @blp.response(200, ServicePageSchema, description="Gevonden voorzieningen, lichtste passende hulp eerst.",
                   content_type="application/json")
     @blp.doc(responses={"400": PROBLEM, "404": PROBLEM, "503": PROBLEM})

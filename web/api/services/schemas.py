@@ -95,7 +95,9 @@ class ServiceSchema(ma.Schema):
 
 
 class ServiceHitSchema(ServiceSchema):
-    distance = fields.Integer(allow_none=True, metadata={"description": "Afstand in meter."})
+    distance = fields.Integer(allow_none=True, metadata={
+        "description": "Afstand in meter; 0 als de voorziening deze plek bedient via haar werkgebied."})
+    officeDistance = fields.Integer(allow_none=True, metadata={"description": "Afstand tot de eigen locatie."})
     distanceTo = fields.String(allow_none=True, metadata={
         "description": "locatie, wijk (middelpunt van de wijk bij een vertrouwelijk adres) of werkgebied."})
     servesYourArea = fields.Boolean()
