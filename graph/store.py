@@ -154,6 +154,61 @@ class GraphStore:
             ".phone, .email, .source} AS organization", {"id": organization_id})
         return rows[0]["organization"] if rows else None
 
+    def organizations(self, *, kind: str | None, formal: bool | None, gemeente: str | None,
+                      skip: int, limit: int) -> tuple[int, list[dict[str, Any]]]:
+        conditions, params = [], {"skip": skip, "limit": limit}
+        if kind is not None:
+            conditions.append("o.kind = $kind")
+            params["kind"] = kind
+        if formal is not None:
+            conditions.append("o.formal = $formal")
+            params["formal"] = formal
+        if gemeente is not None:
+            # Active in the gemeente: a service located there or serving (part of) it.
+            conditions.append("(s.gemeente_code = $gemeente OR any(c IN coalesce(s.serves, []) "
+                              "WHERE c = $gemeente OR c STARTS WITH $wijkPrefix))")
+            params["gemeente"], params["wijkPrefix"] = gemeente, f"WK{gemeente[2:]}"
+            match = "MATCH (o:Organization)-[:PROVIDES]->(s:Service)"
+        else:
+            match = "MATCH (o:Organization)"
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        base = f"{match}{where} WITH DISTINCT o"
+        total = self.connection.read(f"{base} RETURN count(o) AS total", params)[0]["total"]
+        rows = self.connection.read(
+            f"{base} ORDER BY o.name, o.id SKIP $skip LIMIT $limit "
+            "OPTIONAL MATCH (o)-[:PROVIDES]->(x:Service) "
+            "WITH o, count(x) AS services "
+            "RETURN o {.id, .name, .kind, .formal, .description, .website, .phone, .email, .source} AS organization, "
+            "services ORDER BY o.name, o.id", params)
+        return total, rows
+
+    def organization_services(self, organization_id: str) -> list[dict[str, Any]]:
+        return self.connection.read(
+            "MATCH (o:Organization {id: $id})-[:PROVIDES]->(s:Service) "
+            "RETURN s {.id, .name, .rung, .life_domains, .gemeente_name, .wijk_name} AS service "
+            "ORDER BY s.rung_level, s.name", {"id": organization_id})
+
+    def area(self, code: str, *, with_geometry: bool = False) -> dict[str, Any] | None:
+        geometry = ", geometry: a.geometry" if with_geometry else ""
+        rows = self.connection.read(
+            f"MATCH (a:Area {{code: $code}}) RETURN a {{.code, .name, .kind, .parent_code, .population, .lat, "
+            f".lon, .households, .age_0_14, .age_15_24, .age_25_44, .age_45_64, .age_65_plus{geometry}}} AS area",
+            {"code": code})
+        return rows[0]["area"] if rows else None
+
+    def child_areas(self, parent_code: str | None, kind: str, *, with_geometry: bool = False) -> list[dict[str, Any]]:
+        """Areas of a kind, all or only those inside ``parent_code`` (by code: GM0664 holds WK0664xx)."""
+        label = AREA_LABELS[kind]
+        geometry = ", geometry: a.geometry" if with_geometry else ""
+        condition = "WHERE a.parent_code = $parent " if parent_code and parent_code.startswith("RG") else (
+            "WHERE a.code STARTS WITH $prefix " if parent_code else "")
+        prefix = {"wijk": "WK", "buurt": "BU"}.get(kind, "GM") + (parent_code or "")[2:]
+        rows = self.connection.read(
+            f"MATCH (a:{label}) {condition}RETURN a {{.code, .name, .kind, .parent_code, .population, .lat, "
+            f".lon, .households, .age_0_14, .age_15_24, .age_25_44, .age_45_64, .age_65_plus{geometry}}} AS area "
+            "ORDER BY a.code", {"parent": parent_code, "prefix": prefix})
+        return [row["area"] for row in rows]
+
     def service(self, service_id: str) -> dict[str, Any] | None:
         rows = self.connection.read(build_service_detail(), {"id": service_id})
         return rows[0]["service"] if rows else None

@@ -127,6 +127,38 @@ class Catalog:
             raise NotFound(f"Er is geen voorziening met id {service_id!r}.", field="id")
         return found
 
+    def organizations(self, *, kind: str | None = None, formal: bool | None = None, gemeente: str | None = None,
+                      page: int = 1, page_size: int = 20) -> tuple[int, list[dict[str, Any]]]:
+        if kind is not None:
+            code = taxonomy.resolve("organizationKind", kind)
+            if code is None:
+                raise ValidationError(f"Onbekende soort organisatie {kind[:40]!r}; kies uit "
+                                      f"{', '.join(t.code for t in taxonomy.ORGANIZATION_KINDS)}.", field="kind")
+            kind = code
+        total, rows = self.store.organizations(kind=kind, formal=formal, gemeente=gemeente,
+                                               skip=(page - 1) * page_size, limit=page_size)
+        return total, [{**row["organization"], "serviceCount": row["services"]} for row in rows]
+
+    def organization(self, organization_id: str) -> dict[str, Any]:
+        found = self.store.organization(organization_id)
+        if found is None:
+            raise NotFound(f"Er is geen organisatie met id {organization_id!r}.", field="id")
+        return {**found, "services": [row["service"] for row in self.store.organization_services(organization_id)]}
+
+    def areas(self, *, kind: str, parent: str | None = None, with_geometry: bool = False) -> list[dict[str, Any]]:
+        if parent is not None and self.store.area(parent) is None:
+            raise NotFound(f"Het gebied {parent} is niet bekend.", field="parent")
+        return self.store.child_areas(parent, kind, with_geometry=with_geometry)
+
+    def area(self, code: str, *, with_geometry: bool = False) -> dict[str, Any]:
+        if area_kind_of(code) is None:
+            raise ValidationError(f"{code[:30]!r} is geen CBS-code (zoals GM0664, WK066401 of BU06640101).",
+                                  field="code")
+        found = self.store.area(code, with_geometry=with_geometry)
+        if found is None:
+            raise NotFound(f"Het gebied {code} is niet bekend.", field="code")
+        return found
+
     def search(self, *, q: str | None = None, life_domains: list[str] = (), target_groups: list[str] = (),
                rungs: list[str] = (), formal: bool | None = None, free: bool | None = None,
                crisis: bool | None = None, independent_support: bool | None = None, age: int | None = None,

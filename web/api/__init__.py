@@ -18,9 +18,13 @@ def register_api(app: Flask) -> Api:
         "license": {"name": "EUPL-1.2"},
     }, "servers": [{"url": "/"}]})
     api.ERROR_SCHEMA = None  # errors are problem+json, documented per operation below
+    from .areas.routes import blp as areas_blp
+    from .geocode import blp as geocode_blp
+    from .organizations.routes import blp as organizations_blp
     from .services.routes import blp as services_blp
+    from .taxonomies import blp as taxonomies_blp
 
-    for blueprint in (services_blp,):
+    for blueprint in (services_blp, organizations_blp, areas_blp, taxonomies_blp, geocode_blp):
         api.register_blueprint(blueprint, url_prefix=f"{API_PREFIX}{blueprint.url_prefix or ''}")
     app.register_blueprint(docs_bp)
     return api

@@ -15,7 +15,7 @@ from .schemas import ServicePageSchema, ServiceQueryArgsSchema, ServiceSchema
 
 blp = Blueprint("services", __name__, url_prefix="/services",
                 description="Voorzieningen zoeken: zo licht als mogelijk, zo zwaar als nodig.")
-PROBLEM = {"description": "Fout als application/problem+json", "content": {"application/problem+json": {}}}
+from ..problems_doc import PROBLEM
 GEOJSON = "application/geo+json"
 
 

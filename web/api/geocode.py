@@ -1,0 +1,46 @@
+"""/api/v1/geocode?postcode=: where a postcode lies (offline: PC6 where known, else PC4)."""
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from .problems_doc import PROBLEM
+
+blp = Blueprint("geocode", __name__, url_prefix="/geocode", description="Postcode naar plek.")
+
+
+class GeocodeArgsSchema(ma.Schema):
+    postcode = fields.String(required=True, validate=validate.Length(min=1, max=20),
+                             metadata={"description": "PC6 (4461 AB, 4461ab) of PC4 (4461)."})
+
+
+class GeocodeSchema(ma.Schema):
+    postcode = fields.String()
+    lat = fields.Float()
+    lon = fields.Float()
+    precision = fields.String(metadata={"description": "pc6 of pc4"})
+    place = fields.String(allow_none=True)
+    gemeente = fields.String(allow_none=True)
+    area = fields.Dict(allow_none=True)
+
+
+@blp.route("")
+class Geocode(MethodView):
+    @blp.arguments(GeocodeArgsSchema, location="query", error_status_code=400, unknown=ma.RAISE)
+    @blp.response(200, GeocodeSchema)
+    @blp.doc(responses={"400": PROBLEM, "404": PROBLEM})
+    def get(self, args):
+        """Zoek een postcode op"""
+        runtime = current_app.extensions["socialekaart"]
+        point = runtime.geocoder.locate(args["postcode"])
+        placement = runtime.catalog.area_index().place(point.lat, point.lon)
+        area = None
+        if placement:
+            area = {"buurt": {"code": placement.buurt_code, "name": placement.buurt_name},
+                    "wijk": {"code": placement.wijk_code, "name": placement.wijk_name},
+                    "gemeente": {"code": placement.gemeente_code, "name": placement.gemeente_name}}
+        return {"postcode": point.postcode, "lat": point.lat, "lon": point.lon, "precision": point.precision,
+                "place": point.woonplaats, "gemeente": point.gemeente, "area": area}
