@@ -18,6 +18,7 @@ from .embedded import EmbeddedServer
 from .url import SETTING, GraphLocation
 
 log = logging.getLogger(__name__)
+LARGE_WRITE_CHARS = 200_000
 STORE_DOWN = "De database is niet bereikbaar. Probeer het over een minuut opnieuw."
 
 
@@ -47,8 +48,13 @@ class FalkorDBConnection:
                       "username": self.location.user, "password": self.location.password,
                       "ssl": self.location.url.startswith("rediss:")}
         # No hidden retries: a dead store must answer within the timeouts, not after backoff.
-        self._db = FalkorDB(socket_timeout=self.timeout, socket_connect_timeout=self.connect_timeout,
-                            retry=Retry(NoBackoff(), 0), max_connections=64, **params)
+        try:
+            self._db = FalkorDB(socket_timeout=self.timeout, socket_connect_timeout=self.connect_timeout,
+                                retry=Retry(NoBackoff(), 0), max_connections=64, **params)
+        except redis.AuthenticationError as exc:  # a ConnectionError too, so first
+            raise ConfigError(f"{SETTING}: de FalkorDB-server weigert de gebruikersnaam of het wachtwoord.") from exc
+        except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+            raise StoreUnavailable(STORE_DOWN) from exc
         self._graph = self._db.select_graph(self.graph_name)
         if self.location.database:
             raise ConfigError(f"{SETTING}: FalkorDB gebruikt alleen database 0.")
@@ -83,8 +89,19 @@ class FalkorDBConnection:
         """All statements as one query: FalkorDB rolls a failing query back whole, and the
         append-only file records it as one command, so a kill leaves all of it or none."""
         query, params = join_statements(list(statements))
-        if query:
-            self.write(query, params)
+        if not query:
+            return
+        self.write(query, params)
+        if sum(len(str(v)) for v in params.values()) > LARGE_WRITE_CHARS:
+            self._compact_log()
+
+    def _compact_log(self) -> None:
+        """Rewrite the append-only file as a snapshot in the background. Replaying one large
+        query takes far longer than loading a snapshot, so restarts stay fast."""
+        try:
+            self._db.connection.bgrewriteaof()
+        except redis.ResponseError:
+            pass  # a rewrite is already running; it will include this write
 
     def _recover(self) -> bool:
         """Restart a dead embedded server on the same files. False for a remote store."""

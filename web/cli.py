@@ -1,8 +1,8 @@
 """The ``socialekaart`` command: store housekeeping, the demo region, and serving the app."""
 from __future__ import annotations
 
-import atexit
 import json
+import signal
 import sys
 import time
 
@@ -29,8 +29,8 @@ def _runtime(ctx: click.Context) -> Runtime:
         except ConfigError as exc:
             raise CliError(f"Instelling ongeldig: {exc.message}") from None
         obj["runtime"] = runtime
-        # A server this command started only for itself stops with it.
-        atexit.register(runtime.close, stop_server_we_started=not obj.get("keep_server"))
+        # A server this command started for itself stops when the command ends.
+        ctx.find_root().call_on_close(lambda: runtime.close(stop_server_we_started=not obj.get("keep_server")))
     return obj["runtime"]
 
 
@@ -58,7 +58,7 @@ def db() -> None:
 def db_init(ctx: click.Context) -> None:
     """Maak indexen en constraints aan (veilig om vaker te draaien)."""
     runtime = _runtime(ctx)
-    ran = _guard(runtime.store.init_schema)
+    ran = _guard(lambda: runtime.store.init_schema())
     click.echo(f"Schema in orde op {runtime.location.describe()} ({len(ran)} onderdelen aangemaakt).")
 
 
@@ -123,9 +123,8 @@ def demo_load(ctx: click.Context, if_empty: bool) -> None:
 
 
 def load_demo(runtime: Runtime, *, if_empty: bool) -> bool:
-    store = runtime.store
-    _guard(store.init_schema)
-    if if_empty and not _guard(store.is_empty):
+    _guard(lambda: runtime.store.init_schema())
+    if if_empty and not _guard(lambda: runtime.store.is_empty()):
         click.echo("De database bevat al gegevens; demoregio niet opnieuw geladen.")
         return False
     from importers.demo_region import demo_region
@@ -157,11 +156,13 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, init: bool, de
 
     runtime = _runtime(ctx)
     if init or demo_if_empty:
-        _guard(runtime.store.init_schema)
+        _guard(lambda: runtime.store.init_schema())
     if demo_if_empty:
         load_demo(runtime, if_empty=True)
     app = create_app({"SETTINGS": runtime.settings, "RUNTIME": runtime})
     click.echo(f"socialekaart draait op http://{host}:{port}  (database: {runtime.location.describe()})")
+    # SIGTERM ends like Ctrl-C, so the close hooks run and an embedded server we started stops cleanly.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     waitress.serve(app, host=host, port=port, threads=threads, ident="socialekaart", clear_untrusted_proxy_headers=True)
 
 
