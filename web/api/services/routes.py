@@ -8,6 +8,7 @@ from flask import current_app, jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from socialekaart.errors import SocialeKaartError
 from socialekaart.hours import now_local
 
 from ..shaping import feature_collection, hit_json, service_json
@@ -35,8 +36,18 @@ class Services(MethodView):
     def get(self, args):
         """Zoek voorzieningen"""
         catalog = current_app.extensions["socialekaart"].catalog
-        area = args.get("gemeente") or args.get("wijk") or args.get("buurt")
-        page = catalog.search(
+        area_param = next((name for name in ("gemeente", "wijk", "buurt") if args.get(name)), None)
+        try:
+            page = self._search(catalog, args, args.get(area_param) if area_param else None)
+        except SocialeKaartError as exc:
+            if area_param and "area" in exc.errors:  # name the parameter the client actually sent
+                exc.errors = {area_param: exc.errors.pop("area"), **exc.errors}
+            raise
+        return self._respond(page, args)
+
+    @staticmethod
+    def _search(catalog, args, area):
+        return catalog.search(
             q=args.get("q"), life_domains=_split(args.get("lifeDomain")),
             target_groups=_split(args.get("targetGroup")), rungs=_split(args.get("rung")),
             formal=args.get("formal"), free=args.get("free"), crisis=args.get("crisis"),
@@ -44,6 +55,9 @@ class Services(MethodView):
             open_at=now_local() if args.get("openNow") else args.get("openAt"),
             postcode=args.get("postcode"), lat=args.get("lat"), lon=args.get("lon"), radius=args.get("radius"),
             area=area, sort=args["sort"], page=args["page"], page_size=args["pageSize"])
+
+    @staticmethod
+    def _respond(page, args):
         results = [hit_json(hit) for hit in page.hits]
         origin = None
         if page.origin:
