@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -220,3 +221,59 @@ class EmbeddedServer:
         while self.pid() is not None and time.monotonic() < deadline:
             time.sleep(0.05)
         return True
+
+
+# -- backup and restore ----------------------------------------------------------------------------
+SNAPSHOT_NAME = "dump.rdb"  # redis-server's default; our server never saves on a schedule
+
+
+def make_snapshot(server: EmbeddedServer, target: Path, timeout: float = 600.0) -> int:
+    """Write a point-in-time snapshot (BGSAVE) of the running server to ``target``; return its size."""
+    client = server._client(timeout)
+    try:
+        before = client.info("persistence")["rdb_saves"]
+        client.bgsave()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            info = client.info("persistence")
+            if not info.get("rdb_bgsave_in_progress") and info["rdb_saves"] > before:
+                break
+            time.sleep(0.05)
+        else:
+            raise StoreUnavailable("De back-up duurde te lang; probeer het opnieuw.")
+        if client.info("persistence").get("rdb_last_bgsave_status") != "ok":
+            raise StoreUnavailable(f"De database kon geen back-up maken; zie {server.log_path}.")
+    finally:
+        client.close()
+    source = server.data_dir / SNAPSHOT_NAME
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(source, target)
+    return target.stat().st_size
+
+
+def restore_snapshot(server: EmbeddedServer, snapshot: Path) -> Path:
+    """Replace the data with a snapshot. The current files are kept aside, never deleted;
+    returns where they went."""
+    if snapshot.read_bytes()[:5] != b"REDIS":
+        raise StoreCorrupt(f"{snapshot} is geen back-up van socialekaart (geen RDB-bestand).")
+    server.stop()
+    aof_dir = server.data_dir / "appendonlydir"
+    kept = server.data_dir / f"appendonlydir.voor-herstel-{time.strftime('%Y%m%d-%H%M%S')}"
+    if aof_dir.exists():
+        aof_dir.rename(kept)
+    aof_dir.mkdir()
+    # A Redis 7 append-only manifest whose base is the snapshot: the server loads it, then logs on.
+    (aof_dir / "appendonly.aof.1.base.rdb").write_bytes(snapshot.read_bytes())
+    (aof_dir / "appendonly.aof.1.incr.aof").write_bytes(b"")
+    (aof_dir / "appendonly.aof.manifest").write_text(
+        "file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n")
+    try:
+        server.ensure_running()
+    except StoreCorrupt:
+        # Put the old files back so nothing is lost, then report.
+        broken = server.data_dir / f"appendonlydir.mislukt-herstel-{time.strftime('%Y%m%d-%H%M%S')}"
+        aof_dir.rename(broken)
+        if kept.exists():
+            kept.rename(aof_dir)
+        raise
+    return kept

@@ -108,6 +108,48 @@ def db_stop() -> None:
     click.echo("Gestopt." if stopped else "Er draaide geen server.")
 
 
+def _embedded_only(runtime: Runtime, what: str) -> None:
+    if not runtime.location.embedded:
+        raise CliError(f"{what} werkt hier alleen voor de ingebouwde FalkorDB. Gebruik voor Neo4j "
+                       "'neo4j-admin database dump' en 'neo4j-admin database load' (zie docs/operations.md).")
+
+
+@db.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True))
+@click.pass_context
+def db_backup(ctx: click.Context, target: str) -> None:
+    """Maak een momentopname (back-up) van de ingebouwde database in TARGET."""
+    from pathlib import Path
+
+    from graph.embedded import make_snapshot
+
+    runtime = _runtime(ctx)
+    _embedded_only(runtime, "Een back-up maken")
+    size = _guard(lambda: make_snapshot(runtime.store.connection.server, Path(target)))
+    click.echo(f"Back-up geschreven naar {target} ({size / 1_000_000:.1f} MB).")
+
+
+@db.command("restore")
+@click.argument("snapshot", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Niet om bevestiging vragen.")
+@click.pass_context
+def db_restore(ctx: click.Context, snapshot: str, yes: bool) -> None:
+    """Zet een back-up terug. De huidige bestanden blijven bewaard naast de nieuwe."""
+    from pathlib import Path
+
+    from graph.embedded import EmbeddedServer, restore_snapshot
+
+    try:
+        runtime = Runtime(Settings.from_env())
+    except ConfigError as exc:
+        raise CliError(exc.message) from None
+    _embedded_only(runtime, "Een back-up terugzetten")
+    if not yes:
+        click.confirm(f"Alle gegevens in {runtime.location.data_dir} vervangen door {snapshot}?", abort=True)
+    kept = _guard(lambda: restore_snapshot(EmbeddedServer(runtime.location.data_dir), Path(snapshot)))
+    click.echo(f"Back-up teruggezet. De vorige bestanden staan in {kept}.")
+
+
 # -- demo ------------------------------------------------------------------------------------------
 @main.group()
 def demo() -> None:
@@ -168,3 +210,13 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, init: bool, de
 
 if __name__ == "__main__":
     main()
+
+from .cli_data import export_group, import_group  # noqa: E402
+
+main.add_command(import_group)
+main.add_command(export_group)
+
+from .cli_accounts import accounts_group, referrals_group  # noqa: E402
+
+main.add_command(accounts_group)
+main.add_command(referrals_group)
