@@ -11,6 +11,8 @@ from socialekaart.config import Settings
 
 from .problems import register_problem_handlers
 from .runtime import Runtime
+from .metrics import register_metrics
+from .security import register_security
 
 API_VERSION = "1.0.0"
 
@@ -39,10 +41,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from .api import register_api
     from .health import bp as health_bp
+    from .pages import bp as pages_bp
+    from .pages.dashboard import bp as dashboard_bp
 
     register_api(app)
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(health_bp)
     register_problem_handlers(app)
+    register_security(app, settings.tile_url)
+    register_metrics(app)
 
     @app.after_request
     def api_version_header(response):

@@ -1,0 +1,119 @@
+"""Browser tests: the real app under waitress on 127.0.0.1, driven by Debian's chromium via Playwright.
+
+Never a downloaded browser build (no ``playwright install``). Every request to another host is
+blocked and recorded, so a test can assert that the page made none. A screenshot is saved to
+tests/e2e/screenshots/ at the end of every test, and marked as a failure when the test failed.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+# The Content-Security-Policy the pages must work under: no inline script or style, nothing from elsewhere.
+STRICT_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+              "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+              "frame-ancestors 'none'")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.test_failed = report.failed
+
+
+@pytest.fixture(scope="session")
+def live_server(demo_runtime):
+    """The app on the demo region, served by waitress in a background thread on a free port."""
+    from waitress.server import create_server
+
+    from web import create_app
+
+    app = create_app({"SETTINGS": demo_runtime.settings, "RUNTIME": demo_runtime})
+
+    @app.after_request
+    def strict_csp(response):
+        response.headers["Content-Security-Policy"] = STRICT_CSP
+        return response
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, name="waitress-e2e", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    server.task_dispatcher.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is missing: install Debian's chromium (apt-get install chromium) "
+                    "to run the browser tests")
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="playwright is not installed (pip install -e '.[test]')")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):  # only this run's screenshots, so a failure stands out
+        old.unlink()
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+class Guard:
+    """What the page tried that it must not: other hosts, console errors, CSP violations."""
+
+    def __init__(self) -> None:
+        self.foreign_requests: list[str] = []
+        self.errors: list[str] = []
+
+    def route(self, route) -> None:
+        url = route.request.url
+        if urlsplit(url).hostname != "127.0.0.1":
+            self.foreign_requests.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+    def console(self, message) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
+
+def _page(browser, request, live_server, **context_options):
+    context = browser.new_context(locale="nl-NL", base_url=live_server, **context_options)
+    context.set_default_timeout(10_000)
+    guard = Guard()
+    context.route("**/*", guard.route)
+    page = context.new_page()
+    page.on("console", guard.console)
+    page.on("pageerror", lambda error: guard.errors.append(str(error)))
+    page.guard = guard
+    yield page
+    name = re.sub(r"[^A-Za-z0-9_-]+", "_", request.node.name)
+    if getattr(request.node, "test_failed", False):
+        name = f"MISLUKT-{name}"
+    try:
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-einde.png"), full_page=True)
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser, request, live_server):
+    yield from _page(browser, request, live_server, viewport={"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def phone_page(browser, request, live_server):
+    yield from _page(browser, request, live_server, viewport={"width": 360, "height": 740}, is_mobile=True,
+                     has_touch=True, device_scale_factor=2)

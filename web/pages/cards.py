@@ -1,0 +1,78 @@
+"""A stored service turned into what a result card or the detail page shows, in plain Dutch.
+
+Confidential services never get an address or a point of their own here: only their wijk.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from socialekaart import taxonomy
+
+from . import formatting
+
+
+def service_card(service: dict[str, Any], *, now: datetime, number: int | None = None) -> dict[str, Any]:
+    rung = taxonomy.RUNG_BY_CODE[service["rung"]]
+    kind = taxonomy.ORGANIZATION_KIND_BY_CODE.get(service.get("org_kind") or "")
+    confidential = bool(service.get("confidential"))
+    located = service.get("lat") is not None and service.get("lon") is not None
+    address = None
+    if not confidential and service.get("address"):
+        address = {"street": service["address"], "postcode": service.get("postcode"), "city": service.get("city")}
+    return {
+        "id": service["id"],
+        "number": number,
+        "name": service["name"],
+        "description": service.get("description") or "",
+        "organization": service.get("org_name") or "",
+        "organization_kind": kind.label if kind else None,
+        "informal": service.get("formal") is False,
+        "rung": {"code": rung.code, "label": rung.label, "explanation": rung.explanation, "level": rung.level},
+        "life_domains": [taxonomy.LIFE_DOMAIN_BY_CODE[c].label for c in service.get("life_domains") or []
+                         if c in taxonomy.LIFE_DOMAIN_BY_CODE],
+        "contact": {
+            "phone": service.get("phone"),
+            "phone_href": formatting.phone_href(service.get("phone")),
+            "email": service.get("email"),
+            "website": service.get("website"),
+            "website_text": formatting.website_text(service.get("website")),
+        },
+        "hours": formatting.hours_lines(service.get("hours_text")),
+        "open_now": formatting.is_open_at(service.get("hours_text"), now),
+        "cost": formatting.cost_text(service.get("cost"), service.get("cost_note")),
+        "free": service.get("cost") == "gratis",
+        "for_whom": formatting.for_whom_text(service.get("target_groups"), service.get("age_min"),
+                                             service.get("age_max")),
+        "crisis": bool(service.get("crisis_24h")),
+        "independent_support": bool(service.get("independent_support")),
+        "wait_weeks": service.get("wait_weeks"),
+        "capacity_note": service.get("capacity_note"),
+        "confidential": confidential,
+        "address": address,
+        "wijk": service.get("wijk_name"),
+        "gemeente": service.get("gemeente_name"),
+        "serves": list(service.get("serves") or []),
+        "last_verified": formatting.date_text(service.get("last_verified")),
+        "position": {"lat": service["lat"], "lon": service["lon"],
+                     "approximate": confidential or service.get("point_kind") == "wijk"} if located else None,
+        "distance": None,
+    }
+
+
+def hit_card(hit: dict[str, Any], near_areas: tuple[str, ...], *, number: int, now: datetime) -> dict[str, Any]:
+    card = service_card(hit["service"], now=now, number=number)
+    card["distance"] = formatting.hit_distance_text(hit, near_areas)
+    return card
+
+
+def map_point(card: dict[str, Any], url: str) -> dict[str, Any] | None:
+    """What the map needs for one card: only plain data, the script builds the marker.
+
+    A confidential service gets no point on the map: its wijk is all that may be shown."""
+    position = card["position"]
+    if position is None or position["approximate"]:
+        return None
+    return {"number": card["number"], "name": card["name"], "organization": card["organization"],
+            "rung": card["rung"]["label"], "distance": card["distance"], "url": url,
+            "lat": position["lat"], "lon": position["lon"]}
