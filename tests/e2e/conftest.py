@@ -36,12 +36,16 @@ def live_server(demo_runtime):
     """The app on the demo region, served by waitress in a background thread on a free port."""
     from waitress.server import create_server
 
+    from flask import request
+
     from web import create_app
 
     app = create_app({"SETTINGS": demo_runtime.settings, "RUNTIME": demo_runtime})
 
     @app.after_request
     def strict_csp(response):
+        if request.path.startswith("/api/v1/docs"):
+            return response  # Swagger UI keeps the app's own policy (it needs inline styles)
         response.headers["Content-Security-Policy"] = STRICT_CSP
         return response
 
