@@ -24,6 +24,22 @@ class NotFound(SocialeKaartError):
     """The thing asked for does not exist."""
 
 
+class Unauthorized(SocialeKaartError):
+    """No valid sign-in: the token is missing, unknown, expired or revoked."""
+
+
+class Forbidden(SocialeKaartError):
+    """Signed in, but this account may not do this (wrong role or organisation)."""
+
+
+class TooManyRequests(SocialeKaartError):
+    """Too many attempts in a short time (e.g. sign-in); try again later."""
+
+    def __init__(self, message: str, *, retry_after: int = 60, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
 class Conflict(SocialeKaartError):
     """The request clashes with the current state (e.g. an illegal transition)."""
 
@@ -38,3 +54,7 @@ class StoreUnavailable(SocialeKaartError):
 
 class StoreCorrupt(SocialeKaartError):
     """The store's data dir is locked by something else or its files are damaged."""
+
+
+class ImportRejected(SocialeKaartError):
+    """An import file is refused as a whole: too large, unsafe archive, wrong encoding, broken JSON."""
