@@ -41,10 +41,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from .api import register_api
     from .health import bp as health_bp
+    from .hsds import register_hsds
     from .pages import bp as pages_bp
     from .pages.dashboard import bp as dashboard_bp
 
     register_api(app)
+    register_hsds(app)
     app.register_blueprint(pages_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(health_bp)

@@ -1,0 +1,190 @@
+"""Reads for the HSDS endpoints and the HSDS export that the GraphStore contract lacks.
+
+Services filtered by the HSDS parameters (text, taxonomy term, taxonomy, organisation, modified
+after, proximity to a point, with a location), organisations with a text filter, and look-ups by
+id. All paging happens here, in the store (SKIP/LIMIT plus a count). Cypher only from fixed text;
+values only as ``$parameters``. Every function takes a GraphStore.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from .schema import SERVICE_TEXT
+from .search import SERVICE_FIELDS
+from .store import GraphStore
+
+HSDS_SERVICE_FIELDS = f"{SERVICE_FIELDS}, .location_id"
+MINIMAL_SERVICE_FIELDS = ".id, .name, .modified"
+ORGANIZATION_FIELDS = ".id, .name, .kind, .formal, .description, .website, .phone, .email, .source"
+# Lightest rung first ("zo licht als mogelijk"), then nearest, then best text match; id last so
+# that pages never overlap.
+SERVICE_ORDER = "s.rung_level, effective, score DESC, s.name, s.id"
+
+# A taxonomy term as a condition on the Service node (term code in $termCode).
+TERM_CONDITIONS = {
+    "lifeDomain": "$termCode IN coalesce(s.life_domains, [])",
+    "targetGroup": "$termCode IN coalesce(s.target_groups, [])",
+    "rung": "s.rung = $termCode",
+    "organizationKind": "s.org_kind = $termCode",
+}
+# The kenmerken have one fixed condition each.
+FEATURE_CONDITIONS = {
+    "crisis-24-uur": "s.crisis_24h = true",
+    "onafhankelijke-clientondersteuning": "s.independent_support = true",
+    "vertrouwelijk": "s.confidential = true",
+    "informeel": "s.formal = false",
+}
+# A service "contains a term of this taxonomy".
+TAXONOMY_CONDITIONS = {
+    "lifeDomain": "size(coalesce(s.life_domains, [])) > 0",
+    "targetGroup": "size(coalesce(s.target_groups, [])) > 0",
+    "rung": "s.rung IS NOT NULL",
+    "organizationKind": "s.org_kind IS NOT NULL",
+    "feature": "(" + " OR ".join(FEATURE_CONDITIONS.values()) + ")",
+}
+
+
+@dataclass(frozen=True)
+class ServiceFilter:
+    """The HSDS filters, already validated; they all must hold (HSDS: cumulative, boolean AND)."""
+    words: tuple[str, ...] = ()
+    term: tuple[str, str] | None = None  # (vocabulary, code), see socialekaart.hsds.parse_term_id
+    taxonomy: str | None = None  # a vocabulary: lifeDomain, targetGroup, rung, organizationKind, feature
+    organization_id: str | None = None
+    modified_after: str | None = None  # UTC ISO-8601 as stored ('2025-01-31T09:00:00+00:00'), compared as text
+    point: tuple[float, float] | None = None  # (lat, lon)
+    radius: int | None = None  # metres around point
+    near_areas: tuple[str, ...] = ()  # areas containing the point: a werkgebied there counts as nearby
+    located_only: bool = False  # only services with a location (service_at_locations)
+
+
+def _service_body(store: GraphStore, f: ServiceFilter) -> tuple[str, dict[str, Any]]:
+    params: dict[str, Any] = {}
+    conditions: list[str] = []
+    if f.words:
+        params["text"] = store.dialect.fulltext_expression(list(f.words))
+        head = f"{store.dialect.fulltext_call(SERVICE_TEXT, 'text')} WITH node AS s, score"
+    else:
+        head = "MATCH (s:Service) WITH s, 0.0 AS score"
+    if f.term is not None:
+        vocabulary, code = f.term
+        if vocabulary == "feature":
+            conditions.append(FEATURE_CONDITIONS[code])
+        else:
+            conditions.append(TERM_CONDITIONS[vocabulary])
+            params["termCode"] = code
+    if f.taxonomy is not None:
+        conditions.append(TAXONOMY_CONDITIONS[f.taxonomy])
+    if f.organization_id is not None:
+        conditions.append("s.organization_id = $organizationId")
+        params["organizationId"] = f.organization_id
+    if f.modified_after is not None:
+        conditions.append("s.modified >= $modifiedAfter")
+        params["modifiedAfter"] = f.modified_after
+    if f.located_only:
+        conditions.append("s.location_id IS NOT NULL")
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    if f.point is not None:
+        # As graph.search.build_search: within the radius, or serving the place through a werkgebied.
+        params["lat"], params["lon"] = f.point
+        params["radius"] = f.radius
+        params["nearAreas"] = list(f.near_areas)
+        here = "point({latitude: $lat, longitude: $lon})"
+        distance = f"CASE WHEN s.point IS NULL THEN null ELSE {store.dialect.distance('s.point', here)} END"
+        place = (f" WITH s, score, {distance} AS dist,"
+                 " any(c IN coalesce(s.serves, []) WHERE c IN $nearAreas) AS servesArea"
+                 " WHERE servesArea OR (dist IS NOT NULL AND dist <= $radius)"
+                 " WITH s, score, CASE WHEN servesArea THEN 0.0 ELSE dist END AS effective")
+    else:
+        place = " WITH s, score, null AS effective"
+    return f"{head}{where}{place}", params
+
+
+def search_services(store: GraphStore, f: ServiceFilter, *, skip: int, limit: int,
+                    minimal: bool = False) -> tuple[int, list[dict[str, Any]]]:
+    """(total, one page of service dicts). Unless ``minimal``, each carries ``location_id`` and
+    ``organization`` (the provider's own fields)."""
+    body, params = _service_body(store, f)
+    total = store.connection.read(f"{body} RETURN count(s) AS total", params)[0]["total"]
+    if not total or skip >= total:
+        return total, []
+    fields = MINIMAL_SERVICE_FIELDS if minimal else HSDS_SERVICE_FIELDS
+    rows = store.connection.read(f"{body} RETURN s {{{fields}}} AS service ORDER BY {SERVICE_ORDER} "
+                                 "SKIP $skip LIMIT $limit", {**params, "skip": skip, "limit": limit})
+    services = [row["service"] for row in rows]
+    return total, services if minimal else attach_organizations(store, services)
+
+
+def service(store: GraphStore, service_id: str) -> dict[str, Any] | None:
+    rows = store.connection.read(f"MATCH (s:Service {{id: $id}}) RETURN s {{{HSDS_SERVICE_FIELDS}}} AS service",
+                                 {"id": service_id})
+    return attach_organizations(store, [rows[0]["service"]])[0] if rows else None
+
+
+def organizations_by_id(store: GraphStore, ids: list[str]) -> dict[str, dict[str, Any]]:
+    if not ids:
+        return {}
+    rows = store.connection.read(f"MATCH (o:Organization) WHERE o.id IN $ids RETURN o {{{ORGANIZATION_FIELDS}}} "
+                                 "AS organization", {"ids": sorted(set(ids))})
+    return {row["organization"]["id"]: row["organization"] for row in rows}
+
+
+def attach_organizations(store: GraphStore, services: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each service with ``organization``: its provider's own fields (one query for the lot)."""
+    found = organizations_by_id(store, [s["organization_id"] for s in services])
+    return [{**s, "organization": found.get(s["organization_id"])} for s in services]
+
+
+def services_of_organizations(store: GraphStore, organization_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """The services of these organisations (each with ``organization``), lightest rung first, per
+    organisation id."""
+    result: dict[str, list[dict[str, Any]]] = {org_id: [] for org_id in organization_ids}
+    if not organization_ids:
+        return result
+    rows = store.connection.read(
+        f"MATCH (o:Organization)-[:PROVIDES]->(s:Service) WHERE o.id IN $ids "
+        f"RETURN o {{{ORGANIZATION_FIELDS}}} AS organization, s {{{HSDS_SERVICE_FIELDS}}} AS service "
+        "ORDER BY s.rung_level, s.name, s.id", {"ids": sorted(set(organization_ids))})
+    for row in rows:
+        result[row["organization"]["id"]].append({**row["service"], "organization": row["organization"]})
+    return result
+
+
+def search_organizations(store: GraphStore, *, words: tuple[str, ...], skip: int,
+                         limit: int) -> tuple[int, list[dict[str, Any]]]:
+    """(total, one page of organisations by name). Every word must occur in the name or description."""
+    params: dict[str, Any] = {"skip": skip, "limit": limit, "words": list(words)}
+    where = (" WHERE all(w IN $words WHERE toLower(o.name) CONTAINS w "
+             "OR toLower(coalesce(o.description, '')) CONTAINS w)") if words else ""
+    base = f"MATCH (o:Organization){where}"
+    total = store.connection.read(f"{base} RETURN count(o) AS total", params)[0]["total"]
+    if not total or skip >= total:
+        return total, []
+    rows = store.connection.read(f"{base} RETURN o {{{ORGANIZATION_FIELDS}}} AS organization "
+                                 "ORDER BY o.name, o.id SKIP $skip LIMIT $limit", params)
+    return total, [row["organization"] for row in rows]
+
+
+def iter_services(store: GraphStore, *, batch: int = 500) -> Iterator[dict[str, Any]]:
+    """Every service with its organisation, in id order, read a page at a time (for exports)."""
+    skip = 0
+    while True:
+        rows = store.connection.read(f"MATCH (s:Service) RETURN s {{{HSDS_SERVICE_FIELDS}}} AS service "
+                                     "ORDER BY s.id SKIP $skip LIMIT $limit", {"skip": skip, "limit": batch})
+        if not rows:
+            return
+        yield from attach_organizations(store, [row["service"] for row in rows])
+        skip += batch
+
+
+def iter_organizations(store: GraphStore, *, batch: int = 500) -> Iterator[dict[str, Any]]:
+    """Every organisation, in id order, read a page at a time (for exports)."""
+    skip = 0
+    while True:
+        rows = store.connection.read(f"MATCH (o:Organization) RETURN o {{{ORGANIZATION_FIELDS}}} AS organization "
+                                     "ORDER BY o.id SKIP $skip LIMIT $limit", {"skip": skip, "limit": batch})
+        if not rows:
+            return
+        yield from (row["organization"] for row in rows)
+        skip += batch
