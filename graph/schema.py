@@ -22,6 +22,25 @@ INDEXES: tuple[Index, ...] = (
     Index("LifeDomain", "code", unique=True),
     Index("TargetGroup", "code", unique=True),
     Index("Meta", "id", unique=True),
+    # Referrals, accounts and the audit log (issue 5).
+    Index("Referral", "id", unique=True),
+    Index("Referral", "from_org_id"),
+    Index("Referral", "to_org_id"),
+    Index("Referral", "status"),
+    # No index on the ISO time strings: FalkorDB's range index answers `s < $x` on strings with
+    # every node (only a lower bound, or both, work). Figures scan referrals per gemeente instead.
+    Index("Referral", "client_ref_hash"),
+    Index("ReferralEvent", "id", unique=True),
+    Index("ReferralEvent", "referral_id"),
+    Index("ReferralEvent", "seq"),
+    Index("Account", "id", unique=True),
+    Index("Account", "email", unique=True),
+    Index("Token", "id", unique=True),
+    Index("Token", "hash", unique=True),
+    Index("Token", "account_id"),
+    Index("AuditEntry", "id", unique=True),
+    Index("AuditEntry", "referral_id"),
+    Index("Webhook", "organization_id", unique=True),
 )
 SERVICE_TEXT = FullTextIndex("service_text", "Service", ("name", "description", "org_name"))
 FULLTEXT_INDEXES: tuple[FullTextIndex, ...] = (SERVICE_TEXT,)

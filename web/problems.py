@@ -12,13 +12,13 @@ from typing import Any
 from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException
 
-from socialekaart.errors import (ConfigError, Conflict, NotFound, SocialeKaartError, StoreCorrupt,
-                                 StoreUnavailable, ValidationError)
+from socialekaart.errors import (ConfigError, Conflict, Forbidden, NotFound, SocialeKaartError, StoreCorrupt,
+                                 StoreUnavailable, TooManyRequests, Unauthorized, ValidationError)
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
 STATUS_FOR = {ValidationError: 400, NotFound: 404, Conflict: 409, StoreUnavailable: 503, StoreCorrupt: 503,
-              ConfigError: 503}
+              ConfigError: 503, Unauthorized: 401, Forbidden: 403, TooManyRequests: 429}
 DUTCH_TITLES = {400: "Ongeldige invoer", 401: "Niet aangemeld", 403: "Geen toegang", 404: "Niet gevonden",
                 405: "Methode niet toegestaan", 406: "Formaat niet beschikbaar", 409: "Conflict",
                 413: "Verzoek te groot", 415: "Verkeerd inhoudstype", 422: "Ongeldige invoer",
@@ -26,7 +26,7 @@ DUTCH_TITLES = {400: "Ongeldige invoer", 401: "Niet aangemeld", 403: "Geen toega
 
 
 def problem(status: int, detail: str, *, invalid_params: list[dict[str, str]] | None = None,
-            headers: dict[str, str] | None = None) -> Response:
+            headers: dict[str, str] | None = None, extensions: dict[str, Any] | None = None) -> Response:
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": DUTCH_TITLES.get(status, HTTPStatus(status).phrase),
@@ -36,6 +36,8 @@ def problem(status: int, detail: str, *, invalid_params: list[dict[str, str]] | 
     }
     if invalid_params:
         body["invalidParams"] = invalid_params
+    for key, value in (extensions or {}).items():
+        body.setdefault(key, value)
     response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
     if status == 503:
         response.headers["Retry-After"] = "30"
@@ -98,7 +100,11 @@ def register_problem_handlers(app: Flask) -> None:
         if status >= 500:
             log.warning("store problem on %s: %s", request.path, error.message)
         params = [{"name": name, "reason": reason} for name, reasons in error.errors.items() for reason in reasons]
-        return problem(status, error.message, invalid_params=params or None)
+        headers = {"WWW-Authenticate": 'Bearer realm="socialekaart"'} if status == 401 else {}
+        if isinstance(error, TooManyRequests):
+            headers["Retry-After"] = str(error.retry_after)
+        return problem(status, error.message, invalid_params=params or None, headers=headers,
+                       extensions=getattr(error, "extensions", None))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

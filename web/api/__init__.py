@@ -23,8 +23,14 @@ def register_api(app: Flask) -> Api:
     from .organizations.routes import blp as organizations_blp
     from .services.routes import blp as services_blp
     from .taxonomies import blp as taxonomies_blp
+    from .listings.routes import blp as listings_blp
+    from .network.routes import blp as network_blp
+    from .referrals.routes import blp as referrals_blp
+    from ..auth import BEARER_SCHEME
 
-    for blueprint in (services_blp, organizations_blp, areas_blp, taxonomies_blp, geocode_blp):
+    api.spec.components.security_scheme("bearerAuth", BEARER_SCHEME)
+    for blueprint in (services_blp, organizations_blp, areas_blp, taxonomies_blp, geocode_blp,
+                      referrals_blp, network_blp, listings_blp):
         api.register_blueprint(blueprint, url_prefix=f"{API_PREFIX}{blueprint.url_prefix or ''}")
     app.register_blueprint(docs_bp)
     return api

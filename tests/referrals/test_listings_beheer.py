@@ -1,0 +1,37 @@
+"""A beheerder edits only its own organisation's services, and doing so refreshes 'last verified'."""
+from __future__ import annotations
+
+from tests.referrals.referral_helpers import START
+
+
+def test_beheerder_updates_own_service_and_last_verified(client, actors):
+    h = actors["beheerder"].headers  # beheerder of org-welzijn
+    response = client.patch("/api/v1/services/svc-schuld", json={
+        "description": "Elke dinsdag inloop, ook zonder afspraak.", "openingHours": "di 09:00-12:00",
+        "waitWeeks": 2, "phone": "0113 123456"}, headers=h)
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["lastVerified"] == START.date().isoformat()
+    assert body["description"].startswith("Elke dinsdag") and body["waitWeeks"] == 2
+    assert body["contact"]["phone"] == "0113 123456" and "09:00" in body["openingHours"]
+    public = client.get("/api/v1/services/svc-schuld").get_json()  # reading stays public
+    assert public["lastVerified"] == START.date().isoformat() and public["address"]["street"] == "Markt 1"
+
+
+def test_only_own_organisation_and_only_beheerder_or_admin(client, actors):
+    for who, status in (("beheerder", 403), ("welzijn", 403), ("coordinator", 403)):
+        response = client.post("/api/v1/services/svc-begeleiding/verification", headers=actors[who].headers)
+        assert response.status_code == status, who
+    assert client.post("/api/v1/services/svc-begeleiding/verification").status_code == 401
+    admin = client.post("/api/v1/services/svc-begeleiding/verification", headers=actors["admin"].headers)
+    assert admin.status_code == 200 and admin.get_json()["lastVerified"] == START.date().isoformat()
+    assert client.post("/api/v1/services/svc-nope/verification", headers=actors["admin"].headers).status_code == 404
+
+
+def test_bad_changes_write_nothing(client, actors):
+    h = actors["beheerder"].headers
+    before = client.get("/api/v1/services/svc-schuld").get_json()
+    assert client.patch("/api/v1/services/svc-schuld", json={"phone": "bel maar"}, headers=h).status_code == 400
+    assert client.patch("/api/v1/services/svc-schuld", json={"rung": "maatwerk"}, headers=h).status_code == 400
+    assert client.patch("/api/v1/services/svc-schuld", json={"name": None}, headers=h).status_code == 400
+    assert client.get("/api/v1/services/svc-schuld").get_json() == before

@@ -1,0 +1,119 @@
+"""Accounts and tokens on the real store, and the `socialekaart accounts …` commands."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from socialekaart.accounts import demo_accounts, hash_token
+from socialekaart.errors import Conflict, NotFound, TooManyRequests, Unauthorized, ValidationError
+from tests.referrals.referral_helpers import SECRET_KEY
+from web.cli import main
+
+
+@pytest.fixture
+def cli(runtime, monkeypatch):
+    monkeypatch.setenv("SOCIALEKAART_DATA_DIR", str(runtime.settings.data_dir))
+    monkeypatch.setenv("SOCIALEKAART_GRAPH_NAME", runtime.settings.graph_name)
+    monkeypatch.setenv("SOCIALEKAART_SECRET_KEY", SECRET_KEY)
+
+    def run(*args):
+        result = CliRunner().invoke(main, list(args))
+        return result.exit_code, result.output
+
+    return run
+
+
+def test_tokens_are_stored_only_as_a_hash(rr, runtime):
+    rr.accounts.create_account(email="Piet@Example.nl", name="Piet", role="professional", organization_id="org-swt")
+    issued = rr.accounts.issue_token("piet@example.nl", days=10, name="crm")
+    stored = runtime.store.connection.read("MATCH (t:Token) RETURN properties(t) AS t")[0]["t"]
+    assert stored["hash"] == hash_token(issued.token) and stored["expires_at"] == issued.expires_at
+    everything = json.dumps(runtime.store.connection.read("MATCH (n) RETURN properties(n) AS p"))
+    assert issued.token not in everything
+    me = rr.accounts.authenticate(issued.token)
+    assert (me.email, me.role, me.organization_id) == ("piet@example.nl", "professional", "org-swt")
+    assert runtime.store.connection.read(
+        "MATCH (a:Account {email: 'piet@example.nl'})-[:MEMBER_OF]->(o:Organization) RETURN o.id AS id") == \
+        [{"id": "org-swt"}]
+
+
+def test_account_rules(rr):
+    rr.accounts.create_account(email="a@example.nl", name="A", role="professional", organization_id="org-swt")
+    with pytest.raises(Conflict):
+        rr.accounts.create_account(email="A@example.nl", name="A2", role="professional", organization_id="org-swt")
+    with pytest.raises(ValidationError) as caught:
+        rr.accounts.create_account(email="geen-adres", name="", role="baas", organization_id=None)
+    assert {"email", "name", "role"} <= set(caught.value.errors)
+    with pytest.raises(ValidationError, match="organisatie"):
+        rr.accounts.create_account(email="b@example.nl", name="B", role="beheerder")
+    with pytest.raises(ValidationError, match="gemeente of regio"):
+        rr.accounts.create_account(email="c@example.nl", name="C", role="coordinator")
+    with pytest.raises(NotFound):
+        rr.accounts.create_account(email="d@example.nl", name="D", role="professional", organization_id="org-nee")
+    with pytest.raises(ValidationError):
+        rr.accounts.issue_token("a@example.nl", days=400)
+
+
+def test_sign_in_with_argon2_password_is_rate_limited(rr):
+    rr.accounts.create_account(email="p@example.nl", name="P", role="professional", organization_id="org-swt",
+                               password="correct paard batterij")
+    assert rr.accounts.sign_in("P@example.nl", "correct paard batterij", client="10.0.0.1").email == "p@example.nl"
+    for _ in range(5):
+        with pytest.raises(Unauthorized):
+            rr.accounts.sign_in("p@example.nl", "fout", client="10.0.0.1")
+    with pytest.raises(TooManyRequests):
+        rr.accounts.sign_in("p@example.nl", "correct paard batterij", client="10.0.0.2")
+    with pytest.raises(Unauthorized):  # an unknown address gets the same answer as a wrong password
+        rr.accounts.sign_in("niemand@example.nl", "wat dan ook", client="10.0.0.3")
+
+
+def test_accounts_commands(cli, rr):
+    code, out = cli("accounts", "create-organization", "--id", "org-nieuw", "--name", "Nieuw Buurtwerk",
+                    "--kind", "welzijnsorganisatie")
+    assert code == 0 and "org-nieuw" in out
+    code, out = cli("accounts", "create", "--email", "jan@example.nl", "--name", "Jan", "--role", "professional",
+                    "--organization", "org-nieuw")
+    assert code == 0 and "Wachtwoord" in out
+    password = out.strip().splitlines()[-1].split(": ", 1)[1]
+    assert rr.accounts.sign_in("jan@example.nl", password).organization_id == "org-nieuw"
+    code, out = cli("accounts", "create", "--email", "jan@example.nl", "--name", "Jan", "--role", "professional",
+                    "--organization", "org-nieuw")
+    assert code != 0 and "al een account" in out
+
+    code, out = cli("accounts", "token", "--email", "jan@example.nl", "--days", "7", "--name", "koppeling")
+    assert code == 0
+    token = out.strip().splitlines()[-1]
+    token_id = re.search(r"Token (tok-[0-9a-f]+)", out).group(1)
+    assert rr.accounts.authenticate(token).email == "jan@example.nl"
+    code, out = cli("accounts", "tokens", "--email", "jan@example.nl")
+    assert code == 0 and token_id in out and "koppeling" in out and token not in out
+    assert cli("accounts", "revoke", token_id)[0] == 0
+    with pytest.raises(Unauthorized, match="ingetrokken"):
+        rr.accounts.authenticate(token)
+    code, out = cli("accounts", "revoke", token_id)
+    assert code != 0 and "geen geldig token" in out
+
+    code, out = cli("accounts", "webhook", "--organization", "org-nieuw", "--url", "http://partner.example.nl/x")
+    assert code != 0 and "https" in out
+    code, out = cli("accounts", "webhook", "--organization", "org-nieuw", "--url", "https://partner.example.nl/x")
+    assert code == 0 and out.strip().splitlines()[-1].startswith("whsec_")
+    assert [e.url for e in rr.webhooks.endpoints(["org-nieuw"])] == ["https://partner.example.nl/x"]
+    assert cli("accounts", "webhook", "--organization", "org-nieuw", "--remove")[0] == 0
+    assert rr.webhooks.endpoints(["org-nieuw"]) == []
+
+
+def test_demo_accounts(cli, rr):
+    organizations = [o for o in rr.referral_store.partners(None) if o["id"] != "org-mid"]  # Goes only
+    made = demo_accounts(rr.accounts, organizations, coordinator_areas=("GM0664",))
+    assert [(a.role, a.organization_id) for a in made] == [
+        ("professional", "org-swt"), ("professional", "org-welzijn"), ("beheerder", "org-welzijn"),
+        ("coordinator", None)]
+    assert all(a.password for a in made)
+    assert {rr.accounts.authenticate(a.token).email for a in made} == {a.email for a in made}
+    again = demo_accounts(rr.accounts, organizations, coordinator_areas=("GM0664",))
+    assert [a.email for a in again] == [a.email for a in made] and not any(a.password for a in again)
+    code, out = cli("accounts", "demo")
+    assert code == 0 and "swt@demo.example.nl" in out and out.count("skt_") == 4

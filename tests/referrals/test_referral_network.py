@@ -1,0 +1,267 @@
+"""Network figures on a small scenario with hand-computed numbers, small-count suppression included.
+
+The scenario (all in Goes, GM0664; 'now' is Monday 2 March 2026, 11:00 UTC; closure within 30 days):
+- W: 12 from the wijkteam to Welzijn (voorliggend), sent 5-16 Jan, received after 1..12 h.
+  w1-w7 accepted after 10,20..70 h; w8-w12 declined after 24 h (3x geen-capaciteit, 2x buiten-doelgroep).
+  w1-w6 started after 24,48..144 h and closed ('afgerond') after 100,200,300,400,600,900 h;
+  outcomes w1-w5 geholpen, w6 deels. w7 stays 'geaccepteerd'.
+- N: 6 from the wijkteam to Buren voor Buren (informeel), sent 2-7 Feb. n1-n5 received after 2 h and
+  accepted after 5 h; n6 is never received (overdue).
+- Z: 5 from Buren voor Buren (informal) to Zorg Plus (maatwerk), sent 10-14 Jan: z2 (10 Jan) expires,
+  z3 and z4 received after 3 h and declined (buiten-werkgebied), z5 received after 1 h and accepted after
+  2 h, z1 (14 Jan) received after 1 h and never accepted (overdue).
+- M: 1 in Middelburg (GM0687), outside the Goes coordinator's area.
+
+Hand-computed, for the 23 in Goes:
+- received 21, accepted 13 (7+5+1), declined 7 (5+2): acceptance 13/20 = 0.65.
+- hours to received (21 values): 1,1,1,2,2,2,2,2,2,3,3,3,4,5,..,12: median (11th) 3, p90 (19th) 10.
+- hours to accepted (13): 2,5,5,5,5,5,10,20,..,70: median (7th) 10, p90 (12th) 60.
+- hours to started (6): 24..144: median (72+96)/2 = 84, p90 (6th) 144.
+- loop closure: sent before 31 Jan 11:00 are W and Z (17); closed within 720 h: w1-w5 (w6 after 900 h): 5/17 = 0.294.
+- rungs: voorliggend 12, informeel 6, maatwerk 5: sociale basis 18/23 = 0.783, maatwerk 5/23 = 0.217.
+- formal->informal 6 (N), informal->formal 5 (Z), formal->formal 12 (W).
+- suppressed (1-4): every decline reason, 'deels' (1), each overdue count (1 each), and all of Zorg Plus
+  except its total.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from socialekaart.accounts import iso
+from socialekaart.network import flows, group_figures, grouped_figures, safe_rate, suppress
+from socialekaart.workdays import add_working_days
+from tests.referrals.referral_helpers import consent_for, referral_body
+
+NOW = datetime(2026, 3, 2, 11, 0, tzinfo=timezone.utc)
+JAN5 = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+FEB2 = datetime(2026, 2, 2, 9, 0, tzinfo=timezone.utc)
+EXPIRE_RUN = datetime(2026, 2, 8, 9, 0, tzinfo=timezone.utc)  # after z2's deadline, before z1's
+CLOSED_AFTER = [100, 200, 300, 400, 600, 900]
+
+
+@dataclass
+class Plan:
+    key: str
+    sender: str  # actor name
+    receiver: str
+    service: str
+    partner: str
+    domains: list[str]
+    wijk: str | None
+    sent: datetime
+    steps: list[tuple[float, str, dict]] = field(default_factory=list)  # (hours after sending, target, extra)
+    expires: bool = False
+
+
+def scenario() -> list[Plan]:
+    plans = []
+    for i in range(12):
+        steps = [(i + 1, "ontvangen", {})]
+        if i < 7:
+            steps.append((10 * (i + 1), "geaccepteerd", {}))
+        else:
+            steps.append((24, "afgewezen", {"reason": "geen-capaciteit" if i < 10 else "buiten-doelgroep"}))
+        if i < 6:
+            steps += [(24 * (i + 1), "gestart", {}),
+                      (CLOSED_AFTER[i], "afgerond", {"outcome": "geholpen" if i < 5 else "deels"})]
+        plans.append(Plan(f"w{i + 1}", "swt", "welzijn", "svc-schuld", "org-welzijn", ["geldzaken"], "WK066401",
+                          JAN5 + timedelta(days=i), steps))
+    for i in range(6):
+        steps = [(2, "ontvangen", {}), (5, "geaccepteerd", {})] if i < 5 else []
+        plans.append(Plan(f"n{i + 1}", "swt", "netwerk", "svc-maatje", "org-netwerk", ["sociaal-netwerk"],
+                          "WK066402", FEB2 + timedelta(days=i), steps))
+    z = {"z2": (10, [], True),
+         "z3": (11, [(3, "ontvangen", {}), (24, "afgewezen", {"reason": "buiten-werkgebied"})], False),
+         "z4": (12, [(3, "ontvangen", {}), (24, "afgewezen", {"reason": "buiten-werkgebied"})], False),
+         "z5": (13, [(1, "ontvangen", {}), (2, "geaccepteerd", {})], False),
+         "z1": (14, [(1, "ontvangen", {})], False)}
+    for key, (day, steps, expires) in z.items():
+        plans.append(Plan(key, "netwerk", "zorg", "svc-begeleiding", "org-zorg", ["zelfzorg", "geldzaken"],
+                          "WK066402", datetime(2026, 1, day, 9, 0, tzinfo=timezone.utc), steps, expires))
+    plans.append(Plan("m1", "other", "none", "svc-mid", "org-mid", ["sociaal-netwerk"], None,
+                      datetime(2026, 1, 20, 9, 0, tzinfo=timezone.utc)))
+    return plans
+
+
+FORMAL = {"org-swt": True, "org-welzijn": True, "org-netwerk": False, "org-zorg": True, "org-mid": True}
+FROM_ORG = {"swt": "org-swt", "netwerk": "org-netwerk", "other": "org-mid"}
+RUNG = {"svc-schuld": "voorliggend", "svc-maatje": "informeel", "svc-begeleiding": "maatwerk",
+        "svc-mid": "voorliggend"}
+NAMES = {"org-swt": "Sociaal wijkteam Goes", "org-welzijn": "Welzijn Goes", "org-netwerk": "Buren voor Buren",
+         "org-zorg": "Zorg Plus", "org-mid": "Welzijn Middelburg"}
+STAMP = {"ontvangen": "received_at", "geaccepteerd": "accepted_at", "afgewezen": "declined_at",
+         "gestart": "started_at"}
+
+
+def fact_rows(plans: list[Plan]) -> list[dict]:
+    """The facts the store would return for the scenario, worked out without the store."""
+    rows = []
+    for plan in plans:
+        from_org = FROM_ORG[plan.sender]
+        row = {"id": plan.key, "status": "verzonden", "from_org_id": from_org, "to_org_id": plan.partner,
+               "from_org_name": NAMES[from_org], "to_org_name": NAMES[plan.partner],
+               "to_rung": RUNG[plan.service], "from_formal": FORMAL[from_org], "to_formal": FORMAL[plan.partner],
+               "life_domains": plan.domains, "wijk_code": plan.wijk,
+               "gemeente_code": f"GM{plan.wijk[2:6]}" if plan.wijk else "GM0687", "sent_at": iso(plan.sent),
+               "receive_due_at": iso(add_working_days(plan.sent, 2)),
+               "accept_due_at": iso(add_working_days(plan.sent, 5))}
+        for hours, target, extra in plan.steps:
+            at = iso(plan.sent + timedelta(hours=hours))
+            row["status"] = target
+            if target in STAMP:
+                row[STAMP[target]] = at
+            if target in ("afgewezen", "afgerond"):
+                row["closed_at"] = at
+            row["decline_reason"] = extra.get("reason", row.get("decline_reason"))
+            row["outcome"] = extra.get("outcome", row.get("outcome"))
+        if plan.expires:
+            row["status"] = "verlopen"
+        rows.append(row)
+    return rows
+
+
+def goes(rows):
+    return [r for r in rows if r["gemeente_code"] == "GM0664"]
+
+
+EXPECTED_TOTAL = {
+    "referrals": 23, "suppressed": False, "received": 21, "accepted": 13, "declined": 7, "acceptanceRate": 0.65,
+    "declineReasons": {"geen-capaciteit": None, "buiten-doelgroep": None, "buiten-werkgebied": None,
+                       "niet-bereikbaar": 0, "inwoner-wil-niet": 0},
+    "hoursToReceived": {"count": 21, "median": 3.0, "p90": 10.0},
+    "hoursToAccepted": {"count": 13, "median": 10.0, "p90": 60.0},
+    "hoursToStarted": {"count": 6, "median": 84.0, "p90": 144.0},
+    "loopClosure": {"days": 30, "eligible": 17, "closed": 5, "rate": 0.294},
+    "outcomes": {"geholpen": 5, "deels": None, "niet-geholpen": 0},
+    "overdue": {"notReceived": None, "notAccepted": None, "expired": None},
+    "rungs": {"eigen-kracht": 0, "informeel": 6, "voorliggend": 12, "licht": 0, "maatwerk": 5},
+    "socialeBasisShare": 0.783, "maatwerkShare": 0.217,
+    "formalInformal": {"formalToInformal": 6, "informalToFormal": 5, "formalToFormal": 12, "informalToInformal": 0},
+}
+
+
+def check_partners(groups):
+    by_key = {g["key"]: g for g in groups}
+    assert set(by_key) == {"org-welzijn", "org-netwerk", "org-zorg"}
+    welzijn, netwerk, zorg = by_key["org-welzijn"], by_key["org-netwerk"], by_key["org-zorg"]
+    assert welzijn["label"] == "Welzijn Goes"
+    assert (welzijn["referrals"], welzijn["accepted"], welzijn["declined"], welzijn["acceptanceRate"]) == \
+        (12, 7, 5, 0.583)
+    assert welzijn["hoursToReceived"] == {"count": 12, "median": 6.5, "p90": 11.0}
+    assert welzijn["loopClosure"] == {"days": 30, "eligible": 12, "closed": 5, "rate": 0.417}
+    assert (netwerk["referrals"], netwerk["received"], netwerk["acceptanceRate"]) == (6, 5, 1.0)
+    assert netwerk["hoursToReceived"] == {"count": 5, "median": 2.0, "p90": 2.0}
+    assert netwerk["loopClosure"] == {"days": 30, "eligible": 0, "closed": 0, "rate": None}
+    assert netwerk["overdue"]["notReceived"] is None  # one
+    # Zorg Plus: 5 referrals, so the total shows; every count under 5 and what rests on it does not.
+    assert (zorg["referrals"], zorg["received"], zorg["accepted"], zorg["declined"], zorg["acceptanceRate"]) == \
+        (5, None, None, None, None)
+    assert zorg["hoursToReceived"] == {"count": None, "median": None, "p90": None}
+    assert zorg["formalInformal"]["informalToFormal"] == 5
+
+
+def test_suppression_rules():
+    assert [suppress(n) for n in (0, 1, 4, 5, 17)] == [0, None, None, 5, 17]
+    assert safe_rate(13, 20) == 0.65
+    assert safe_rate(3, 10) is None  # would reveal 3
+    assert safe_rate(8, 10) is None  # would reveal the other 2
+    assert safe_rate(4, 4) is None and safe_rate(5, 5) == 1.0 and safe_rate(0, 6) == 0.0
+    assert group_figures([{"sent_at": "2026-01-01T00:00:00.000+00:00"}] * 4, now=NOW, closure_days=30) == \
+        {"referrals": None, "suppressed": True}
+
+
+def test_figures_from_rows_match_the_hand_computation():
+    rows = goes(fact_rows(scenario()))
+    assert group_figures(rows, now=NOW, closure_days=30) == EXPECTED_TOTAL
+    check_partners(grouped_figures(rows, group_by="partner", now=NOW, closure_days=30))
+    months = {g["key"]: g["referrals"] for g in grouped_figures(rows, group_by="month", now=NOW, closure_days=30)}
+    assert months == {"2026-01": 17, "2026-02": 6}
+    domains = {g["key"]: g["referrals"] for g in grouped_figures(rows, group_by="leefgebied", now=NOW,
+                                                                 closure_days=30)}
+    assert domains == {"geldzaken": 17, "sociaal-netwerk": 6, "zelfzorg": 5}
+    rungs = {g["key"]: g["referrals"] for g in grouped_figures(rows, group_by="rung", now=NOW, closure_days=30)}
+    assert rungs == {"voorliggend": 12, "informeel": 6, "maatwerk": 5}
+
+
+def test_flows_matrix_graph_and_never_referred():
+    rows = goes(fact_rows(scenario()))
+    small = [dict(rows[0], id=f"extra{i}", from_org_id="org-zorg", from_org_name="Zorg Plus") for i in range(2)]
+    partners = [{"id": "org-ggz", "name": "GGZ Goes", "kind": "ggz", "formal": True},
+                {"id": "org-welzijn", "name": "Welzijn Goes", "kind": "welzijnsorganisatie", "formal": True}]
+    body = flows(rows + small, partners, {"org-welzijn", "org-netwerk", "org-zorg"})
+    assert [o["id"] for o in body["organizations"]] == ["org-netwerk", "org-swt", "org-welzijn", "org-zorg"]
+    assert body["matrix"] == [[0, 0, 0, 5], [6, 0, 12, 0], [0, 0, 0, 0], [0, 0, None, 0]]
+    assert body["graph"]["edges"] == [{"from": "org-netwerk", "to": "org-zorg", "count": 5},
+                                      {"from": "org-swt", "to": "org-netwerk", "count": 6},
+                                      {"from": "org-swt", "to": "org-welzijn", "count": 12}]
+    assert body["graph"]["suppressedEdges"] == 1
+    assert [p["id"] for p in body["neverReferredTo"]] == ["org-ggz"]
+
+
+@pytest.fixture
+def played(rr, actors, clock):
+    """The scenario played through the referral service on the real store, in time order."""
+    service = rr.referrals
+    actions = []
+    for plan in scenario():
+        actions.append((plan.sent, 0, plan, "create", {}))
+        for hours, target, extra in plan.steps:
+            actions.append((plan.sent + timedelta(hours=hours), 1, plan, target, extra))
+    actions.append((EXPIRE_RUN, 2, None, "expire", {}))
+    ids: dict[str, str] = {}
+    for moment, _, plan, action, extra in sorted(actions, key=lambda a: (a[0], a[1])):
+        clock.set(moment)
+        if action == "expire":
+            expired = service.expire_overdue()
+            assert expired == [ids["z2"]]
+            continue
+        if action == "create":
+            body = referral_body(service=plan.service, partner=plan.partner, lifeDomains=plan.domains,
+                                 wijkCode=plan.wijk, consent=consent_for(plan.partner, on=moment.date()))
+            ids[plan.key] = service.create(actors[plan.sender].principal, body)["id"]
+            service.transition(actors[plan.sender].principal, ids[plan.key], "verzonden")
+            continue
+        service.transition(actors[plan.receiver].principal, ids[plan.key], action, **extra)
+    clock.set(NOW)
+    return ids
+
+
+def test_figures_through_the_store_match_the_hand_computation(played, rr, actors):
+    coordinator = actors["coordinator"].principal
+    figures = rr.network.figures(coordinator)
+    assert figures["scope"]["gemeenten"] == ["GM0664"] and figures["suppressionThreshold"] == 5
+    assert figures["total"] == EXPECTED_TOTAL
+    check_partners(rr.network.figures(coordinator, group_by="partner")["groups"])
+    wijken = {g["key"]: g["referrals"] for g in rr.network.figures(coordinator, group_by="wijk")["groups"]}
+    assert wijken == {"WK066401": 12, "WK066402": 11}
+
+
+def test_regio_coordinator_sees_both_gemeenten_and_small_groups_are_suppressed(played, rr, actors):
+    regio = rr.network.figures(actors["regio"].principal, group_by="gemeente")
+    assert regio["scope"]["gemeenten"] == ["GM0664", "GM0687"] and regio["total"]["referrals"] == 24
+    groups = {g["key"]: g for g in regio["groups"]}
+    assert groups["GM0664"]["referrals"] == 23
+    assert groups["GM0687"] == {"key": "GM0687", "label": "GM0687", "referrals": None, "suppressed": True}
+
+
+def test_flows_through_the_store(played, rr, actors):
+    body = rr.network.flows(actors["coordinator"].principal)
+    assert [o["id"] for o in body["organizations"]] == ["org-netwerk", "org-swt", "org-welzijn", "org-zorg"]
+    assert body["matrix"] == [[0, 0, 0, 5], [6, 0, 12, 0], [0, 0, 0, 0], [0, 0, 0, 0]]
+    assert [p["name"] for p in body["neverReferredTo"]] == ["GGZ Goes", "Opvang Zeeland", "Sociaal wijkteam Goes"]
+
+
+def test_network_api_scope_and_parameters(played, client, actors):
+    h = actors["coordinator"].headers
+    ok = client.get("/api/v1/network/figures?groupBy=month&from=2026-01-01&until=2026-01-31", headers=h)
+    assert ok.status_code == 200
+    assert {g["key"]: g["referrals"] for g in ok.get_json()["groups"]} == {"2026-01": 17}
+    assert client.get("/api/v1/network/figures?gemeente=GM0687", headers=h).status_code == 403
+    assert client.get("/api/v1/network/flows?wijk=WK066402", headers=h).status_code == 200
+    assert client.get("/api/v1/network/figures?groupBy=postcode", headers=h).status_code == 400
+    assert client.get("/api/v1/network/figures?from=2026-02-01&until=2026-01-01", headers=h).status_code == 400
+    admin = client.get("/api/v1/network/figures?gemeente=GM0687", headers=actors["admin"].headers).get_json()
+    assert admin["total"] == {"referrals": None, "suppressed": True}

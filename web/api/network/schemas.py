@@ -1,0 +1,48 @@
+"""Query parameters and responses of /api/v1/network (coordinators; aggregates only)."""
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from socialekaart.network import GROUPINGS, MAX_CLOSURE_DAYS
+
+
+class NetworkArgsSchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    gemeente = fields.String(validate=validate.Regexp(r"^GM\d{4}$"),
+                             metadata={"description": "Eén gemeente binnen uw gebied (standaard: uw hele gebied)."})
+    wijk = fields.String(validate=validate.Regexp(r"^WK\d{6}$"), metadata={"description": "Eén wijk."})
+    # 'from' is a Python keyword: the field is read as data_key.
+    since = fields.Date(data_key="from", metadata={"description": "Eerste dag (JJJJ-MM-DD); standaard een jaar "
+                                                                  "geleden."})
+    until = fields.Date(metadata={"description": "Laatste dag (JJJJ-MM-DD, telt mee); standaard vandaag."})
+
+
+class FiguresArgsSchema(NetworkArgsSchema):
+    groupBy = fields.String(load_default="total", validate=validate.OneOf(GROUPINGS),
+                            metadata={"description": "total, gemeente, wijk, leefgebied, rung, partner of month."})
+    closureDays = fields.Integer(load_default=30, validate=validate.Range(1, MAX_CLOSURE_DAYS),
+                                 metadata={"description": "Termijn in dagen voor het sluiten van de cirkel."})
+
+
+class FiguresSchema(ma.Schema):
+    scope = fields.Dict()
+    period = fields.Dict()
+    groupBy = fields.String()
+    closureDays = fields.Integer()
+    suppressionThreshold = fields.Integer(metadata={"description": "Aantallen van 1 tot dit getal zijn null."})
+    total = fields.Dict()
+    groups = fields.List(fields.Dict())
+
+
+class FlowsSchema(ma.Schema):
+    scope = fields.Dict()
+    period = fields.Dict()
+    suppressionThreshold = fields.Integer()
+    organizations = fields.List(fields.Dict())
+    matrix = fields.List(fields.List(fields.Integer(allow_none=True)),
+                         metadata={"description": "matrix[i][j]: doorverwijzingen van organisatie i naar j."})
+    graph = fields.Dict()
+    neverReferredTo = fields.List(fields.Dict())

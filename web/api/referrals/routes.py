@@ -1,0 +1,133 @@
+"""/api/v1/referrals (inbox, detail, create, status changes, export), /api/v1/referral-events
+(the feed per organisation) and /api/v1/me. Every operation needs a personal access token."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import marshmallow as ma
+from flask import current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ...auth import SECURITY, principal, signed_in
+from ...referral_runtime import referral_runtime
+from ..problems_doc import PROBLEM
+from .schemas import (ExportResultSchema, ExportSchema, FeedArgsSchema, FeedSchema, MeSchema, NewReferralSchema,
+                      ReferralListArgsSchema, ReferralPageSchema, ReferralSchema, TransitionSchema)
+from .shaping import event_json, referral_json, summary_json
+
+blp = Blueprint("referrals", __name__, url_prefix="",
+                description="Doorverwijzingen tussen partners: versturen, ontvangen, accepteren, afronden.")
+ERRORS = {"401": PROBLEM, "403": PROBLEM, "503": PROBLEM}
+
+
+def _service():
+    return referral_runtime(current_app._get_current_object()).referrals
+
+
+@blp.route("/referrals")
+class Referrals(MethodView):
+    decorators = [signed_in]
+
+    @blp.arguments(ReferralListArgsSchema, location="query", error_status_code=400, unknown=ma.RAISE)
+    @blp.response(200, ReferralPageSchema, description="Doorverwijzingen van uw organisatie, nieuwste eerst.")
+    @blp.doc(security=SECURITY, responses={"400": PROBLEM, **ERRORS})
+    def get(self, args):
+        """Inbox of verzonden doorverwijzingen"""
+        page = _service().list(principal(), box=args["box"], statuses=args.get("status") or [],
+                               overdue=args["overdue"], page=args["page"], page_size=args["pageSize"])
+        links = _links(page.page, page.pages)
+        headers = {"X-Total-Count": str(page.total), "X-Pagination-Page": str(page.page),
+                   "X-Pagination-Limit": str(page.page_size)}
+        return ({"total": page.total, "page": page.page, "pageSize": page.page_size, "pages": page.pages,
+                 "results": [summary_json(item) for item in page.items], "_links": links}, 200, headers)
+
+    @blp.arguments(NewReferralSchema, error_status_code=400)
+    @blp.response(201, ReferralSchema, description="De nieuwe doorverwijzing, als concept.")
+    @blp.doc(security=SECURITY, responses={"400": PROBLEM, "404": PROBLEM, "409": PROBLEM, **ERRORS})
+    def post(self, body):
+        """Maak een doorverwijzing (concept; toestemming is verplicht)"""
+        created = _service().create(principal(), body)
+        return referral_json(created), 201, {"Location": f"/api/v1/referrals/{created['id']}"}
+
+
+@blp.route("/referrals/export")
+class ReferralExport(MethodView):
+    decorators = [signed_in]
+
+    @blp.arguments(ExportSchema, error_status_code=400)
+    @blp.response(200, ExportResultSchema, description="Alle doorverwijzingen van uw organisatie voor deze cliënt.")
+    @blp.doc(security=SECURITY, responses={"400": PROBLEM, **ERRORS})
+    def post(self, body):
+        """Exporteer alles voor één cliëntreferentie (POST: de referentie hoort niet in een URL)"""
+        found = _service().export(principal(), body["clientRef"])
+        return {"count": len(found), "referrals": [referral_json(r) for r in found]}
+
+
+@blp.route("/referrals/<string:referral_id>")
+class ReferralById(MethodView):
+    decorators = [signed_in]
+
+    @blp.response(200, ReferralSchema, description="Eén doorverwijzing met haar geschiedenis.")
+    @blp.doc(security=SECURITY, responses={"404": PROBLEM, **ERRORS})
+    def get(self, referral_id: str):
+        """Eén doorverwijzing"""
+        return referral_json(_service().get(principal(), referral_id))
+
+
+@blp.route("/referrals/<string:referral_id>/transitions")
+class ReferralTransitions(MethodView):
+    decorators = [signed_in]
+
+    @blp.arguments(TransitionSchema, error_status_code=400)
+    @blp.response(200, ReferralSchema, description="De doorverwijzing met haar nieuwe status.")
+    @blp.doc(security=SECURITY, responses={"400": PROBLEM, "404": PROBLEM, "409": PROBLEM, **ERRORS})
+    def post(self, body, referral_id: str):
+        """Zet een doorverwijzing op een nieuwe status (409 als dat vanuit de huidige status niet kan)"""
+        changed = _service().transition(principal(), referral_id, body["to"], reason=body.get("reason"),
+                                        outcome=body.get("outcome"), forward=body.get("forward"),
+                                        expected_version=body.get("version"))
+        return referral_json(changed)
+
+
+@blp.route("/referral-events")
+class ReferralEvents(MethodView):
+    decorators = [signed_in]
+
+    @blp.arguments(FeedArgsSchema, location="query", error_status_code=400, unknown=ma.RAISE)
+    @blp.response(200, FeedSchema, description="Gebeurtenissen bij de doorverwijzingen van uw organisatie, "
+                                               "oudste eerst.")
+    @blp.doc(security=SECURITY, responses={"400": PROBLEM, **ERRORS})
+    def get(self, args):
+        """Gebeurtenissen sinds een cursor (om te pollen)"""
+        feed = _service().events(principal(), since=args.get("since"), limit=args["limit"])
+        return {"events": [event_json(e) for e in feed["events"]], "cursor": feed["cursor"], "more": feed["more"]}
+
+
+@blp.route("/me")
+class Me(MethodView):
+    decorators = [signed_in]
+
+    @blp.response(200, MeSchema, description="Het account achter het token.")
+    @blp.doc(security=SECURITY, responses=ERRORS)
+    def get(self):
+        """Wie ben ik"""
+        me = principal()
+        return {"accountId": me.account_id, "email": me.email, "name": me.name, "role": me.role,
+                "organizationId": me.organization_id, "areas": list(me.areas)}
+
+
+def _links(page: int, pages: int) -> dict[str, dict[str, str]]:
+    def href(number: int) -> str:
+        args = request.args.to_dict(flat=False)
+        args["page"] = [str(number)]
+        return f"{request.path}?{urlencode(args, doseq=True)}"
+
+    links = {"self": {"href": href(page)}}
+    if page > 1:
+        links["prev"] = {"href": href(page - 1)}
+    if page < pages:
+        links["next"] = {"href": href(page + 1)}
+    if pages:
+        links["first"], links["last"] = {"href": href(1)}, {"href": href(pages)}
+    return links

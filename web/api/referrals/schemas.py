@@ -1,0 +1,186 @@
+"""Request and response bodies of /api/v1/referrals and /api/v1/referral-events (lowerCamelCase).
+
+The schemas check types and sizes; the domain (``socialekaart.referrals``) checks the rules and
+answers in Dutch, listing every problem at once.
+"""
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from socialekaart.referral_service import BOXES, MAX_FEED, MAX_PAGE_SIZE
+from socialekaart.referrals import (CONSENT_METHODS, LEGAL_BASES, MAX_CONTACT_NAME, MAX_PURPOSE, MAX_REACHABLE,
+                                    MAX_REQUEST_TEXT, STATES, URGENCIES)
+
+ID = fields.String(validate=validate.Length(max=128))
+# Generous bounds here; the domain gives the precise Dutch message (e.g. the 1000-character hulpvraag).
+TEXT_BOUND = 20 * MAX_REQUEST_TEXT
+
+
+class Strict(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+
+class ContactSchema(Strict):
+    name = fields.String(validate=validate.Length(max=MAX_CONTACT_NAME),
+                         metadata={"description": "Roepnaam, als de ontvanger die nodig heeft."})
+    phone = fields.String(validate=validate.Length(max=30))
+    email = fields.String(validate=validate.Length(max=320))
+    reachable = fields.String(validate=validate.Length(max=MAX_REACHABLE),
+                              metadata={"description": "Wanneer en hoe de inwoner bereikbaar is."})
+
+
+class ConsentSchema(Strict):
+    purpose = fields.String(validate=validate.Length(max=MAX_PURPOSE),
+                            metadata={"description": "Waarvoor de inwoner toestemming gaf."})
+    partnerId = fields.String(validate=validate.Length(max=128),
+                              metadata={"description": "De ontvangende organisatie waarvoor de toestemming geldt."})
+    date = fields.String(validate=validate.Length(max=10), metadata={"description": "JJJJ-MM-DD."})
+    method = fields.String(metadata={"description": f"Hoe gegeven: {', '.join(CONSENT_METHODS)}."})
+
+
+class NewReferralSchema(Strict):
+    serviceId = ID
+    lifeDomains = fields.List(fields.String(validate=validate.Length(max=60)), validate=validate.Length(max=20))
+    urgency = fields.String(metadata={"description": f"{', '.join(URGENCIES)} (standaard normaal)."})
+    requestText = fields.String(validate=validate.Length(max=TEXT_BOUND),
+                                metadata={"description": f"De hulpvraag, hoogstens {MAX_REQUEST_TEXT} tekens. "
+                                                         "Alleen wat de ontvanger nodig heeft."})
+    clientRef = fields.String(validate=validate.Length(max=200),
+                              metadata={"description": "Uw eigen cliëntreferentie (geen naam, geen BSN)."})
+    contact = fields.Nested(ContactSchema)
+    consent = fields.Nested(ConsentSchema)
+    legalBasis = fields.String(metadata={"description": "In plaats van toestemming: "
+                                                        f"{', '.join(LEGAL_BASES)}."})
+    wijkCode = fields.String(validate=validate.Length(max=8),
+                             metadata={"description": "CBS-wijk waar de inwoner woont (voor de cijfers)."})
+
+
+class TransitionSchema(Strict):
+    to = fields.String(required=True, validate=validate.OneOf(STATES),
+                       metadata={"description": "De nieuwe status."})
+    reason = fields.String(validate=validate.Length(max=60),
+                           metadata={"description": "Reden bij afgewezen (verplicht) of geannuleerd."})
+    outcome = fields.String(validate=validate.Length(max=60),
+                            metadata={"description": "Uitkomst bij afgerond: geholpen, deels, niet-geholpen."})
+    version = fields.Integer(validate=validate.Range(min=1), metadata={
+        "description": "De versie die u zag. Is de doorverwijzing sindsdien gewijzigd, dan volgt 409 en "
+                       "verandert er niets."})
+    forward = fields.Nested(NewReferralSchema, metadata={
+        "description": "Bij doorverwezen: de nieuwe doorverwijzing. Wat u weglaat komt van deze; toestemming "
+                       "voor de nieuwe partner is verplicht."})
+
+
+class ReferralListArgsSchema(Strict):
+    box = fields.String(load_default="received", validate=validate.OneOf(BOXES),
+                        metadata={"description": "received: ontvangen door uw organisatie; sent: door u verstuurd."})
+    status = fields.List(fields.String(validate=validate.OneOf(STATES)), validate=validate.Length(max=len(STATES)),
+                         metadata={"description": "Alleen deze status(sen), herhaalbaar."})
+    overdue = fields.Boolean(load_default=False, metadata={"description": "Alleen te laat ontvangen/geaccepteerd."})
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 10_000))
+    pageSize = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PAGE_SIZE))
+
+
+class FeedArgsSchema(Strict):
+    since = fields.String(validate=validate.Length(max=40), metadata={
+        "description": "De cursor van de laatste gebeurtenis die u kreeg (0 voor alles), of een tijdstip "
+                       "(ISO 8601 met zone)."})
+    limit = fields.Integer(load_default=100, validate=validate.Range(1, MAX_FEED))
+
+
+class ExportSchema(Strict):
+    clientRef = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+class PartySchema(ma.Schema):
+    organizationId = fields.String()
+    organizationName = fields.String(allow_none=True)
+    serviceId = fields.String()
+    serviceName = fields.String(allow_none=True)
+
+
+class EventSchema(ma.Schema):
+    id = fields.String()
+    cursor = fields.Integer(allow_none=True)
+    referralId = fields.String()
+    at = fields.String()
+    fromStatus = fields.String(allow_none=True)
+    toStatus = fields.String()
+    side = fields.String(metadata={"description": "verzender, ontvanger of systeem."})
+    actor = fields.Dict()
+    reason = fields.String(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    linkedReferralId = fields.String(allow_none=True)
+
+
+class ReferralSummarySchema(ma.Schema):
+    id = fields.String()
+    status = fields.String()
+    statusLabel = fields.String()
+    version = fields.Integer()
+    urgency = fields.String(allow_none=True)
+    lifeDomains = fields.List(fields.String())
+    sender = fields.Nested(PartySchema)
+    receiver = fields.Nested(PartySchema)
+    createdAt = fields.String(allow_none=True)
+    updatedAt = fields.String(allow_none=True)
+    sentAt = fields.String(allow_none=True)
+    overdue = fields.String(allow_none=True, metadata={"description": "niet-ontvangen of niet-geaccepteerd."})
+    yourSide = fields.String(metadata={"description": "verzender, ontvanger of beide."})
+    _links = fields.Dict(data_key="_links")
+
+
+class ReferralSchema(ReferralSummarySchema):
+    receivedAt = fields.String(allow_none=True)
+    acceptedAt = fields.String(allow_none=True)
+    declinedAt = fields.String(allow_none=True)
+    waitlistedAt = fields.String(allow_none=True)
+    startedAt = fields.String(allow_none=True)
+    closedAt = fields.String(allow_none=True)
+    declineReason = fields.String(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    cancelReason = fields.String(allow_none=True)
+    deadlines = fields.Dict()
+    wijkCode = fields.String(allow_none=True)
+    gemeenteCode = fields.String(allow_none=True)
+    requestText = fields.String(allow_none=True)
+    contact = fields.Dict(allow_none=True)
+    clientRef = fields.String(allow_none=True, metadata={"description": "Alleen voor de verzender."})
+    consent = fields.Dict(allow_none=True)
+    legalBasis = fields.String(allow_none=True)
+    forwardedFrom = fields.String(allow_none=True)
+    forwardedTo = fields.String(allow_none=True)
+    anonymisedAt = fields.String(allow_none=True)
+    allowedNext = fields.List(fields.String(),
+                              metadata={"description": "Statussen waar u deze nu naartoe kunt zetten."})
+    events = fields.List(fields.Nested(EventSchema))
+
+
+class ReferralPageSchema(ma.Schema):
+    total = fields.Integer()
+    page = fields.Integer()
+    pageSize = fields.Integer()
+    pages = fields.Integer()
+    results = fields.List(fields.Nested(ReferralSummarySchema))
+    _links = fields.Dict(data_key="_links")
+
+
+class FeedSchema(ma.Schema):
+    events = fields.List(fields.Nested(EventSchema))
+    cursor = fields.Integer(metadata={"description": "Geef dit de volgende keer mee als since."})
+    more = fields.Boolean(metadata={"description": "Er staan meer gebeurtenissen klaar."})
+
+
+class ExportResultSchema(ma.Schema):
+    count = fields.Integer()
+    referrals = fields.List(fields.Nested(ReferralSchema))
+
+
+class MeSchema(ma.Schema):
+    accountId = fields.String()
+    email = fields.String()
+    name = fields.String()
+    role = fields.String()
+    organizationId = fields.String(allow_none=True)
+    areas = fields.List(fields.String())
