@@ -85,8 +85,15 @@ class GraphStore:
 
     def organization_statements(self, organizations: list[Organization]) -> list[Statement]:
         rows = [{"id": o.id, "props": _organization_props(o)} for o in organizations]
-        return [("UNWIND $rows AS row MERGE (o:Organization {id: row.id}) SET o += row.props", {"rows": chunk})
-                for chunk in _chunks(rows)]
+        statements: list[Statement] = []
+        for chunk in _chunks(rows):
+            statements.append(("UNWIND $rows AS row MERGE (o:Organization {id: row.id}) SET o += row.props",
+                               {"rows": chunk}))
+            # Services carry a copy of their organisation's name and kind for search; keep it current.
+            statements.append(("UNWIND $rows AS row MATCH (o:Organization) WHERE o.id = row.id WITH o "
+                               "MATCH (o)-[:PROVIDES]->(s:Service) "
+                               "SET s.org_name = o.name, s.org_kind = o.kind, s.formal = o.formal", {"rows": chunk}))
+        return statements
 
     def service_statements(self, services: list[Service], placements: dict[str, dict[str, Any]],
                            organizations: dict[str, Organization], modified: str) -> list[Statement]:

@@ -79,7 +79,7 @@ class Catalog:
                 if stored is None:
                     raise ValidationError(f"Onbekende organisatie {org_id!r}.", field="organizationId")
                 known_orgs[org_id] = Organization(**stored)
-        index = self._index_with(areas) if areas else self.area_index()
+        index = self.area_index_with(areas) if areas else self.area_index()
         placements = {s.id: self._placement(s, index) for s in services}
         modified = datetime.now(timezone.utc).isoformat(timespec="seconds")
         statements = [*self.store.taxonomy_statements(), *self.store.area_statements(areas),
@@ -90,8 +90,8 @@ class Catalog:
             self.forget_areas()
         return {"areas": len(areas), "organizations": len(organizations), "services": len(services)}
 
-    def _index_with(self, areas: list[Area]) -> AreaIndex:
-        """An index of the stored areas updated with the ones about to be written."""
+    def area_index_with(self, areas: list[Area]) -> AreaIndex:
+        """The area index as it will be once ``areas`` are written: stored areas updated with these."""
         by_kind: dict[str, dict[str, dict]] = {}
         for kind in ("buurt", "wijk", "gemeente"):
             stored = self.store.areas(kind, with_geometry=kind == "buurt")

@@ -221,7 +221,7 @@ class ImportService:
 
     def _plan_relocations(self, plan: Plan, areas: list[Area]) -> None:
         """Stored services whose location now lies in another buurt (or whose area names changed)."""
-        index = self._index_after(areas)
+        index = self.catalog.area_index_with(areas)
         planned = {s.id for s in plan.services}
         for stored in self.snapshots.located_services():
             if stored["id"] in planned or not _placement_differs(stored, index):
@@ -235,20 +235,6 @@ class ImportService:
                 continue
             plan.services.append(service)
             plan.relocated.append(service.id)
-
-    def _index_after(self, areas: list[Area]) -> AreaIndex:
-        """The area index as it will be once ``areas`` are written."""
-        store = self.catalog.store
-        by_kind: dict[str, dict[str, dict[str, Any]]] = {
-            kind: {a["code"]: a for a in store.areas(kind, with_geometry=kind == "buurt")}
-            for kind in ("buurt", "wijk", "gemeente")}
-        for area in areas:
-            if area.kind in by_kind:
-                lat, lon = area.centroid if area.centroid else (None, None)
-                by_kind[area.kind][area.code] = {"code": area.code, "name": area.name, "kind": area.kind,
-                                                 "parent_code": area.parent_code, "geometry": area.geometry,
-                                                 "lat": lat, "lon": lon}
-        return AreaIndex(by_kind["buurt"].values(), by_kind["wijk"].values(), by_kind["gemeente"].values())
 
     # -- writing -----------------------------------------------------------------------------------
     def commit(self, plan: Plan) -> bool:

@@ -157,3 +157,10 @@ def test_failing_statement_rolls_back_the_whole_unit(store):
     with pytest.raises(SocialeKaartError):
         store.write_all([good, failing])
     assert store.counts()["Organization"] == 0
+
+
+def test_renaming_an_organisation_updates_its_services(filled):
+    filled.save(organizations=[Organization("org-netwerk", "Buren Helpen Buren", "vrijwilligersnetwerk",
+                                            formal=False)])
+    assert filled.service("svc-maatje")["org_name"] == "Buren Helpen Buren"
+    assert [h["service"]["id"] for h in filled.search(q="helpen").hits] == ["svc-maatje"]
