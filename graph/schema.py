@@ -41,6 +41,8 @@ INDEXES: tuple[Index, ...] = (
     Index("AuditEntry", "id", unique=True),
     Index("AuditEntry", "referral_id"),
     Index("Webhook", "organization_id", unique=True),
+    # Inventarisatie figures (issue 6).
+    Index("Need", "id", unique=True),
 )
 SERVICE_TEXT = FullTextIndex("service_text", "Service", ("name", "description", "org_name"))
 FULLTEXT_INDEXES: tuple[FullTextIndex, ...] = (SERVICE_TEXT,)

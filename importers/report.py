@@ -14,8 +14,9 @@ from socialekaart.importing import Change, ImportService, Plan
 
 ACTIONS = ("created", "updated", "unchanged")
 # Entity types in the order the summary lists them, with their Dutch (plural) names.
-TYPE_NAMES = {"area": "gebieden", "organization": "organisaties", "service": "voorzieningen"}
-SINGULAR = {"area": "gebied", "organization": "organisatie", "service": "voorziening"}
+TYPE_NAMES = {"area": "gebieden", "organization": "organisaties", "service": "voorzieningen",
+              "need": "inventarisatiecijfers"}
+SINGULAR = {"area": "gebied", "organization": "organisatie", "service": "voorziening", "need": "cijfer"}
 ACTION_NAMES = {"created": "nieuw", "updated": "gewijzigd", "unchanged": "ongewijzigd"}
 SHOWN_CHANGES = 50  # the text lists at most this many changes; the JSON has them all
 

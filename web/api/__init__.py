@@ -26,11 +26,12 @@ def register_api(app: Flask) -> Api:
     from .listings.routes import blp as listings_blp
     from .network.routes import blp as network_blp
     from .referrals.routes import blp as referrals_blp
+    from .coverage.routes import blp as coverage_blp
     from ..auth import BEARER_SCHEME
 
     api.spec.components.security_scheme("bearerAuth", BEARER_SCHEME)
     for blueprint in (services_blp, organizations_blp, areas_blp, taxonomies_blp, geocode_blp,
-                      referrals_blp, network_blp, listings_blp):
+                      referrals_blp, network_blp, coverage_blp, listings_blp):
         api.register_blueprint(blueprint, url_prefix=f"{API_PREFIX}{blueprint.url_prefix or ''}")
     app.register_blueprint(docs_bp)
     return api

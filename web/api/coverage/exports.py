@@ -1,0 +1,165 @@
+"""Downloads of the lokale inventarisatie: CSV (for a spreadsheet), GeoJSON (for a choropleth
+in any GIS) and a printable HTML report for a gemeente or regio.
+
+The CSV follows the provider export: ``;`` between cells, decimal comma, a BOM so Excel reads
+UTF-8, and no cell a spreadsheet would run as a formula. Suppressed referral counts read "<5".
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from flask import Response, render_template
+
+from importers.exports import CSV_DELIMITER, neutralise
+from socialekaart import taxonomy
+from socialekaart.coverage import BASIS_GROUP, RUNG_CODES
+from socialekaart.coverage_service import AreaView
+from socialekaart.gaps import (INDICATORS, Gap, display_name, distance_text, nl_decimal, nl_int, percent,
+                              period_text)
+from socialekaart.network import THRESHOLD
+
+from .shaping import CSV_COLUMNS, SUPPRESSIBLE, flat_record, gap_body, gap_counts
+
+GEOJSON = "application/geo+json"
+CSV = "text/csv"
+GAP_COLUMNS = [("rank", "rang"), ("indicatorLabel", "indicator"), ("areaCode", "gebied"), ("areaName", "naam"),
+               ("lifeDomainLabel", "leefgebied"), ("severity", "ernst"), ("affected", "getroffen"),
+               ("explanation", "toelichting")]
+
+
+def _cell(key: str, value: Any) -> str:
+    if value is None:
+        return f"<{THRESHOLD}" if key in SUPPRESSIBLE else ""
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",") if abs(value) < 1e15 else str(value)
+    return neutralise(str(value))
+
+
+def _csv_text(header: list[str], rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _download(body: str, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def coverage_csv(view: AreaView) -> Response:
+    """One row per area (the area itself, then the areas in it) and leefgebied."""
+    result, counts = view.result, gap_counts(view.analysis)
+    rows = []
+    for area in (view.area, *view.children):
+        for domain in view.life_domains:
+            flat = flat_record(result, result.record(area.code, domain), counts.get((area.code, domain), 0))
+            rows.append([_cell(key, flat[key]) for key in CSV_COLUMNS])
+    return _download(_csv_text(list(CSV_COLUMNS.values()), rows), CSV, f"inventarisatie-{view.area.code}.csv")
+
+
+def map_codes(view: AreaView) -> list[str]:
+    """The areas a map of this view shows: the areas in it, or the area itself when it has none."""
+    return [a.code for a in view.children] or [view.area.code]
+
+
+def geojson_body(view: AreaView, geometries: dict[str, str | None]) -> dict[str, Any]:
+    """A FeatureCollection of ``map_codes`` for the view's (first) leefgebied, the figures as flat
+    properties: ready for a choropleth."""
+    result, counts = view.result, gap_counts(view.analysis)
+    domain = view.life_domains[0]
+    features = []
+    for code in map_codes(view):
+        area = result.areas[code]
+        flat = flat_record(result, result.record(area.code, domain), counts.get((area.code, domain), 0))
+        flat["displayName"] = display_name(result, area.code)
+        geometry = geometries.get(area.code)
+        features.append({"type": "Feature", "id": area.code,
+                         "geometry": json.loads(geometry) if geometry else None, "properties": flat})
+    return {"type": "FeatureCollection", "lifeDomain": domain, "area": view.area.code,
+            "reachThresholdM": view.analysis.thresholds.reach_threshold_m, "features": features}
+
+
+def coverage_geojson(view: AreaView, geometries: dict[str, str | None]) -> Response:
+    domain = view.life_domains[0]
+    body = geojson_body(view, geometries)
+    response = Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), mimetype=GEOJSON)
+    response.headers["Content-Disposition"] = f'inline; filename="inventarisatie-{view.area.code}-{domain}.geojson"'
+    return response
+
+
+def gaps_csv(area_code: str, gaps: list[Gap]) -> Response:
+    """The ranked gaps, most severe first."""
+    rows = []
+    for rank, gap in enumerate(gaps, start=1):
+        body = gap_body(gap, rank)
+        rows.append([_cell(key, body[key]) for key, _column in GAP_COLUMNS])
+    return _download(_csv_text([column for _key, column in GAP_COLUMNS], rows), CSV, f"knelpunten-{area_code}.csv")
+
+
+# -- the printable report -------------------------------------------------------------------------------
+
+REPORT_GAPS = 25
+
+
+def report_context(view: AreaView, gaps: list[Gap]) -> dict[str, Any]:
+    """What the report template shows, worked out here so the template only lays it out."""
+    result, analysis, thresholds = view.result, view.analysis, view.analysis.thresholds
+    counts = gap_counts(analysis)
+    area = view.area
+    summary = []
+    for domain in view.life_domains:
+        record = result.record(area.code, domain)
+        reach = record.reach_of(BASIS_GROUP)
+        summary.append({
+            "label": taxonomy.LIFE_DOMAIN_BY_CODE[domain].label,
+            "rungs": [record.rung_total(rung) for rung in RUNG_CODES],
+            "formal": record.formal, "informal": record.informal, "basis": record.sociale_basis,
+            "per1000": nl_decimal(record.per_1000, 2) if record.per_1000 is not None else "–",
+            "beyond": f"{percent(reach.share_beyond)}%" if reach.share_beyond is not None else "–",
+            "wait": nl_decimal(record.mean_wait_weeks) if record.mean_wait_weeks is not None else "–",
+            "referrals": _count(record.referrals), "gaps": counts.get((area.code, domain), 0),
+        })
+    matrix = []
+    for child in view.children:
+        cells = []
+        for domain in view.life_domains:
+            record = result.record(child.code, domain)
+            cells.append({"basis": record.sociale_basis, "gaps": counts.get((child.code, domain), 0)})
+        matrix.append({"name": display_name(result, child.code), "population": child.population, "cells": cells})
+    needs = [{"area": display_name(result, n.area_code), "domain": taxonomy.LIFE_DOMAIN_BY_CODE[n.life_domain].label,
+              "group": taxonomy.TARGET_GROUP_BY_CODE[n.target_group].label if n.target_group else "",
+              "indicator": n.indicator, "value": n.value, "year": n.year, "source": n.source}
+             for code in (area.code, *(c.code for c in view.children)) for domain in view.life_domains
+             for n in result.record(code, domain).needs]
+    return {
+        "title": f"Lokale inventarisatie {display_name(result, area.code)}",
+        "area": area, "area_name": display_name(result, area.code), "computed_on": analysis.today,
+        "domains": [taxonomy.LIFE_DOMAIN_BY_CODE[d] for d in view.life_domains],
+        "rungs": [taxonomy.RUNG_BY_CODE[r] for r in RUNG_CODES],
+        "summary": summary, "matrix": matrix, "needs": needs,
+        "gaps": gaps[:REPORT_GAPS], "gap_total": len(gaps), "indicators": INDICATORS,
+        "ages": [(key, value) for key, value in area.ages.items()],
+        "reach_text": distance_text(thresholds.reach_threshold_m),
+        "stale_text": period_text(thresholds.stale_after_days),
+        "thresholds": thresholds, "suppression": THRESHOLD,
+        "number": lambda value: nl_int(value) if value is not None else "onbekend",
+    }
+
+
+def _count(number: int) -> str:
+    return f"<{THRESHOLD}" if 0 < number < THRESHOLD else str(number)
+
+
+def coverage_report(view: AreaView, gaps: list[Gap]) -> Response:
+    html = render_template("coverage_report.html", **report_context(view, gaps))
+    return Response(html, mimetype="text/html")
+
