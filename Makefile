@@ -1,5 +1,6 @@
 # socialekaart: two commands do all set-up on a fresh machine.
-#   make run   install, start the embedded store, load the demo region when empty, serve
+#   make run   install, start the embedded store, load the demo region when empty, print the demo
+#              accounts (made when missing), serve
 #   make test  install with test extras (and Debian's chromium when root), run every test
 PYTHON ?= python3
 VENV   ?= .venv
@@ -27,6 +28,8 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 run: install
+	$(BIN)/socialekaart demo load --if-empty
+	$(BIN)/socialekaart accounts demo --if-missing
 	$(BIN)/socialekaart serve --init --demo-if-empty --host $(HOST) --port $(PORT)
 
 # Browser tests drive Debian's chromium through Playwright; never a downloaded browser build.
@@ -52,3 +55,48 @@ db-stop: install
 clean:
 	-$(BIN)/socialekaart db stop
 	rm -rf $(VENV) var .pytest_cache
+
+# The scale benchmark (issue 7): BENCH_SCALE=1.0 is 100,000 services and 1,000,000 referrals, with
+# growth points at N/10 and N×3. Its own data dir (var/bench), so the app's store is never touched.
+# Results: bench/results/<date>-<backend>.json and a Markdown table; see docs/performance.md.
+BENCH_SCALE ?= 1.0
+BENCH_DATA  ?= var/bench
+.PHONY: bench install-bench
+
+$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $@
+
+install-bench: $(VENV)/.installed-bench
+
+bench: install-bench
+	$(BIN)/socialekaart bench run --scale $(BENCH_SCALE) --data-dir $(BENCH_DATA)
+
+# Hardening (issue 8). `make test` runs tests/hardening with a bounded fuzz (5 examples per operation,
+# fixed seed); `make fuzz` runs the property-based API tests long (FUZZ_EXAMPLES per operation, random
+# seed, plus Schemathesis' coverage phase); `make load` runs the bounded load test on 127.0.0.1
+# (LOAD_USERS clients for LOAD_SECONDS, zero errors, flat memory); `make bench-fsync` measures what
+# `appendfsync always` costs (also part of `make bench`). See docs/operations.md.
+FUZZ_EXAMPLES ?= 100
+LOAD_USERS    ?= 8
+LOAD_SECONDS  ?= 60
+.PHONY: fuzz load install-load bench-fsync
+
+fuzz: install-test
+	SOCIALEKAART_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) SOCIALEKAART_FUZZ_RANDOM=1 \
+	SOCIALEKAART_FUZZ_PHASES=examples,coverage,fuzzing \
+	$(BIN)/python -m pytest tests/hardening/test_fuzz_api.py -o timeout=3600 -q
+
+$(VENV)/.installed-load: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[load]'
+	touch $@
+
+install-load: $(VENV)/.installed-load
+
+load: install-load
+	$(BIN)/python tests/load/run_load.py --users $(LOAD_USERS) --run-time $(LOAD_SECONDS)
+
+bench-fsync: install
+	$(BIN)/python -m bench.fsync --json bench/results/fsync-$$(date +%Y-%m-%d).json
+
+bench: bench-fsync

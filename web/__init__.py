@@ -49,6 +49,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_hsds(app)
     app.register_blueprint(pages_bp)
     app.register_blueprint(dashboard_bp)
+    from .pages import network as network_pages, referrals as referral_pages, session as page_session
+    for page_bp in (page_session.bp, referral_pages.bp, network_pages.bp):  # sign-in, referrals, network
+        app.register_blueprint(page_bp)
     app.register_blueprint(health_bp)
     register_problem_handlers(app)
     register_security(app, settings.tile_url)

@@ -9,7 +9,7 @@ from datetime import timedelta
 import click
 
 from socialekaart import taxonomy
-from socialekaart.accounts import ROLES, Principal, demo_accounts, generate_password
+from socialekaart.accounts import DEMO_DOMAIN, ROLES, Principal, demo_accounts, generate_password, verify_password
 from socialekaart.errors import SocialeKaartError
 from socialekaart.model import Organization
 
@@ -139,10 +139,16 @@ def webhook(ctx, organization_id, url, remove) -> None:
 
 
 @accounts_group.command("demo")
+@click.option("--if-missing", is_flag=True,
+              help="Alleen ontbrekende demo-accounts maken, met de vaste demowachtwoorden (zie docs/referrals.md); "
+                   "alleen in de demoregio.")
 @click.pass_context
-def demo(ctx) -> None:
+def demo(ctx, if_missing) -> None:
     """Maak de demo-accounts (wijkteam, welzijn, beheerder, coördinator) en toon hun tokens."""
     rt = _referral_runtime(ctx)
+    if if_missing:
+        _demo_if_missing(rt)
+        return
     organizations = _guard(lambda: rt.referral_store.partners(None))
     made = _guard(lambda: demo_accounts(rt.accounts, organizations))
     if not made:
@@ -153,6 +159,46 @@ def demo(ctx) -> None:
         if account.password:
             click.echo(f"{'':<13} wachtwoord: {account.password}")
         click.echo(f"{'':<13} token:      {account.token}")
+
+
+# Fixed passwords, for the demo accounts in the demo region only (documented in docs/referrals.md).
+DEMO_PASSWORDS = {"swt": "demo-wijkteam-goes", "welzijn": "demo-welzijn-goes", "beheer": "demo-beheer-goes",
+                  "coordinator": "demo-coordinator-zeeland"}
+
+
+def _demo_if_missing(rt: ReferralRuntime) -> None:
+    """Make the demo accounts that are missing, on the demo region's own organisations only (never on
+    real ones), with the fixed demo passwords; then list them. Safe to run on every start."""
+    catalog = rt.runtime.catalog
+    organizations = [org for kind in ("sociaal-wijkteam", "welzijnsorganisatie")
+                     for org in _guard(lambda: catalog.organizations(kind=kind, gemeente="GM0664", page_size=100)[1])
+                     if org.get("source") == "demo"]
+    if not organizations:
+        click.echo("Geen demoregio in de database: geen demo-accounts gemaakt.")
+        return
+    emails = [f"{local}@{DEMO_DOMAIN}" for local in DEMO_PASSWORDS]
+    tokens: dict[str, str] = {}
+    if not all(_exists(rt, email) for email in emails):
+        for account in _guard(lambda: demo_accounts(rt.accounts, organizations)):
+            if account.password:  # made just now: give it its documented demo password
+                _guard(lambda: rt.accounts.set_password(account.email, DEMO_PASSWORDS[account.email.split("@")[0]]))
+                tokens[account.email] = account.token
+    names = {org["id"]: org["name"] for org in organizations}
+    click.echo("Demo-accounts (alleen voor de demoregio; meld u aan op /aanmelden):")
+    for email in emails:
+        found = rt.accounts.store.account_by_email(email)
+        if found is None:
+            continue
+        password = DEMO_PASSWORDS[email.split("@")[0]]
+        shown = password if verify_password(found.get("password_hash"), password) else "(gewijzigd)"
+        where = names.get(found.get("organization_id") or "") or ", ".join(found.get("areas") or [])
+        click.echo(f"  {found['role']:<13} {email:<30} wachtwoord: {shown:<26} {where}")
+        if email in tokens:
+            click.echo(f"  {'':<13} token voor de API (één keer getoond): {tokens[email]}")
+
+
+def _exists(rt: ReferralRuntime, email: str) -> bool:
+    return rt.accounts.store.account_by_email(email) is not None
 
 
 # -- referrals -------------------------------------------------------------------------------------

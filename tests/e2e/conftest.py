@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import threading
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -121,3 +123,53 @@ def page(browser, request, live_server):
 def phone_page(browser, request, live_server):
     yield from _page(browser, request, live_server, viewport={"width": 360, "height": 740}, is_mobile=True,
                      has_touch=True, device_scale_factor=2)
+
+
+# -- The referral pages (issue 5): accounts that sign in with a password on the demo region ---------
+E2E_PASSWORD = "e2e-wachtwoord-voor-de-werkplek"
+
+
+@dataclass(frozen=True)
+class PageAccount:
+    email: str
+    password: str
+    organization_id: str | None
+    organization_name: str | None
+
+
+@dataclass(frozen=True)
+class ReferralScene:
+    sender: PageAccount  # a professional at Sociaal wijkteam Goes
+    receiver: PageAccount  # a professional at the organisation of `service`
+    coordinator: PageAccount  # regio coordinator for Zeeland
+    service_id: str  # a welzijn service among the hits for "ik heb geldzorgen" near 4461AB
+    service_name: str
+
+
+@pytest.fixture(scope="session")
+def referral_scene(demo_runtime) -> ReferralScene:
+    from socialekaart.accounts import hash_password
+    from web.pages.finder import SearchForm, run_search
+    from web.referral_runtime import ReferralRuntime
+
+    catalog = demo_runtime.catalog
+    form, _ = SearchForm.from_args({"postcode": "4461AB", "vraag": "ik heb geldzorgen"})
+    hits = run_search(catalog, form).page.hits
+    target = next(hit["service"] for hit in hits
+                  if hit["service"].get("org_kind") == "welzijnsorganisatie" and not hit["service"].get("confidential"))
+    _, wijkteams = catalog.organizations(kind="sociaal-wijkteam", gemeente="GM0664")
+    swt = next(org for org in wijkteams if org["name"] == "Sociaal wijkteam Goes")
+    accounts = ReferralRuntime(demo_runtime).accounts
+    password_hash = hash_password(E2E_PASSWORD)  # once: argon2 is slow on purpose
+    suffix = uuid.uuid4().hex[:8]
+
+    def make(local: str, role: str, org: dict | None, areas: tuple[str, ...] = ()) -> PageAccount:
+        email = f"{local}-{suffix}@werkplek.example.nl"
+        made = accounts.create_account(email=email, name=f"E2E {local}", role=role,
+                                       organization_id=org["id"] if org else None, areas=areas)
+        accounts.store.set_password_hash(made["id"], password_hash)
+        return PageAccount(email, E2E_PASSWORD, org["id"] if org else None, org["name"] if org else None)
+
+    receiver_org = {"id": target["organization_id"], "name": target["org_name"]}
+    return ReferralScene(make("wijkteam", "professional", swt), make("welzijn", "professional", receiver_org),
+                         make("coordinator", "coordinator", None, ("RG-zeeland",)), target["id"], target["name"])

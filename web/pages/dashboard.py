@@ -1,31 +1,96 @@
-"""The dashboard of the lokale inventarisatie for regio coordinators: /inventarisatie.
+"""/inventarisatie: the dashboard of the lokale inventarisatie, for coordinators (and admins) signed
+in on the pages (``web.pages.session``).
 
-The page is a shell: its figures come from /api/v1/coverage and /api/v1/gaps, which check who
-is asking (coordinators see their own gemeenten or regio; aggregates only). Until the pages have
-a password sign-in with a session, the coordinator signs in on the page with a personal access
-token (``socialekaart accounts token``), kept for this browser tab only.
+- ``/inventarisatie``: the page; its script draws the map, the charts, the gap list and the table.
+- ``/inventarisatie/gegevens``: the figures the script reads (JSON): coverage of the area and the
+  areas in it for one leefgebied, its top gaps and the map.
+- ``/inventarisatie/download/<bestand>``: the exports as plain links (CSV, GeoJSON, report).
+
+Who sees what is the coverage service's rule (a coordinator its own gemeenten or regio; aggregates
+only). The API (/api/v1/coverage, /api/v1/gaps) gives the same with a personal access token.
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request
 
 from socialekaart import taxonomy
+from socialekaart.errors import SocialeKaartError
 from socialekaart.model import area_kind_of
 
+from ..api.coverage.exports import (coverage_csv, coverage_geojson, coverage_report, gaps_csv, geojson_body,
+                                    map_codes)
+from ..api.coverage.shaping import coverage_body, gaps_body
+from ..coverage_runtime import coverage_service
+from ..problems import STATUS_FOR, problem
+from .session import current_account, login_required, register_page_errors
+
 bp = Blueprint("dashboard", __name__, url_prefix="/inventarisatie", template_folder="../templates")
+register_page_errors(bp)
+
+ROLES = ("coordinator", "admin")
 DEFAULT_LIFE_DOMAIN = "sociaal-netwerk"
+TOP_GAPS = 10
+DOWNLOADS = ("cijfers.csv", "knelpunten.csv", "kaart.geojson", "rapport.html")
+
+
+def _service():
+    return coverage_service(current_app._get_current_object())
+
+
+def _choice() -> tuple[str | None, str]:
+    """The area (None: the account's own) and leefgebied asked for; unknown values are ignored."""
+    area = request.args.get("gebied", "")
+    domain = request.args.get("leefgebied", "")
+    return (area if area_kind_of(area) else None,
+            domain if domain in taxonomy.LIFE_DOMAIN_BY_CODE else DEFAULT_LIFE_DOMAIN)
 
 
 @bp.get("")
+@login_required(roles=ROLES)
 def dashboard():
-    area = request.args.get("gebied", "")
-    domain = request.args.get("leefgebied", "")
-    runtime = current_app.extensions["socialekaart"]
+    area, domain = _choice()
+    settings = current_app.extensions["socialekaart"].settings
     return render_template(
-        "dashboard.html",
-        life_domains=[(t.code, t.label) for t in taxonomy.LIFE_DOMAINS],
-        start_area=area if area_kind_of(area) else "",
-        start_domain=domain if domain in taxonomy.LIFE_DOMAIN_BY_CODE else DEFAULT_LIFE_DOMAIN,
-        tile_url=runtime.settings.tile_url or "",
-        reach_km=str(runtime.settings.reach_threshold_m / 1000).replace(".", ",").removesuffix(",0"),
-    )
+        "dashboard.html", active="inventarisatie",
+        life_domains=[(t.code, t.label) for t in taxonomy.LIFE_DOMAINS], start_area=area or "",
+        start_domain=domain, tile_url=settings.tile_url or "",
+        reach_km=f"{settings.reach_threshold_m / 1000:g}".replace(".", ","))
+
+
+@bp.get("/gegevens")
+def data():
+    """For the page's script: JSON, with errors as problem+json (401 when the session is gone)."""
+    account = current_account()
+    if account is None:
+        return problem(401, "U bent niet (meer) aangemeld. Laad de pagina opnieuw en meld u aan.")
+    area, domain = _choice()
+    only_domain = request.args.get("alleenLeefgebied", "1") != "0"
+    service = _service()
+    try:
+        view = service.area_view(account, area=area, life_domains=[domain])
+        code, gaps, analysis = service.gaps(account, area=view.area.code,
+                                           life_domains=[domain] if only_domain else (), analysis=view.analysis)
+        geometries = service.geometries(map_codes(view))
+    except SocialeKaartError as error:
+        status = next((s for kind, s in STATUS_FOR.items() if isinstance(error, kind)), 500)
+        return problem(status, error.message)
+    return jsonify({"coverage": coverage_body(view), "gaps": gaps_body(analysis, code, gaps, 1, TOP_GAPS),
+                    "map": geojson_body(view, geometries)})
+
+
+@bp.get("/download/<any(" + ", ".join(f"'{name}'" for name in DOWNLOADS) + "):name>")
+@login_required(roles=ROLES)
+def download(name: str):
+    area, domain = _choice()
+    service = _service()
+    account = current_account()
+    if name == "kaart.geojson":
+        view = service.area_view(account, area=area, life_domains=[domain])
+        return coverage_geojson(view, service.geometries(map_codes(view)))
+    view = service.area_view(account, area=area)
+    if name == "cijfers.csv":
+        return coverage_csv(view)
+    code, gaps, _analysis = service.gaps(account, area=view.area.code, analysis=view.analysis)
+    if name == "knelpunten.csv":
+        return gaps_csv(code, gaps)
+    return coverage_report(view, gaps)

@@ -1,0 +1,496 @@
+"""The werkplek pages without a browser: sign-in (argon2, rate limit, session cookie, CSRF), the role
+checks, the refer form, the inbox and the status forms, one referral, and the network page.
+
+The Flask test client against the real embedded FalkorDB, on the small seeded region of the referral
+tests (tests/referrals/referral_helpers.py), a fresh graph per test.
+"""
+from __future__ import annotations
+
+import re
+import time
+from html import unescape
+
+import pytest
+from click.testing import CliRunner
+
+from socialekaart.accounts import Principal, SignInLimiter, hash_password, principal_of
+from tests.conftest import falkordb_settings
+from tests.referrals.referral_helpers import ACCOUNTS, SECRET_KEY, FakeClock, referral_body, region
+from web.pages.session import SIGNED_IN_KEY, session_values
+from web.referral_runtime import ReferralRuntime
+from web.runtime import Runtime
+
+PASSWORD = "een-lang-genoeg-wachtwoord"
+PASSWORD_HASH = hash_password(PASSWORD)  # argon2 takes a while: hash once, store it for every account
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def runtime(falkordb_server, data_dir):
+    rt = Runtime(falkordb_settings(data_dir).with_overrides(secret_key=SECRET_KEY))
+    rt.store.connection.delete_graph()
+    rt.store.init_schema()
+    areas, orgs, svcs = region()
+    rt.catalog.save(areas=areas, organizations=orgs, services=svcs)
+    yield rt
+    rt.store.connection.delete_graph()
+    rt.close()
+
+
+@pytest.fixture
+def rr(runtime, clock):
+    found = ReferralRuntime(runtime, clock=clock, webhook_base_delay=0.05)
+    yield found
+    found.close()
+
+
+@pytest.fixture
+def people(rr) -> dict[str, Principal]:
+    """An account for every role in ACCOUNTS (swt, welzijn, other, beheerder, coordinator, admin …), all with PASSWORD."""
+    made = {}
+    for name, (role, org, areas) in ACCOUNTS.items():
+        account = rr.accounts.create_account(email=f"{name}@test.example.nl", name=name.title(), role=role,
+                                             organization_id=org, areas=areas)
+        rr.accounts.store.set_password_hash(account["id"], PASSWORD_HASH)
+        made[name] = principal_of(account)
+    return made
+
+
+@pytest.fixture
+def app(runtime, rr, clock):
+    from web import create_app
+
+    flask_app = create_app({"SETTINGS": runtime.settings, "RUNTIME": runtime, "TESTING": True,
+                            "SOCIALEKAART_CLOCK": clock})
+    flask_app.extensions["socialekaart.referrals"] = rr
+    return flask_app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# -- helpers -----------------------------------------------------------------------------------
+def sign_in_as(client, who: Principal) -> None:
+    """Start a session directly (the sign-in itself is tested below; argon2 is slow)."""
+    with client.session_transaction() as session:
+        session.clear()
+        session.update(session_values(who))
+
+
+def csrf(client) -> str:
+    with client.session_transaction() as session:
+        if "csrf" not in session:
+            session["csrf"] = "t-" + str(time.time_ns())
+        return session["csrf"]
+
+
+def html(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def text(response) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html(response))).split())
+
+
+def post(client, url: str, data: dict | None = None, **kwargs):
+    return client.post(url, data={"csrf_token": csrf(client), **(data or {})}, **kwargs)
+
+
+def refer_form(**changes) -> dict:
+    form = {"leefgebied": ["geldzaken"], "urgentie": "normaal",
+            "hulpvraag": "Alleenstaande moeder met betalingsachterstanden; wil hulp bij post en schulden.",
+            "contact_naam": "Sanne", "contact_telefoon": "06 1234 5678", "clientreferentie": "SWT-2026-0042",
+            "grondslag": "toestemming", "toestemming_doel": "Hulp bij schulden en post",
+            "toestemming_datum": "2026-01-12", "toestemming_wijze": "mondeling", "toestemming_bevestigd": "ja",
+            "actie": "versturen"}
+    form.update(changes)
+    return {k: v for k, v in form.items() if v is not None}
+
+
+def send_referral(client, people, **changes) -> str:
+    """The SWT professional refers to Schuldhulp spreekuur (Welzijn Goes) through the form; the new id."""
+    sign_in_as(client, people["swt"])
+    response = post(client, "/verwijzen/svc-schuld", refer_form(**changes))
+    assert response.status_code == 303, text(response)[:800]
+    match = re.fullmatch(r"/verwijzingen/(ref-[0-9a-f]+)", response.headers["Location"])
+    assert match, response.headers["Location"]
+    return match.group(1)
+
+
+def step(client, referral_id: str, to: str, **fields):
+    version = client.application.extensions["socialekaart.referrals"].referral_store.get(referral_id)["version"]
+    return post(client, f"/verwijzingen/{referral_id}/status", {"naar": to, "versie": str(version), **fields})
+
+
+# -- sign-in -----------------------------------------------------------------------------------
+def test_sign_in_with_password_lands_on_the_inbox_with_a_safe_session_cookie(client, people):
+    page = client.get("/aanmelden")
+    assert page.status_code == 200
+    assert re.search(r'<input type="hidden" name="csrf_token" value="[^"]{20,}">', html(page))
+    assert 'autocomplete="current-password"' in html(page) and '<label for="veld-email">' in html(page)
+
+    response = post(client, "/aanmelden", {"email": "SWT@test.example.nl ", "wachtwoord": PASSWORD})
+    assert response.status_code == 303 and response.headers["Location"] == "/inbox"
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("sessie=")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Expires=" in cookie
+    assert "Secure" not in cookie  # plain http on this machine (the test client's localhost)
+    inbox = client.get("/inbox")
+    assert inbox.status_code == 200 and "Doorverwijzingen" in text(inbox) and "Swt (professional)" in text(inbox)
+
+
+def test_session_cookie_is_secure_except_for_plain_http_on_this_machine(client):
+    for base_url, secure in (("https://kaart.example.nl", True), ("http://kaart.example.nl", True),
+                             ("https://127.0.0.1", True), ("http://127.0.0.1:5000", False),
+                             ("http://localhost", False)):
+        fresh = client.application.test_client()  # a new cookie jar each time
+        cookie = fresh.get("/aanmelden", base_url=base_url).headers["Set-Cookie"]
+        assert ("; Secure" in cookie) is secure, (base_url, cookie)
+
+
+def test_signing_in_starts_a_fresh_session_and_returns_to_the_page_asked_for(client, people):
+    first = client.get("/verwijzingen/ref-123")
+    assert first.status_code == 302
+    assert first.headers["Location"] == "/aanmelden?volgende=/verwijzingen/ref-123"
+    token_before = csrf(client)
+    response = post(client, "/aanmelden", {"email": "swt@test.example.nl", "wachtwoord": PASSWORD,
+                                           "volgende": "/verwijzingen/ref-123"})
+    assert response.headers["Location"] == "/verwijzingen/ref-123"
+    assert csrf(client) != token_before
+    # Only pages on this site: another host is ignored.
+    response = post(client, "/aanmelden", {"email": "swt@test.example.nl", "wachtwoord": PASSWORD,
+                                           "volgende": "//evil.example.com/x"})
+    assert response.headers["Location"] == "/inbox"
+
+
+def test_wrong_password_or_unknown_address_gives_one_message_and_no_session(client, people):
+    for email in ("swt@test.example.nl", "niemand@test.example.nl"):
+        response = post(client, "/aanmelden", {"email": email, "wachtwoord": "verkeerd-wachtwoord"})
+        assert response.status_code == 401
+        assert "Het e-mailadres of het wachtwoord klopt niet." in text(response)
+        assert f'value="{email}"' in html(response)  # the address stays filled in, the password does not
+        assert client.get("/inbox").status_code == 302
+    empty = post(client, "/aanmelden", {"email": "", "wachtwoord": ""})
+    assert empty.status_code == 400
+    assert 'id="fout-email"' in html(empty) and 'aria-describedby="fout-email"' in html(empty)
+
+
+def test_sign_in_attempts_are_rate_limited(client, rr, people):
+    rr.accounts.limiter = SignInLimiter(max_failures=3, window_seconds=900)
+    for _ in range(3):
+        assert post(client, "/aanmelden", {"email": "swt@test.example.nl", "wachtwoord": "fout-fout-fout"}
+                    ).status_code == 401
+    blocked = post(client, "/aanmelden", {"email": "swt@test.example.nl", "wachtwoord": PASSWORD})
+    assert blocked.status_code == 429
+    assert "Te veel mislukte pogingen om aan te melden" in text(blocked)
+    assert int(blocked.headers["Retry-After"]) > 0
+    assert client.get("/inbox").status_code == 302  # not signed in, even with the right password
+
+
+def test_sign_out_ends_the_session(client, people):
+    sign_in_as(client, people["swt"])
+    assert client.get("/inbox").status_code == 200
+    response = post(client, "/afmelden")
+    assert response.status_code == 303 and response.headers["Location"] == "/aanmelden"
+    assert "U bent afgemeld." in text(client.get("/aanmelden"))
+    assert client.get("/inbox").status_code == 302
+
+
+def test_a_session_ends_after_eight_hours(client, people):
+    sign_in_as(client, people["swt"])
+    with client.session_transaction() as session:
+        session[SIGNED_IN_KEY] = int(time.time()) - 8 * 3600 - 1
+    assert client.get("/inbox").status_code == 302
+
+
+# -- CSRF --------------------------------------------------------------------------------------
+def test_forms_without_the_csrf_token_are_refused(client, people, rr):
+    refused = client.post("/aanmelden", data={"email": "swt@test.example.nl", "wachtwoord": PASSWORD})
+    assert refused.status_code == 400 and "Het formulier is verlopen" in text(refused)
+    assert client.get("/inbox").status_code == 302  # not signed in
+
+    referral_id = send_referral(client, people)
+    sign_in_as(client, people["welzijn"])
+    for token in (None, "", "geraden-token"):
+        data = {"naar": "ontvangen"} | ({"csrf_token": token} if token is not None else {})
+        response = client.post(f"/verwijzingen/{referral_id}/status", data=data)
+        assert response.status_code == 400
+    assert rr.referral_store.get(referral_id)["status"] == "verzonden"
+    sign_in_as(client, people["swt"])
+    assert client.post("/verwijzen/svc-schuld", data=refer_form()).status_code == 400
+    assert rr.referrals.list(people["swt"], box="sent").total == 1  # only the first one
+
+
+# -- who may see what --------------------------------------------------------------------------
+def test_each_page_checks_the_role(client, people):
+    assert client.get("/inbox").headers["Location"] == "/aanmelden?volgende=/inbox"
+    assert client.get("/netwerk").headers["Location"] == "/aanmelden?volgende=/netwerk"
+    assert client.get("/verwijzen/svc-schuld").status_code == 302
+    assert post(client, "/verwijzingen/ref-1/status", {"naar": "ontvangen"}).status_code == 401
+
+    sign_in_as(client, people["coordinator"])
+    for url in ("/inbox", "/verwijzen/svc-schuld", "/verwijzingen/ref-1"):
+        response = client.get(url)
+        assert response.status_code == 403 and "Deze pagina is voor een professional" in text(response)
+    assert client.get("/netwerk").status_code == 200
+    assert client.get("/aanmelden").headers["Location"] == "/netwerk"
+
+    for name in ("beheerder", "admin"):
+        sign_in_as(client, people[name])
+        assert client.get("/inbox").status_code == 403
+    assert client.get("/netwerk").status_code == 200  # admin
+
+    sign_in_as(client, people["swt"])
+    response = client.get("/netwerk")
+    assert response.status_code == 403 and "coördinator of platformbeheerder" in text(response)
+    assert client.get("/inbox").status_code == 200
+
+
+def test_only_sender_and_receiver_see_a_referral(client, people):
+    referral_id = send_referral(client, people)
+    sender_view = client.get(f"/verwijzingen/{referral_id}")
+    assert sender_view.status_code == 200
+    assert "SWT-2026-0042" in text(sender_view) and "06 1234 5678" in text(sender_view)
+    assert "Alleenstaande moeder" in text(sender_view)
+
+    sign_in_as(client, people["welzijn"])
+    receiver_view = client.get(f"/verwijzingen/{referral_id}")
+    assert receiver_view.status_code == 200
+    assert "06 1234 5678" in text(receiver_view) and "Alleenstaande moeder" in text(receiver_view)
+    assert "SWT-2026-0042" not in text(receiver_view)  # the client reference is the sender's own
+
+    sign_in_as(client, people["other"])
+    hidden = client.get(f"/verwijzingen/{referral_id}")
+    assert hidden.status_code == 404
+    assert "Alleenstaande moeder" not in text(hidden) and "06 1234" not in text(hidden)
+    assert post(client, f"/verwijzingen/{referral_id}/status", {"naar": "ontvangen"}).status_code == 404
+
+
+# -- the refer form ----------------------------------------------------------------------------
+def test_search_hits_offer_doorverwijzen_only_to_signed_in_professionals(client, people):
+    url = "/?vraag=schuldhulp"
+    assert "/verwijzen/" not in html(client.get(url))
+    sign_in_as(client, people["coordinator"])
+    assert "/verwijzen/" not in html(client.get(url))
+    sign_in_as(client, people["swt"])
+    page = html(client.get(url))
+    assert 'href="/verwijzen/svc-schuld"' in page
+    assert "Doorverwijzen<span class=\"verborgen\"> naar Schuldhulp spreekuur</span>" in page
+    geldzorgen = html(client.get("/?vraag=ik+heb+geldzorgen"))
+    assert 'href="/verwijzen/svc-schuld?leefgebied=geldzaken"' in geldzorgen
+
+
+def test_refer_form_is_prefilled_and_shows_the_receiving_partner(client, people):
+    sign_in_as(client, people["swt"])
+    response = client.get("/verwijzen/svc-begeleiding?leefgebied=geldzaken")
+    assert response.status_code == 200
+    page = html(response)
+    assert re.search(r'id="leefgebied-geldzaken" name="leefgebied" value="geldzaken" checked', page)
+    assert not re.search(r'id="leefgebied-zelfzorg"[^>]* checked', page)
+    assert 'value="2026-01-12"' in page  # the consent date defaults to today
+    assert "Zorg Plus" in text(response) and "Opslaan als concept" in page and ">Versturen<" in page
+    plain = html(client.get("/verwijzen/svc-begeleiding"))  # no search words: the service's own leefgebieden
+    assert re.search(r'id="leefgebied-zelfzorg"[^>]* checked', plain)
+
+
+def test_refer_form_errors_are_shown_next_to_the_fields_and_nothing_is_written(client, people, rr):
+    sign_in_as(client, people["swt"])
+    response = post(client, "/verwijzen/svc-schuld", refer_form(
+        leefgebied=None, hulpvraag="", contact_naam="", contact_telefoon="", clientreferentie="123456789",
+        toestemming_bevestigd=None))
+    assert response.status_code == 400
+    page = html(response)
+    for field in ("leefgebied", "hulpvraag", "contact_telefoon", "clientreferentie", "toestemming_bevestigd"):
+        assert f'id="fout-{field}"' in page, field
+        assert f'href="#veld-{field}"' in page, field  # the summary links to the field
+    assert re.search(r'<textarea id="veld-hulpvraag"[^>]*aria-describedby="hint-hulpvraag fout-hulpvraag"'
+                     r'[^>]*aria-invalid="true"', page)
+    assert "Dit lijkt een BSN" in text(response)
+    assert 'value="123456789"' in page  # what was typed stays
+    assert rr.referrals.list(people["swt"], box="sent").total == 0
+
+    legal = post(client, "/verwijzen/svc-schuld", refer_form(grondslag="wettelijk", wettelijke_grondslag=""))
+    assert legal.status_code == 400 and 'id="fout-wettelijke_grondslag"' in html(legal)
+    future = post(client, "/verwijzen/svc-schuld", refer_form(toestemming_datum="2026-02-01"))
+    assert future.status_code == 400 and "toekomst" in text(future)
+    assert rr.referrals.list(people["swt"], box="sent").total == 0
+
+
+def test_a_confidential_service_cannot_be_referred_to_through_the_form(client, people, rr):
+    sign_in_as(client, people["swt"])
+    response = client.get("/verwijzen/svc-opvang")
+    assert response.status_code == 403 and "Veilig Thuis" in text(response)
+    assert post(client, "/verwijzen/svc-opvang", refer_form()).status_code == 403
+    assert client.get("/verwijzen/svc-bestaat-niet").status_code == 404
+    assert rr.referrals.list(people["swt"], box="sent").total == 0
+
+
+def test_save_as_concept_then_send_from_the_inbox(client, people, rr):
+    referral_id = send_referral(client, people, actie="concept")
+    detail = client.get(f"/verwijzingen/{referral_id}")
+    assert "Opgeslagen als concept" in text(detail) and "Concept" in text(detail)
+    sign_in_as(client, people["welzijn"])
+    assert referral_id not in html(client.get("/inbox"))  # the receiver does not see a concept
+
+    sign_in_as(client, people["swt"])
+    sent_box = client.get("/inbox?map=verstuurd")
+    assert referral_id in html(sent_box) and "Versturen" in text(sent_box)
+    response = step(client, referral_id, "verzonden", terug="/inbox?map=verstuurd")
+    assert response.status_code == 303 and response.headers["Location"] == "/inbox?map=verstuurd"
+    assert rr.referral_store.get(referral_id)["status"] == "verzonden"
+
+
+# -- the lifecycle through the forms -----------------------------------------------------------
+def test_receiver_accepts_starts_and_closes_with_an_outcome_the_sender_sees(client, people, rr):
+    referral_id = send_referral(client, people, urgentie="urgent")
+    sign_in_as(client, people["welzijn"])
+    inbox = client.get("/inbox")
+    assert inbox.status_code == 200 and "Van Sociaal wijkteam Goes" in text(inbox)
+    assert "Urgent (binnen een week)" in text(inbox)
+    assert re.search(r'name="naar" value="ontvangen"', html(inbox))
+    assert not re.search(r'name="naar" value="geaccepteerd"', html(inbox))  # only what is allowed now
+
+    assert step(client, referral_id, "ontvangen", terug="/inbox").headers["Location"] == "/inbox"
+    assert re.search(r'name="naar" value="geaccepteerd"', html(client.get("/inbox")))
+    assert step(client, referral_id, "geaccepteerd").status_code == 303
+    assert step(client, referral_id, "gestart").status_code == 303
+
+    no_outcome = step(client, referral_id, "afgerond")
+    assert no_outcome.status_code == 400 and "Geef de uitkomst" in text(no_outcome)
+    stale = post(client, f"/verwijzingen/{referral_id}/status", {"naar": "afgerond", "uitkomst": "geholpen",
+                                                                "versie": "1"})
+    assert stale.status_code == 409 and "intussen door iemand anders gewijzigd" in text(stale)
+    done = step(client, referral_id, "afgerond", uitkomst="geholpen")
+    assert done.status_code == 303
+    assert "De status is nu: Afgerond." in text(client.get(done.headers["Location"]))
+
+    sign_in_as(client, people["swt"])
+    sent = client.get("/inbox?map=verstuurd")
+    assert "Afgerond" in text(sent)
+    detail = client.get(f"/verwijzingen/{referral_id}")
+    assert "Afgerond: Geholpen" in text(detail) and "Uitkomst Geholpen" in text(detail)
+    history = re.findall(r'<li>\s*<span class="wanneer">', html(detail))
+    assert len(history) == 6  # concept, verzonden, ontvangen, geaccepteerd, gestart, afgerond
+    assert "Niets meer: deze doorverwijzing is afgesloten." in text(detail)
+
+
+def test_decline_needs_a_reason_and_the_wrong_side_cannot_act(client, people, rr):
+    referral_id = send_referral(client, people)
+    again = step(client, referral_id, "ontvangen")  # the sender cannot mark it received
+    assert again.status_code == 403 and "ontvangende organisatie" in text(again)
+
+    sign_in_as(client, people["welzijn"])
+    step(client, referral_id, "ontvangen")
+    assert step(client, referral_id, "afgewezen").status_code == 400
+    assert step(client, referral_id, "afgewezen", reden="geen-capaciteit").status_code == 303
+    assert rr.referral_store.get(referral_id)["decline_reason"] == "geen-capaciteit"
+    sign_in_as(client, people["swt"])
+    assert "Geen capaciteit" in text(client.get(f"/verwijzingen/{referral_id}"))
+
+
+def test_sender_cancels_with_an_optional_reason(client, people, rr):
+    referral_id = send_referral(client, people)
+    assert step(client, referral_id, "geannuleerd", reden="niet-meer-nodig").status_code == 303
+    assert rr.referral_store.get(referral_id)["status"] == "geannuleerd"
+
+
+def test_receiver_passes_a_referral_on_with_new_consent(client, people, rr):
+    referral_id = send_referral(client, people)
+    sign_in_as(client, people["welzijn"])
+    step(client, referral_id, "ontvangen")
+    choose = client.get(f"/verwijzingen/{referral_id}/doorverwijzen?zoek=maatjes")
+    assert choose.status_code == 200
+    assert f'href="/verwijzen/svc-maatje?van={referral_id}"' in html(choose)
+    form = client.get(f"/verwijzen/svc-maatje?van={referral_id}")
+    assert form.status_code == 200 and "Alleenstaande moeder" in html(form)  # the hulpvraag comes along
+    response = post(client, "/verwijzen/svc-maatje", refer_form(van=referral_id, leefgebied=["sociaal-netwerk"],
+                                                                clientreferentie="WLZ-7"))
+    assert response.status_code == 303, text(response)[:600]
+    original = rr.referral_store.get(referral_id)
+    assert original["status"] == "doorverwezen"
+    assert response.headers["Location"] == f"/verwijzingen/{original['forwarded_to']}"
+    new = rr.referral_store.get(original["forwarded_to"])
+    assert (new["status"], new["to_org_id"], new["consent_partner_id"]) == ("verzonden", "org-netwerk", "org-netwerk")
+
+
+# -- the network page --------------------------------------------------------------------------
+def _referrals_for_the_figures(rr, people, count: int = 6) -> None:
+    swt, welzijn = people["swt"], people["welzijn"]
+    for i in range(count):
+        made = rr.referrals.create(swt, referral_body(clientRef=f"SWT-{i}"))
+        rr.referrals.transition(swt, made["id"], "verzonden")
+        rr.referrals.transition(welzijn, made["id"], "ontvangen")
+        rr.referrals.transition(welzijn, made["id"], "geaccepteerd")
+    made = rr.referrals.create(swt, referral_body("svc-begeleiding", "org-zorg", clientRef="SWT-Z"))
+    rr.referrals.transition(swt, made["id"], "verzonden")
+
+
+def test_network_page_shows_figures_flows_and_charts_with_small_counts_suppressed(client, people, rr):
+    _referrals_for_the_figures(rr, people)
+    sign_in_as(client, people["coordinator"])
+    response = client.get("/netwerk?van=2025-02-01&tot=2026-01-31")
+    assert response.status_code == 200
+    page, words = html(response), text(response)
+    assert "Verstuurd 7" in words and "Geaccepteerd 6" in words
+    assert "&lt;5" in page  # the single referral to Zorg Plus, and small counts elsewhere
+    assert "Welzijn Goes 6 6 100%" in words  # per partner: sent, accepted, acceptance
+    assert "Zorg Plus <5 – – –" in words
+    # The diagram's data: only the flow of 5 or more; the script is a static file.
+    data = re.search(r'<script type="application/json" id="netwerk-gegevens">(.*?)</script>', page, re.S)
+    assert data and '"count": 6' in data.group(1) and '"from": "org-swt"' in data.group(1)
+    assert '<script src="/static/js/network.js" defer></script>' in page
+    # One bar per month of the period; January 2026 has the referrals, the months before are 0.
+    charts = re.findall(r'<svg class="staven"', page)
+    assert len(charts) == 2
+    assert page.count("<title>jan 2026: 7</title>") == 1 and "<title>dec 2025: 0</title>" in page
+    assert "GGZ Goes" in words  # a partner nobody referred to
+    assert "Alleenstaande moeder" not in page and "06 1234" not in page  # aggregates only
+
+    bad = client.get("/netwerk?van=gisteren")
+    assert bad.status_code == 400 and 'id="fout-van"' in html(bad)
+    elsewhere = client.get("/netwerk?gemeente=GM0687")
+    assert elsewhere.status_code == 403 and "valt daar niet onder" in text(elsewhere)
+
+
+def test_network_page_with_few_referrals_shows_no_figures(client, people, rr):
+    made = rr.referrals.create(people["swt"], referral_body())
+    rr.referrals.transition(people["swt"], made["id"], "verzonden")
+    sign_in_as(client, people["regio"])
+    response = client.get("/netwerk")
+    assert response.status_code == 200
+    assert "Minder dan 5 doorverwijzingen" in text(response)
+    assert "netwerk-gegevens" not in html(response)
+
+
+# -- make run: the demo accounts ---------------------------------------------------------------
+def test_demo_accounts_if_missing_only_in_the_demo_region(runtime, rr, monkeypatch):
+    monkeypatch.setenv("SOCIALEKAART_DATA_DIR", str(runtime.settings.data_dir))
+    monkeypatch.setenv("SOCIALEKAART_GRAPH_NAME", runtime.settings.graph_name)
+    monkeypatch.setenv("SOCIALEKAART_SECRET_KEY", SECRET_KEY)
+    from web.cli import main
+
+    result = CliRunner().invoke(main, ["accounts", "demo", "--if-missing"])
+    assert result.exit_code == 0 and "Geen demoregio" in result.output
+    with pytest.raises(Exception):
+        rr.accounts.account("swt@demo.example.nl")  # nothing made on organisations that are not demo data
+
+    from dataclasses import replace
+
+    _, orgs, _ = region()
+    runtime.catalog.save(organizations=[replace(o, source="demo") for o in orgs if o.id in ("org-swt", "org-welzijn")])
+    first = CliRunner().invoke(main, ["accounts", "demo", "--if-missing"])
+    assert first.exit_code == 0, first.output
+    assert re.search(r"professional\s+swt@demo.example.nl\s+wachtwoord: demo-wijkteam-goes\s+Sociaal wijkteam Goes",
+                     first.output)
+    assert re.search(r"coordinator\s+coordinator@demo.example.nl\s+wachtwoord: demo-coordinator-zeeland",
+                     first.output)
+    assert first.output.count("skt_") == 4
+    assert rr.accounts.sign_in("welzijn@demo.example.nl", "demo-welzijn-goes").organization_id == "org-welzijn"
+    again = CliRunner().invoke(main, ["accounts", "demo", "--if-missing"])
+    assert again.exit_code == 0 and again.output.count("wachtwoord: demo-") == 4 and "skt_" not in again.output

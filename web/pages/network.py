@@ -1,0 +1,164 @@
+"""/netwerk: the referral network for coordinators (and admins). Aggregates only, from
+NetworkService: key figures, who refers to whom (a table, and a diagram that static/js/network.js
+draws from the flows), and bar charts per month drawn here as SVG. Counts from 1 to 4 show as "<5".
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask import Blueprint, current_app, render_template, request
+
+from socialekaart.accounts import parse_iso
+from socialekaart.errors import ValidationError
+from socialekaart.hours import LOCAL_TZ
+from socialekaart.network import THRESHOLD
+from socialekaart.referrals import DECLINE_REASONS, OUTCOMES
+
+from ..referral_runtime import referral_runtime
+from .session import current_account, login_required, protect_forms, register_page_errors
+
+bp = Blueprint("network_pages", __name__, template_folder="../templates")
+protect_forms(bp)
+register_page_errors(bp)
+
+GEMEENTE = re.compile(r"^GM\d{4}$")
+MONTH_NAMES = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+# The bar chart's drawing area (SVG user units; the CSS scales it to the page width).
+CHART_WIDTH, CHART_HEIGHT, CHART_TOP, CHART_BOTTOM, CHART_LEFT = 720, 200, 16, 36, 8
+
+
+def _rr():
+    return referral_runtime(current_app._get_current_object())
+
+
+# -- numbers as text ---------------------------------------------------------------------------
+def count_text(value: int | None) -> str:
+    """A count; a suppressed one (1 to 4) is '<5'."""
+    return f"<{THRESHOLD}" if value is None else f"{value:,}".replace(",", ".")
+
+
+def rate_text(value: float | None) -> str:
+    return "–" if value is None else f"{round(value * 100)}%"
+
+
+def hours_text(value: float | None) -> str:
+    if value is None:
+        return "–"
+    if value < 48:
+        return f"{value:.0f} uur"
+    return f"{value / 24:.1f} dagen".replace(".", ",")
+
+
+# -- the month charts --------------------------------------------------------------------------
+def months_between(start: datetime, end: datetime) -> list[str]:
+    """'YYYY-MM' of every local month the half-open period [start, end) touches."""
+    first = start.astimezone(LOCAL_TZ)
+    last = (end - timedelta(microseconds=1)).astimezone(LOCAL_TZ)
+    months, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def month_chart(groups: list[dict[str, Any]], months: list[str], key: str) -> dict[str, Any]:
+    """Bars for one figure (``referrals`` or ``accepted``) per month, positioned for an SVG.
+
+    A month without referrals is 0; a suppressed value is drawn as a dashed bar of height 4 and
+    labelled '<5', so the chart never tells more than the tables."""
+    by_month = {g["key"]: g for g in groups}
+    values: list[int | None] = []
+    for month in months:
+        group = by_month.get(month)
+        if group is None:
+            values.append(0)
+        elif group.get("suppressed"):
+            values.append(None)
+        else:
+            values.append(group.get(key))
+    top = max([v for v in values if v is not None] + [THRESHOLD])
+    plot = CHART_HEIGHT - CHART_TOP - CHART_BOTTOM
+    step = (CHART_WIDTH - CHART_LEFT) / max(1, len(months))
+    bars = []
+    for i, (month, value) in enumerate(zip(months, values)):
+        shown = THRESHOLD - 1 if value is None else value
+        height = round(plot * shown / top, 1)
+        year, number = int(month[:4]), int(month[5:])
+        bars.append({"month": month, "value": value, "text": count_text(value), "suppressed": value is None,
+                     "x": round(CHART_LEFT + i * step + step * 0.15, 1), "width": round(step * 0.7, 1),
+                     "y": round(CHART_TOP + plot - height, 1), "height": height,
+                     "label": MONTH_NAMES[number - 1], "year": year if number == 1 or i == 0 else None,
+                     "label_x": round(CHART_LEFT + i * step + step / 2, 1),
+                     "long": f"{MONTH_NAMES[number - 1]} {year}"})
+    return {"bars": bars, "width": CHART_WIDTH, "height": CHART_HEIGHT, "base_y": CHART_TOP + plot,
+            "top": top, "show_values": len(months) <= 24}
+
+
+# -- the page ----------------------------------------------------------------------------------
+def _filters() -> tuple[dict[str, Any], dict[str, str]]:
+    args, problems = {"gemeente": None, "since": None, "until": None}, {}
+    gemeente = request.args.get("gemeente", "").strip()
+    if gemeente:
+        if GEMEENTE.match(gemeente):
+            args["gemeente"] = gemeente
+        else:
+            problems["gemeente"] = "Kies een gemeente uit de lijst."
+    for name, key in (("van", "since"), ("tot", "until")):
+        raw = request.args.get(name, "").strip()
+        if raw:
+            try:
+                args[key] = date.fromisoformat(raw)
+            except ValueError:
+                problems[name] = "Geef een datum als JJJJ-MM-DD, bijvoorbeeld 2026-01-31."
+    return args, problems
+
+
+def _gemeente_choices(actor) -> list[tuple[str, str]]:
+    scope = _rr().network.scope(actor)
+    catalog = _rr().runtime.catalog
+    codes = scope.gemeenten if scope.gemeenten is not None else [a["code"] for a in catalog.areas(kind="gemeente")]
+    index = catalog.area_index()
+    return sorted(((code, (index.area(code) or {}).get("name") or code) for code in codes), key=lambda c: c[1])
+
+
+@bp.get("/netwerk")
+@login_required(roles=("coordinator", "admin"))
+def network():
+    actor = current_account()
+    args, problems = _filters()
+    gemeenten = _gemeente_choices(actor)
+    figures = None
+    if not problems:
+        try:
+            figures = _figures(actor, args)
+        except ValidationError as error:
+            problems[{"from": "van", "until": "tot"}.get(error.field or "", "gemeente")] = error.message
+    status = 400 if problems else 200
+    return render_template("network.html", args=args, problems=problems, gemeenten=gemeenten, f=figures,
+                           count_text=count_text, rate_text=rate_text, hours_text=hours_text,
+                           decline_reasons=DECLINE_REASONS, outcomes=OUTCOMES, threshold=THRESHOLD,
+                           active="netwerk"), status
+
+
+def _figures(actor, args: dict[str, Any]) -> dict[str, Any]:
+    network_service = _rr().network
+
+    def grouped(group_by: str) -> dict[str, Any]:
+        return network_service.figures(actor, group_by=group_by, **args)
+
+    total, by_month, by_partner, by_domain = (grouped(g) for g in ("total", "month", "partner", "leefgebied"))
+    flows = network_service.flows(actor, **args)
+    months = months_between(parse_iso(total["period"]["from"]), parse_iso(total["period"]["until"]))
+    names = {o["id"]: o.get("name") or o["id"] for o in flows["organizations"]}
+    return {
+        "period": total["period"], "total": total["total"], "closure_days": total["closureDays"],
+        "partners": by_partner["groups"], "domains": by_domain["groups"],
+        "charts": {"referrals": month_chart(by_month["groups"], months, "referrals"),
+                   "accepted": month_chart(by_month["groups"], months, "accepted")},
+        "flows": flows,
+        "diagram": {"nodes": [{"id": o["id"], "name": names[o["id"]], "formal": o.get("formal", True)}
+                              for o in flows["organizations"]],
+                    "edges": flows["graph"]["edges"], "suppressedEdges": flows["graph"]["suppressedEdges"]},
+    }

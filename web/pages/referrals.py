@@ -1,0 +1,237 @@
+"""The referral pages for professionals: refer from a search hit (/verwijzen/<service id>), the inbox
+(/inbox), one referral with its history (/verwijzingen/<id>), status changes (POST
+/verwijzingen/<id>/status) and passing a referral on (/verwijzingen/<id>/doorverwijzen).
+
+Views parse the form, call ReferralService (the rules, the audit and the privacy live there) and
+shape the answer. Every form works without JavaScript; every POST carries a CSRF token.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+
+from socialekaart import taxonomy
+from socialekaart.accounts import parse_iso
+from socialekaart.errors import Conflict, Forbidden, NotFound, ValidationError
+from socialekaart.hours import LOCAL_TZ
+from socialekaart.model import ID_PATTERN
+from socialekaart.referrals import (CANCEL_REASONS, CONSENT_METHODS, DECLINE_REASONS, LEGAL_BASES, OUTCOMES,
+                                    RECEIVER, SENDER, STATE_LABELS, URGENCIES, next_states, parse_new_referral)
+
+from ..referral_runtime import referral_runtime
+from .formatting import MONTHS
+from .referral_forms import ReferForm, choices, form_problems
+from .session import current_account, login_required, protect_forms, register_page_errors, safe_next
+
+bp = Blueprint("referral_pages", __name__, template_folder="../templates")
+protect_forms(bp)
+register_page_errors(bp)
+
+PAGE_SIZE = 20
+BOXES = {"ontvangen": "received", "verstuurd": "sent"}
+# The buttons for each next status: (label, what the step needs besides the button).
+STEPS = {
+    "verzonden": ("Versturen", None),
+    "ontvangen": ("Ontvangen", None),
+    "geaccepteerd": ("Accepteren", None),
+    "wachtlijst": ("Op de wachtlijst", None),
+    "gestart": ("Hulp is gestart", None),
+    "afgewezen": ("Afwijzen", "reason"),
+    "afgerond": ("Afronden", "outcome"),
+    "geannuleerd": ("Annuleren", "cancel"),
+    "doorverwezen": ("Doorverwijzen", "forward"),
+}
+OVERDUE_LABELS = {"niet-ontvangen": "Te laat: nog niet ontvangen", "niet-geaccepteerd": "Te laat: nog niet geaccepteerd"}
+SIDE_LABELS = {SENDER: "verwijzer", RECEIVER: "ontvanger", "systeem": "systeem"}
+
+
+def _rr():
+    return referral_runtime(current_app._get_current_object())
+
+
+def _today() -> date:
+    return _rr().clock().astimezone(LOCAL_TZ).date()
+
+
+def when_text(value: str | None) -> str:
+    """'2026-01-12T09:00:00.000+00:00' -> '12 januari 2026, 10.00 uur' (Dutch time)."""
+    if not value:
+        return ""
+    moment = parse_iso(value).astimezone(LOCAL_TZ)
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}, {moment:%H.%M} uur"
+
+
+def day_text(value: str | None) -> str:
+    if not value:
+        return ""
+    day = date.fromisoformat(value[:10])
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def domain_labels(codes: list[str]) -> str:
+    return ", ".join(taxonomy.LIFE_DOMAIN_BY_CODE[c].label if c in taxonomy.LIFE_DOMAIN_BY_CODE else c
+                     for c in codes or [])
+
+
+@bp.context_processor
+def labels() -> dict[str, Any]:
+    return {"when_text": when_text, "day_text": day_text, "domain_labels": domain_labels,
+            "state_labels": STATE_LABELS, "overdue_labels": OVERDUE_LABELS, "steps": STEPS,
+            "decline_reasons": DECLINE_REASONS, "cancel_reasons": CANCEL_REASONS, "outcomes": OUTCOMES,
+            "urgency_labels": URGENCIES, "consent_method_labels": CONSENT_METHODS, "legal_basis_labels": LEGAL_BASES,
+            "side_labels": SIDE_LABELS}
+
+
+def _actions(status: str, sides: list[str]) -> list[str]:
+    """The steps this organisation may take now (the domain's table), in the table's order."""
+    return [t for side in sides for t in next_states(status, side)]
+
+
+# -- refer -------------------------------------------------------------------------------------
+def _service_or_404(service_id: str) -> dict[str, Any]:
+    if not ID_PATTERN.match(service_id):
+        raise NotFound("Deze voorziening bestaat niet.")
+    return _rr().runtime.catalog.service(service_id)
+
+
+def _refer_page(service: dict[str, Any], form: ReferForm, *, problems: dict[str, str] | None = None,
+                original: dict[str, Any] | None = None, status: int = 200):
+    return render_template("refer.html", service=service, form=form, problems=problems or {}, original=original,
+                           active="inbox", **choices()), status
+
+
+@bp.route("/verwijzen/<service_id>", methods=["GET", "POST"])
+@login_required(roles="professional")
+def refer(service_id: str):
+    """The refer form for one service; with ?van=<referral id> it passes that referral on (doorverwijzen)."""
+    actor = current_account()
+    service = _service_or_404(service_id)
+    original_id = request.values.get("van") or None
+    original = _rr().referrals.get(actor, original_id) if original_id else None
+    if original is not None and "doorverwezen" not in original["allowed_next"]:
+        raise Conflict(f"Deze doorverwijzing kan nu niet worden doorverwezen: de status is "
+                       f"'{STATE_LABELS[original['status']]}'.")
+    if service.get("confidential"):
+        raise Forbidden(f"Naar '{service['name']}' kunt u niet via de sociale kaart verwijzen: deze voorziening "
+                        "heeft een geheim adres. Neem telefonisch contact op (bij huiselijk geweld: Veilig Thuis, "
+                        "0800-2000).")
+    if request.method == "GET":
+        return _refer_page(service, _blank_form(service, original), original=original)
+
+    form = ReferForm.from_form(request.form)
+    data = form.referral_data(service["id"], service["organization_id"])
+    problems = form.own_problems()
+    try:
+        parse_new_referral(data, today=_today())  # checks only; nothing is written while anything is wrong
+    except ValidationError as error:
+        problems = {**form_problems(error), **problems}
+    if problems:
+        return _refer_page(service, form, problems=problems, original=original, status=400)
+    try:
+        if original is not None:
+            changed = _rr().referrals.transition(actor, original["id"], "doorverwezen", forward=data,
+                                                 expected_version=original["version"])
+            flash(f"Doorverwezen naar {service['org_name'] or service['name']}. De nieuwe doorverwijzing is "
+                  "verstuurd.", "ok")
+            return redirect(url_for(".referral", referral_id=changed["forwarded_to"]), 303)
+        created = _rr().referrals.create(actor, data)
+    except ValidationError as error:
+        return _refer_page(service, form, problems=form_problems(error), original=original, status=400)
+    except (Forbidden, Conflict, NotFound) as error:
+        status = 403 if isinstance(error, Forbidden) else 409 if isinstance(error, Conflict) else 404
+        return _refer_page(service, form, problems={"algemeen": error.message}, original=original, status=status)
+    if form.action == "versturen":
+        _rr().referrals.transition(actor, created["id"], "verzonden", expected_version=created["version"])
+        flash(f"Verstuurd naar {service['org_name'] or service['name']}.", "ok")
+    else:
+        flash("Opgeslagen als concept. Nog niet verstuurd: de ontvanger ziet het pas na versturen.", "ok")
+    return redirect(url_for(".referral", referral_id=created["id"]), 303)
+
+
+def _blank_form(service: dict[str, Any], original: dict[str, Any] | None) -> ReferForm:
+    if original is None:
+        wanted = [c for c in request.args.getlist("leefgebied") if c in (service.get("life_domains") or [])]
+        return ReferForm.blank(wanted or list(service.get("life_domains") or []), _today())
+    contact = original.get("contact") or {}
+    return ReferForm.blank(list(original["life_domains"]), _today(), urgency=original.get("urgency") or "normaal",
+                           request_text=original.get("request_text") or "", contact_name=contact.get("name", ""),
+                           contact_phone=contact.get("phone", ""), contact_email=contact.get("email", ""),
+                           contact_reachable=contact.get("reachable", ""), client_ref=original["id"],
+                           action="versturen")
+
+
+# -- inbox -------------------------------------------------------------------------------------
+@bp.get("/inbox")
+@login_required(roles="professional")
+def inbox():
+    folder = request.args.get("map", "ontvangen")
+    if folder not in BOXES:
+        folder = "ontvangen"
+    raw_page = request.args.get("pagina", "1")
+    page_number = int(raw_page) if raw_page.isdigit() and 1 <= int(raw_page) <= 10_000 else 1
+    overdue = request.args.get("te-laat") == "ja"
+    found = _rr().referrals.list(current_account(), box=BOXES[folder], overdue=overdue, page=page_number,
+                                 page_size=PAGE_SIZE)
+    side = RECEIVER if folder == "ontvangen" else SENDER
+    items = [{**item, "actions": _actions(item["status"], [side])} for item in found.items]
+    back = url_for(".inbox", map=folder, **({"te-laat": "ja"} if overdue else {}),
+                   **({"pagina": page_number} if page_number > 1 else {}))
+    return render_template("inbox.html", folder=folder, overdue=overdue, page=found, items=items, back=back,
+                           active="inbox")
+
+
+# -- one referral ------------------------------------------------------------------------------
+def _detail_page(referral_id: str, *, problem: str | None = None, status: int = 200):
+    referral = _rr().referrals.get(current_account(), referral_id)
+    sides = [s for s in (SENDER, RECEIVER) if referral["side"] in (s, "beide")]
+    actions = [t for t in referral["allowed_next"] if t in STEPS]
+    return render_template("referral.html", r=referral, sides=sides, actions=actions, problem=problem,
+                           back=url_for(".referral", referral_id=referral_id), active="inbox"), status
+
+
+@bp.get("/verwijzingen/<referral_id>")
+@login_required(roles="professional")
+def referral(referral_id: str):
+    return _detail_page(referral_id)
+
+
+@bp.post("/verwijzingen/<referral_id>/status")
+@login_required(roles="professional")
+def change_status(referral_id: str):
+    target = request.form.get("naar", "")
+    if target == "doorverwezen":
+        return redirect(url_for(".forward", referral_id=referral_id), 303)
+    raw_version = request.form.get("versie", "")
+    version = int(raw_version) if raw_version.isdigit() else None
+    try:
+        _rr().referrals.transition(current_account(), referral_id, target,
+                                   reason=request.form.get("reden") or None,
+                                   outcome=request.form.get("uitkomst") or None, expected_version=version)
+    except ValidationError as error:
+        return _detail_page(referral_id, problem=error.message, status=400)
+    except Conflict as error:
+        return _detail_page(referral_id, problem=error.message, status=409)
+    except Forbidden as error:
+        return _detail_page(referral_id, problem=error.message, status=403)
+    flash(f"De status is nu: {STATE_LABELS[target]}.", "ok")
+    return redirect(safe_next(request.form.get("terug")) or url_for(".referral", referral_id=referral_id), 303)
+
+
+@bp.get("/verwijzingen/<referral_id>/doorverwijzen")
+@login_required(roles="professional")
+def forward(referral_id: str):
+    """Pass a referral on: find another service; the refer form then asks for new consent."""
+    referral = _rr().referrals.get(current_account(), referral_id)
+    if "doorverwezen" not in referral["allowed_next"]:
+        raise Conflict(f"Deze doorverwijzing kan nu niet worden doorverwezen: de status is "
+                       f"'{STATE_LABELS[referral['status']]}'.")
+    words = " ".join(request.args.get("zoek", "").split())[:100]
+    catalog = _rr().runtime.catalog
+    found = catalog.search(q=words or None, life_domains=[] if words else referral["life_domains"][:1],
+                           area=referral.get("gemeente_code") or None, page_size=20)
+    hits = [hit["service"] for hit in found.hits
+            if hit["service"]["id"] != referral["to"]["service_id"] and not hit["service"].get("confidential")]
+    return render_template("forward.html", r=referral, words=words, hits=hits[:15], active="inbox")
+
