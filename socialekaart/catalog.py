@@ -185,6 +185,9 @@ class Catalog:
         if postcode:
             origin = self.locator.locate(postcode)
             point = (origin.lat, origin.lon)
+        if sort == "distance" and point is None:
+            raise ValidationError("Sorteren op afstand kan alleen met een plek: geef een postcode of lat en lon.",
+                                  field="sort")
         near: tuple[str, ...] = ()
         if point is not None:
             placement = self.area_index().place(*point)
@@ -203,7 +206,7 @@ class Catalog:
             formal=formal, free=free, crisis=crisis, independent_support=independent_support, age=age,
             open_minute=minute_for(open_at), point=point,
             radius=(radius or self.default_radius) if point else None, near_areas=near, area_code=area,
-            sort=sort if (point or sort not in ("distance",)) else "licht", page=page, page_size=page_size,
+            sort=sort, page=page, page_size=page_size,
         )
         total, rows = self.store.search_services(query)
         hits = [self._hit(row, query) for row in rows]

@@ -207,6 +207,7 @@ def test_detail_link_and_document(client):
     ("lat=nan&lon=3", "lat"),
     ("q=" + "x" * 201, "q"),
     ("sort=random", "sort"),
+    ("sort=distance&gemeente=GM0664", "sort"),
     ("gemeente=Goes", "gemeente"),
     ("gemeente=GM0664&wijk=WK066401", "wijk"),
     ("postcode=4461AB&lat=51.5&lon=3.9", "postcode"),
