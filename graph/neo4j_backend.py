@@ -9,7 +9,7 @@ from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, Se
 
 from socialekaart.errors import ConfigError, StoreUnavailable
 
-from .connection import Statement
+from .connection import Statement, request_budget
 from .falkordb_backend import STORE_DOWN, StoreQueryError
 from .url import SETTING, GraphLocation
 
@@ -33,12 +33,17 @@ class Neo4jConnection:
     def _execute(self, query: str, params: dict[str, Any] | None, routing: RoutingControl) -> list[dict]:
         try:
             records, _, _ = self._driver.execute_query(
-                Query(query, timeout=self.timeout), params or {}, routing_=routing, database_=self.database)
+                # On a web request the transaction timeout is the request budget (server side; see
+                # docs/operations.md for what that does and does not cover).
+                Query(query, timeout=self.timeout if request_budget() is None else min(self.timeout, request_budget())),
+                params or {}, routing_=routing, database_=self.database)
         except AuthError as exc:
             raise ConfigError(f"{SETTING}: Neo4j weigert de gebruikersnaam of het wachtwoord.") from exc
         except _UNREACHABLE as exc:
             raise StoreUnavailable(STORE_DOWN) from exc
         except (ClientError, Neo4jError, DriverError) as exc:
+            if "TransactionTimedOut" in (getattr(exc, "code", None) or ""):  # too slow: down for this request
+                raise StoreUnavailable(STORE_DOWN) from exc
             raise StoreQueryError(f"De database weigerde een opdracht: {exc}") from exc
         return [_plain(record.data()) for record in records]
 

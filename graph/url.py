@@ -1,7 +1,7 @@
 """Parse ``SOCIALEKAART_GRAPH_URL`` into where the store lives. One setting picks the backend."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -22,7 +22,7 @@ class GraphLocation:
     host: str | None = None
     port: int | None = None
     user: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)
     database: int | str | None = None
 
     def describe(self) -> str:

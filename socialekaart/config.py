@@ -17,13 +17,16 @@ GEOCODER_KINDS = ("offline", "nominatim", "pdok")
 
 @dataclass(frozen=True)
 class Settings:
-    graph_url: str = ""  # empty: embedded FalkorDB in data_dir
+    graph_url: str = field(default="", repr=False)  # empty: embedded FalkorDB in data_dir (may hold a password)
     graph_user: str | None = None
-    graph_password: str | None = None
+    graph_password: str | None = field(default=None, repr=False)
     graph_name: str = "socialekaart"
     data_dir: Path = DEFAULT_DATA_DIR
-    store_timeout_seconds: float = 10.0
+    store_timeout_seconds: float = 10.0  # one statement of the CLI, imports and coordinator computations
     connect_timeout_seconds: float = 2.0
+    # One statement on the web request path (searches, pages, referrals): a stopped or hung store
+    # gives 503 within this, never a hanging request. See docs/operations.md.
+    request_timeout_seconds: float = 1.5
     geocoder: str = "offline"
     tile_url: str = ""  # empty: the map shows only area outlines
     search_radius_default: int = 5000
@@ -87,6 +90,7 @@ class Settings:
             data_dir=Path(text("DATA_DIR") or DEFAULT_DATA_DIR),
             store_timeout_seconds=number("STORE_TIMEOUT", 10.0, 0.1, 3600),
             connect_timeout_seconds=number("CONNECT_TIMEOUT", 2.0, 0.1, 120),
+            request_timeout_seconds=number("REQUEST_TIMEOUT", 1.5, 0.1, 3600),
             geocoder=geocoder,
             tile_url=text("TILE_URL"),
             search_radius_default=int(number("SEARCH_RADIUS", 5000, 100, 100_000)),

@@ -13,6 +13,8 @@ from .problems import register_problem_handlers
 from .runtime import Runtime
 from .metrics import register_metrics
 from .security import register_security
+from .limits import register_limits
+from .timeouts import register_timeouts
 
 API_VERSION = "1.0.0"
 
@@ -56,6 +58,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_problem_handlers(app)
     register_security(app, settings.tile_url)
     register_metrics(app)
+    register_limits(app)  # flask-limiter: per token and sign-in per client (web/limits.py)
+    register_timeouts(app, settings)  # short store timeouts on the request path (web/timeouts.py)
 
     @app.after_request
     def api_version_header(response):

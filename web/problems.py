@@ -121,6 +121,25 @@ def register_problem_handlers(app: Flask) -> None:
                   413: "Het verzoek is te groot."}.get(status, error.description or HTTPStatus(status).phrase)
         return problem(status, detail)
 
+    @app.before_request
+    def json_bodies_only():
+        """The API takes JSON bodies only: another content type is 415, and a PATCH needs a body (an
+        empty one would otherwise count as 'no changes' and still be written)."""
+        if request.method not in ("POST", "PUT", "PATCH") or not request.path.startswith("/api/"):
+            return None
+        has_body = bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "")
+        if has_body and not request.is_json:
+            return problem(415, "Stuur de gegevens als JSON, met Content-Type: application/json.")
+        if request.method == "PATCH" and not has_body:
+            return problem(400, "Geef de wijzigingen op als JSON.")
+        return None
+
+    @app.errorhandler(RecursionError)
+    def too_deep(error: RecursionError):
+        if request.mimetype and "json" in request.mimetype:  # the JSON parser gives up on nesting this deep
+            return problem(400, "De JSON in het verzoek is te diep genest.")
+        return unexpected(error)
+
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         log.exception("unexpected error on %s", request.path)

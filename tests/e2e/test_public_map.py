@@ -130,6 +130,7 @@ def test_bad_postcode_message(page):
     page.get_by_role("button", name="Zoek hulp").click()
     alert = page.get_by_role("alert")
     assert "geen geldige postcode" in alert.inner_text()
-    assert page.evaluate("document.activeElement.getAttribute('role')") == "alert"
+    # The page script moves focus to the message once it has run: wait for that, do not race it.
+    page.wait_for_function("document.activeElement && document.activeElement.getAttribute('role') === 'alert'")
     assert page.get_by_label("Uw postcode").get_attribute("aria-invalid") == "true"
     _expect_clean(page, page_status=400)

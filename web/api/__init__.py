@@ -18,6 +18,8 @@ def register_api(app: Flask) -> Api:
         "license": {"name": "EUPL-1.2"},
     }, "servers": [{"url": "/"}]})
     api.ERROR_SCHEMA = None  # errors are problem+json, documented per operation below
+    from .problems_doc import PROBLEM
+    api.spec.components.responses_lazy["DEFAULT_ERROR"] = PROBLEM  # any other error status: problem+json too
     from .areas.routes import blp as areas_blp
     from .geocode import blp as geocode_blp
     from .organizations.routes import blp as organizations_blp

@@ -12,3 +12,10 @@ PROBLEM = {
         },
     }}},
 }
+
+# A GeoJSON answer (format=geojson or Accept: application/geo+json), documented beside the JSON one.
+GEOJSON_OK = {"content": {"application/geo+json": {"schema": {
+    "type": "object", "required": ["type", "features"],
+    "properties": {"type": {"type": "string", "enum": ["FeatureCollection"]},
+                   "features": {"type": "array", "items": {"type": "object"}}},
+}}}}

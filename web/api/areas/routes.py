@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from ..problems_doc import PROBLEM
+from ..problems_doc import GEOJSON_OK, PROBLEM
 
 blp = Blueprint("areas", __name__, url_prefix="/areas",
                 description="Gebieden (CBS): gemeenten, wijken en buurten met kerncijfers.")
@@ -71,7 +71,7 @@ def _wants_geojson(args: dict) -> bool:
 class Areas(MethodView):
     @blp.arguments(AreaQueryArgsSchema, location="query", error_status_code=400, unknown=ma.RAISE)
     @blp.response(200, AreaSchema(many=True))
-    @blp.doc(responses={"400": PROBLEM, "404": PROBLEM, "503": PROBLEM})
+    @blp.doc(responses={200: GEOJSON_OK, "400": PROBLEM, "404": PROBLEM, "503": PROBLEM})
     def get(self, args):
         """Gebieden"""
         geojson = _wants_geojson(args)

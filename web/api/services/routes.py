@@ -16,7 +16,7 @@ from .schemas import ServicePageSchema, ServiceQueryArgsSchema, ServiceSchema
 
 blp = Blueprint("services", __name__, url_prefix="/services",
                 description="Voorzieningen zoeken: zo licht als mogelijk, zo zwaar als nodig.")
-from ..problems_doc import PROBLEM
+from ..problems_doc import GEOJSON_OK, PROBLEM
 GEOJSON = "application/geo+json"
 
 
@@ -32,7 +32,7 @@ class Services(MethodView):
     @blp.arguments(ServiceQueryArgsSchema, location="query", error_status_code=400, unknown=ma.RAISE)
     @blp.response(200, ServicePageSchema, description="Gevonden voorzieningen, lichtste passende hulp eerst.",
                   content_type="application/json")
-    @blp.doc(responses={"400": PROBLEM, "404": PROBLEM, "503": PROBLEM})
+    @blp.doc(responses={200: GEOJSON_OK, "400": PROBLEM, "404": PROBLEM, "503": PROBLEM})
     def get(self, args):
         """Zoek voorzieningen"""
         catalog = current_app.extensions["socialekaart"].catalog

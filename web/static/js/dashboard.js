@@ -232,6 +232,12 @@
     return map;
   }
 
+  function textNode(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   function tooltipText(p, klass) {
     var value = state.measure === "bereik"
       ? percent(p.shareBeyondReach) + " zonder aanbod dichtbij"
@@ -259,7 +265,8 @@
       },
       onEachFeature: function (feature, shape) {
         var p = feature.properties;
-        shape.bindTooltip(tooltipText(p, classes.of(p)), { sticky: true, className: "inv-kaartlabel" });
+        // A text node, not an HTML string: area names come from imported files.
+        shape.bindTooltip(textNode(tooltipText(p, classes.of(p))), { sticky: true, className: "inv-kaartlabel" });
         if (p.kind !== "buurt") {
           shape.on("click", function () { goTo(p.code); });
         }
