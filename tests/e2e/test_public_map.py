@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -131,6 +132,7 @@ def test_bad_postcode_message(page):
     alert = page.get_by_role("alert")
     assert "geen geldige postcode" in alert.inner_text()
     # The page script moves focus to the message once it has run: wait for that, do not race it.
-    page.wait_for_function("document.activeElement && document.activeElement.getAttribute('role') === 'alert'")
+    # (expect() polls without eval, which the strict CSP forbids.)
+    expect(alert).to_be_focused()
     assert page.get_by_label("Uw postcode").get_attribute("aria-invalid") == "true"
     _expect_clean(page, page_status=400)
