@@ -220,3 +220,7 @@ from .cli_accounts import accounts_group, referrals_group  # noqa: E402
 
 main.add_command(accounts_group)
 main.add_command(referrals_group)
+
+from .cli_bench import bench_group  # noqa: E402
+
+main.add_command(bench_group)

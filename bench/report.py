@@ -1,0 +1,193 @@
+"""The benchmark's results: the JSON file, the budget (met or missed) and a Markdown table."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+GIB = 1024 ** 3
+MIB = 1024 ** 2
+SHAPES = ("postcode+radius+leefgebied", "q", "q+place", "area", "hsds-paging")
+
+# (key, what, limit, unit, higher_is_better)
+BUDGET = (
+    ("search_p95", "zoeken p95, 1 client (elke vorm)", 30.0, "ms", False),
+    ("search_rps", "zoeken verzoeken/s, 8 clients (elke vorm)", 300.0, "/s", True),
+    ("import_csv", "import CSV, voorzieningen/s", 10_000.0, "/s", True),
+    ("import_hsds", "import HSDS, voorzieningen/s", 10_000.0, "/s", True),
+    ("transition_p95", "overgang doorverwijzing p95 (8 clients)", 20.0, "ms", False),
+    ("inbox_p95", "inbox drukke organisatie p95", 50.0, "ms", False),
+    ("network_regio", "netwerkcijfers regio", 1.0, "s", False),
+    ("network_country", "netwerkcijfers heel Nederland", 5.0, "s", False),
+    ("gaps_country", "alle hiaten heel Nederland", 60.0, "s", False),
+    ("store_memory", "geheugen store (piek RSS)", 4.0, "GiB", False),
+)
+
+
+def _get(data: dict[str, Any], *path: str) -> Any:
+    for key in path:
+        if not isinstance(data, dict) or key not in data:
+            return None
+        data = data[key]
+    return data
+
+
+def budget(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each budget line with the measured value and met / missed (None: not measured)."""
+    main = result.get("main", {})
+    search = main.get("search", {})
+    values: dict[str, Any] = {}
+    p95s = {s: _get(search, s, "one", "p95_ms") for s in SHAPES if s in search}
+    rps = {s: _get(search, s, "eight", "rps") for s in SHAPES if s in search}
+    values["search_p95"] = (max((v for v in p95s.values() if v is not None), default=None), p95s)
+    values["search_rps"] = (min((v for v in rps.values() if v is not None), default=None), rps)
+    values["import_csv"] = (_get(main, "import", "csv", "servicesPerSecond"), None)
+    values["import_hsds"] = (_get(main, "import", "hsds", "servicesPerSecond"), _get(main, "import", "hsds", "skipped"))
+    values["transition_p95"] = (_get(main, "referrals", "transitions", "p95_ms"), None)
+    values["inbox_p95"] = (_get(main, "referrals", "inbox", "p95_ms"), None)
+    network = main.get("network", {})
+    values["network_regio"] = (_slowest(network, "regio"), None)
+    values["network_country"] = (_slowest(network, "country"), None)
+    gaps = main.get("gaps", {})
+    values["gaps_country"] = (gaps.get("country_s", gaps.get("seconds")), None)
+    peak = _get(main, "memory", "store", "peak")
+    values["store_memory"] = (round(peak / GIB, 2) if peak else None, None)
+    lines = []
+    for key, what, limit, unit, higher in BUDGET:
+        value, detail = values[key]
+        met = None if value is None else (value >= limit if higher else value <= limit)
+        lines.append({"key": key, "what": what, "limit": limit, "unit": unit, "value": value, "met": met,
+                      "detail": detail})
+    return lines
+
+
+def _slowest(network: dict[str, Any], scope: str) -> float | None:
+    """The slowest of the figures (total, per gemeente) for a scope, median over repeats."""
+    found = [v.get("median_s") for k, v in network.items() if k.startswith(f"{scope}:") and k != f"{scope}:flows"
+             and isinstance(v, dict)]
+    found = [v for v in found if v is not None]
+    return max(found) if found else None
+
+
+def _fmt(value: Any, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        text = f"{value:,.1f}" if value >= 100 else f"{value:.2f}" if value < 10 else f"{value:.1f}"
+    else:
+        text = f"{value:,}"
+    return f"{text} {unit}".strip()
+
+
+def markdown(result: dict[str, Any]) -> str:
+    cfg, machine, main = result["config"], result["machine"], result.get("main", {})
+    full = cfg["n"] == 100_000 and cfg["m"] == 1_000_000
+    out = [f"### Benchmark {result['date'][:10]} — {result['backend']}, N = {cfg['n']:,} voorzieningen, "
+           f"M = {cfg['m']:,} doorverwijzingen",
+           "",
+           f"Machine: {machine['cores']} cores, {_fmt(round((machine.get('memoryBytes') or 0) / GIB, 1), 'GiB')}; "
+           f"load (1/5/15 min) bij de start {machine['loadavg']}, aan het eind {machine.get('loadavgAfter')}. "
+           f"Zoeken: {cfg['requestsPerShape']} verzoeken per vorm met 1 client na {cfg.get('warmup', 10)} "
+           "opwarmverzoeken, "
+           f"{cfg['requestsPerShape'] * 3} met 8 clients (elk een eigen keep-alive-verbinding), "
+           f"hoogstens {cfg['timeCapSeconds']:.0f} s per meting; waitress met 8 threads op 127.0.0.1.",
+           ""]
+    if not full:
+        out += ["*Niet op volle schaal: het budget geldt voor N = 100.000 en M = 1.000.000.*", ""]
+    out += ["| budget | gemeten | grens | |", "|---|---|---|---|"]
+    for line in budget(result):
+        mark = {True: "gehaald", False: "**gemist**", None: "niet gemeten"}[line["met"]]
+        op = "≥" if line["key"] in ("search_rps", "import_csv", "import_hsds") else "≤"
+        out.append(f"| {line['what']} | {_fmt(line['value'], line['unit'])} | {op} {_fmt(line['limit'], line['unit'])} "
+                   f"| {mark} |")
+    search = main.get("search", {})
+    if search:
+        out += ["", "| zoekvorm | p50 | p95 | p99 | verzoeken/s (1) | p95 (8) | verzoeken/s (8) | fouten |",
+                "|---|---|---|---|---|---|---|---|"]
+        for shape in SHAPES:
+            one, eight = _get(search, shape, "one") or {}, _get(search, shape, "eight") or {}
+            out.append(f"| {shape} | {_fmt(one.get('p50_ms'), 'ms')} | {_fmt(one.get('p95_ms'), 'ms')} | "
+                       f"{_fmt(one.get('p99_ms'), 'ms')} | {_fmt(one.get('rps'))} | "
+                       f"{_fmt(eight.get('p95_ms'), 'ms')} | "
+                       f"{_fmt(eight.get('rps'))} | {(one.get('errors') or 0) + (eight.get('errors') or 0)} |")
+    referrals = main.get("referrals", {})
+    if referrals.get("transitions"):
+        t, i = referrals["transitions"], referrals.get("inbox", {})
+        out += ["", f"Doorverwijzingen: {t['requests']} overgangen met 8 clients: p50 {_fmt(t['p50_ms'], 'ms')}, "
+                    f"p95 {_fmt(t['p95_ms'], 'ms')}, p99 {_fmt(t['p99_ms'], 'ms')}, "
+                    f"{_fmt(t['transitionsPerSecond'])} overgangen/s ({t['errors']} fouten). "
+                    f"Inbox van de drukste ontvanger ({_fmt(i.get('received'))} ontvangen): "
+                    f"p50 {_fmt(i.get('p50_ms'), 'ms')}, p95 {_fmt(i.get('p95_ms'), 'ms')} "
+                    f"({i.get('requests')} verzoeken, 1 client)."]
+    network = main.get("network", {})
+    if network and "skipped" not in network:
+        out += ["", "| netwerkcijfers (mediaan van herhalingen) | regio | heel Nederland |", "|---|---|---|"]
+        for kind in ("total", "gemeente", "flows"):
+            out.append(f"| {kind} | {_fmt(_get(network, f'regio:{kind}', 'median_s'), 's')} | "
+                       f"{_fmt(_get(network, f'country:{kind}', 'median_s'), 's')} |")
+    gaps = main.get("gaps", {})
+    if gaps:
+        out += ["", f"Hiaten ({gaps.get('via')}): één gemeente {_fmt(gaps.get('gemeente_s'), 's')}, "
+                    f"heel Nederland {_fmt(gaps.get('country_s', gaps.get('seconds')), 's')} "
+                    f"({gaps.get('countryGaps', '?')} hiaten)."]
+    memory = main.get("memory", {})
+    if memory:
+        web, store = memory.get("web", {}), memory.get("store", {})
+        out += ["", f"Geheugen: webproces piek {_fmt(_mib(web.get('peak')), 'MiB')}; store piek "
+                    f"{_fmt(_mib(store.get('peak')), 'MiB')}, nu {_fmt(_mib(store.get('rss')), 'MiB')} "
+                    f"(FalkorDB used_memory {_fmt(_mib(store.get('used_memory')), 'MiB')}; deze graph volgens "
+                    f"GRAPH.MEMORY USAGE {_fmt(_mib(memory.get('graphBytes')), 'MiB')})."]
+    data = main.get("data", {})
+    imp = main.get("import", {})
+    if data:
+        out += ["", f"Gegevens: {_fmt(data.get('services'))} voorzieningen, "
+                    f"{_fmt(data.get('organizations'))} organisaties, "
+                    f"{_fmt(data.get('areas'))} gebieden, {_fmt(data.get('referrals'))} doorverwijzingen met "
+                    f"{_fmt(data.get('events'))} gebeurtenissen; gemaakt in "
+                    f"{_fmt(_get(data, 'seconds', 'total'), 's')} "
+                    f"({_fmt(data.get('servicesPerSecond'))} voorzieningen/s via Catalog.save, "
+                    f"{_fmt(data.get('referralsPerSecond'))} doorverwijzingen/s in bulk)"
+                    + (", hergebruikt" if data.get("reused") else "") + "."]
+    if imp.get("csv"):
+        size = _fmt(round(imp.get('csvBytes', 0) / MIB, 1), 'MiB')
+        hsds = _get(imp, 'hsds', 'skipped') or _fmt(_get(imp, 'hsds', 'servicesPerSecond'), '/s')
+        out.append(f"Import: {_fmt(imp['csv']['services'])} voorzieningen uit CSV ({size}) "
+                   f"in {_fmt(imp['csv']['seconds'], 's')}; HSDS: "
+                   f"{hsds}.")
+    points = [main, *result.get("growth", [])]
+    points = sorted((p for p in points if p.get("search")), key=lambda p: (p["n"], p["m"]))
+    if len(points) > 1:
+        out += ["", "| groei: N / M | zoeken p95 (slechtste vorm, 1 client) | netwerk regio | netwerk NL "
+                    "| graph in de store |",
+                "|---|---|---|---|---|"]
+        for p in points:
+            worst = max((_get(p, "search", s, "one", "p95_ms") or 0 for s in SHAPES), default=None)
+            worst_shape = max(SHAPES, key=lambda s: _get(p, "search", s, "one", "p95_ms") or 0)
+            out.append(f"| {p['n']:,} / {p['m']:,} | {_fmt(worst, 'ms')} ({worst_shape}) | "
+                       f"{_fmt(_slowest(p.get('network', {}), 'regio'), 's')} | "
+                       f"{_fmt(_slowest(p.get('network', {}), 'country'), 's')} | "
+                       f"{_fmt(_mib(_get(p, 'memory', 'graphBytes')), 'MiB')} |")
+    out.append("")
+    out.append(f"Duur van de hele run: {_fmt(result.get('seconds'), 's')}.")
+    return "\n".join(out)
+
+
+def _mib(value: int | None) -> float | None:
+    return None if not value else round(value / MIB, 1)
+
+
+def results_name(result: dict[str, Any]) -> str:
+    cfg = result["config"]
+    suffix = "" if cfg["n"] == 100_000 and cfg["m"] == 1_000_000 else f"-n{cfg['n']}-m{cfg['m']}"
+    return f"{result['date'][:10]}-{result['backend']}{suffix}.json"
+
+
+def write_results(result: dict[str, Any], results_dir: Path) -> dict[str, Any]:
+    result["budget"] = budget(result)
+    text = markdown(result)
+    result["markdown"] = text
+    results_dir = Path(results_dir)
+    results_dir.mkdir(parents=True, exist_ok=True)
+    path = results_dir / results_name(result)
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return {**result, "path": str(path)}
