@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
+
+from flask import request
 
 from socialekaart import taxonomy
 
@@ -83,3 +86,20 @@ def feature(body: dict[str, Any]) -> dict[str, Any]:
 
 def feature_collection(bodies: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": [feature(b) for b in bodies], **extra}
+
+
+def page_links(page: int, pages: int) -> dict[str, dict[str, str]]:
+    """HAL-style links for a paginated list: the same query with another page number."""
+    def href(number: int) -> str:
+        args = request.args.to_dict(flat=False)
+        args["page"] = [str(number)]
+        return f"{request.path}?{urlencode(args, doseq=True)}"
+
+    links = {"self": {"href": href(page)}}
+    if page > 1:
+        links["prev"] = {"href": href(page - 1)}
+    if page < pages:
+        links["next"] = {"href": href(page + 1)}
+    if pages:
+        links["first"], links["last"] = {"href": href(1)}, {"href": href(pages)}
+    return links

@@ -2,16 +2,15 @@
 (the feed per organisation) and /api/v1/me. Every operation needs a personal access token."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import marshmallow as ma
-from flask import current_app, request
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ...auth import SECURITY, principal, signed_in
 from ...referral_runtime import referral_runtime
 from ..problems_doc import PROBLEM
+from ..shaping import page_links
 from .schemas import (ExportResultSchema, ExportSchema, FeedArgsSchema, FeedSchema, MeSchema, NewReferralSchema,
                       ReferralListArgsSchema, ReferralPageSchema, ReferralSchema, TransitionSchema)
 from .shaping import event_json, referral_json, summary_json
@@ -36,7 +35,7 @@ class Referrals(MethodView):
         """Inbox of verzonden doorverwijzingen"""
         page = _service().list(principal(), box=args["box"], statuses=args.get("status") or [],
                                overdue=args["overdue"], page=args["page"], page_size=args["pageSize"])
-        links = _links(page.page, page.pages)
+        links = page_links(page.page, page.pages)
         headers = {"X-Total-Count": str(page.total), "X-Pagination-Page": str(page.page),
                    "X-Pagination-Limit": str(page.page_size)}
         return ({"total": page.total, "page": page.page, "pageSize": page.page_size, "pages": page.pages,
@@ -115,19 +114,3 @@ class Me(MethodView):
         me = principal()
         return {"accountId": me.account_id, "email": me.email, "name": me.name, "role": me.role,
                 "organizationId": me.organization_id, "areas": list(me.areas)}
-
-
-def _links(page: int, pages: int) -> dict[str, dict[str, str]]:
-    def href(number: int) -> str:
-        args = request.args.to_dict(flat=False)
-        args["page"] = [str(number)]
-        return f"{request.path}?{urlencode(args, doseq=True)}"
-
-    links = {"self": {"href": href(page)}}
-    if page > 1:
-        links["prev"] = {"href": href(page - 1)}
-    if page < pages:
-        links["next"] = {"href": href(page + 1)}
-    if pages:
-        links["first"], links["last"] = {"href": href(1)}, {"href": href(pages)}
-    return links

@@ -1,8 +1,6 @@
 """/api/v1/services: search (lightest fitting help first) and one service."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import marshmallow as ma
 from flask import current_app, jsonify, request
 from flask.views import MethodView
@@ -11,7 +9,7 @@ from flask_smorest import Blueprint
 from socialekaart.errors import SocialeKaartError
 from socialekaart.hours import now_local
 
-from ..shaping import feature_collection, hit_json, service_json
+from ..shaping import feature_collection, hit_json, page_links, service_json
 from .schemas import ServicePageSchema, ServiceQueryArgsSchema, ServiceSchema
 
 blp = Blueprint("services", __name__, url_prefix="/services",
@@ -63,7 +61,7 @@ class Services(MethodView):
         if page.origin:
             origin = {"postcode": page.origin.postcode, "lat": page.origin.lat, "lon": page.origin.lon,
                       "precision": page.origin.precision, "place": page.origin.woonplaats}
-        links = _links(page.page, page.pages)
+        links = page_links(page.page, page.pages)
         headers = {"X-Total-Count": str(page.total), "X-Pagination-Page": str(page.page),
                    "X-Pagination-Limit": str(page.page_size)}
         if links:
@@ -92,19 +90,3 @@ class ServiceById(MethodView):
 def _split(values: list[str] | None) -> list[str]:
     """Repeated parameters, also comma-separated: lifeDomain=geldzaken,woning."""
     return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
-
-
-def _links(page: int, pages: int) -> dict[str, dict[str, str]]:
-    def href(number: int) -> str:
-        args = request.args.to_dict(flat=False)
-        args["page"] = [str(number)]
-        return f"{request.path}?{urlencode(args, doseq=True)}"
-
-    links = {"self": {"href": href(page)}}
-    if page > 1:
-        links["prev"] = {"href": href(page - 1)}
-    if page < pages:
-        links["next"] = {"href": href(page + 1)}
-    if pages:
-        links["first"], links["last"] = {"href": href(1)}, {"href": href(pages)}
-    return links
