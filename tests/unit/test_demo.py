@@ -1,13 +1,11 @@
 """Unit tests for socialekaart.demo: the fictional demo data set."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import subprocess
 import sys
-import time
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
@@ -136,12 +134,6 @@ def test_same_output_across_processes_with_other_hash_seeds(zeeland):
                                 capture_output=True, text=True, check=True, cwd=ROOT)
         digests.add(result.stdout.strip())
     assert len(digests) == 1
-
-
-def test_generating_is_quick(zeeland):
-    start = time.perf_counter()
-    generate_demo(*zeeland)  # includes loading the postcode table
-    assert time.perf_counter() - start < 2.0
 
 
 # --- volume and the ladder -------------------------------------------------------------------
