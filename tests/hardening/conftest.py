@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import falkordb_settings
 from tests.hardening.figures import FIGURES
+from tests.hardening.live import close_runtime, own_settings, stop_own_server
 from tests.hardening.world import make_app, seed_world
 from tests.referrals.referral_helpers import SECRET_KEY
 from web.runtime import Runtime
@@ -43,3 +44,15 @@ def app(world):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def own(tmp_path):
+    """A seeded world on its own data dir and server, for tests that kill or stop the store."""
+    data_dir = tmp_path / "graph"
+    runtime = Runtime(own_settings(data_dir))
+    world = seed_world(runtime)
+    yield world
+    world.rr.close()
+    close_runtime(runtime)
+    stop_own_server(data_dir)

@@ -20,32 +20,19 @@ import threading
 import time
 from collections import Counter
 
-import pytest
 import redis
 
 from graph import open_store
 from graph.embedded import EmbeddedServer
 from graph.referrals import ReferralStore
 from tests.hardening.figures import count
-from tests.hardening.live import Client, close_runtime, own_settings, served, stop_own_server, wait_dead
-from tests.hardening.world import make_app, seed_world
+from tests.hardening.live import Client, close_runtime, own_settings, served, wait_dead
+from tests.hardening.world import make_app
 from tests.referrals.referral_helpers import referral_body
-from web.runtime import Runtime
 
 CLIENTS = 6
 KILL_AFTER = (100, 250, 400)  # acknowledged writes before each kill during the traffic
 TOTAL = 600  # acknowledged writes to reach before the traffic stops
-
-
-@pytest.fixture
-def own(tmp_path):
-    data_dir = tmp_path / "graph"
-    runtime = Runtime(own_settings(data_dir))
-    world = seed_world(runtime)
-    yield world
-    world.rr.close()
-    close_runtime(runtime)
-    stop_own_server(data_dir)
 
 
 def test_the_embedded_server_syncs_every_write(tmp_path):

@@ -36,17 +36,6 @@ READS = ["/api/v1/services?postcode=4461AB", "/api/v1/services/svc-schuld", "/ap
          "/hsds/services?per_page=5", "/hulp/svc-schuld", "/health"]
 
 
-@pytest.fixture
-def own(tmp_path):
-    data_dir = tmp_path / "graph"
-    runtime = Runtime(own_settings(data_dir))
-    world = seed_world(runtime)
-    yield world
-    world.rr.close()
-    close_runtime(runtime)
-    stop_own_server(data_dir)
-
-
 class Traffic:
     """Client threads sending requests in a loop, recording (time, path, status, seconds, content type)."""
 
