@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from .schema import SERVICE_TEXT
-from .search import SERVICE_FIELDS
+from .search import SERVICE_FIELDS, candidates
 from .store import GraphStore
 
 HSDS_SERVICE_FIELDS = f"{SERVICE_FIELDS}, .location_id"
@@ -62,11 +61,8 @@ class ServiceFilter:
 def _service_body(store: GraphStore, f: ServiceFilter) -> tuple[str, dict[str, Any]]:
     params: dict[str, Any] = {}
     conditions: list[str] = []
-    if f.words:
-        params["text"] = store.dialect.fulltext_expression(list(f.words))
-        head = f"{store.dialect.fulltext_call(SERVICE_TEXT, 'text')} WITH node AS s, score"
-    else:
-        head = "MATCH (s:Service) WITH s, 0.0 AS score"
+    head = candidates(store.dialect, params, words=f.words, point=f.point, radius=f.radius,
+                      near_areas=f.near_areas)
     if f.term is not None:
         vocabulary, code = f.term
         if vocabulary == "feature":
@@ -110,8 +106,10 @@ def search_services(store: GraphStore, f: ServiceFilter, *, skip: int, limit: in
     if not total or skip >= total:
         return total, []
     fields = MINIMAL_SERVICE_FIELDS if minimal else HSDS_SERVICE_FIELDS
-    rows = store.connection.read(f"{body} RETURN s {{{fields}}} AS service ORDER BY {SERVICE_ORDER} "
-                                 "SKIP $skip LIMIT $limit", {**params, "skip": skip, "limit": limit})
+    # Order and cut first, then build the maps: only the page is projected.
+    rows = store.connection.read(f"{body} WITH s, score, effective ORDER BY {SERVICE_ORDER} "
+                                 f"SKIP $skip LIMIT $limit RETURN s {{{fields}}} AS service",
+                                 {**params, "skip": skip, "limit": limit})
     services = [row["service"] for row in rows]
     return total, services if minimal else attach_organizations(store, services)
 

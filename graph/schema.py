@@ -15,6 +15,7 @@ INDEXES: tuple[Index, ...] = (
     Index("Service", "id", unique=True),
     Index("Service", "gemeente_code"),
     Index("Service", "wijk_code"),
+    Index("Service", "buurt_code"),  # area search by buurt
     Index("Service", "point", point=True),
     Index("Location", "id", unique=True),
     Index("Location", "postcode"),

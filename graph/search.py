@@ -26,15 +26,55 @@ ORDERINGS = {
 }
 
 
+def candidates(dialect: Dialect, params: dict[str, Any], *, words: tuple[str, ...] | list[str] = (),
+               area_code: str | None = None, area_and_above: list[str] = (), area_prefixes: list[str] = (),
+               point: tuple[float, float] | None = None, radius: int | None = None,
+               near_areas: tuple[str, ...] = ()) -> str:
+    """The clause that yields ``s`` and ``score``: the services a search starts from, through an index.
+
+    Only a quick superset: every condition (area, place, ...) is still applied after it, so the
+    result is the same as starting from all services. An OR of an indexed field and a list
+    predicate makes the store scan every service, hence the separate index-backed parts.
+    """
+    if words:
+        params["text"] = dialect.fulltext_expression(list(words))
+        return f"{dialect.fulltext_call(SERVICE_TEXT, 'text')} WITH node AS s, score"
+    parts: list[str] = []
+    if area_code:
+        # Located in the area (indexed property), or serving it, an area around it or one inside
+        # it through the SERVES relationships (areas found by code range: the index answers that).
+        location_prop = {"GM": "gemeente_code", "WK": "wijk_code", "BU": "buurt_code"}[area_code[:2]]
+        params["fromArea"], params["fromAreaAndAbove"] = area_code, list(area_and_above)
+        parts += [f"MATCH (s:Service) WHERE s.{location_prop} = $fromArea RETURN s",
+                  "MATCH (a:Area)<-[:SERVES]-(s:Service) WHERE a.code IN $fromAreaAndAbove RETURN DISTINCT s"]
+        for i, prefix in enumerate(area_prefixes):
+            params[f"fromPrefix{i}"], params[f"toPrefix{i}"] = prefix, prefix_end(prefix)
+            parts.append(f"MATCH (a:Area)<-[:SERVES]-(s:Service) WHERE a.code >= $fromPrefix{i} "
+                         f"AND a.code < $toPrefix{i} RETURN DISTINCT s")
+    elif point is not None:
+        # Within the radius (the point index answers a plain distance condition), or serving the place.
+        params["fromLat"], params["fromLon"] = point
+        params["fromRadius"], params["fromNearAreas"] = radius, list(near_areas)
+        here = "point({latitude: $fromLat, longitude: $fromLon})"
+        parts += [f"MATCH (s:Service) WHERE {dialect.distance('s.point', here)} <= $fromRadius RETURN s",
+                  "MATCH (a:Area)<-[:SERVES]-(s:Service) WHERE a.code IN $fromNearAreas RETURN DISTINCT s"]
+    if not parts:
+        return "MATCH (s:Service) WITH s, 0.0 AS score"
+    return f"CALL {{ {' UNION '.join(parts)} }} WITH s, 0.0 AS score"
+
+
+def prefix_end(prefix: str) -> str:
+    """The first string after every string that starts with ``prefix``: 'WK0664' -> 'WK0665'."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
 def build_search(dialect: Dialect, query: ServiceQuery) -> tuple[str, str, dict[str, Any]]:
     params: dict[str, Any] = {}
     conditions: list[str] = []
 
-    if query.words:
-        params["text"] = dialect.fulltext_expression(query.words)
-        head = f"{dialect.fulltext_call(SERVICE_TEXT, 'text')} WITH node AS s, score"
-    else:
-        head = "MATCH (s:Service) WITH s, 0.0 AS score"
+    head = candidates(dialect, params, words=query.words, area_code=query.area_code,
+                      area_and_above=query.area_and_above, area_prefixes=query.area_descendant_prefixes,
+                      point=query.point, radius=query.radius, near_areas=query.near_areas)
 
     if query.life_domains:
         params["lifeDomains"] = list(query.life_domains)
@@ -88,10 +128,11 @@ def build_search(dialect: Dialect, query: ServiceQuery) -> tuple[str, str, dict[
     body = f"{head}{where}{place}"
     count_cypher = f"{body} RETURN count(s) AS total"
     params["skip"], params["limit"] = query.skip, query.limit
-    page_cypher = (f"{body} RETURN s {{{SERVICE_FIELDS}}} AS service, effective AS distance, "
-                   "dist AS officeDistance, "
-                   f"servesArea AS servesArea, score AS score "
-                   f"ORDER BY {ORDERINGS[query.sort]} SKIP $skip LIMIT $limit")
+    # Order and cut first, then build the maps: only the shown page is projected.
+    page_cypher = (f"{body} WITH s, score, dist, servesArea, effective "
+                   f"ORDER BY {ORDERINGS[query.sort]} SKIP $skip LIMIT $limit "
+                   f"RETURN s {{{SERVICE_FIELDS}}} AS service, effective AS distance, "
+                   "dist AS officeDistance, servesArea AS servesArea, score AS score")
     return count_cypher, page_cypher, params
 
 
