@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .referrals import EVENT_COUNTER
+from .referrals import EVENT_COUNTER, with_epoch_ms
 from .store import GraphStore
 
 REFERRALS = (
@@ -28,7 +28,7 @@ AUDITS = "UNWIND $rows AS row CREATE (a:AuditEntry) SET a += row RETURN count(a)
 
 def write_referral_batch(store: GraphStore, batch: list[dict[str, Any]]) -> int:
     """Write ``[{"referral": {...}, "events": [...], "audits": [...]}, ...]``; the events written."""
-    rows = [{"referral": item["referral"], "events": item["events"]} for item in batch]
+    rows = [{"referral": with_epoch_ms(item["referral"]), "events": item["events"]} for item in batch]
     written = store.connection.write(REFERRALS, {"rows": rows})
     audits = [audit for item in batch for audit in item.get("audits", ())]
     if audits:

@@ -31,6 +31,9 @@ INDEXES: tuple[Index, ...] = (
     # No index on the ISO time strings: FalkorDB's range index answers `s < $x` on strings with
     # every node (only a lower bound, or both, work). Figures scan referrals per gemeente instead.
     Index("Referral", "client_ref_hash"),
+    # Network figures: per gemeente (regio scope) and by period on the epoch milliseconds.
+    Index("Referral", "gemeente_code"),
+    Index("Referral", "sent_ms"),
     Index("ReferralEvent", "id", unique=True),
     Index("ReferralEvent", "referral_id"),
     Index("ReferralEvent", "seq"),

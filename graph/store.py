@@ -40,7 +40,11 @@ class GraphStore:
 
     # -- schema and housekeeping -----------------------------------------------------------------
     def init_schema(self) -> list[str]:
-        return apply_schema(self.connection, self.graph_name)
+        ran = apply_schema(self.connection, self.graph_name)
+        from .referrals import backfill_epoch_ms  # graph.referrals imports this module
+
+        backfill_epoch_ms(self.connection)
+        return ran
 
     def counts(self) -> dict[str, int]:
         result = {}

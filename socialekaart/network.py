@@ -1,9 +1,12 @@
 """Network figures for coordinators: aggregates of referrals, never a single referral.
 
-Computed from the facts the store returns (status, dates, organisations, rung, area: no
-contact details or text). Small counts are suppressed: any count from 1 to 4 is given as
-``null``, and so is a rate, median or p90 that rests on fewer than 5 referrals or would let
-a suppressed count be worked out (``rate × denominator``). Zero is shown as 0.
+Counted in the store (``ReferralStore.figure_tallies``: counts per group, and for each duration
+only the values at the median and p90 ranks), so no referral leaves it; ``tally`` counts the same
+from fact rows (status, dates, organisations, rung, area: no contact details or text).
+
+Small counts are suppressed: any count from 1 to 4 is given as ``null``, and so is a rate,
+median or p90 that rests on fewer than 5 referrals or would let a suppressed count be worked
+out (``rate × denominator``). Zero is shown as 0.
 
 Definitions:
 - acceptance rate: accepted / (accepted + declined), over referrals decided so far;
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterable
 
@@ -32,6 +35,7 @@ from .referrals import DECLINE_REASONS, OUTCOMES
 THRESHOLD = 5
 GROUPINGS = ("total", "gemeente", "wijk", "leefgebied", "rung", "partner", "month")
 MAX_CLOSURE_DAYS = 365
+MATRIX_LIMIT = 60  # organisations in the flows matrix; the graph keeps them all
 DEFAULT_PERIOD_DAYS = 365
 MAX_PERIOD_DAYS = 5 * 366
 UNKNOWN = "onbekend"
@@ -61,10 +65,31 @@ def median(values: list[float]) -> float:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def duration_summary(values: list[float]) -> dict[str, Any]:
-    if len(values) < THRESHOLD:
-        return {"count": suppress(len(values)), "median": None, "p90": None}
-    return {"count": len(values), "median": round(median(values), 1), "p90": round(percentile(values, 0.9), 1)}
+@dataclass(frozen=True)
+class Durations:
+    """What a median and p90 need of a sorted list: its size, the value(s) in the middle and the
+    value at the 90th-percentile rank (nearest rank). The store works them out without sending the list."""
+    count: int
+    low: float | None = None
+    high: float | None = None
+    p90: float | None = None
+
+    @classmethod
+    def of(cls, values: list[float]) -> "Durations":
+        if not values:
+            return cls(0)
+        ordered = sorted(values)
+        return cls(len(ordered), ordered[(len(ordered) - 1) // 2], ordered[len(ordered) // 2], percentile(ordered, 0.9))
+
+    @property
+    def median(self) -> float:
+        return self.low if self.count % 2 else (self.low + self.high) / 2  # type: ignore[operator]
+
+
+def duration_summary(durations: Durations) -> dict[str, Any]:
+    if durations.count < THRESHOLD:
+        return {"count": suppress(durations.count), "median": None, "p90": None}
+    return {"count": durations.count, "median": round(durations.median, 1), "p90": round(durations.p90, 1)}
 
 
 def _hours(start: str | None, end: str | None) -> float | None:
@@ -73,56 +98,120 @@ def _hours(start: str | None, end: str | None) -> float | None:
     return (parse_iso(end) - parse_iso(start)).total_seconds() / 3600
 
 
+def ms_to_hours(ms: int | None) -> float | None:
+    # The same float as _hours: a timedelta's total_seconds() is microseconds / 10**6.
+    return None if ms is None else ms / 1000 / 3600
+
+
 def local_month(moment: str) -> str:
     return parse_iso(moment).astimezone(LOCAL_TZ).strftime("%Y-%m")
 
 
-def group_figures(rows: list[dict[str, Any]], *, now: datetime, closure_days: int) -> dict[str, Any]:
-    """All figures for one group of referrals (all sent)."""
-    total = len(rows)
-    if 0 < total < THRESHOLD:
-        return {"referrals": None, "suppressed": True}
+@dataclass
+class Tally:
+    """The counts behind one group's figures; from fact rows (``tally``) or counted by the store."""
+    referrals: int = 0
+    received: int = 0
+    accepted: int = 0
+    declined: int = 0
+    matured: int = 0
+    closed: int = 0
+    not_received: int = 0
+    not_accepted: int = 0
+    expired: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    outcomes: dict[str, int] = field(default_factory=dict)
+    rungs: dict[str, int] = field(default_factory=dict)
+    formality: dict[tuple[bool, bool], int] = field(default_factory=dict)
+    to_received: Durations = Durations(0)
+    to_accepted: Durations = Durations(0)
+    to_started: Durations = Durations(0)
+
+
+def tally(rows: list[dict[str, Any]], *, now: datetime, closure_days: int) -> Tally:
+    """The counts of a group of fact rows (all sent)."""
     now_iso = iso(now)
-    accepted = sum(1 for r in rows if r.get("accepted_at"))
     declined = [r.get("decline_reason") for r in rows if r.get("status") == "afgewezen"]
     matured_before = iso(now - timedelta(days=closure_days))
     matured = [r for r in rows if r["sent_at"] <= matured_before]
     closed = [r for r in matured if r.get("status") == "afgerond" and r.get("outcome")
               and _hours(r["sent_at"], r.get("closed_at")) is not None
               and _hours(r["sent_at"], r["closed_at"]) <= closure_days * 24]
-    outcomes = Counter(r.get("outcome") for r in rows if r.get("status") == "afgerond")
-    reasons = Counter(declined)
-    rungs = Counter(r.get("to_rung") for r in rows)
-    basis = sum(n for code, n in rungs.items() if code in taxonomy.RUNG_BY_CODE
+
+    def hours_to(stamp: str) -> Durations:
+        return Durations.of([h for r in rows if (h := _hours(r["sent_at"], r.get(stamp))) is not None])
+
+    return Tally(
+        referrals=len(rows), received=sum(1 for r in rows if r.get("received_at")),
+        accepted=sum(1 for r in rows if r.get("accepted_at")), declined=len(declined),
+        matured=len(matured), closed=len(closed),
+        not_received=sum(1 for r in rows if r.get("status") == "verzonden"
+                         and (r.get("receive_due_at") or "9") < now_iso),
+        not_accepted=sum(1 for r in rows if r.get("status") == "ontvangen"
+                         and (r.get("accept_due_at") or "9") < now_iso),
+        expired=sum(1 for r in rows if r.get("status") == "verlopen"),
+        reasons=dict(Counter(declined)),
+        outcomes=dict(Counter(r.get("outcome") for r in rows if r.get("status") == "afgerond")),
+        rungs=dict(Counter(r.get("to_rung") for r in rows)),
+        formality=dict(Counter((bool(r.get("from_formal", True)), bool(r.get("to_formal", True))) for r in rows)),
+        to_received=hours_to("received_at"), to_accepted=hours_to("accepted_at"), to_started=hours_to("started_at"))
+
+
+def tally_from_store(row: dict[str, Any]) -> Tally:
+    """A Tally from ``ReferralStore.figure_tallies`` (durations there in milliseconds)."""
+    def durations(kind: str) -> Durations:
+        n, low, high, p90 = row["durations"].get(kind, (0, None, None, None))
+        return Durations(n, ms_to_hours(low), ms_to_hours(high), ms_to_hours(p90))
+
+    return Tally(**{name: row[name] for name in ("referrals", "received", "accepted", "declined", "matured", "closed",
+                                                 "not_received", "not_accepted", "expired", "reasons", "outcomes",
+                                                 "rungs", "formality")},
+                 to_received=durations("received"), to_accepted=durations("accepted"),
+                 to_started=durations("started"))
+
+
+def summed(tallies: list[Tally], durations: Tally) -> Tally:
+    """The counts of groups that do not overlap added up, with the durations of them all together."""
+    total = Tally(to_received=durations.to_received, to_accepted=durations.to_accepted,
+                  to_started=durations.to_started)
+    for t in tallies:
+        for name in ("referrals", "received", "accepted", "declined", "matured", "closed", "not_received",
+                     "not_accepted", "expired"):
+            setattr(total, name, getattr(total, name) + getattr(t, name))
+        for name in ("reasons", "outcomes", "rungs", "formality"):
+            into = getattr(total, name)
+            for code, n in getattr(t, name).items():
+                into[code] = into.get(code, 0) + n
+    return total
+
+
+def figures_of(t: Tally, *, closure_days: int) -> dict[str, Any]:
+    """All figures for one group, with small counts suppressed."""
+    total = t.referrals
+    if 0 < total < THRESHOLD:
+        return {"referrals": None, "suppressed": True}
+    basis = sum(n for code, n in t.rungs.items() if code in taxonomy.RUNG_BY_CODE
                 and taxonomy.RUNG_BY_CODE[code].sociale_basis)
-    formality = Counter((bool(r.get("from_formal", True)), bool(r.get("to_formal", True))) for r in rows)
+    formality = t.formality
     return {
         "referrals": total,
         "suppressed": False,
-        "received": suppress(sum(1 for r in rows if r.get("received_at"))),
-        "accepted": suppress(accepted),
-        "declined": suppress(len(declined)),
-        "acceptanceRate": safe_rate(accepted, accepted + len(declined)),
-        "declineReasons": {code: suppress(reasons.get(code, 0)) for code in DECLINE_REASONS},
-        "hoursToReceived": duration_summary([h for r in rows if (h := _hours(r["sent_at"], r.get("received_at")))
-                                             is not None]),
-        "hoursToAccepted": duration_summary([h for r in rows if (h := _hours(r["sent_at"], r.get("accepted_at")))
-                                             is not None]),
-        "hoursToStarted": duration_summary([h for r in rows if (h := _hours(r["sent_at"], r.get("started_at")))
-                                            is not None]),
-        "loopClosure": {"days": closure_days, "eligible": suppress(len(matured)), "closed": suppress(len(closed)),
-                        "rate": safe_rate(len(closed), len(matured))},
-        "outcomes": {code: suppress(outcomes.get(code, 0)) for code in OUTCOMES},
-        "overdue": {
-            "notReceived": suppress(sum(1 for r in rows if r.get("status") == "verzonden"
-                                        and (r.get("receive_due_at") or "9") < now_iso)),
-            "notAccepted": suppress(sum(1 for r in rows if r.get("status") == "ontvangen"
-                                        and (r.get("accept_due_at") or "9") < now_iso)),
-            "expired": suppress(sum(1 for r in rows if r.get("status") == "verlopen")),
-        },
-        "rungs": {rung.code: suppress(rungs.get(rung.code, 0)) for rung in taxonomy.RUNGS},
+        "received": suppress(t.received),
+        "accepted": suppress(t.accepted),
+        "declined": suppress(t.declined),
+        "acceptanceRate": safe_rate(t.accepted, t.accepted + t.declined),
+        "declineReasons": {code: suppress(t.reasons.get(code, 0)) for code in DECLINE_REASONS},
+        "hoursToReceived": duration_summary(t.to_received),
+        "hoursToAccepted": duration_summary(t.to_accepted),
+        "hoursToStarted": duration_summary(t.to_started),
+        "loopClosure": {"days": closure_days, "eligible": suppress(t.matured), "closed": suppress(t.closed),
+                        "rate": safe_rate(t.closed, t.matured)},
+        "outcomes": {code: suppress(t.outcomes.get(code, 0)) for code in OUTCOMES},
+        "overdue": {"notReceived": suppress(t.not_received), "notAccepted": suppress(t.not_accepted),
+                    "expired": suppress(t.expired)},
+        "rungs": {rung.code: suppress(t.rungs.get(rung.code, 0)) for rung in taxonomy.RUNGS},
         "socialeBasisShare": safe_rate(basis, total),
-        "maatwerkShare": safe_rate(rungs.get("maatwerk", 0), total),
+        "maatwerkShare": safe_rate(t.rungs.get("maatwerk", 0), total),
         "formalInformal": {
             "formalToInformal": suppress(formality.get((True, False), 0)),
             "informalToFormal": suppress(formality.get((False, True), 0)),
@@ -130,6 +219,27 @@ def group_figures(rows: list[dict[str, Any]], *, now: datetime, closure_days: in
             "informalToInformal": suppress(formality.get((False, False), 0)),
         },
     }
+
+
+def group_figures(rows: list[dict[str, Any]], *, now: datetime, closure_days: int) -> dict[str, Any]:
+    """All figures for one group of referrals (all sent)."""
+    return figures_of(tally(rows, now=now, closure_days=closure_days), closure_days=closure_days)
+
+
+def group_label(group_by: str, key: str, name: str | None = None) -> str:
+    """The label of a group's key (``name``: the organisation's, for partners)."""
+    if key == UNKNOWN and group_by in ("gemeente", "wijk", "partner"):
+        return "Onbekend"
+    match group_by:
+        case "total":
+            return "Alle doorverwijzingen"
+        case "leefgebied":
+            return taxonomy.LIFE_DOMAIN_BY_CODE[key].label if key in taxonomy.LIFE_DOMAIN_BY_CODE else key
+        case "rung":
+            return taxonomy.RUNG_BY_CODE[key].label if key in taxonomy.RUNG_BY_CODE else key
+        case "partner":
+            return name or key
+    return key
 
 
 def _keys(row: dict[str, Any], group_by: str) -> list[tuple[str, str]]:
@@ -178,16 +288,67 @@ def flows(rows: list[dict[str, Any]], partners: Iterable[dict[str, Any]], referr
                                            "formal": bool(r.get("from_formal", True)), "kind": r.get("from_org_kind")})
         orgs.setdefault(r["to_org_id"], {"id": r["to_org_id"], "name": r.get("to_org_name"),
                                          "formal": bool(r.get("to_formal", True)), "kind": r.get("to_org_kind")})
+    return flows_body(pairs, orgs, partners, referred)
+
+
+def flows_from_store(pair_rows: list[dict[str, Any]], named: dict[str, dict[str, Any]],
+                     partners: Iterable[dict[str, Any]], referred: set[str]) -> dict[str, Any]:
+    """``flows`` from the store's pair counts (``ReferralStore.flow_pairs``): an organisation's
+    formality is that of the first referral (by sent_at, id) it appears in, as in ``flows``."""
+    pairs = {(row["from_org_id"], row["to_org_id"]): row["n"] for row in pair_rows}
+    first: dict[str, tuple[str, int, bool]] = {}
+    for row in pair_rows:
+        order, flags = row["first"].rsplit("|", 1)
+        for side, org in enumerate((row["from_org_id"], row["to_org_id"])):
+            seen = (order, side, flags[side] == "1")
+            if org not in first or seen < first[org]:
+                first[org] = seen
+    orgs = {org: {"id": org, "name": named.get(org, {}).get("name"), "formal": seen[2],
+                  "kind": named.get(org, {}).get("kind")} for org, seen in first.items()}
+    return flows_body(pairs, orgs, partners, referred)
+
+
+def matrix_members(pairs: dict[tuple[str, str], int], orgs: dict[str, dict[str, Any]]) -> set[str]:
+    """The organisations the matrix shows: all of them, or the MATRIX_LIMIT with the most referrals
+    sent plus received (ties by id). A matrix of thousands of columns helps nobody and costs
+    memory by the square (a regio has ~3,000 organisations, the country ~40,000)."""
+    if len(orgs) <= MATRIX_LIMIT:
+        return set(orgs)
+    volume: Counter[str] = Counter()
+    for (a, b), n in pairs.items():
+        volume[a] += n
+        volume[b] += n
+    return set(sorted(orgs, key=lambda org: (-volume[org], org))[:MATRIX_LIMIT])
+
+
+def flows_body(pairs: dict[tuple[str, str], int], orgs: dict[str, dict[str, Any]], partners: Iterable[dict[str, Any]],
+               referred: set[str]) -> dict[str, Any]:
     ordered = sorted(orgs.values(), key=lambda o: (o.get("name") or "", o["id"]))
-    ids = [o["id"] for o in ordered]
+    members = matrix_members(pairs, orgs)
+    shown = [o for o in ordered if o["id"] in members]
+    ids = [o["id"] for o in shown]
     matrix = [[suppress(pairs.get((a, b), 0)) for b in ids] for a in ids]
     edges = [{"from": a, "to": b, "count": n} for (a, b), n in sorted(pairs.items()) if n >= THRESHOLD]
     never = [{"id": p["id"], "name": p.get("name"), "kind": p.get("kind"), "formal": bool(p.get("formal", True))}
              for p in partners if p["id"] not in referred]
-    return {"organizations": ordered, "matrix": matrix,
+    return {"organizations": shown, "matrix": matrix, "matrixComplete": len(shown) == len(ordered),
             "graph": {"nodes": ordered, "edges": edges,
                       "suppressedEdges": sum(1 for n in pairs.values() if n < THRESHOLD)},
             "neverReferredTo": never}
+
+
+def local_months(start: datetime, end: datetime) -> list[tuple[str, str]]:
+    """(UTC start as ISO, 'YYYY-MM') of each local month that [start, end) touches, in order; the
+    first starts at or before ``start``."""
+    first = start.astimezone(LOCAL_TZ)
+    last = (end - timedelta(milliseconds=1)).astimezone(LOCAL_TZ)
+    year, month = first.year, first.month
+    months = []
+    while (year, month) <= (last.year, last.month):
+        begins = datetime(year, month, 1, tzinfo=LOCAL_TZ)
+        months.append((iso(begins), f"{year:04d}-{month:02d}"))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 # -- the service -----------------------------------------------------------------------------------
@@ -244,20 +405,40 @@ class NetworkService:
             raise ValidationError(f"closureDays ligt tussen 1 en {MAX_CLOSURE_DAYS}.", field="closureDays")
         scope = self.scope(actor, gemeente=gemeente, wijk=wijk)
         start, end = self.period(since, until)
-        rows = self.store.facts(since=iso(start), until=iso(end), gemeenten=scope.gemeenten, wijk=scope.wijk)
         now = self.clock()
+        if group_by == "total":
+            groupings = [("total", False)]
+        elif group_by == "leefgebied":  # a referral counts in each of its leefgebieden: no sum
+            groupings = [(group_by, False), ("total", False)]
+        else:  # the counts add up over the groups; the medians need the store once more
+            groupings = [(group_by, False), ("total", True)]
+        counted = self.store.figure_tallies(
+            since=iso(start), until=iso(end), gemeenten=scope.gemeenten, wijk=scope.wijk, groupings=groupings,
+            now=iso(now), matured_before=iso(now - timedelta(days=closure_days)), closure_days=closure_days,
+            months=local_months(start, end) if group_by == "month" else None)
+        group_rows = counted[0]
+        tallies = [tally_from_store(row) for row in group_rows]
+        total_rows = counted[-1]
+        total = tally_from_store(total_rows[0]) if total_rows else Tally()
+        if groupings[-1][1]:
+            total = summed(tallies, total)
+        groups = [{"key": row["key"], "label": group_label(group_by, row["key"], row.get("name")),
+                   **figures_of(t, closure_days=closure_days)} for row, t in zip(group_rows, tallies)]
         return {"scope": {"gemeenten": scope.gemeenten, "wijk": scope.wijk},
                 "period": {"from": iso(start), "until": iso(end)}, "groupBy": group_by, "closureDays": closure_days,
-                "suppressionThreshold": THRESHOLD,
-                "total": group_figures(rows, now=now, closure_days=closure_days),
-                "groups": grouped_figures(rows, group_by=group_by, now=now, closure_days=closure_days)}
+                "suppressionThreshold": THRESHOLD, "total": figures_of(total, closure_days=closure_days),
+                "groups": groups}
 
     def flows(self, actor: Principal, *, gemeente: str | None = None, wijk: str | None = None,
               since: date | None = None, until: date | None = None) -> dict[str, Any]:
         scope = self.scope(actor, gemeente=gemeente, wijk=wijk)
         start, end = self.period(since, until)
-        rows = self.store.facts(since=iso(start), until=iso(end), gemeenten=scope.gemeenten, wijk=scope.wijk)
-        referred = self.store.referred_organizations(since=iso(start), until=iso(end))
-        body = flows(rows, self.store.partners(scope.gemeenten), referred)
+        pairs = self.store.flow_pairs(since=iso(start), until=iso(end), gemeenten=scope.gemeenten, wijk=scope.wijk)
+        named = self.store.organizations_named(sorted({o for row in pairs for o in (row["from_org_id"],
+                                                                                     row["to_org_id"])}))
+        partners = self.store.partners(scope.gemeenten)
+        among = None if scope.gemeenten is None else [p["id"] for p in partners]
+        referred = self.store.referred_organizations(since=iso(start), until=iso(end), among=among)
+        body = flows_from_store(pairs, named, partners, referred)
         return {"scope": {"gemeenten": scope.gemeenten, "wijk": scope.wijk},
                 "period": {"from": iso(start), "until": iso(end)}, "suppressionThreshold": THRESHOLD, **body}

@@ -41,6 +41,7 @@ class ReferralRepository(Protocol):
                    event: dict[str, Any], audit: dict[str, Any],
                    forward: tuple[dict[str, Any], dict[str, Any]] | None = None) -> dict[str, Any] | None: ...
     def get(self, referral_id: str) -> dict[str, Any] | None: ...
+    def get_with_events(self, referral_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | None: ...
     def events_of(self, referral_id: str) -> list[dict[str, Any]]: ...
     def page(self, organization_id: str, box: str, statuses: list[str], overdue_at: str | None, skip: int,
              limit: int) -> tuple[int, list[dict[str, Any]]]: ...
@@ -166,7 +167,7 @@ class ReferralService:
         """Move the referral to ``target``. With ``expected_version`` (the version the caller saw) the
         step is refused when anyone changed the referral since, even to a state that allows it."""
         actor.require("professional", action="de status van een doorverwijzing wijzigen")
-        referral = self._visible(actor, referral_id, "wijzigen")
+        referral, events = self._visible(actor, referral_id, "wijzigen")
         sides = self._sides(actor, referral)
         if expected_version is not None and expected_version != referral["version"]:
             raise _changed_meanwhile(referral)
@@ -174,11 +175,18 @@ class ReferralService:
         if step.side not in sides:
             raise Forbidden(f"Alleen {side_label(step.side)} kan deze doorverwijzing op '{target}' zetten.")
         check_step_details(step, reason=reason, outcome=outcome, has_forward=forward is not None)
-        self._apply(actor, referral, step, reason=reason, outcome=outcome, forward=forward)
-        return self._view(self._load(referral_id), sides)
+        written, changes, event = self._apply(actor, referral, step, reason=reason, outcome=outcome, forward=forward)
+        # The answer without reading again: the write matched the version read above, so nothing
+        # changed in between, and its event has the highest seq.
+        version = written["version"]
+        after = {**referral, **changes, "status": step.target, "version": version}
+        events = [*events, {**event, "seq": written["seq"], "version": version}]
+        return self._view({"referral": after, "events": events}, sides)
 
     def _apply(self, actor: Principal, referral: dict[str, Any], step: Transition, *, reason: str | None = None,
-               outcome: str | None = None, forward: dict[str, Any] | None = None) -> None:
+               outcome: str | None = None, forward: dict[str, Any] | None = None
+               ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+        """Write the step; the store's answer (new version, seq), the changes and the event written."""
         now = self.clock()
         changes: dict[str, Any] = {"updated_at": iso(now)}
         if step.target in MILESTONES:
@@ -209,6 +217,7 @@ class ReferralService:
         if pass_on is not None:
             published.append({**pass_on[1], "seq": result["forward_seq"]})
         self._notify(published)
+        return result, changes, event
 
     def _forward_props(self, actor: Principal, referral: dict[str, Any], forward: dict[str, Any],
                        now: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -252,9 +261,9 @@ class ReferralService:
     # -- reading ----------------------------------------------------------------------------------
     def get(self, actor: Principal, referral_id: str) -> dict[str, Any]:
         actor.require("professional", action="doorverwijzingen inzien")
-        referral = self._visible(actor, referral_id, "inzien")
+        referral, events = self._visible(actor, referral_id, "inzien")
         self.store.audit([self._audit_row(actor, "inzien", referral_id, self.clock())])
-        return self._view(self._load(referral_id), self._sides(actor, referral))
+        return self._view({"referral": referral, "events": events}, self._sides(actor, referral))
 
     def list(self, actor: Principal, *, box: str = "received", statuses: Iterable[str] = (), overdue: bool = False,
              page: int = 1, page_size: int = 20) -> ReferralPage:
@@ -342,11 +351,15 @@ class ReferralService:
         return self.store.anonymise(iso(cutoff), iso(now), self._audit_row(system, "anonimiseren", None, now))
 
     # -- helpers ----------------------------------------------------------------------------------
-    def _visible(self, actor: Principal, referral_id: str, action: str) -> dict[str, Any]:
-        """The referral, if the actor's organisation is a party to it; to anyone else it does not exist."""
-        referral = self.store.get(referral_id) if isinstance(referral_id, str) and len(referral_id) <= 64 else None
-        if referral is not None and self._sides(actor, referral):
-            return referral
+    def _visible(self, actor: Principal, referral_id: str,
+                 action: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """The referral and its events, if the actor's organisation is a party to it; to anyone else
+        it does not exist."""
+        found = self.store.get_with_events(referral_id) if isinstance(referral_id, str) and len(referral_id) <= 64 \
+            else None
+        referral = found[0] if found else None
+        if found is not None and self._sides(actor, found[0]):
+            return found
         if referral is not None:
             self.store.audit([self._audit_row(actor, action, referral_id, self.clock(), allowed=False)])
         raise NotFound(f"Er is geen doorverwijzing {str(referral_id)[:64]!r} voor uw organisatie.")
@@ -364,10 +377,10 @@ class ReferralService:
         return sides
 
     def _load(self, referral_id: str) -> dict[str, Any]:
-        referral = self.store.get(referral_id)
-        if referral is None:
+        found = self.store.get_with_events(referral_id)
+        if found is None:
             raise NotFound(f"Er is geen doorverwijzing {referral_id!r}.")
-        return {"referral": referral, "events": self.store.events_of(referral_id)}
+        return {"referral": found[0], "events": found[1]}
 
     def _event(self, referral: dict[str, Any], source: str | None, target: str, actor: Principal, side: str,
                now: datetime, *, reason: str | None = None, outcome: str | None = None,

@@ -265,3 +265,26 @@ def test_network_api_scope_and_parameters(played, client, actors):
     assert client.get("/api/v1/network/figures?from=2026-02-01&until=2026-01-01", headers=h).status_code == 400
     admin = client.get("/api/v1/network/figures?gemeente=GM0687", headers=actors["admin"].headers).get_json()
     assert admin["total"] == {"referrals": None, "suppressed": True}
+
+
+def test_flows_matrix_keeps_the_busiest_organisations_when_there_are_many():
+    """Above MATRIX_LIMIT organisations the matrix shows the busiest ones; the graph keeps all."""
+    from socialekaart.network import MATRIX_LIMIT, flows_body
+
+    count = MATRIX_LIMIT + 5
+    orgs = {f"org-{i:03d}": {"id": f"org-{i:03d}", "name": f"Organisatie {i:03d}", "formal": True, "kind": None}
+            for i in range(count)}
+    # org-000 sends to every other organisation; the higher the number, the more it receives.
+    pairs = {("org-000", f"org-{i:03d}"): i for i in range(1, count)}
+    body = flows_body(pairs, orgs, [], set())
+    shown = [o["id"] for o in body["organizations"]]
+    assert body["matrixComplete"] is False
+    assert len(shown) == MATRIX_LIMIT == len(body["matrix"]) == len(body["matrix"][0])
+    assert "org-000" in shown  # the biggest sender
+    assert f"org-{count - 1:03d}" in shown and "org-001" not in shown  # the quietest receivers drop out
+    assert len(body["graph"]["nodes"]) == count
+    row = shown.index("org-000")
+    assert body["matrix"][row][shown.index(f"org-{count - 1:03d}")] == count - 1
+
+    small = flows_body({("org-000", "org-001"): 7}, {k: orgs[k] for k in ("org-000", "org-001")}, [], set())
+    assert small["matrixComplete"] is True and small["matrix"] == [[0, 7], [0, 0]]

@@ -43,6 +43,10 @@ class FlowsSchema(ma.Schema):
     suppressionThreshold = fields.Integer()
     organizations = fields.List(fields.Dict())
     matrix = fields.List(fields.List(fields.Integer(allow_none=True)),
-                         metadata={"description": "matrix[i][j]: doorverwijzingen van organisatie i naar j."})
+                         metadata={"description": "matrix[i][j]: doorverwijzingen van organisatie i naar j "
+                                                  "(organizations[i] en organizations[j])."})
+    matrixComplete = fields.Boolean(metadata={
+        "description": "false: de matrix toont alleen de 60 organisaties met de meeste doorverwijzingen "
+                       "(verzonden + ontvangen); graph.nodes bevat ze allemaal."})
     graph = fields.Dict()
     neverReferredTo = fields.List(fields.Dict())

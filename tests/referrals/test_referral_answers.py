@@ -1,0 +1,42 @@
+"""A transition answers with the referral as written without reading it again: the answer must be
+exactly what reading it afterwards gives, for every kind of step (stamps, reasons, outcome, forward)."""
+from __future__ import annotations
+
+from tests.referrals.referral_helpers import consent_for, referral_body
+
+
+def step_and_compare(rr, clock, actor, referral_id, target, **extra):
+    clock.advance(hours=1)
+    answered = rr.referrals.transition(actor, referral_id, target, **extra)
+    assert answered == rr.referrals.get(actor, referral_id)
+    return answered
+
+
+def test_each_answer_is_what_a_fresh_read_gives(rr, actors, clock):
+    sender, receiver = actors["swt"].principal, actors["welzijn"].principal
+    first = rr.referrals.create(sender, referral_body())["id"]
+    sent = step_and_compare(rr, clock, sender, first, "verzonden")
+    assert sent["deadlines"]["receive_by"] and [e["to"] for e in sent["events"]] == ["concept", "verzonden"]
+    step_and_compare(rr, clock, receiver, first, "ontvangen")
+    step_and_compare(rr, clock, receiver, first, "geaccepteerd")
+    step_and_compare(rr, clock, receiver, first, "gestart")
+    done = step_and_compare(rr, clock, receiver, first, "afgerond", outcome="geholpen")
+    assert done["outcome"] == "geholpen" and done["closed_at"] and done["version"] == 6
+
+    declined = rr.referrals.create(sender, referral_body())["id"]
+    step_and_compare(rr, clock, sender, declined, "verzonden")
+    step_and_compare(rr, clock, receiver, declined, "ontvangen")
+    answer = step_and_compare(rr, clock, receiver, declined, "afgewezen", reason="geen-capaciteit")
+    assert answer["decline_reason"] == "geen-capaciteit"
+
+    cancelled = rr.referrals.create(sender, referral_body())["id"]
+    step_and_compare(rr, clock, sender, cancelled, "geannuleerd", reason="niet-meer-nodig")
+
+    forwarded = rr.referrals.create(sender, referral_body())["id"]
+    step_and_compare(rr, clock, sender, forwarded, "verzonden")
+    step_and_compare(rr, clock, receiver, forwarded, "ontvangen")
+    answer = step_and_compare(rr, clock, receiver, forwarded, "doorverwezen",
+                              forward={"serviceId": "svc-maatje", "consent": consent_for("org-netwerk")})
+    assert answer["forwarded_to"] and answer["events"][-1]["linked_referral_id"] == answer["forwarded_to"]
+    # The receiver's answer leaves out what only the sender sees (its client reference, concept events).
+    assert answer["client_ref"] is None and all(e["to"] != "concept" for e in answer["events"])

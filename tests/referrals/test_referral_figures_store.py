@@ -1,0 +1,77 @@
+"""Network figures counted in the store: the same figures as counted from fact rows in Python, for
+every grouping; the epoch milliseconds they rest on, written with each change and backfilled for
+graphs written before they existed."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from graph.referrals import TIMED, backfill_epoch_ms, epoch_ms, ms_name
+from socialekaart.network import GROUPINGS, Durations, flows, group_figures, grouped_figures, local_months
+from tests.referrals.test_referral_network import NOW, fact_rows, goes, played, scenario  # noqa: F401
+
+READ_MS = "MATCH (r:Referral) RETURN r.id AS id, r {.id, " + ", ".join(
+    f".{f}, .{ms_name(f)}" for f in TIMED) + "} AS times ORDER BY id"
+
+
+def stored_times(connection) -> list[dict]:
+    return [row["times"] for row in connection.read(READ_MS)]
+
+
+def test_every_grouping_matches_the_figures_from_rows(played, rr, actors):  # noqa: F811
+    rows = goes(fact_rows(scenario()))
+    coordinator = actors["coordinator"].principal
+    for group_by in GROUPINGS:
+        stored = rr.network.figures(coordinator, group_by=group_by)
+        expected = grouped_figures(rows, group_by=group_by, now=NOW, closure_days=30)
+        assert json.dumps(stored["groups"]) == json.dumps(expected), group_by  # ints stay ints
+    for days in (1, 20, 40, 365):  # other closure windows move the matured and closed counts
+        assert json.dumps(rr.network.figures(coordinator, closure_days=days)["total"]) == \
+            json.dumps(group_figures(rows, now=NOW, closure_days=days))
+
+
+def test_flows_from_the_store_match_the_flows_from_rows(played, rr, actors):  # noqa: F811
+    body = rr.network.flows(actors["coordinator"].principal)
+    partners = rr.referral_store.partners(["GM0664"])
+    kinds = {o["id"]: o["kind"] for o in rr.referral_store.partners(None)}
+    rows = [dict(r, from_org_kind=kinds[r["from_org_id"]], to_org_kind=kinds[r["to_org_id"]])
+            for r in goes(fact_rows(scenario()))]
+    expected = flows(rows, partners, {"org-welzijn", "org-netwerk", "org-zorg"})
+    assert {k: body[k] for k in expected} == expected
+
+
+def test_epoch_ms_are_written_with_every_change_and_backfilled(played, runtime):  # noqa: F811
+    connection = runtime.store.connection
+    written = stored_times(connection)
+    assert written and all(t[ms_name(f)] == (epoch_ms(t[f]) if t[f] else None) for t in written for f in TIMED)
+    assert any(t["closed_ms"] for t in written)
+    # A graph from before: no milliseconds.
+    for f in TIMED:  # one per statement: FalkorDB 4.x can drop the wrong property when one SET clears several
+        connection.write(f"MATCH (r:Referral) SET r.{ms_name(f)} = null")
+    assert backfill_epoch_ms(connection, batch=5) == sum(1 for t in written if t["sent_at"])
+    assert stored_times(connection) == [t if t["sent_at"] else {**t, "closed_ms": None} for t in written]
+    assert backfill_epoch_ms(connection) == 0  # nothing left
+    # One referral sent by an older process since.
+    connection.write("MATCH (r:Referral) WHERE r.received_at IS NOT NULL WITH r LIMIT 1 SET r.sent_ms = null")
+    runtime.store.init_schema()  # init_schema runs it
+    assert stored_times(connection) == [t if t["sent_at"] else {**t, "closed_ms": None} for t in written]
+
+
+@pytest.mark.parametrize("text", ["2026-01-05T09:00:00.000+00:00", "2024-02-29T23:59:59.999+00:00",
+                                  "1999-12-31T23:00:00.000+00:00", "2026-03-29T01:30:00.000+02:00"])
+def test_backfill_arithmetic_matches_python(runtime, text):
+    from graph.referrals import _cypher_epoch_ms
+
+    assert runtime.store.connection.read(f"RETURN {_cypher_epoch_ms('$t')} AS ms", {"t": text})[0]["ms"] == \
+        epoch_ms(text)
+
+
+def test_durations_and_local_months():
+    assert Durations.of([5, 1, 3, 2]) == Durations(4, 2, 3, 5) and Durations.of([5, 1, 3, 2]).median == 2.5
+    assert Durations.of([4, 1, 3]).median == 3 and Durations.of([]) == Durations(0)
+    from datetime import datetime, timezone
+    months = local_months(datetime(2025, 12, 31, 23, 0, tzinfo=timezone.utc),
+                          datetime(2026, 3, 31, 22, 0, tzinfo=timezone.utc))
+    assert months == [("2025-12-31T23:00:00.000+00:00", "2026-01"), ("2026-01-31T23:00:00.000+00:00", "2026-02"),
+                      ("2026-02-28T23:00:00.000+00:00", "2026-03")]
