@@ -1,7 +1,8 @@
 """Reads for the lokale inventarisatie, and the inventarisatie figures (Need nodes).
 
 Everything the coverage computation needs comes in a handful of bulk reads, never one per
-area: all areas, all services, all Need figures and the referral signals since a date.
+area: all areas, all services, all Need figures and the referral signals since a date (counted
+in the store).
 ``(Need)-[:MEASURED_IN]->(Area)``, ``(Need)-[:ABOUT]->(LifeDomain)``. Values only as
 ``$parameters``; upserts keyed on the Need id, so a re-import changes nothing.
 """
@@ -9,16 +10,37 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from socialekaart.coverage import CAPACITY_REASON, DECLINED, MAATWERK, OUTSIDE_AREA_REASON, SOCIALE_BASIS
+
 from .connection import Statement
 from .store import BATCH, GraphStore
 
-AREA_FIELDS = (".code, .name, .kind, .parent_code, .population, .lat, .lon, .age_0_14, .age_15_24, .age_25_44, "
-               ".age_45_64, .age_65_plus")
-SERVICE_FIELDS = (".id, .name, .organization_id, .org_name, .org_kind, .rung, .formal, .life_domains, .lat, .lon, "
-                  ".buurt_code, .wijk_code, .gemeente_code, .serves, .wait_weeks, .last_verified")
+# Columns, not maps: a map sends every key again with every row, and reading the rows is most of the cost.
+AREA_COLUMNS = ("code", "name", "kind", "parent_code", "population", "lat", "lon", "age_0_14", "age_15_24",
+                "age_25_44", "age_45_64", "age_65_plus")
+# What the computation uses of a service (``ServiceInput.from_row``).
+SERVICE_COLUMNS = ("id", "name", "organization_id", "org_name", "rung", "formal", "life_domains", "lat", "lon",
+                   "buurt_code", "wijk_code", "gemeente_code", "serves", "wait_weeks", "last_verified")
 NEED_FIELDS = ".id, .area_code, .life_domain, .target_group, .indicator, .value, .year, .source"
-# What a referral tells the figures: no person, no text, no contact details.
-REFERRAL_SIGNAL_FIELDS = ".status, .life_domains, .to_org_id, .to_rung, .decline_reason, .wijk_code, .gemeente_code"
+# What the referrals tell the figures: counts per place, leefgebied and receiver; never a referral.
+# ``sent_at >= $since`` alone: it excludes null already, and an IS NOT NULL beside it keeps FalkorDB
+# from using an index. A leefgebied named twice in one referral counts once, as in ``ReferralSignals.of``.
+REFERRALS_SINCE = "MATCH (r:Referral) WHERE r.sent_at >= $since "
+REFERRAL_HOMES = (REFERRALS_SINCE + "RETURN r.wijk_code AS wijk_code, r.gemeente_code AS gemeente_code, "
+                  "count(*) AS referrals")
+REFERRAL_DOMAINS = (
+    REFERRALS_SINCE + "WITH r, coalesce(r.life_domains, []) AS ds "
+    "UNWIND [i IN range(0, size(ds) - 1) WHERE NOT ds[i] IN ds[0..i] | ds[i]] AS life_domain "
+    "RETURN r.wijk_code AS wijk_code, r.gemeente_code AS gemeente_code, life_domain, count(*) AS referrals, "
+    "sum(CASE WHEN r.status = $declined AND r.decline_reason = $capacity THEN 1 ELSE 0 END) AS declined_capacity, "
+    "sum(CASE WHEN r.status = $declined AND r.decline_reason = $outside THEN 1 ELSE 0 END) AS declined_outside_area, "
+    "sum(CASE WHEN r.to_rung = $maatwerk THEN 1 ELSE 0 END) AS to_maatwerk, "
+    "sum(CASE WHEN r.to_rung IN $basis THEN 1 ELSE 0 END) AS to_sociale_basis")
+REFERRAL_RECEIVERS = REFERRALS_SINCE + "RETURN r.to_org_id AS to_org_id, count(*) AS referrals"
+
+
+def _columns(name: str, columns: tuple[str, ...]) -> str:
+    return ", ".join(f"{name}.{column} AS {column}" for column in columns)
 
 
 class CoverageStore:
@@ -28,23 +50,24 @@ class CoverageStore:
 
     # -- bulk reads for the computation ----------------------------------------------------------
     def areas(self) -> list[dict[str, Any]]:
-        rows = self.connection.read(f"MATCH (a:Area) RETURN a {{{AREA_FIELDS}}} AS area ORDER BY a.code")
-        return [row["area"] for row in rows]
+        return self.connection.read(f"MATCH (a:Area) RETURN {_columns('a', AREA_COLUMNS)} ORDER BY a.code")
 
     def services(self) -> list[dict[str, Any]]:
-        rows = self.connection.read(f"MATCH (s:Service) RETURN s {{{SERVICE_FIELDS}}} AS service ORDER BY s.id")
-        return [row["service"] for row in rows]
+        return self.connection.read(f"MATCH (s:Service) RETURN {_columns('s', SERVICE_COLUMNS)} ORDER BY s.id")
 
     def needs(self) -> list[dict[str, Any]]:
         rows = self.connection.read(f"MATCH (n:Need) RETURN n {{{NEED_FIELDS}}} AS need ORDER BY n.id")
         return [row["need"] for row in rows]
 
-    def referral_signals(self, since: str) -> list[dict[str, Any]]:
-        """Referrals sent since ``since`` (UTC ISO-8601), whatever became of them."""
-        rows = self.connection.read(
-            f"MATCH (r:Referral) WHERE r.sent_at IS NOT NULL AND r.sent_at >= $since "
-            f"RETURN r {{{REFERRAL_SIGNAL_FIELDS}}} AS referral", {"since": since})
-        return [row["referral"] for row in rows]
+    def referral_signals(self, since: str) -> dict[str, list[dict[str, Any]]]:
+        """The referrals sent since ``since`` (UTC ISO-8601), whatever became of them, counted: per
+        place of the inwoner (``homes``), per place × leefgebied (``domains``) and per receiving
+        organisation (``receivers``). Rows for ``ReferralSignals.from_rows``."""
+        params = {"since": since, "declined": DECLINED, "capacity": CAPACITY_REASON, "outside": OUTSIDE_AREA_REASON,
+                  "maatwerk": MAATWERK, "basis": list(SOCIALE_BASIS)}
+        return {"homes": self.connection.read(REFERRAL_HOMES, {"since": since}),
+                "domains": self.connection.read(REFERRAL_DOMAINS, params),
+                "receivers": self.connection.read(REFERRAL_RECEIVERS, {"since": since})}
 
     def area_geometries(self, codes: Iterable[str]) -> dict[str, str | None]:
         rows = self.connection.read("MATCH (a:Area) WHERE a.code IN $codes RETURN a.code AS code, "
@@ -70,7 +93,7 @@ class CoverageStore:
         for start in range(0, len(rows), BATCH):
             params = {"rows": rows[start:start + BATCH]}
             statements += [
-                ("UNWIND $rows AS row MERGE (n:Need {id: row.id}) SET n += row", params),
+                ("UNWIND $rows AS row MERGE (n:Need {id: row.id}) SET n = row", params),
                 ("UNWIND $rows AS row MATCH (n:Need {id: row.id}), (a:Area {code: row.area_code}) "
                  "MERGE (n)-[:MEASURED_IN]->(a)", params),
                 ("UNWIND $rows AS row MATCH (n:Need {id: row.id}), (d:LifeDomain {code: row.life_domain}) "

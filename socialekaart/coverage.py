@@ -159,6 +159,55 @@ class ReferralInput:
                    wijk_code=row.get("wijk_code"), gemeente_code=row.get("gemeente_code"))
 
 
+REFERRAL_COUNTS = ("referrals", "declined_capacity", "declined_outside_area", "to_maatwerk", "to_sociale_basis")
+TO_MAATWERK = REFERRAL_COUNTS.index("to_maatwerk")
+
+
+@dataclass(frozen=True)
+class ReferralSignals:
+    """The referrals counted (in the store, or from single referrals with ``of``); the place is the
+    inwoner's (wijk code, gemeente code) as the referral gives them.
+
+    - ``homes``: place -> referrals;
+    - ``domains``: (place, leefgebied) -> counts in ``REFERRAL_COUNTS`` order (a leefgebied named
+      twice in one referral counts once);
+    - ``receivers``: organisation id -> referrals received."""
+    homes: Mapping[tuple[str | None, str | None], int] = field(default_factory=dict)
+    domains: Mapping[tuple[tuple[str | None, str | None], str], tuple[int, ...]] = field(default_factory=dict)
+    receivers: Mapping[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, referrals: Iterable[ReferralInput]) -> "ReferralSignals":
+        homes: Counter = Counter()
+        domains: dict[tuple, list[int]] = {}
+        receivers: Counter = Counter()
+        for referral in referrals:
+            if referral.to_org_id:
+                receivers[referral.to_org_id] += 1
+            place = (referral.wijk_code, referral.gemeente_code)
+            homes[place] += 1
+            declined = referral.status == DECLINED
+            flags = (1, int(declined and referral.decline_reason == CAPACITY_REASON),
+                     int(declined and referral.decline_reason == OUTSIDE_AREA_REASON),
+                     int(referral.to_rung == MAATWERK), int(referral.to_rung in SOCIALE_BASIS))
+            for domain in dict.fromkeys(referral.life_domains):
+                counts = domains.setdefault((place, domain), [0] * len(REFERRAL_COUNTS))
+                for i, flag in enumerate(flags):
+                    counts[i] += flag
+        return cls(dict(homes), {key: tuple(counts) for key, counts in domains.items()}, dict(receivers))
+
+    @classmethod
+    def from_rows(cls, rows: Mapping[str, list[Mapping[str, Any]]]) -> "ReferralSignals":
+        """From ``CoverageStore.referral_signals``."""
+        homes: Counter = Counter()
+        for row in rows["homes"]:
+            homes[(row["wijk_code"], row["gemeente_code"])] += int(row["referrals"])
+        domains = {((row["wijk_code"], row["gemeente_code"]), row["life_domain"]):
+                   tuple(int(row[name]) for name in REFERRAL_COUNTS) for row in rows["domains"]}
+        receivers = {row["to_org_id"]: int(row["referrals"]) for row in rows["receivers"] if row["to_org_id"]}
+        return cls(dict(homes), domains, receivers)
+
+
 @dataclass(frozen=True)
 class CoverageParams:
     reach_threshold_m: float = 1500
@@ -167,8 +216,7 @@ class CoverageParams:
 
 # -- outputs ------------------------------------------------------------------------------------------
 
-SIGNALS = ("referrals", "declined_capacity", "declined_outside_area", "to_maatwerk", "to_sociale_basis",
-           "maatwerk_without_light_nearby")
+SIGNALS = (*REFERRAL_COUNTS, "maatwerk_without_light_nearby")
 DOMAIN_INDEX = {code: i for i, code in enumerate(LIFE_DOMAIN_CODES)}
 RUNG_INDEX = {code: i for i, code in enumerate(RUNG_CODES)}
 GROUP_INDEX = {code: i for i, code in enumerate(REACH_GROUPS)}
@@ -470,7 +518,7 @@ class NearestPoints:
 # -- the computation -----------------------------------------------------------------------------------
 
 def compute_coverage(areas: Iterable[AreaInput], services: Iterable[ServiceInput],
-                     needs: Iterable[NeedInput] = (), referrals: Iterable[ReferralInput] = (),
+                     needs: Iterable[NeedInput] = (), referrals: ReferralSignals | Iterable[ReferralInput] = (),
                      params: CoverageParams = CoverageParams()) -> CoverageResult:
     started = time.perf_counter()
     geo = _Geography(areas)
@@ -485,7 +533,9 @@ def compute_coverage(areas: Iterable[AreaInput], services: Iterable[ServiceInput
             by_area.setdefault((need.area_code, need.life_domain), []).append(need)
     for found in by_area.values():
         found.sort(key=lambda n: (n.indicator, n.target_group or "", -n.year, n.source))
-    signals, totals, to_org = _count_referrals(geo, index, list(referrals), reach, params)
+    if not isinstance(referrals, ReferralSignals):
+        referrals = ReferralSignals.of(referrals)
+    signals, totals, to_org = _count_referrals(geo, index, referrals, reach, params)
     return CoverageResult(params=params, areas=geo.areas, children=dict(geo.children), codes=codes,
                           services=services, service_areas=service_areas, supply=supply, waits=waits, reach=reach,
                           signals=signals, needs=by_area, referral_totals=totals, referrals_to_org=to_org,
@@ -625,39 +675,39 @@ class _AreaSums:
         return np.bincount(self.area_index, weights=values[self.point_index], minlength=self.areas)
 
 
-def _count_referrals(geo: _Geography, index: dict[str, int], referrals: list[ReferralInput], reach: np.ndarray,
+def _count_referrals(geo: _Geography, index: dict[str, int], referrals: ReferralSignals, reach: np.ndarray,
                      params: CoverageParams) -> tuple[np.ndarray, Counter, Counter]:
     areas, domains, kinds = len(index), len(LIFE_DOMAIN_CODES), len(SIGNALS)
+    homes = {place: _home(geo, *place) for place in {*referrals.homes, *(p for p, _ in referrals.domains)}}
     totals: Counter = Counter()
-    to_org: Counter = Counter()
+    for place, count in referrals.homes.items():
+        if homes[place] is not None and count:
+            for code in geo.with_ancestors(homes[place]):
+                totals[code] += count
     flat: list[int] = []
-    for referral in referrals:
-        if referral.to_org_id:
-            to_org[referral.to_org_id] += 1
-        home = referral.wijk_code if referral.wijk_code in geo.areas else (
-            referral.gemeente_code if referral.gemeente_code in geo.areas else None)
-        if home is None:
+    weights: list[int] = []
+    for (place, domain), counts in referrals.domains.items():
+        home = homes[place]
+        if home is None or domain not in DOMAIN_INDEX:
             continue
-        codes = geo.with_ancestors(home)
-        totals.update(codes)
-        declined = referral.status == DECLINED
-        for domain in dict.fromkeys(referral.life_domains):
-            if domain not in DOMAIN_INDEX:
-                continue
-            column = DOMAIN_INDEX[domain]
-            share = reach[index[home], column, BASIS, 1]
-            no_light_nearby = geo.areas[home].kind == "wijk" and share >= params.reach_share_threshold
-            kinds_here = [SIGNALS.index("referrals")]
-            if declined and referral.decline_reason == CAPACITY_REASON:
-                kinds_here.append(SIGNALS.index("declined_capacity"))
-            if declined and referral.decline_reason == OUTSIDE_AREA_REASON:
-                kinds_here.append(SIGNALS.index("declined_outside_area"))
-            if referral.to_rung == MAATWERK:
-                kinds_here.append(SIGNALS.index("to_maatwerk"))
-                if no_light_nearby:
-                    kinds_here.append(SIGNALS.index("maatwerk_without_light_nearby"))
-            if referral.to_rung in SOCIALE_BASIS:
-                kinds_here.append(SIGNALS.index("to_sociale_basis"))
-            flat += [(index[code] * domains + column) * kinds + kind for code in codes for kind in kinds_here]
-    signals = np.bincount(np.array(flat, dtype=np.int64), minlength=areas * domains * kinds)
-    return signals.reshape(areas, domains, kinds).astype(np.int64), totals, to_org
+        column = DOMAIN_INDEX[domain]
+        share = reach[index[home], column, BASIS, 1]
+        no_light_nearby = geo.areas[home].kind == "wijk" and share >= params.reach_share_threshold
+        found = [*counts, counts[TO_MAATWERK] if no_light_nearby else 0]  # in SIGNALS order
+        for code in geo.with_ancestors(home):
+            cell = (index[code] * domains + column) * kinds
+            for kind, count in enumerate(found):
+                if count:
+                    flat.append(cell + kind)
+                    weights.append(count)
+    signals = np.bincount(np.array(flat, dtype=np.int64), weights=np.array(weights, dtype=float),
+                          minlength=areas * domains * kinds)
+    receivers = Counter({org: count for org, count in referrals.receivers.items() if org and count})
+    return signals.reshape(areas, domains, kinds).astype(np.int64), totals, receivers
+
+
+def _home(geo: _Geography, wijk_code: str | None, gemeente_code: str | None) -> str | None:
+    """Where a referral counts: the inwoner's wijk, else its gemeente, when known."""
+    if wijk_code in geo.areas:
+        return wijk_code
+    return gemeente_code if gemeente_code in geo.areas else None

@@ -8,15 +8,17 @@ inside them.
 """
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Iterable, Protocol
 
 from . import taxonomy
 from .accounts import Clock, Principal, iso, utcnow
-from .coverage import (AreaInput, CoverageResult, NeedInput, ReferralInput, ServiceInput, compute_coverage)
+from .coverage import AreaInput, CoverageResult, NeedInput, ReferralSignals, ServiceInput, compute_coverage
 from .errors import Forbidden, NotFound, ValidationError
 from .gaps import INDICATORS, Gap, Thresholds, find_gaps
 from .hours import LOCAL_TZ
@@ -30,7 +32,7 @@ class CoverageRepository(Protocol):
     def areas(self) -> list[dict[str, Any]]: ...
     def services(self) -> list[dict[str, Any]]: ...
     def needs(self) -> list[dict[str, Any]]: ...
-    def referral_signals(self, since: str) -> list[dict[str, Any]]: ...
+    def referral_signals(self, since: str) -> dict[str, list[dict[str, Any]]]: ...
     def area_geometries(self, codes: Iterable[str]) -> dict[str, str | None]: ...
     def stored_needs(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]: ...
     def area_codes(self) -> set[str]: ...
@@ -93,15 +95,25 @@ class CoverageService:
         started = time.perf_counter()
         now = self.clock()
         since = iso(now - timedelta(days=self.referral_days))
+        rows = self._read(since)
         result = compute_coverage(
-            [AreaInput.from_row(r) for r in self.store.areas()],
-            [ServiceInput.from_row(r) for r in self.store.services()],
-            [NeedInput.from_row(r) for r in self.store.needs()],
-            [ReferralInput.from_row(r) for r in self.store.referral_signals(since)],
+            [AreaInput.from_row(r) for r in rows["areas"]],
+            [ServiceInput.from_row(r) for r in rows["services"]],
+            [NeedInput.from_row(r) for r in rows["needs"]],
+            ReferralSignals.from_rows(rows["signals"]),
             self.thresholds.coverage_params)
         today = now.astimezone(LOCAL_TZ).date()
         gaps = find_gaps(result, self.thresholds, today=today)
         return Analysis(result, gaps, self.thresholds, today, since, time.perf_counter() - started)
+
+    def _read(self, since: str) -> dict[str, Any]:
+        """The four reads at once: the store counts the referrals while this process reads the
+        services. Each in a copy of this context, so a web request's store budget holds."""
+        reads = {"areas": self.store.areas, "services": self.store.services, "needs": self.store.needs,
+                 "signals": lambda: self.store.referral_signals(since)}
+        with ThreadPoolExecutor(max_workers=len(reads)) as pool:
+            futures = {name: pool.submit(contextvars.copy_context().run, read) for name, read in reads.items()}
+            return {name: future.result() for name, future in futures.items()}
 
     # -- what an actor may see ---------------------------------------------------------------------
     def default_area(self, actor: Principal, analysis: Analysis) -> str:

@@ -188,8 +188,9 @@ def find_gaps(result: CoverageResult, thresholds: Thresholds, *, today: date) ->
             if populated:
                 gaps += context.supply_gaps(medians.get((regio, domain)))
             gaps += context.referral_gaps()
-    gaps += _never_referred(result, thresholds)
-    gaps += _stale(result, thresholds, today)
+    gemeenten_of = _gemeenten_of(result)
+    gaps += _never_referred(result, thresholds, gemeenten_of)
+    gaps += _stale(result, thresholds, today, gemeenten_of)
     return sorted(gaps, key=lambda g: g.sort_key)
 
 
@@ -290,8 +291,8 @@ def _gemeenten_of(result: CoverageResult) -> dict[str, tuple[str, ...]]:
     return found
 
 
-def _never_referred(result: CoverageResult, thresholds: Thresholds) -> list[Gap]:
-    gemeenten_of = _gemeenten_of(result)
+def _never_referred(result: CoverageResult, thresholds: Thresholds,
+                    gemeenten_of: dict[str, tuple[str, ...]]) -> list[Gap]:
     organizations: dict[str, dict[str, Any]] = {}
     for service in result.services:
         org = organizations.setdefault(service.organization_id, {"name": service.organization_name,
@@ -320,8 +321,8 @@ def _never_referred(result: CoverageResult, thresholds: Thresholds) -> list[Gap]
     return gaps
 
 
-def _stale(result: CoverageResult, thresholds: Thresholds, today: date) -> list[Gap]:
-    gemeenten_of = _gemeenten_of(result)
+def _stale(result: CoverageResult, thresholds: Thresholds, today: date,
+           gemeenten_of: dict[str, tuple[str, ...]]) -> list[Gap]:
     per_gemeente: dict[str, list[tuple[date | None, str, str]]] = {}
     for service in result.services:
         for code in gemeenten_of[service.id]:
