@@ -65,6 +65,9 @@ class FalkorDialect(Dialect):
     def index_statements(self, index: Index) -> list[str]:
         return [f"CREATE INDEX FOR (n:{identifier(index.label)}) ON (n.{identifier(index.prop)})"]
 
+    def drop_index_statements(self, index: Index) -> list[str]:
+        return [f"DROP INDEX FOR (n:{identifier(index.label)}) ON (n.{identifier(index.prop)})"]
+
     def fulltext_statement(self, index: FullTextIndex) -> str:
         fields = ", ".join(f"'{identifier(p)}'" for p in index.props)
         return (f"CALL db.idx.fulltext.createNodeIndex({{label: '{identifier(index.label)}', "
@@ -92,6 +95,13 @@ class Neo4jDialect(Dialect):
             return [f"CREATE CONSTRAINT {name}_unique IF NOT EXISTS FOR (n:{label}) REQUIRE n.{prop} IS UNIQUE"]
         kind = "POINT INDEX" if index.point else "INDEX"
         return [f"CREATE {kind} {name} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})"]
+
+    def drop_index_statements(self, index: Index) -> list[str]:
+        label, prop = identifier(index.label), identifier(index.prop)
+        name = f"{label.lower()}_{prop.lower()}"
+        if index.unique:
+            return [f"DROP CONSTRAINT {name}_unique IF EXISTS"]
+        return [f"DROP INDEX {name} IF EXISTS"]
 
     def fulltext_statement(self, index: FullTextIndex) -> str:
         props = ", ".join(f"n.{identifier(p)}" for p in index.props)

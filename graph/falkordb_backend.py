@@ -175,6 +175,13 @@ class FalkorDBConnection:
             if "already exists" not in str(exc).lower():
                 raise StoreQueryError(f"De database weigerde een opdracht: {exc}") from exc
 
+    def drop_unique_constraint(self, graph_name: str, label: str, prop: str) -> None:
+        try:
+            self._db.connection.execute_command("GRAPH.CONSTRAINT", "DROP", graph_name, "UNIQUE", "NODE",
+                                                label, "PROPERTIES", 1, prop)
+        except redis.ResponseError as exc:
+            raise StoreQueryError(f"De database weigerde een opdracht: {exc}") from exc
+
     def delete_graph(self) -> None:
         """Remove the whole graph (tests and `db reset` only)."""
         try:

@@ -34,7 +34,6 @@ INDEXES: tuple[Index, ...] = (
     # Network figures: per gemeente (regio scope) and by period on the epoch milliseconds.
     Index("Referral", "gemeente_code"),
     Index("Referral", "sent_ms"),
-    Index("ReferralEvent", "id", unique=True),
     Index("ReferralEvent", "referral_id"),
     Index("ReferralEvent", "seq"),
     Index("Account", "id", unique=True),
@@ -42,11 +41,17 @@ INDEXES: tuple[Index, ...] = (
     Index("Token", "id", unique=True),
     Index("Token", "hash", unique=True),
     Index("Token", "account_id"),
-    Index("AuditEntry", "id", unique=True),
     Index("AuditEntry", "referral_id"),
     Index("Webhook", "organization_id", unique=True),
     # Inventarisatie figures (issue 6).
     Index("Need", "id", unique=True),
+)
+# Indexes earlier versions made and nothing looks up any more: dropped by init_schema. Events and
+# audit entries are only read per referral; an index on their own id cost ~70 bytes a node (0.7 GiB
+# for 5 million of each).
+OBSOLETE_INDEXES: tuple[Index, ...] = (
+    Index("ReferralEvent", "id", unique=True),
+    Index("AuditEntry", "id", unique=True),
 )
 SERVICE_TEXT = FullTextIndex("service_text", "Service", ("name", "description", "org_name"))
 FULLTEXT_INDEXES: tuple[FullTextIndex, ...] = (SERVICE_TEXT,)
@@ -56,7 +61,8 @@ def apply_schema(connection: Connection, graph_name: str) -> list[str]:
     """Create what is missing; return the statements that were run."""
     dialect = dialect_for(connection.backend)
     if isinstance(dialect, Neo4jDialect):
-        statements = [s for index in INDEXES for s in dialect.index_statements(index)]
+        statements = [s for index in OBSOLETE_INDEXES for s in dialect.drop_index_statements(index)]
+        statements += [s for index in INDEXES for s in dialect.index_statements(index)]
         statements += [dialect.fulltext_statement(index) for index in FULLTEXT_INDEXES]
         for statement in statements:
             connection.write(statement)
@@ -79,6 +85,14 @@ def _apply_falkordb(connection: Connection, dialect: FalkorDialect, graph_name: 
                    for row in connection.read("CALL db.constraints() YIELD label, properties "
                                               "RETURN label, properties")}
     ran: list[str] = []
+    for index in OBSOLETE_INDEXES:
+        if index.unique and (index.label, (index.prop,)) in constraints:
+            connection.drop_unique_constraint(graph_name, index.label, index.prop)  # type: ignore[attr-defined]
+            ran.append(f"GRAPH.CONSTRAINT DROP UNIQUE NODE {index.label} {index.prop}")
+        if (index.label, index.prop, "RANGE") in existing:
+            for statement in dialect.drop_index_statements(index):
+                connection.write(statement)
+                ran.append(statement)
     for index in INDEXES:
         if (index.label, index.prop, "RANGE") not in existing:
             for statement in dialect.index_statements(index):

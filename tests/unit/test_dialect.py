@@ -31,6 +31,15 @@ def test_neo4j_schema_ddl():
         "OPTIONS {indexConfig: {`fulltext.analyzer`: 'dutch'}}")
 
 
+def test_dropping_obsolete_indexes_per_backend():
+    neo, falkor = Neo4jDialect(), FalkorDialect()
+    assert neo.drop_index_statements(Index("AuditEntry", "id", unique=True)) == [
+        "DROP CONSTRAINT auditentry_id_unique IF EXISTS"]
+    assert neo.drop_index_statements(Index("Referral", "status")) == ["DROP INDEX referral_status IF EXISTS"]
+    assert falkor.drop_index_statements(Index("AuditEntry", "id", unique=True)) == [
+        "DROP INDEX FOR (n:AuditEntry) ON (n.id)"]
+
+
 def test_falkordb_differences():
     falkor = FalkorDialect()
     assert falkor.distance("s.point", "$here") == "distance(s.point, $here)"
