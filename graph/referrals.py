@@ -226,8 +226,10 @@ class ReferralStore:
     def anonymise(self, cutoff: str, now: str, audit: dict[str, Any]) -> list[str]:
         rows = self.connection.write(
             "MATCH (r:Referral) WHERE r.status IN $final AND r.closed_at < $cutoff AND r.anonymised_at IS NULL "
-            "SET r.request_enc = null, r.contact_enc = null, r.client_ref_enc = null, r.client_ref_hash = null, "
-            "r.consent_purpose_enc = null, r.anonymised_at = $now "
+            # One map for the whole node: FalkorDB removes the wrong properties when one query
+            # clears several with separate `SET x = null` items (see graph/store.py).
+            "SET r = r {.*, request_enc: null, contact_enc: null, client_ref_enc: null, client_ref_hash: null, "
+            "consent_purpose_enc: null, anonymised_at: $now} "
             "CREATE (a:AuditEntry) SET a += $audit, a.id = $audit.id + '-' + r.id, a.referral_id = r.id "
             "RETURN r.id AS id ORDER BY id",
             {"final": sorted(FINAL_STATES), "cutoff": cutoff, "now": now, "audit": audit})

@@ -19,6 +19,24 @@ AREA_FIELDS = (".code, .name, .kind, .parent_code, .population, .households, .ag
                ".age_45_64, .age_65_plus, .geometry, .lat, .lon, .source")
 
 
+def columns(alias: str, fields: str) -> tuple[str, list[str]]:
+    """``alias.x AS alias_x, ...`` for the ``.x, .y`` fields of a map projection, and the names.
+    Plain columns instead of a map: FalkorDB projects and the client parses maps far slower
+    (1,000 services: ~0.9 s as maps, ~0.5 s as columns)."""
+    names = [f.strip()[1:] for f in fields.split(",")]
+    return ", ".join(f"{alias}.{name} AS {alias}_{name}" for name in names), names
+
+
+def pick(row: dict[str, Any], alias: str, names: list[str]) -> dict[str, Any]:
+    return {name: row[f"{alias}_{name}"] for name in names}
+
+
+SERVICE_COLUMNS, SERVICE_NAMES = columns("s", SERVICE_FIELDS)
+LOCATION_COLUMNS, LOCATION_NAMES = columns("l", LOCATION_FIELDS)
+ORGANIZATION_COLUMNS, ORGANIZATION_NAMES = columns("o", ORGANIZATION_FIELDS)
+AREA_COLUMNS, AREA_NAMES = columns("a", AREA_FIELDS)
+
+
 def _pages(values: Iterable[str]) -> Iterator[list[str]]:
     values = sorted(set(values))
     for start in range(0, len(values), PAGE):
@@ -27,8 +45,8 @@ def _pages(values: Iterable[str]) -> Iterator[list[str]]:
 
 def _service_row(row: dict[str, Any]) -> dict[str, Any]:
     """The service props with its location (or None) under ``location``."""
-    service = dict(row["service"])
-    location = row.get("location")
+    service = pick(row, "s", SERVICE_NAMES)
+    location = pick(row, "l", LOCATION_NAMES)
     service["location"] = location if location and location.get("id") else None
     return service
 
@@ -38,7 +56,7 @@ def services_by_id(store: GraphStore, ids: Iterable[str]) -> dict[str, dict[str,
     for page in _pages(ids):
         rows = store.connection.read(
             f"UNWIND $ids AS id MATCH (s:Service {{id: id}}) OPTIONAL MATCH (s)-[:AT]->(l:Location) "
-            f"RETURN s {{{SERVICE_FIELDS}}} AS service, l {{{LOCATION_FIELDS}}} AS location", {"ids": page})
+            f"RETURN {SERVICE_COLUMNS}, {LOCATION_COLUMNS}", {"ids": page})
         for row in rows:
             service = _service_row(row)
             found[service["id"]] = service
@@ -49,10 +67,9 @@ def organizations_by_id(store: GraphStore, ids: Iterable[str]) -> dict[str, dict
     found: dict[str, dict[str, Any]] = {}
     for page in _pages(ids):
         rows = store.connection.read(
-            f"UNWIND $ids AS id MATCH (o:Organization {{id: id}}) RETURN o {{{ORGANIZATION_FIELDS}}} AS organization",
-            {"ids": page})
+            f"UNWIND $ids AS id MATCH (o:Organization {{id: id}}) RETURN {ORGANIZATION_COLUMNS}", {"ids": page})
         for row in rows:
-            found[row["organization"]["id"]] = row["organization"]
+            found[row["o_id"]] = pick(row, "o", ORGANIZATION_NAMES)
     return found
 
 
@@ -60,10 +77,9 @@ def areas_by_code(store: GraphStore, codes: Iterable[str]) -> dict[str, dict[str
     found: dict[str, dict[str, Any]] = {}
     for page in _pages(codes):
         rows = store.connection.read(
-            f"UNWIND $codes AS code MATCH (a:Area {{code: code}}) RETURN a {{{AREA_FIELDS}}} AS area",
-            {"codes": page})
+            f"UNWIND $codes AS code MATCH (a:Area {{code: code}}) RETURN {AREA_COLUMNS}", {"codes": page})
         for row in rows:
-            found[row["area"]["code"]] = row["area"]
+            found[row["a_code"]] = pick(row, "a", AREA_NAMES)
     return found
 
 
@@ -75,8 +91,8 @@ def area_codes(store: GraphStore) -> set[str]:
 def areas_of_kind(store: GraphStore, kind: str) -> list[dict[str, Any]]:
     """All areas of one kind with geometry and kerncijfers, ordered by code."""
     label = AREA_LABELS[kind]
-    rows = store.connection.read(f"MATCH (a:{label}) RETURN a {{{AREA_FIELDS}}} AS area ORDER BY a.code")
-    return [row["area"] for row in rows]
+    rows = store.connection.read(f"MATCH (a:{label}) RETURN {AREA_COLUMNS} ORDER BY a.code")
+    return [pick(row, "a", AREA_NAMES) for row in rows]
 
 
 def all_services(store: GraphStore, *, located_only: bool = False) -> Iterator[dict[str, Any]]:
@@ -87,7 +103,7 @@ def all_services(store: GraphStore, *, located_only: bool = False) -> Iterator[d
         rows = store.connection.read(
             f"{match} WITH s ORDER BY s.id SKIP $skip LIMIT $limit "
             f"OPTIONAL MATCH (s)-[:AT]->(l:Location) "
-            f"RETURN s {{{SERVICE_FIELDS}}} AS service, l {{{LOCATION_FIELDS}}} AS location ORDER BY s.id",
+            f"RETURN {SERVICE_COLUMNS}, {LOCATION_COLUMNS} ORDER BY s.id",
             {"skip": skip, "limit": PAGE})
         yield from (_service_row(row) for row in rows)
         if len(rows) < PAGE:

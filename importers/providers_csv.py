@@ -21,6 +21,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -297,9 +298,15 @@ def _integer(column: str, low: int, high: int) -> Callable[[str], int | None]:
     return parse
 
 
+# Cells repeat a lot (the same trede, leefgebieden, openingstijden in thousands of rows): folding and
+# parsing each distinct text once is a fair share of the time per row. Only immutable results.
+_fold = lru_cache(maxsize=4096)(taxonomy.fold)
+_resolve = lru_cache(maxsize=4096)(taxonomy.resolve)
+
+
 def _boolean(column: str) -> Callable[[str], bool]:
     def parse(value: str) -> bool:
-        folded = taxonomy.fold(value)
+        folded = _fold(value)
         if folded in TRUE:
             return True
         if folded in FALSE:
@@ -313,7 +320,7 @@ def _vocabulary(column: str, vocabulary: str, terms: tuple[taxonomy.Term, ...],
     def parse(value: str) -> str | None:
         if not value:
             return None
-        code = taxonomy.resolve(vocabulary, value)
+        code = _resolve(vocabulary, value)
         if code is None:
             raise CellError(column, f"Onbekende {what} {value[:50]!r}; kies uit {', '.join(t.code for t in terms)} "
                                     "(code of naam).")
@@ -328,7 +335,7 @@ def _codes(column: str, vocabulary: str, terms: tuple[taxonomy.Term, ...], what:
         for item in (i.strip() for i in LIST_SEPARATORS.split(value)):
             if not item:
                 continue
-            code = taxonomy.resolve(vocabulary, item)
+            code = _resolve(vocabulary, item)
             if code is None:
                 unknown.append(item[:50])
             elif code not in codes:
@@ -350,6 +357,7 @@ def _coordinate(column: str) -> Callable[[str], float | None]:
     return parse
 
 
+@lru_cache(maxsize=4096)
 def _date(value: str) -> date | None:
     if not value:
         return None
@@ -387,6 +395,7 @@ def _area_codes(known: set[str] | None) -> Callable[[str], list[str]]:
     return parse
 
 
+@lru_cache(maxsize=4096)
 def _hours(value: str) -> WeeklyHours:
     return WeeklyHours.parse(value)
 
@@ -516,7 +525,7 @@ class ProviderMapper:
                            _vocabulary("soort organisatie", "organizationKind", taxonomy.ORGANIZATION_KINDS,
                                        "soort organisatie"))
         kind = kind or (stored or {}).get("kind") or "overig"
-        formal_text = taxonomy.fold(row["formeel/informeel"])
+        formal_text = _fold(row["formeel/informeel"])
         if formal_text in ("formeel", "formal"):
             formal = True
         elif formal_text in ("informeel", "informal"):

@@ -7,9 +7,10 @@ statements that are written all-or-nothing.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Protocol
+from typing import Any, Iterable, Protocol
 
 from . import taxonomy
 from .errors import NotFound, ValidationError
@@ -18,6 +19,9 @@ from .geocoding import PostcodePoint
 from .model import Area, Organization, Service, area_kind_of
 from .search import (MAX_PAGE_SIZE, MAX_QUERY_LENGTH, MAX_RADIUS_M, SORTS, ServiceQuery, check_codes,
                      minute_for, search_words, validate_place)
+
+
+AREA_CHECK_SECONDS = 5.0
 
 
 class Locator(Protocol):
@@ -40,8 +44,12 @@ class SearchPage:
 
 def _area_dict(area: Area) -> dict[str, Any]:
     lat, lon = area.centroid if area.centroid else (None, None)
+    ages = area.age_groups
+    # The same fields GraphStore.areas reads, so an index kept after a write equals a fresh one.
     return {"code": area.code, "name": area.name, "kind": area.kind, "parent_code": area.parent_code,
-            "geometry": area.geometry, "lat": lat, "lon": lon}
+            "population": area.population, "lat": lat, "lon": lon, "households": area.households,
+            "age_0_14": ages.get("0-14"), "age_15_24": ages.get("15-24"), "age_25_44": ages.get("25-44"),
+            "age_45_64": ages.get("45-64"), "age_65_plus": ages.get("65+"), "geometry": area.geometry}
 
 
 class Catalog:
@@ -50,14 +58,24 @@ class Catalog:
         self.locator = locator
         self.default_radius = default_radius
         self._index: AreaIndex | None = None
+        self._stamp: Any = None
+        self._checked = 0.0
         self._index_lock = threading.Lock()
 
     # -- areas -------------------------------------------------------------------------------------
-    def area_index(self) -> AreaIndex:
+    def area_index(self, *, fresh: bool = False) -> AreaIndex:
+        """The area index, read once and kept. Whether the stored areas changed (in any process) is
+        checked with a cheap stamp: always when ``fresh`` (before writing), else at most every
+        AREA_CHECK_SECONDS, so a search does not pay a round trip for it."""
         with self._index_lock:
-            if self._index is None:
+            now = time.monotonic()
+            if self._index is not None and not fresh and now - self._checked < AREA_CHECK_SECONDS:
+                return self._index
+            stamp = self.store.area_stamp()  # read before the areas: a change in between shows next time
+            if self._index is None or stamp != self._stamp:
                 self._index = AreaIndex(self.store.areas("buurt", with_geometry=True),
                                         self.store.areas("wijk"), self.store.areas("gemeente"))
+            self._stamp, self._checked = stamp, now
             return self._index
 
     def forget_areas(self) -> None:
@@ -66,8 +84,9 @@ class Catalog:
 
     # -- writing -----------------------------------------------------------------------------------
     def save(self, *, areas: list[Area] = (), organizations: list[Organization] = (),
-             services: list[Service] = ()) -> dict[str, int]:
-        """Validate everything, then write it all in one unit: all or nothing."""
+             services: list[Service] = (), created: Iterable[str] = ()) -> dict[str, int]:
+        """Validate everything, then write it all in one unit: all or nothing. ``created``: ids of
+        services the caller found not stored (an import's snapshot); they are written with CREATE."""
         areas, organizations, services = list(areas), list(organizations), list(services)
         for item in (*areas, *organizations, *services):
             item.validate()
@@ -79,27 +98,27 @@ class Catalog:
                 if stored is None:
                     raise ValidationError(f"Onbekende organisatie {org_id!r}.", field="organizationId")
                 known_orgs[org_id] = Organization(**stored)
-        index = self.area_index_with(areas) if areas else self.area_index()
+        index = self.area_index_with(areas) if areas else self.area_index(fresh=True)
         placements = {s.id: self._placement(s, index) for s in services}
         modified = datetime.now(timezone.utc).isoformat(timespec="seconds")
         statements = [*self.store.taxonomy_statements(), *self.store.area_statements(areas),
                       *self.store.organization_statements(organizations),
-                      *self.store.service_statements(services, placements, known_orgs, modified)]
+                      *self.store.service_statements(services, placements, known_orgs, modified,
+                                                        created=frozenset(created))]
         self.store.write_all(statements)
         if areas:
-            self.forget_areas()
+            self._keep_index(index)
         return {"areas": len(areas), "organizations": len(organizations), "services": len(services)}
 
     def area_index_with(self, areas: list[Area]) -> AreaIndex:
         """The area index as it will be once ``areas`` are written: stored areas updated with these."""
-        by_kind: dict[str, dict[str, dict]] = {}
-        for kind in ("buurt", "wijk", "gemeente"):
-            stored = self.store.areas(kind, with_geometry=kind == "buurt")
-            by_kind[kind] = {a["code"]: a for a in stored}
-        for area in areas:
-            if area.kind in by_kind:
-                by_kind[area.kind][area.code] = _area_dict(area)
-        return AreaIndex(by_kind["buurt"].values(), by_kind["wijk"].values(), by_kind["gemeente"].values())
+        return self.area_index(fresh=True).with_areas(_area_dict(a) for a in areas)
+
+    def _keep_index(self, index: AreaIndex) -> None:
+        """After writing areas: ``index`` is what is stored now, under the stamp the write left."""
+        stamp = self.store.area_stamp()
+        with self._index_lock:
+            self._index, self._stamp, self._checked = index, stamp, time.monotonic()
 
     @staticmethod
     def _placement(service: Service, index: AreaIndex) -> dict[str, Any]:

@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass
 from typing import Iterable
 
+import shapely
+import shapely.errors
 from shapely import STRtree
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
@@ -22,6 +24,22 @@ def haversine_m(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 def geometry_from_text(text: str) -> BaseGeometry:
     return shape(json.loads(text))
+
+
+def _shapes(texts: list[str], reuse: "AreaIndex | None") -> list[BaseGeometry]:
+    """The polygons of GeoJSON texts: those ``reuse`` already parsed from the same text are taken
+    from it; the rest parsed in one vectorised call (several times faster than one by one)."""
+    known = {id(b["geometry"]): shape_ for b, shape_ in zip(reuse._buurten, reuse._shapes)} if reuse else {}
+    shapes: list[BaseGeometry | None] = [known.get(id(text)) for text in texts]
+    todo = [n for n, found in enumerate(shapes) if found is None]
+    if todo:
+        try:
+            parsed = list(shapely.from_geojson([texts[n] for n in todo]))
+        except (shapely.errors.GEOSException, ValueError, TypeError):
+            parsed = [geometry_from_text(texts[n]) for n in todo]  # raises for the text that is wrong
+        for n, shape_ in zip(todo, parsed):
+            shapes[n] = shape_
+    return shapes
 
 
 @dataclass(frozen=True)
@@ -41,17 +59,25 @@ class Placement:
 class AreaIndex:
     """Buurt polygons in an STRtree, plus names and centroids of every area, for quick placement."""
 
-    def __init__(self, buurten: Iterable[dict], wijken: Iterable[dict], gemeenten: Iterable[dict]):
+    def __init__(self, buurten: Iterable[dict], wijken: Iterable[dict], gemeenten: Iterable[dict], *,
+                 reuse: "AreaIndex | None" = None):
         self._areas = {a["code"]: a for a in (*gemeenten, *wijken)}
         self._buurten: list[dict] = []
-        shapes: list[BaseGeometry] = []
         for buurt in buurten:
             self._areas[buurt["code"]] = buurt
             if buurt.get("geometry"):
                 self._buurten.append(buurt)
-                shapes.append(geometry_from_text(buurt["geometry"]))
-        self._shapes = shapes
-        self._tree = STRtree(shapes) if shapes else None
+        self._shapes = _shapes([b["geometry"] for b in self._buurten], reuse)
+        self._tree = STRtree(self._shapes) if self._shapes else None
+
+    def with_areas(self, areas: Iterable[dict]) -> "AreaIndex":
+        """This index with ``areas`` (buurten, wijken, gemeenten) added or replaced; the polygons
+        of unchanged buurten are reused, not parsed again."""
+        merged = dict(self._areas)
+        merged.update((a["code"], a) for a in areas if a.get("kind") in ("buurt", "wijk", "gemeente"))
+        by_kind = {kind: sorted((a for a in merged.values() if a.get("kind") == kind), key=lambda a: a["code"])
+                   for kind in ("buurt", "wijk", "gemeente")}
+        return AreaIndex(by_kind["buurt"], by_kind["wijk"], by_kind["gemeente"], reuse=self)
 
     def __len__(self) -> int:
         return len(self._buurten)

@@ -241,7 +241,15 @@ class ImportService:
         """Write the plan in one all-or-nothing unit. False when there was nothing to write."""
         if plan.empty:
             return False
-        self.catalog.save(areas=plan.areas, organizations=plan.organizations, services=plan.services)
+        created = {c.id for c in plan.changes if c.type == "service" and c.action == "created"}
+        try:
+            self.catalog.save(areas=plan.areas, organizations=plan.organizations, services=plan.services,
+                              created=created)
+        finally:
+            # What was read before is stale now: a next plan with this service reads again (and
+            # so does not take a service written here for new).
+            self._services.clear()
+            self._organizations.clear()
         return True
 
 

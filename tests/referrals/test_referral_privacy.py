@@ -136,16 +136,21 @@ def test_anonymise_removes_contact_and_text_of_old_closed_referrals_and_keeps_fi
     monkeypatch.setenv("SOCIALEKAART_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("SOCIALEKAART_GRAPH_NAME", settings.graph_name)
     monkeypatch.setenv("SOCIALEKAART_SECRET_KEY", SECRET_KEY)
+    before = {node["id"]: node for node in raw_referrals(runtime)}
     result = CliRunner().invoke(main, ["referrals", "anonymise", "--older-than", "24m"])
     assert result.exit_code == 0, result.output
     assert "5 doorverwijzing(en) geanonimiseerd" in result.output
 
     nodes = {node["id"]: node for node in raw_referrals(runtime)}
+    private = ("request_enc", "contact_enc", "client_ref_enc", "client_ref_hash", "consent_purpose_enc")
     for rid in old:
         node = nodes[rid]
         assert node.get("anonymised_at")
-        assert not any(node.get(k) for k in ("request_enc", "contact_enc", "client_ref_enc", "client_ref_hash",
-                                             "consent_purpose_enc"))
+        assert all(before[rid].get(k) for k in private if k != "consent_purpose_enc")
+        assert not any(node.get(k) for k in private)
+        # Exactly those go: every other property is still there, unchanged.
+        assert {k: v for k, v in node.items() if k != "anonymised_at"} == \
+            {k: v for k, v in before[rid].items() if k not in private}
         assert node["status"] == "afgerond" and node["outcome"] == "geholpen" and node["sent_at"]
     for rid in recent + [still_open]:
         assert nodes[rid]["contact_enc"] and not nodes[rid].get("anonymised_at")
