@@ -2,15 +2,19 @@
 
 Services filtered by the HSDS parameters (text, taxonomy term, taxonomy, organisation, modified
 after, proximity to a point, with a location), organisations with a text filter, and look-ups by
-id. All paging happens here, in the store (SKIP/LIMIT plus a count). Cypher only from fixed text;
+id. All paging happens here, in the store (SKIP/LIMIT plus a count), or for the unfiltered
+listings from their ids kept per process (``_listing``). Cypher only from fixed text;
 values only as ``$parameters``. Every function takes a GraphStore.
 """
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from .search import SERVICE_FIELDS, candidates
+from .connection import request_path
+from .search import SERVICE_FIELDS, candidates, columns, field_names
 from .store import GraphStore
 
 HSDS_SERVICE_FIELDS = f"{SERVICE_FIELDS}, .location_id"
@@ -101,17 +105,68 @@ def search_services(store: GraphStore, f: ServiceFilter, *, skip: int, limit: in
                     minimal: bool = False) -> tuple[int, list[dict[str, Any]]]:
     """(total, one page of service dicts). Unless ``minimal``, each carries ``location_id`` and
     ``organization`` (the provider's own fields)."""
+    fields = MINIMAL_SERVICE_FIELDS if minimal else HSDS_SERVICE_FIELDS
+    ids = _listing(store, f) if f in LISTINGS else None
+    if ids is not None:
+        services = _services_in_order(store, ids[skip:skip + limit], fields)
+        return len(ids), services if minimal else attach_organizations(store, services)
     body, params = _service_body(store, f)
     total = store.connection.read(f"{body} RETURN count(s) AS total", params)[0]["total"]
     if not total or skip >= total:
         return total, []
-    fields = MINIMAL_SERVICE_FIELDS if minimal else HSDS_SERVICE_FIELDS
-    # Order and cut first, then build the maps: only the page is projected.
+    # Order and cut first, then read the fields: only the page is projected (the WITH keeps the
+    # columns out of the sort, see graph.search.build_search).
     rows = store.connection.read(f"{body} WITH s, score, effective ORDER BY {SERVICE_ORDER} "
-                                 f"SKIP $skip LIMIT $limit RETURN s {{{fields}}} AS service",
+                                 f"SKIP $skip LIMIT $limit WITH s RETURN {columns('s', fields)}",
                                  {**params, "skip": skip, "limit": limit})
-    services = [row["service"] for row in rows]
+    services = [_record(row, fields) for row in rows]
     return total, services if minimal else attach_organizations(store, services)
+
+
+# The listings without a filter (all services; all with a location) are kept per process as their
+# ordered ids: the store can only sort every service for each page (no index-ordered scan), so a
+# page is then a look-up of its ids. The catalog stamp says when a kept listing is out of date.
+LISTINGS = (ServiceFilter(), ServiceFilter(located_only=True))
+_kept: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # store -> {filter: (stamp, ids)}
+_kept_lock = threading.Lock()
+
+
+def _listing(store: GraphStore, f: ServiceFilter) -> list[str] | None:
+    """The ids of every service that ``f`` lets through, in SERVICE_ORDER; read again after a write.
+    None while another request reads them: the caller then pages in the store, as without a list."""
+    stamp = store.catalog_stamp()
+    kept = _kept.get(store, {}).get(f)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    if not _kept_lock.acquire(blocking=False):
+        return None
+    try:
+        body, params = _service_body(store, f)
+        # Sorting every service takes longer than one request's budget (graph.connection); it is
+        # done once per catalog write, so it gets the store's own timeout. The stamp was read
+        # first: a write in between leaves a newer stamp, so the next call reads again.
+        with request_path(None):
+            rows = store.connection.read(f"{body} WITH s, score, effective ORDER BY {SERVICE_ORDER} "
+                                         "RETURN collect(s.id) AS ids", params)
+        ids = rows[0]["ids"] if rows else []
+        _kept.setdefault(store, {})[f] = (stamp, ids)
+        return ids
+    finally:
+        _kept_lock.release()
+
+
+def _services_in_order(store: GraphStore, ids: list[str], fields: str) -> list[dict[str, Any]]:
+    if not ids:
+        return []
+    rows = store.connection.read(f"MATCH (s:Service) WHERE s.id IN $ids RETURN {columns('s', fields)}",
+                                 {"ids": ids})
+    found = {row["id"]: _record(row, fields) for row in rows}
+    return [found[i] for i in ids if i in found]
+
+
+def _record(row: dict[str, Any], fields: str) -> dict[str, Any]:
+    """The dict a map projection of ``fields`` gives, from the row of its columns."""
+    return {name: row[name] for name in field_names(fields)}
 
 
 def service(store: GraphStore, service_id: str) -> dict[str, Any] | None:
@@ -123,9 +178,9 @@ def service(store: GraphStore, service_id: str) -> dict[str, Any] | None:
 def organizations_by_id(store: GraphStore, ids: list[str]) -> dict[str, dict[str, Any]]:
     if not ids:
         return {}
-    rows = store.connection.read(f"MATCH (o:Organization) WHERE o.id IN $ids RETURN o {{{ORGANIZATION_FIELDS}}} "
-                                 "AS organization", {"ids": sorted(set(ids))})
-    return {row["organization"]["id"]: row["organization"] for row in rows}
+    rows = store.connection.read(f"MATCH (o:Organization) WHERE o.id IN $ids "
+                                 f"RETURN {columns('o', ORGANIZATION_FIELDS)}", {"ids": sorted(set(ids))})
+    return {row["id"]: _record(row, ORGANIZATION_FIELDS) for row in rows}
 
 
 def attach_organizations(store: GraphStore, services: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -1,6 +1,7 @@
 """Cypher for service search, built from a ServiceQuery. Only fixed text and ``$parameters``."""
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from socialekaart.search import ServiceQuery
@@ -16,6 +17,20 @@ SERVICE_FIELDS = (
     ".confidential, .serves, .last_verified, .modified, .source, .address, .postcode, .city, "
     ".point_kind, .lat, .lon, .buurt_code, .buurt_name, .wijk_code, .wijk_name, .gemeente_code, .gemeente_name"
 )
+
+
+def columns(var: str, fields: str) -> str:
+    """A map projection's fields as plain columns ('s.id AS id, s.name AS name'): the FalkorDB
+    client reads a row of columns much faster than a map, whose keys come with every row."""
+    return ", ".join(f"{var}.{name} AS {name}" for name in field_names(fields))
+
+
+@cache
+def field_names(fields: str) -> tuple[str, ...]:
+    return tuple(field.strip()[1:] for field in fields.split(","))
+
+
+SERVICE_NAMES = field_names(SERVICE_FIELDS)
 
 ORDERINGS = {
     # "zo licht als mogelijk": lightest fitting rung, then nearest, then best text match.
@@ -128,12 +143,28 @@ def build_search(dialect: Dialect, query: ServiceQuery) -> tuple[str, str, dict[
     body = f"{head}{where}{place}"
     count_cypher = f"{body} RETURN count(s) AS total"
     params["skip"], params["limit"] = query.skip, query.limit
-    # Order and cut first, then build the maps: only the shown page is projected.
-    page_cypher = (f"{body} WITH s, score, dist, servesArea, effective "
-                   f"ORDER BY {ORDERINGS[query.sort]} SKIP $skip LIMIT $limit "
-                   f"RETURN s {{{SERVICE_FIELDS}}} AS service, effective AS distance, "
-                   "dist AS officeDistance, servesArea AS servesArea, score AS score")
+    # Order and cut first, then read the fields: only the shown page is projected. The WITH *
+    # keeps the many columns out of the sort's rows (FalkorDB: 100,000 rows sort 1.7 times slower).
+    order = f"ORDER BY {ORDERINGS[query.sort]} SKIP $skip LIMIT $limit WITH *"
+    fields = (f"{columns('s', SERVICE_FIELDS)}, effective AS distance, dist AS officeDistance, "
+              "servesArea AS servesArea, score AS score")
+    if query.words or not (query.area_code or query.point):
+        page_cypher = f"{body} WITH s, score, dist, servesArea, effective {order} RETURN {fields}"
+    else:
+        # Area and place: the total comes with the page, from one run of the filter (a count
+        # query costs ~40 % more store time). Not for text (the full-text count is cheap) nor all
+        # services (collecting 100,000 hits costs more than counting them).
+        page_cypher = (f"{body} WITH collect([s, score, dist, servesArea, effective]) AS hits, count(*) AS total "
+                       "UNWIND hits AS h "
+                       "WITH total, h[0] AS s, h[1] AS score, h[2] AS dist, h[3] AS servesArea, h[4] AS effective "
+                       f"{order} RETURN total, {fields}")
     return count_cypher, page_cypher, params
+
+
+def search_hit(row: dict[str, Any]) -> dict[str, Any]:
+    """A row of the page query as the catalog takes it: ``service`` (a dict) and the place and score."""
+    return {"service": {name: row[name] for name in SERVICE_NAMES}, "distance": row["distance"],
+            "officeDistance": row["officeDistance"], "servesArea": row["servesArea"], "score": row["score"]}
 
 
 def build_service_detail() -> str:

@@ -20,6 +20,7 @@ from .schemas import (HsdsArgsSchema, OrganizationArgsSchema, OrganizationListAr
                       ServiceFilterArgsSchema, ServiceListArgsSchema, TaxonomyTermArgsSchema, load_args)
 
 bp = Blueprint("hsds", __name__, url_prefix="/hsds")
+SERVICE_LIST_ARGS = ServiceListArgsSchema()  # one for all requests: building it costs more than loading
 
 
 def _runtime():
@@ -82,7 +83,7 @@ def _area_names(services: list[dict[str, Any]]) -> dict[str, str]:
 
 @bp.get("/services")
 def services():
-    args = load_args(ServiceListArgsSchema(), request.args)
+    args = load_args(SERVICE_LIST_ARGS, request.args)
     store = _runtime().store
     total, rows = hsds_reads.search_services(store, _service_filter(args), skip=_skip(args),
                                              limit=args["per_page"], minimal=args["minimal"])
