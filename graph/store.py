@@ -97,6 +97,11 @@ class GraphStore:
                                "WHERE p.code <> row.parent DELETE r", {"rows": chunk}))
             statements.append(("UNWIND $rows AS row MATCH (a:Area {code: row.code}), (p:Area {code: row.parent}) "
                                "MERGE (a)-[:IN]->(p)", {"rows": chunk}))
+        if areas:
+            # Services saved before these areas existed serve them too: search finds a werkgebied
+            # through SERVES. One pass over the services that have a werkgebied.
+            statements.append(("MATCH (s:Service) WHERE size(coalesce(s.serves, [])) > 0 UNWIND s.serves AS code "
+                               "MATCH (a:Area {code: code}) MERGE (s)-[:SERVES]->(a)", {}))
         return statements
 
     def organization_statements(self, organizations: list[Organization]) -> list[Statement]:

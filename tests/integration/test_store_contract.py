@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from socialekaart.errors import SocialeKaartError, ValidationError
+from socialekaart.errors import NotFound, SocialeKaartError, ValidationError
 from socialekaart.hours import WeeklyHours
 from socialekaart.model import Area, Location, Organization, Service
 
@@ -129,6 +129,19 @@ def test_werkgebied_counts_as_nearby(filled):
     assert hit["servesArea"] is True
     outside = filled.search(lat=51.500, lon=3.890, radius=100)
     assert "svc-maatje" not in {h["service"]["id"] for h in outside.hits}
+
+
+def test_a_werkgebied_saved_before_its_area_is_found_once_the_area_is_there(catalog):
+    orgs, svcs = services()
+    maatje = next(s for s in svcs if s.id == "svc-maatje")  # serves WK066402, has no office
+    catalog.save(organizations=orgs, services=[maatje])
+    with pytest.raises(NotFound):
+        catalog.search(area="WK066402")  # no such area yet
+    catalog.save(areas=small_region())
+    assert [h["service"]["id"] for h in catalog.search(area="WK066402").hits] == ["svc-maatje"]
+    assert "svc-maatje" in {h["service"]["id"] for h in catalog.search(lat=51.500, lon=3.93, radius=100).hits}
+    catalog.save(areas=small_region())  # again: nothing doubles
+    assert catalog.search(area="WK066402").total == 1
 
 
 def test_confidential_location_is_never_stored_on_the_service(filled):
