@@ -222,7 +222,8 @@ def figures_of(t: Tally, *, closure_days: int) -> dict[str, Any]:
 
 
 def group_figures(rows: list[dict[str, Any]], *, now: datetime, closure_days: int) -> dict[str, Any]:
-    """All figures for one group of referrals (all sent)."""
+    """All figures for one group of referrals (all sent), from the referrals themselves: the
+    definition the store's counts (``NetworkService``) are checked against in the tests."""
     return figures_of(tally(rows, now=now, closure_days=closure_days), closure_days=closure_days)
 
 
@@ -280,7 +281,8 @@ def grouped_figures(rows: list[dict[str, Any]], *, group_by: str, now: datetime,
 
 def flows(rows: list[dict[str, Any]], partners: Iterable[dict[str, Any]], referred: set[str]) -> dict[str, Any]:
     """Who refers to whom: a matrix and a graph (edges of 5 or more only), and the partners in
-    scope that nobody referred to in the period."""
+    scope that nobody referred to in the period. From the referrals themselves, like
+    ``group_figures``: the reference for ``flows_from_store``."""
     pairs = Counter((r["from_org_id"], r["to_org_id"]) for r in rows)
     orgs: dict[str, dict[str, Any]] = {}
     for r in rows:
