@@ -9,19 +9,24 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export HOST PORT
 
-.PHONY: run test install install-test browser db-status db-stop clean
+.PHONY: run test lint install install-test browser db-status db-stop clean constraints
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# Every install takes the versions pinned in constraints.txt (pyproject.toml has the ranges, with an
+# upper bound on each major). `make constraints` writes it anew from a fresh install of the newest
+# versions in range; commit it after `make test` passes.
+PIP_INSTALL := $(BIN)/python -m pip install --quiet -c constraints.txt
+
 # Reinstall only when the project description changed: a second `make run` starts in seconds.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml constraints.txt $(VENV)/.installed
+	$(PIP_INSTALL) -e '.[test]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -43,7 +48,13 @@ browser:
 	  fi; \
 	fi
 
-test: install-test browser
+# The guard rails: lint and import order, types of the domain and storage (the ports), the layers.
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: lint browser
 	$(BIN)/python -m pytest
 
 db-status: install
@@ -56,6 +67,14 @@ clean:
 	-$(BIN)/socialekaart db stop
 	rm -rf $(VENV) var .pytest_cache
 
+constraints:
+	rm -rf var/constraints-venv
+	$(PYTHON) -m venv var/constraints-venv
+	var/constraints-venv/bin/python -m pip install --quiet --upgrade pip
+	var/constraints-venv/bin/python -m pip install --quiet -e '.[test,bench,load]'
+	var/constraints-venv/bin/python -m pip freeze --exclude-editable | grep -v '^socialekaart' > constraints.txt
+	rm -rf var/constraints-venv
+
 # The scale benchmark (issue 7): BENCH_SCALE=1.0 is 100,000 services and 1,000,000 referrals, with
 # growth points at N/10 and N×3. Its own data dir (var/bench), so the app's store is never touched.
 # Results: bench/results/<date>-<backend>.json and a Markdown table; see docs/performance.md.
@@ -63,15 +82,15 @@ BENCH_SCALE ?= 1.0
 BENCH_DATA  ?= var/bench
 .PHONY: bench install-bench
 
-$(VENV)/.installed-bench: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
+$(VENV)/.installed-bench: pyproject.toml constraints.txt $(VENV)/.installed
+	$(PIP_INSTALL) -e '.[bench]'
 	touch $@
 
 install-bench: $(VENV)/.installed-bench
 
 bench: install-bench
-	$(BIN)/socialekaart bench demo-gaps
-	$(BIN)/socialekaart bench run --scale $(BENCH_SCALE) --data-dir $(BENCH_DATA)
+	$(BIN)/python -m bench demo-gaps
+	$(BIN)/python -m bench run --scale $(BENCH_SCALE) --data-dir $(BENCH_DATA)
 
 # Hardening (issue 8). `make test` runs tests/hardening with a bounded fuzz (5 examples per operation,
 # fixed seed); `make fuzz` runs the property-based API tests long (FUZZ_EXAMPLES per operation, random
@@ -88,8 +107,8 @@ fuzz: install-test
 	SOCIALEKAART_FUZZ_PHASES=examples,coverage,fuzzing \
 	$(BIN)/python -m pytest tests/hardening/test_fuzz_api.py -o timeout=3600 -q
 
-$(VENV)/.installed-load: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e '.[load]'
+$(VENV)/.installed-load: pyproject.toml constraints.txt $(VENV)/.installed
+	$(PIP_INSTALL) -e '.[load]'
 	touch $@
 
 install-load: $(VENV)/.installed-load

@@ -27,12 +27,12 @@ POLICIES = ("always", "everysec", "no")
 
 
 def _world(data_dir: Path):
-    from graph.embedded import EmbeddedServer
-    from socialekaart.crypto import new_key
-    from socialekaart.config import Settings
-    from socialekaart.model import Area, Location, Organization, Service
-    from web.referral_runtime import ReferralRuntime
-    from web.runtime import Runtime
+    from graph.backends.embedded import EmbeddedServer
+    from socialekaart.catalog.model import Location, Organization, Service
+    from socialekaart.places.model import Area
+    from socialekaart.referrals.crypto import new_key
+    from socialekaart.shared.config import Settings
+    from web.bootstrap import ReferralRuntime, Runtime
 
     settings = Settings(data_dir=data_dir, graph_name="fsync_bench", secret_key=new_key())
     runtime = Runtime(settings)
@@ -55,9 +55,10 @@ def _world(data_dir: Path):
 
 def _body() -> dict:
     return {"serviceId": "svc-b", "lifeDomains": ["geldzaken"], "requestText": "Hulp bij post en schulden.",
-            "clientRef": "B-1", "contact": {"phone": "06 1234 5678"}, "consent": {"purpose": "Hulp zoeken", "partnerId": "org-b",
-                                             "date": datetime.now(timezone.utc).date().isoformat(),
-                                             "method": "mondeling"}}
+            "clientRef": "B-1", "contact": {"phone": "06 1234 5678"},
+            "consent": {"purpose": "Hulp zoeken", "partnerId": "org-b",
+                        "date": datetime.now(timezone.utc).date().isoformat(),
+                        "method": "mondeling"}}
 
 
 def _run(rr, principals, writes: int, clients: int) -> dict:

@@ -2,7 +2,7 @@
 
 Deterministic for a seed (and, for referrals, the ``now`` they end at). Nothing here is real
 except the gemeenten and their kerncijfers (CBS 2023, ``bench/data/gemeenten_2023.csv``) and the
-national PC4 points (GeoNames, shipped in ``socialekaart/data/postcodes``):
+national PC4 points (GeoNames, shipped in ``socialekaart/places/data/postcodes``):
 
 - **Geography.** The gemeenten are Voronoi cells of their real centroids, clipped to a land mask
   made of the PC4 points and the gemeenten's own land area. Inside each, buurten are Voronoi cells
@@ -35,8 +35,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
-from itertools import accumulate
 from importlib import resources
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -44,12 +44,14 @@ import numpy as np
 import shapely
 from shapely.geometry import MultiPoint, Point, box
 
-from socialekaart import demo, taxonomy
-from socialekaart.accounts import iso
-from socialekaart.geocoding import PostcodePoint
-from socialekaart.model import Area, Organization, Service
-from socialekaart.referrals import CONSENT_METHODS, DECLINE_REASONS
-from socialekaart.workdays import LOCAL_TZ, add_working_days
+from importers.demo import generator as demo
+from socialekaart.catalog.model import Organization, Service
+from socialekaart.places.geocoding import PostcodePoint
+from socialekaart.places.model import Area
+from socialekaart.referrals.lifecycle import CONSENT_METHODS, DECLINE_REASONS
+from socialekaart.shared import taxonomy
+from socialekaart.shared.clock import iso
+from socialekaart.shared.workdays import LOCAL_TZ, add_working_days
 
 DATA_DIR = Path(__file__).parent / "data"
 GEMEENTEN_CSV = DATA_DIR / "gemeenten_2023.csv"
@@ -144,7 +146,7 @@ def read_gemeenten(path: Path = GEMEENTEN_CSV) -> list[GemeenteRow]:
 
 
 def read_pc4() -> list[tuple[str, float, float, str]]:
-    path = resources.files("socialekaart") / "data" / "postcodes" / "pc4_nl.csv"
+    path = resources.files("socialekaart.places") / "data" / "postcodes" / "pc4_nl.csv"
     with path.open(encoding="utf-8", newline="") as handle:
         return [(r["pc4"], float(r["lat"]), float(r["lon"]), r["woonplaats"]) for r in csv.DictReader(handle)]
 
@@ -666,7 +668,7 @@ def write_referrals(store, stats: CatalogStats, geo: Geography, cipher, m: int, 
     writing overlap (two cores: one makes, the store writes)."""
     import multiprocessing
 
-    from graph.bench_data import set_event_counter, write_referral_batch
+    from graph.stores.bench_data import set_event_counter, write_referral_batch
 
     kwargs = {}
     if settings is not None:
@@ -707,7 +709,7 @@ def write_referrals(store, stats: CatalogStats, geo: Geography, cipher, m: int, 
 def generate(runtime, *, n_services: int, m_referrals: int, seed: int, now: datetime | None = None,
              say: Callable[[str], None] = lambda _m: None) -> dict[str, Any]:
     """Generate and write the whole data set into ``runtime``'s (empty) graph; the manifest back."""
-    from socialekaart.crypto import load_cipher
+    from socialekaart.referrals.crypto import load_cipher
 
     now = now or datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
     started = time.perf_counter()

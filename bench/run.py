@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlencode
 
-from socialekaart.config import Settings
+from socialekaart.shared.config import Settings
 
 FULL_N = 100_000
 FULL_M = 1_000_000
@@ -96,7 +96,7 @@ def bench_settings(data_dir: Path, graph_name: str, **overrides: Any) -> Setting
 
 
 def bench_runtime(data_dir: Path, graph_name: str):
-    from web.runtime import Runtime
+    from web.bootstrap import Runtime
 
     return Runtime(bench_settings(data_dir, graph_name))
 
@@ -434,11 +434,11 @@ def measure_import(runtime, config: BenchConfig, say: Say) -> dict[str, Any]:
     """Services/s through the real CSV importer (and the HSDS importer when there is one): export
     ``import_rows`` services of the benchmark graph with the real exporter, then import them into
     a fresh graph that holds only the areas."""
-    from graph.snapshots import StoreSnapshots
+    from graph.stores.snapshots import StoreSnapshots
     from importers.exports import export_csv
-    from importers.providers_csv import import_providers
-    from socialekaart.importing import ImportService
-    from web.runtime import Runtime
+    from importers.providers import import_providers
+    from socialekaart.catalog.importing import ImportService
+    from web.bootstrap import Runtime
 
     # Neo4j has one graph per database: the import then runs in the benchmark's own graph, after
     # everything else was measured on it (measure_point calls this last there), and replaces it.
@@ -451,7 +451,7 @@ def measure_import(runtime, config: BenchConfig, say: Say) -> dict[str, Any]:
     try:
         buffer = io.StringIO()
         started = time.perf_counter()
-        export_csv(runtime.store, buffer, include_confidential=True, bom=False)
+        export_csv(runtime.snapshots, buffer, include_confidential=True, bom=False)
         result["exportSeconds"] = round(time.perf_counter() - started, 2)
         buffer.seek(0)
         delimiter = ";" if ";" in buffer.readline() else ","
@@ -497,12 +497,7 @@ def measure_import(runtime, config: BenchConfig, say: Say) -> dict[str, Any]:
 
 
 def measure_hsds_import(areas, target, workdir: Path, config: BenchConfig, say: Say) -> dict[str, Any]:
-    """The HSDS round trip through the real exporter and importer, when those are in the tree."""
-    try:
-        from importers import hsds as hsds_import  # noqa: F401
-        from importers import hsds_export  # noqa: F401
-    except ImportError as exc:
-        return {"skipped": f"HSDS-importer niet aanwezig ({exc.name})"}
+    """The HSDS round trip through the real exporter and importer."""
     return run_hsds_import(areas, target, workdir, config, say)
 
 
@@ -511,15 +506,15 @@ def run_hsds_import(areas, target, workdir: Path, config: BenchConfig, say: Say)
     that datapackage with the real HSDS importer into another graph holding only the areas."""
     import dataclasses as dc
 
-    from graph.snapshots import StoreSnapshots
-    from importers.hsds import import_hsds
-    from importers.hsds_export import export_hsds
-    from socialekaart.importing import ImportService
-    from web.runtime import Runtime
+    from graph.stores.snapshots import StoreSnapshots
+    from importers.hsds.export import export_hsds
+    from importers.hsds.reader import import_hsds
+    from socialekaart.catalog.importing import ImportService
+    from web.bootstrap import Runtime
 
     folder = workdir / "hsds"
     started = time.perf_counter()
-    summary = export_hsds(target.store, folder)
+    summary = export_hsds(target.hsds_reads, folder)
     exported = time.perf_counter() - started
     single = single_graph(target)
     second = target if single else Runtime(dc.replace(target.settings, graph_name=f"{target.settings.graph_name}_hsds"))
@@ -567,7 +562,7 @@ AGE_FIELDS = (("0-14", "age_0_14"), ("15-24", "age_15_24"), ("25-44", "age_25_44
 
 def read_areas(store) -> list:
     """Every area of a graph as model objects, parents before children."""
-    from socialekaart.model import Area
+    from socialekaart.places.model import Area
 
     areas = []
     for kind in ("regio", "gemeente", "wijk", "buurt"):
@@ -587,7 +582,7 @@ class Accounts:
     """Accounts with tokens for the harness, made through the real AccountService."""
 
     def __init__(self, runtime):
-        from web.referral_runtime import ReferralRuntime
+        from web.bootstrap import ReferralRuntime
 
         self.service = ReferralRuntime(runtime).accounts
         self.suffix = f"{random.Random().getrandbits(32):08x}"
@@ -704,49 +699,13 @@ def measure_network(port: int, accounts: Accounts, manifest: dict[str, Any], say
     return out
 
 
-def find_bench_gaps() -> Callable | None:
-    """The coverage engineers' ``bench_gaps(runtime)``, wherever it was put."""
-    import importlib
-
-    for module in ("socialekaart.coverage_service", "socialekaart.gaps", "socialekaart.coverage", "graph.coverage",
-                   "web.coverage_runtime"):
-        try:
-            found = getattr(importlib.import_module(module), "bench_gaps", None)
-        except ImportError:
-            continue
-        if found is not None:
-            return found
-    return None
-
-
 def measure_gaps(runtime, manifest: dict[str, Any], say: Say) -> dict[str, Any]:
-    """Gap analysis for one gemeente and for the whole country, in-process on the store."""
-    bench_gaps = find_bench_gaps()
-    if bench_gaps is not None:
-        started = time.perf_counter()
-        result = bench_gaps(runtime)
-        out = {"via": "bench_gaps(runtime)", "seconds": round(time.perf_counter() - started, 3)}
-        if isinstance(result, dict):
-            out.update(result)
-        say(f"  hiaten (bench_gaps): {out}")
-        return out
-    from socialekaart.accounts import Principal
-    from web.coverage_runtime import build_coverage_service
+    """Gap analysis for the whole country and its largest gemeente, in-process on the store."""
+    from bench.gaps import bench_gaps
 
-    service = build_coverage_service(runtime, cache_seconds=0)
-    admin = Principal(account_id="bench", role="admin")
-    gemeente = max(manifest["gemeenten"], key=lambda g: g["population"])["code"]
     started = time.perf_counter()
-    code, gaps, analysis = service.gaps(admin, area=gemeente)
-    one = time.perf_counter() - started
-    started = time.perf_counter()
-    analysis = service.analyse()
-    country = time.perf_counter() - started
-    out = {"via": "CoverageService (cache uit)", "gemeente": gemeente,
-           "gemeente_s": round(one, 3), "gemeenteGaps": len(gaps),
-           "country_s": round(country, 3), "countryGaps": len(analysis.gaps),
-           "computeSeconds": round(analysis.seconds, 3) if hasattr(analysis, "seconds") else None}
-    say(f"  hiaten: gemeente {one:.2f} s ({len(gaps)}), heel Nederland {country:.2f} s ({len(analysis.gaps)})")
+    out = {"via": "bench_gaps(runtime)", **bench_gaps(runtime), "seconds": round(time.perf_counter() - started, 3)}
+    say(f"  hiaten (bench_gaps): {out}")
     return out
 
 
@@ -828,7 +787,7 @@ def restart_store(runtime, say: Say) -> float | None:
     server = getattr(runtime.store.connection, "server", None)
     if server is None:
         return None
-    from graph.embedded import EmbeddedServer
+    from graph.backends.embedded import EmbeddedServer
 
     runtime.close()
     server.stop(timeout=600)
@@ -864,7 +823,7 @@ def growth_points(config: BenchConfig) -> list[tuple[int, int]]:
 
 def stop_embedded_store(config: BenchConfig) -> None:
     from graph import parse_graph_url
-    from graph.embedded import EmbeddedServer
+    from graph.backends.embedded import EmbeddedServer
 
     settings = bench_settings(config.data_dir, "x")
     location = parse_graph_url(settings.graph_url, settings.data_dir)

@@ -1,8 +1,8 @@
 """The store schema, applied idempotently on both backends by ``socialekaart db init``."""
 from __future__ import annotations
 
-from .connection import Connection
-from .dialect import FalkorDialect, FullTextIndex, Index, Neo4jDialect, dialect_for
+from graph.backends.connection import Connection
+from graph.dialect import FalkorDialect, FullTextIndex, Index, Neo4jDialect, dialect_for
 
 SCHEMA_VERSION = 1
 
@@ -68,6 +68,7 @@ def apply_schema(connection: Connection, graph_name: str) -> list[str]:
             connection.write(statement)
         ran = statements
     else:
+        assert isinstance(dialect, FalkorDialect)
         ran = _apply_falkordb(connection, dialect, graph_name)
     connection.write("MERGE (m:Meta {id: 'schema'}) SET m.version = $version", {"version": SCHEMA_VERSION})
     return ran

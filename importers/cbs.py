@@ -30,12 +30,12 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 from shapely.validation import make_valid
 
-from socialekaart.errors import ImportRejected, ValidationError
-from socialekaart.importing import ImportService
-from socialekaart.model import Area, area_kind_of
-
-from .limits import MB, read_limited_bytes, read_zip_member, safe_zip_members
-from .report import ImportReport, Problem, settle
+from importers.limits import MB, read_limited_bytes, read_zip_member, safe_zip_members
+from importers.report import ImportReport, Problem, settle
+from socialekaart.catalog.importing import ImportService
+from socialekaart.places.codes import area_kind_of
+from socialekaart.places.model import Area
+from socialekaart.shared.errors import ImportRejected, ValidationError
 
 WGS84 = "EPSG:4326"
 RD_NEW = "EPSG:28992"

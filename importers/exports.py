@@ -11,12 +11,10 @@ import csv
 import json
 from typing import Any, TextIO
 
-from graph import snapshots
-from graph.store import GraphStore
-from socialekaart import taxonomy
-from socialekaart.hours import WeeklyHours
-
-from .providers_csv import COLUMN_NAMES, FORMULA_START
+from importers.providers import COLUMN_NAMES, FORMULA_START
+from socialekaart.catalog.ports import ExportReads
+from socialekaart.shared import taxonomy
+from socialekaart.shared.hours import WeeklyHours
 
 CSV_DELIMITER = ";"  # what Dutch Excel expects
 AREA_LAYERS = ("gemeente", "wijk", "buurt")
@@ -88,11 +86,11 @@ def write_template(out: TextIO, *, example: bool = False, bom: bool = True) -> N
         writer.writerow({name: neutralise(TEMPLATE_EXAMPLE.get(name, "")) for name in COLUMN_NAMES})
 
 
-def export_csv(store: GraphStore, out: TextIO, *, include_confidential: bool = False, bom: bool = True) -> int:
+def export_csv(reads: ExportReads, out: TextIO, *, include_confidential: bool = False, bom: bool = True) -> int:
     """Every service as a template row, ordered by id. Returns the number of rows."""
     writer = _writer(out, bom)
     count = 0
-    for service in snapshots.all_services(store):
+    for service in reads.all_services():
         writer.writerow(service_row(service, include_confidential=include_confidential))
         count += 1
     return count
@@ -138,15 +136,15 @@ def area_feature(area: dict[str, Any]) -> dict[str, Any]:
                            "ageGroups": {k: v for k, v in ages.items() if v is not None}}}
 
 
-def export_geojson(store: GraphStore, out: TextIO, layer: str = "services") -> tuple[int, int]:
+def export_geojson(reads: ExportReads, out: TextIO, layer: str = "services") -> tuple[int, int]:
     """One layer as a FeatureCollection in WGS84: (features written, services left out for having no
     point, i.e. only a werkgebied)."""
     if layer not in LAYERS:
         raise ValueError(f"unknown layer {layer!r}")
     if layer == "services":
-        features = (service_feature(s) for s in snapshots.all_services(store))
+        features = (service_feature(s) for s in reads.all_services())
     else:
-        features = (area_feature(a) for a in snapshots.areas_of_kind(store, layer))
+        features = (area_feature(a) for a in reads.areas_of_kind(layer))
     out.write('{"type":"FeatureCollection","features":[\n')
     written = skipped = 0
     for feature in features:

@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from socialekaart.errors import ImportRejected
+from socialekaart.shared.errors import ImportRejected
 
 MB = 1024 * 1024
 MAX_CSV_BYTES = 20 * MB

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from socialekaart.importing import Change, ImportService, Plan
+from socialekaart.catalog.importing import Change, ImportService, Plan
 
 ACTIONS = ("created", "updated", "unchanged")
 # Entity types in the order the summary lists them, with their Dutch (plural) names.

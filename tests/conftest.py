@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from graph import GraphStore, open_connection
-from graph.embedded import EmbeddedServer
-from socialekaart.catalog import Catalog
-from socialekaart.config import Settings
-from socialekaart.geocoding import PostcodeGeocoder
-from web.runtime import Runtime
+from graph.backends.embedded import EmbeddedServer
+from socialekaart.catalog.service import Catalog
+from socialekaart.places.geocoding import PostcodeGeocoder
+from socialekaart.shared.config import Settings
+from web.bootstrap import Runtime
 
 NEO4J_URL = os.environ.get("SOCIALEKAART_TEST_NEO4J_URL", "")
 NEO4J_SKIP = "SOCIALEKAART_TEST_NEO4J_URL is not set: no Neo4j 5 server to run the contract tests against"
@@ -73,7 +73,7 @@ def catalog(store) -> Catalog:
 @pytest.fixture(scope="session")
 def demo_runtime(falkordb_server, data_dir):
     """One graph with the whole demo region, shared read-only by the API tests."""
-    from importers.demo_region import demo_region
+    from importers.demo.region import demo_region
 
     runtime = Runtime(falkordb_settings(data_dir, "demo_session"))
     runtime.store.connection.delete_graph()

@@ -1,9 +1,10 @@
 """Authentication for the API: a personal access token as ``Authorization: Bearer <token>``.
 
 ``@signed_in`` on a view (or MethodView method) checks the token before the view runs and puts
-the caller in ``g.principal``; ``principal()`` gives it back. A missing, unknown, expired or
-revoked token is a 401 problem with ``WWW-Authenticate: Bearer``; role and organisation rules
-(403/404) are the domain services' business. Sign-in with a password for the pages uses
+the caller in ``g.principal``; ``principal()`` gives it back. API views use it through
+``@blp.login_required`` (``web.api.blueprint``), which also documents it in OpenAPI. A missing,
+unknown, expired or revoked token is a 401 problem with ``WWW-Authenticate: Bearer``; role and
+organisation rules (403/404) are the domain services' business. Sign-in with a password for the pages uses
 ``AccountService.sign_in`` (argon2 hashes, rate-limited) and comes with the pages.
 """
 from __future__ import annotations
@@ -12,10 +13,9 @@ import functools
 
 from flask import current_app, g, request
 
-from socialekaart.accounts import Principal
-from socialekaart.errors import Unauthorized
-
-from .referral_runtime import referral_runtime
+from socialekaart.accounts.service import Principal
+from socialekaart.shared.errors import Unauthorized
+from web.bootstrap import referral_runtime
 
 BEARER_SCHEME = {"type": "http", "scheme": "bearer",
                  "description": "Persoonlijk toegangstoken (maak er een met `socialekaart accounts token`)."}

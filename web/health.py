@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
-from socialekaart.errors import SocialeKaartError
+from socialekaart.shared.errors import SocialeKaartError
+from web.bootstrap import current_runtime
 
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/health")
 def health():
-    runtime = current_app.extensions["socialekaart"]
+    runtime = current_runtime()
     body = {"status": "ok", "backend": runtime.location.backend, "store": runtime.location.describe(),
             "version": current_app.config["SOCIALEKAART_VERSION"]}
     try:

@@ -35,9 +35,8 @@ from flask_limiter.util import get_remote_address
 from limits import parse_many
 from markupsafe import escape
 
-from socialekaart.errors import ConfigError
-
-from .problems import problem
+from socialekaart.shared.errors import ConfigError
+from web.problems import problem
 
 TOKEN_LIMIT = "SOCIALEKAART_RATE_LIMIT_TOKEN"
 SIGN_IN_LIMIT = "SOCIALEKAART_RATE_LIMIT_SIGN_IN"

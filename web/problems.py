@@ -12,8 +12,18 @@ from typing import Any
 from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException
 
-from socialekaart.errors import (ConfigError, Conflict, Forbidden, NotFound, SocialeKaartError, StoreCorrupt,
-                                 StoreUnavailable, TooManyRequests, Unauthorized, ValidationError)
+from socialekaart.shared.errors import (
+    ConfigError,
+    Conflict,
+    Forbidden,
+    NotFound,
+    SocialeKaartError,
+    StoreCorrupt,
+    StoreUnavailable,
+    TooManyRequests,
+    Unauthorized,
+    ValidationError,
+)
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"

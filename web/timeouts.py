@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from flask import Flask, request
 
-from graph.connection import set_request_budget
-from socialekaart.config import Settings
+from graph.backends.connection import set_request_budget
+from socialekaart.shared.config import Settings
 
 # Blueprints whose views compute over a whole region: the patient timeout.
 LONG_RUNNING_BLUEPRINTS = frozenset({"coverage", "network", "network_pages", "dashboard"})

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from socialekaart import hsds
+from socialekaart.catalog import hsds
 from tests.hsds_validation import SCHEMA_DIR, assert_valid, assert_valid_page
 from web.hsds.openapi import build_openapi, load_hsds_files, render
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from graph import GraphStore, hsds_reads, open_connection
-from graph.hsds_reads import ServiceFilter
-from socialekaart.catalog import Catalog
-from socialekaart.geocoding import PostcodeGeocoder
-from socialekaart.model import Area, Location, Organization, Service
+from graph import GraphStore, open_connection
+from graph.stores import hsds as hsds_reads
+from socialekaart.catalog.model import Location, Organization, Service
+from socialekaart.catalog.search import ServiceFilter
+from socialekaart.catalog.service import Catalog
+from socialekaart.places.geocoding import PostcodeGeocoder
+from socialekaart.places.model import Area
 
 SQUARE = '{"type":"Polygon","coordinates":[[[3.88,51.49],[3.90,51.49],[3.90,51.51],[3.88,51.51],[3.88,51.49]]]}'
 

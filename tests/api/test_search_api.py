@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from socialekaart import taxonomy
+from socialekaart.shared import taxonomy
 
 GOES = "postcode=4461AB"
 
@@ -70,7 +70,7 @@ def test_age_filter(client):
 
 
 def test_free_crisis_and_independent_support(client):
-    free = search(client, f"gemeente=GM0664&free=true&pageSize=100")["results"]
+    free = search(client, "gemeente=GM0664&free=true&pageSize=100")["results"]
     assert free and all(h["free"] and h["cost"] == "gratis" for h in free)
     crisis = search(client, "crisis=true&pageSize=100")["results"]
     assert crisis and all(h["crisis"] for h in crisis)

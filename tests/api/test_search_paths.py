@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from graph import hsds_reads, search
-from graph.hsds_reads import ServiceFilter
-from socialekaart.model import Area, Location, Organization, Service
-from socialekaart.search import SORTS, ServiceQuery
+from graph.stores import hsds as hsds_reads
+from graph.stores import search
+from socialekaart.catalog.model import Location, Organization, Service
+from socialekaart.catalog.search import SORTS, ServiceFilter, ServiceQuery
+from socialekaart.places.model import Area
 
 SCAN = "MATCH (s:Service) WITH s, 0.0 AS score"
 
@@ -82,7 +83,7 @@ def test_hsds_listing_pages_are_stable_complete_and_in_order(client, demo_runtim
     ids = [s["id"] for s in services]
     assert len(ids) == len(set(ids)) == body["total_items"] == len(demo_runtime.demo_region.services)
     by_id = {s.id: s for s in demo_runtime.demo_region.services}
-    from socialekaart import taxonomy
+    from socialekaart.shared import taxonomy
     expected = sorted(by_id, key=lambda i: (taxonomy.RUNG_BY_CODE[by_id[i].rung].level, by_id[i].name, i))
     assert ids == expected
     again = client.get("/hsds/services?page=2&per_page=50&minimal=true").get_json()["contents"]

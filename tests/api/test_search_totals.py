@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from socialekaart.search import ServiceQuery
+from socialekaart.catalog.search import ServiceQuery
 
 
 def all_hits(store, query: dict) -> list[dict]:

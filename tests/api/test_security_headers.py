@@ -1,7 +1,6 @@
 """Security headers everywhere; CORS only on the public read API."""
 from __future__ import annotations
 
-from socialekaart.config import Settings
 from web.security import content_security_policy
 
 

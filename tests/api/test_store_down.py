@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from socialekaart.config import Settings
+from socialekaart.shared.config import Settings
 from web import create_app
 
 

@@ -6,16 +6,14 @@ from dataclasses import dataclass
 
 import pytest
 
-from graph.coverage import CoverageStore
-from socialekaart.accounts import Principal
-from socialekaart.coverage_service import CoverageService
-from socialekaart.crypto import new_key
-from socialekaart.gaps import Thresholds
+from graph.stores.coverage import CoverageStore
+from socialekaart.accounts.service import Principal
+from socialekaart.coverage.gaps import Thresholds
+from socialekaart.coverage.service import CoverageService
+from socialekaart.referrals.crypto import new_key
 from tests.conftest import falkordb_settings
 from tests.coverage import coverage_fixture as fx
-from web.coverage_runtime import EXTENSION as COVERAGE_EXTENSION
-from web.referral_runtime import ReferralRuntime
-from web.runtime import Runtime
+from web.bootstrap import COVERAGE_EXTENSION, ReferralRuntime, Runtime
 
 # The defaults, except that 'never referred to' already counts in a gemeente with 10 referrals.
 THRESHOLDS = Thresholds(never_referred_min_referrals=10)

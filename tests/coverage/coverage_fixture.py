@@ -32,7 +32,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from socialekaart.model import Area, Location, Organization, Service
+from socialekaart.catalog.model import Location, Organization, Service
+from socialekaart.places.model import Area
 
 # 'Now' for the coverage figures: referrals of the last year count; stale is older than 365 days.
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc)

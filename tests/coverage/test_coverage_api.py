@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from socialekaart.geo import haversine_m
+from socialekaart.places.geo import haversine_m
 from tests.coverage import coverage_fixture as fx
 
 
@@ -161,7 +161,7 @@ def test_gaps_csv_and_printable_report(api, scenario):
 
 
 def test_inventarisatie_figures_show_in_the_coverage(api, scenario):
-    from socialekaart.needs import Need
+    from socialekaart.coverage.needs import Need
 
     scenario.coverage.save_needs([Need("WK000201", "woning", "Wachtenden op een sociale huurwoning", 62, 2025,
                                        "Dialoogtafel Tweedorp", "jongvolwassenen")])

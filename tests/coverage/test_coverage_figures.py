@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from socialekaart import taxonomy
-from socialekaart.coverage import Reach
-from socialekaart.geo import haversine_m
+from socialekaart.coverage.compute import Reach
+from socialekaart.places.geo import haversine_m
+from socialekaart.shared import taxonomy
 from tests.coverage import coverage_fixture as fx
 
 # Distances worked out by hand from the fixture's points (great circle, geo.haversine_m).
@@ -171,8 +171,8 @@ def test_no_informal_or_voorliggend_help_is_a_gap_per_wijk_and_leefgebied(analys
 
 
 def test_thresholds_are_settings(scenario):
-    from socialekaart.config import Settings
-    from socialekaart.gaps import Thresholds
+    from socialekaart.coverage.gaps import Thresholds
+    from socialekaart.shared.config import Settings
 
     settings = Settings.from_env({"SOCIALEKAART_REACH_THRESHOLD_M": "2500",
                                   "SOCIALEKAART_SUPPLY_BELOW_MEDIAN_FACTOR": "0.3",
@@ -180,8 +180,8 @@ def test_thresholds_are_settings(scenario):
     thresholds = Thresholds.from_settings(settings)
     assert (thresholds.reach_threshold_m, thresholds.supply_below_median_factor, thresholds.stale_after_days) == \
         (2500, 0.3, 365)
-    from graph.coverage import CoverageStore
-    from socialekaart.coverage_service import CoverageService
+    from graph.stores.coverage import CoverageStore
+    from socialekaart.coverage.service import CoverageService
     from tests.coverage.conftest import Clock
 
     gaps = CoverageService(CoverageStore(scenario.runtime.store), thresholds, clock=Clock(fx.NOW)).analyse().gaps

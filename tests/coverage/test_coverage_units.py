@@ -5,11 +5,11 @@ import random
 
 import pytest
 
-from socialekaart.coverage import AreaInput, NearestPoints
-from socialekaart.errors import ValidationError
-from socialekaart.gaps import count_text, distance_text, nl_decimal, nl_int, percent, period_text, plain_name
-from socialekaart.geo import haversine_m
-from socialekaart.needs import Need
+from socialekaart.coverage.compute import AreaInput, NearestPoints
+from socialekaart.coverage.gaps import count_text, distance_text, nl_decimal, nl_int, percent, period_text, plain_name
+from socialekaart.coverage.needs import Need
+from socialekaart.places.geo import haversine_m
+from socialekaart.shared.errors import ValidationError
 
 
 def test_nearest_points_equal_a_brute_force_search_across_the_netherlands():

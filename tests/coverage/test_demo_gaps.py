@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from web.coverage_runtime import bench_gaps, build_coverage_service
+from bench.gaps import bench_gaps
+from web.bootstrap import build_coverage_service
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,7 @@ def test_thin_leefgebieden_have_no_sociale_basis_in_their_gemeente_and_well_cove
 
 
 def test_bench_gaps_covers_the_whole_demo_region(demo_runtime):
-    # How long it takes is measured by `socialekaart bench demo-gaps` (part of `make bench`), not here.
+    # How long it takes is measured by `python -m bench demo-gaps` (part of `make bench`), not here.
     figures = bench_gaps(demo_runtime, repeat=2)
     assert figures["areas"] == {"regio": 1, "gemeente": 13, "wijk": 135, "buurt": 377}
     assert figures["services"] == 1609 and figures["records"] == 526 * 14

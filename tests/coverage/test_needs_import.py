@@ -6,8 +6,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from importers.needs_csv import import_needs, parse_value
-from socialekaart.errors import ImportRejected, ValidationError
+from importers.needs import import_needs, parse_value
+from socialekaart.shared.errors import ImportRejected, ValidationError
 from tests.coverage import coverage_fixture as fx
 from web.cli import main
 

@@ -9,11 +9,22 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-from graph.coverage import CoverageStore
-from socialekaart.accounts import iso
-from socialekaart.coverage import (BASIS, DECLINED, DOMAIN_INDEX, LIFE_DOMAIN_CODES, SIGNALS, SOCIALE_BASIS,
-                                   AreaInput, ReferralInput, ReferralSignals, ServiceInput,
-                                   _Geography, compute_coverage)
+from graph.stores.coverage import CoverageStore
+from socialekaart.coverage.compute import (
+    BASIS,
+    DECLINED,
+    DOMAIN_INDEX,
+    LIFE_DOMAIN_CODES,
+    SIGNALS,
+    SOCIALE_BASIS,
+    AreaInput,
+    ReferralInput,
+    ReferralSignals,
+    ServiceInput,
+    _Geography,
+    compute_coverage,
+)
+from socialekaart.shared.clock import iso
 from tests.coverage import coverage_fixture as fx
 from tests.coverage.conftest import THRESHOLDS
 
@@ -173,7 +184,7 @@ class _Recording:
         read = getattr(self.store, name)
 
         def recorded(*args):
-            from graph.connection import request_budget
+            from graph.backends.connection import request_budget
 
             self.budgets[name] = request_budget()
             if name == self.failing:
@@ -183,8 +194,8 @@ class _Recording:
 
 
 def test_the_reads_run_together_under_the_request_budget_and_a_failure_comes_through(store, fresh):
-    from graph.connection import request_path
-    from socialekaart.coverage_service import CoverageService
+    from graph.backends.connection import request_path
+    from socialekaart.coverage.service import CoverageService
 
     recording = _Recording(store)
     with request_path(2.5):

@@ -36,9 +36,8 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture(scope="session")
 def live_server(demo_runtime):
     """The app on the demo region, served by waitress in a background thread on a free port."""
-    from waitress.server import create_server
-
     from flask import request
+    from waitress.server import create_server
 
     from web import create_app
 
@@ -148,9 +147,9 @@ class ReferralScene:
 
 @pytest.fixture(scope="session")
 def referral_scene(demo_runtime) -> ReferralScene:
-    from socialekaart.accounts import hash_password
+    from socialekaart.accounts.service import hash_password
+    from web.bootstrap import ReferralRuntime
     from web.pages.finder import SearchForm, run_search
-    from web.referral_runtime import ReferralRuntime
 
     catalog = demo_runtime.catalog
     form, _ = SearchForm.from_args({"postcode": "4461AB", "vraag": "ik heb geldzorgen"})
@@ -158,7 +157,7 @@ def referral_scene(demo_runtime) -> ReferralScene:
     target = next(hit["service"] for hit in hits
                   if hit["service"].get("org_kind") == "welzijnsorganisatie" and not hit["service"].get("confidential"))
     _, wijkteams = catalog.organizations(kind="sociaal-wijkteam", gemeente="GM0664")
-    swt = next(org for org in wijkteams if org["name"] == "Sociaal wijkteam Goes")
+    swt = next({"id": org.id, "name": org.name} for org, _ in wijkteams if org.name == "Sociaal wijkteam Goes")
     accounts = ReferralRuntime(demo_runtime).accounts
     password_hash = hash_password(E2E_PASSWORD)  # once: argon2 is slow on purpose
     suffix = uuid.uuid4().hex[:8]

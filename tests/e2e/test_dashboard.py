@@ -23,7 +23,7 @@ PASSWORD = "inventarisatie-Zeeland-2026"
 @pytest.fixture(scope="module")
 def coordinator(demo_runtime) -> str:
     """A regio coordinator on the demo region with a password; its e-mail address."""
-    from web.referral_runtime import ReferralRuntime
+    from web.bootstrap import ReferralRuntime
 
     email = f"coordinator-{uuid.uuid4().hex[:8]}@dashboard.example.nl"
     ReferralRuntime(demo_runtime).accounts.create_account(email=email, name="Coördinator Zeeland", role="coordinator",

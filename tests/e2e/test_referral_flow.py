@@ -160,8 +160,8 @@ def test_coordinator_sees_the_network_with_a_diagram_and_charts(page, referral_s
 def _seed_flows(demo_runtime, scene) -> None:
     """Six referrals from the wijkteam to the receiver's service, accepted (a flow the diagram draws), and
     two from the receiver to another organisation in Goes (a small flow: '<5' in the table)."""
-    from socialekaart.accounts import principal_of
-    from web.referral_runtime import ReferralRuntime
+    from socialekaart.accounts.service import principal_of
+    from web.bootstrap import ReferralRuntime
 
     rr = ReferralRuntime(demo_runtime)
     sender = principal_of(rr.accounts.account(scene.sender.email))

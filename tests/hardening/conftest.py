@@ -14,7 +14,7 @@ from tests.hardening.figures import FIGURES
 from tests.hardening.live import close_runtime, own_settings, stop_own_server
 from tests.hardening.world import make_app, seed_world
 from tests.referrals.referral_helpers import SECRET_KEY
-from web.runtime import Runtime
+from web.bootstrap import Runtime
 
 
 def pytest_terminal_summary(terminalreporter):

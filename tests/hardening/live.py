@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.embedded import EmbeddedServer
-from socialekaart.config import Settings
+from graph.backends.embedded import EmbeddedServer
+from socialekaart.shared.config import Settings
 from tests.referrals.referral_helpers import SECRET_KEY
-from web.runtime import Runtime
+from web.bootstrap import Runtime
 
 LOOPBACK = "127.0.0.1"
 

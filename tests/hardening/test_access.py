@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from socialekaart.config import Settings
-from socialekaart.errors import ConfigError
+from socialekaart.shared.config import Settings
+from socialekaart.shared.errors import ConfigError
 from tests.hardening.figures import count
 from tests.hardening.world import make_app
 from tests.referrals.referral_helpers import referral_body
@@ -254,7 +254,7 @@ def test_limits_are_settings_and_a_bad_one_stops_start_up(world, monkeypatch):
 
 # -- secrets ---------------------------------------------------------------------------------------
 def test_settings_and_locations_never_show_a_password():
-    from graph.url import parse_graph_url
+    from graph.backends.url import parse_graph_url
 
     settings = Settings.from_env({"SOCIALEKAART_GRAPH_URL": "bolt://neo4j:Geheim-wachtwoord-1@db.example:7687",
                                   "SOCIALEKAART_GRAPH_PASSWORD": "Geheim-wachtwoord-2",
@@ -315,7 +315,7 @@ def test_secrets_never_reach_the_logs_or_the_answers(world, caplog, tmp_path):
 
 
 def test_secrets_come_from_settings_or_files_never_from_code(tmp_path):
-    from socialekaart.crypto import load_cipher, new_key
+    from socialekaart.referrals.crypto import load_cipher, new_key
 
     key_file = tmp_path / "sleutel"
     key_file.write_text(new_key())

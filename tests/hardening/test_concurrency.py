@@ -12,10 +12,9 @@ import threading
 import time
 from collections import Counter, defaultdict
 
-
-from graph.snapshots import StoreSnapshots
-from importers.providers_csv import import_providers
-from socialekaart.importing import ImportService
+from graph.stores.snapshots import StoreSnapshots
+from importers.providers import import_providers
+from socialekaart.catalog.importing import ImportService
 from tests.hardening.figures import count
 from tests.hardening.live import Client, served
 from tests.hardening.world import make_app

@@ -23,8 +23,8 @@ from collections import Counter
 import redis
 
 from graph import open_store
-from graph.embedded import EmbeddedServer
-from graph.referrals import ReferralStore
+from graph.backends.embedded import EmbeddedServer
+from graph.stores.referrals import ReferralStore
 from tests.hardening.figures import count
 from tests.hardening.live import Client, close_runtime, own_settings, served, wait_dead
 from tests.hardening.world import make_app

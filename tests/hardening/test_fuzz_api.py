@@ -18,9 +18,14 @@ import os
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (content_type_conformance, ignored_auth, negative_data_rejection,
-                                              response_headers_conformance, response_schema_conformance,
-                                              status_code_conformance)
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    ignored_auth,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from tests.hardening.figures import count
 
@@ -38,7 +43,7 @@ FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=not RANDOM, da
 def _schemas():
     """Both descriptions, read at import from an app without a store (reading them needs none).
     The cases are then sent to the test's own app on the seeded graph."""
-    from socialekaart.config import Settings
+    from socialekaart.shared.config import Settings
     from web import create_app
 
     reader = create_app({"SETTINGS": Settings(graph_url="redis://127.0.0.1:1"), "TESTING": True})

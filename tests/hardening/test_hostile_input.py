@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from socialekaart.model import Location, Organization, Service
+from socialekaart.catalog.model import Location, Organization, Service
 from tests.hardening.figures import count
 from tests.hardening.live import Client, served
 from tests.hardening.world import fingerprint, make_app

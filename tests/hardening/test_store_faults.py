@@ -22,13 +22,13 @@ from collections import Counter
 
 import pytest
 
-from graph.connection import request_budget, request_path
-from graph.embedded import EmbeddedServer
-from socialekaart.errors import StoreUnavailable
+from graph.backends.connection import request_budget, request_path
+from graph.backends.embedded import EmbeddedServer
+from socialekaart.shared.errors import StoreUnavailable
 from tests.hardening.figures import count
 from tests.hardening.live import Client, close_runtime, own_settings, served, stop_own_server, wait_dead
 from tests.hardening.world import make_app, seed_world
-from web.runtime import Runtime
+from web.bootstrap import Runtime
 
 LIMIT_SECONDS = 2.0
 # Requests that all need the store: search, detail, HSDS, a referral, the inbox, a page, health.

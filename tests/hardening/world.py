@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from graph.accounts import AccountStore
-from socialekaart.accounts import AccountService, utcnow
-from tests.referrals.referral_helpers import region, referral_body
-from web.referral_runtime import ReferralRuntime
-from web.runtime import Runtime
+from graph.stores.accounts import AccountStore
+from socialekaart.accounts.service import AccountService
+from socialekaart.shared.clock import utcnow
+from tests.referrals.referral_helpers import referral_body, region
+from web.bootstrap import ReferralRuntime, Runtime
 
 # Everyone who can knock on the API: each role at the sending and receiving organisations,
 # a professional of an organisation that is no party to anything, and the bad tokens.

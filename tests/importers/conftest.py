@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.snapshots import StoreSnapshots
-from importers.demo_region import shipped_cbs_files
-from socialekaart.importing import ImportService
+from graph.stores.snapshots import StoreSnapshots
+from importers.demo.region import shipped_cbs_files
+from socialekaart.catalog.importing import ImportService
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -10,9 +10,9 @@ import pytest
 from shapely.geometry import shape
 
 from importers.cbs import import_cbs, read_cbs_file
-from importers.demo_region import shipped_cbs_files
-from socialekaart.errors import ImportRejected
-from socialekaart.model import Location, Organization, Service
+from importers.demo.region import shipped_cbs_files
+from socialekaart.catalog.model import Location, Organization, Service
+from socialekaart.shared.errors import ImportRejected
 
 BUURT_2015 = shipped_cbs_files()[2]
 DATA = Path(__file__).resolve().parent / "data"
@@ -170,7 +170,7 @@ def test_a_newer_year_updates_areas_in_place_and_moves_locations_to_the_right_bu
 
 
 def test_a_gemeente_keeps_its_regio_when_cbs_files_are_imported_again(zeeland, fresh):
-    from socialekaart.model import Area
+    from socialekaart.places.model import Area
 
     zeeland.catalog.save(areas=[Area("RG-zeeland", "regio", "Zeeland"),
                                 Area("GM0664", "gemeente", "Goes", parent_code="RG-zeeland",

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from graph import open_connection
-from importers.demo_region import shipped_cbs_files
-from importers.providers_csv import COLUMN_NAMES
-from socialekaart.config import Settings
+from importers.demo.region import shipped_cbs_files
+from importers.providers import COLUMN_NAMES
+from socialekaart.shared.config import Settings
 from web.cli import main
 
 DATA = Path(__file__).resolve().parent / "data"

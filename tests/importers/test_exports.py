@@ -8,12 +8,12 @@ import re
 from datetime import date
 from pathlib import Path
 
-from graph.snapshots import StoreSnapshots
+from graph.stores.snapshots import StoreSnapshots
 from importers.exports import export_csv, export_geojson, write_template
-from importers.providers_csv import COLUMN_NAMES, import_providers
-from socialekaart.geocoding import PostcodeGeocoder
-from socialekaart.importing import ImportService
-from socialekaart.model import Location, Organization, Service
+from importers.providers import COLUMN_NAMES, import_providers
+from socialekaart.catalog.importing import ImportService
+from socialekaart.catalog.model import Location, Organization, Service
+from socialekaart.places.geocoding import PostcodeGeocoder
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "import-providers.md"
 GEOCODER = PostcodeGeocoder()
@@ -21,7 +21,7 @@ GEOCODER = PostcodeGeocoder()
 
 def exported(store, **options) -> str:
     out = io.StringIO()
-    export_csv(store, out, **options)
+    export_csv(StoreSnapshots(store), out, **options)
     return out.getvalue()
 
 
@@ -100,7 +100,7 @@ def test_geojson_export_of_services_shows_public_points_only(zeeland):
                 location=Location("loc-inloop", 51.5040, 3.8916, "Markt 1", "4461 AB", "Goes"))])
     out = io.StringIO()
 
-    written, skipped = export_geojson(zeeland.catalog.store, out, "services")
+    written, skipped = export_geojson(StoreSnapshots(zeeland.catalog.store), out, "services")
 
     collection = json.loads(out.getvalue())
     assert (written, skipped, collection["type"]) == (2, 1, "FeatureCollection")
@@ -115,7 +115,7 @@ def test_geojson_export_of_services_shows_public_points_only(zeeland):
 
 def test_geojson_export_of_areas(zeeland):
     out = io.StringIO()
-    written, _ = export_geojson(zeeland.catalog.store, out, "buurt")
+    written, _ = export_geojson(StoreSnapshots(zeeland.catalog.store), out, "buurt")
     collection = json.loads(out.getvalue())
     assert written == len(collection["features"]) == 377
     goes = next(f for f in collection["features"] if f["id"] == "BU06640101")
@@ -142,7 +142,7 @@ def test_every_template_column_is_documented():
 
 
 def test_every_opening_hours_example_in_the_docs_parses():
-    from socialekaart.hours import WeeklyHours
+    from socialekaart.shared.hours import WeeklyHours
 
     docs = DOCS.read_text(encoding="utf-8")
     section = docs.split("### Openingstijden", 1)[1].split("Dagen:", 1)[0]

@@ -16,17 +16,18 @@ import pytest
 from click.testing import CliRunner
 
 from graph import open_connection
-from graph.snapshots import organizations_by_id, services_by_id
-from importers.demo_region import shipped_cbs_files
-from importers.hsds import import_hsds
-from importers.hsds_export import export_hsds, hsds_package
-from importers.hsds_mapping import load_mapping, parse_mapping
-from socialekaart.config import Settings
-from socialekaart.errors import ImportRejected
-from socialekaart.geocoding import PostcodeGeocoder
-from socialekaart.hours import WeeklyHours
-from socialekaart.importing import differences, organization_fields, service_fields
-from socialekaart.model import Location, Organization, Service
+from graph.stores.hsds import StoreHsdsReads
+from graph.stores.snapshots import organizations_by_id, services_by_id
+from importers.demo.region import shipped_cbs_files
+from importers.hsds.export import export_hsds, hsds_package
+from importers.hsds.mapping import load_mapping, parse_mapping
+from importers.hsds.reader import import_hsds
+from socialekaart.catalog.importing import differences, organization_fields, service_fields
+from socialekaart.catalog.model import Location, Organization, Service
+from socialekaart.places.geocoding import PostcodeGeocoder
+from socialekaart.shared.config import Settings
+from socialekaart.shared.errors import ImportRejected
+from socialekaart.shared.hours import WeeklyHours
 from tests.hsds_validation import assert_valid
 from web.cli import main
 
@@ -42,7 +43,7 @@ GEOCODER = PostcodeGeocoder()
 def exported(demo_runtime, tmp_path_factory) -> Path:
     """The demo region exported once as HSDS."""
     folder = tmp_path_factory.mktemp("hsds") / "export"
-    summary = export_hsds(demo_runtime.store, folder)
+    summary = export_hsds(demo_runtime.hsds_reads, folder)
     assert summary.services == len(demo_runtime.demo_region.services)
     assert summary.organizations == len(demo_runtime.demo_region.organizations)
     return folder
@@ -114,7 +115,7 @@ def test_round_trip_export_then_import_into_an_empty_store_gives_the_same_data(d
 
 def test_export_is_deterministic_and_keeps_confidential_addresses_out(demo_runtime, exported, tmp_path):
     second = tmp_path / "again"
-    export_hsds(demo_runtime.store, second)
+    export_hsds(demo_runtime.hsds_reads, second)
     for path in sorted(exported.iterdir()):
         assert (second / path.name).read_bytes() == path.read_bytes(), path.name
     text = "".join(p.read_text(encoding="utf-8") for p in exported.iterdir())
@@ -338,7 +339,7 @@ def test_a_reimport_keeps_a_stored_confidential_address(zeeland, fresh, tmp_path
                      location=Location("geheim-1", 51.4980, 3.8900, "Geheimstraat 7", "4461 ZZ", "Goes"),
                      source="hsds")
     zeeland.catalog.save(organizations=[org], services=[hidden])
-    export_hsds(zeeland.catalog.store, tmp_path / "uit")
+    export_hsds(StoreHsdsReads(zeeland.catalog.store), tmp_path / "uit")
     assert "Geheimstraat" not in (tmp_path / "uit" / "services.json").read_text(encoding="utf-8")
     again = run(tmp_path / "uit", fresh())
     assert (again.unchanged, again.updated, again.rejected) == (2, 0, 0)

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from graph import open_connection
-from graph.embedded import EmbeddedServer
-from socialekaart.config import Settings
+from graph.backends.embedded import EmbeddedServer
+from socialekaart.shared.config import Settings
 
 COMMAND = Path(sys.executable).with_name("socialekaart")
 WRITING = "Wegschrijven in één keer"

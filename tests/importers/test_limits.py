@@ -7,7 +7,7 @@ import zipfile
 import pytest
 
 from importers.limits import ZipMember, read_limited_bytes, read_zip_member, safe_zip_members
-from socialekaart.errors import ImportRejected
+from socialekaart.shared.errors import ImportRejected
 
 
 def make_zip(path, members: dict[str, bytes], *, symlink: str | None = None):

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from importers.providers_csv import import_providers, read_table
-from socialekaart.errors import ImportRejected, SocialeKaartError
-from socialekaart.geocoding import PostcodeGeocoder
-from socialekaart.importing import ImportService
-from socialekaart.model import Organization
+from importers.providers import import_providers, read_table
+from socialekaart.catalog.importing import ImportService
+from socialekaart.catalog.model import Organization
+from socialekaart.places.geocoding import PostcodeGeocoder
+from socialekaart.shared.errors import ImportRejected, SocialeKaartError
 
 DATA = Path(__file__).resolve().parent / "data"
 MESSY = DATA / "providers_messy_cp1252.csv"
@@ -230,7 +230,7 @@ def test_an_existing_organisation_keeps_what_the_template_has_no_column_for(impo
                                "Inloop;Welzijn Goes;org-welzijn;voorliggend;sociaal netwerk;4461 AB\n")
     report = run(fresh(), path)
     assert (report.count("unchanged", "organization"), report.count("created", "service")) == (1, 1)
-    assert imports.catalog.store.organization("org-welzijn")["description"] == "Buurtwerk in heel Goes."
+    assert imports.catalog.store.organization("org-welzijn").description == "Buurtwerk in heel Goes."
 
 
 class FailingLastStatement:
@@ -242,15 +242,23 @@ class FailingLastStatement:
     def __getattr__(self, name):
         return getattr(self._store, name)
 
-    def write_all(self, statements):
+    def unit_of_work(self):
         failing = ("MATCH (o:Organization) SET o.point = point({latitude: $bad, longitude: 3.0})",
                    {"bad": "geen getal"})
-        self._store.write_all([*statements, failing])
+        uow = self._store.unit_of_work()
+        commit = uow.commit
+
+        def commit_with_failure():
+            uow.add([failing])
+            commit()
+
+        uow.commit = commit_with_failure
+        return uow
 
 
 def test_a_write_that_fails_halfway_leaves_the_store_unchanged(imports, tmp_path):
-    from graph.snapshots import StoreSnapshots
-    from socialekaart.catalog import Catalog
+    from graph.stores.snapshots import StoreSnapshots
+    from socialekaart.catalog.service import Catalog
 
     failing = Catalog(FailingLastStatement(imports.catalog.store), GEOCODER)
     with pytest.raises(SocialeKaartError):

@@ -4,8 +4,8 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from graph import open_connection
-from graph.embedded import EmbeddedServer
-from socialekaart.config import Settings
+from graph.backends.embedded import EmbeddedServer
+from socialekaart.shared.config import Settings
 from web.cli import main
 
 

@@ -46,7 +46,7 @@ def test_init_status_demo_and_stop(tmp_path):
     again = run(["demo", "load", "--if-empty"], env)
     assert again.exit_code == 0 and "niet opnieuw geladen" in again.output
 
-    from graph.embedded import EmbeddedServer
+    from graph.backends.embedded import EmbeddedServer
 
     server = EmbeddedServer(tmp_path)
     server.ensure_running()  # a long-running server, as `make run` has

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from graph import open_connection
-from graph.embedded import EmbeddedServer
-from socialekaart.config import Settings
-from socialekaart.errors import StoreCorrupt
+from graph.backends.embedded import EmbeddedServer
+from socialekaart.shared.config import Settings
+from socialekaart.shared.errors import StoreCorrupt
 
 
 @pytest.fixture

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from graph.snapshots import StoreSnapshots, services_by_id
-from socialekaart.catalog import Catalog
-from socialekaart.errors import SocialeKaartError
-from socialekaart.importing import ImportService
-from socialekaart.model import Area, Location, Organization, Service
-
+from graph.stores.snapshots import StoreSnapshots, services_by_id
+from socialekaart.catalog.importing import ImportService
+from socialekaart.catalog.model import Location, Organization, Service
+from socialekaart.catalog.service import Catalog
+from socialekaart.places.model import Area
+from socialekaart.shared.errors import SocialeKaartError
 from tests.integration.test_store_contract import SQUARE, services, small_region
 
 

@@ -12,8 +12,7 @@ import dataclasses
 
 import pytest
 
-from socialekaart.model import Organization
-
+from socialekaart.catalog.model import Organization
 from tests.integration.test_store_contract import services, small_region
 
 

@@ -5,9 +5,10 @@ from datetime import date
 
 import pytest
 
-from socialekaart.errors import NotFound, SocialeKaartError, ValidationError
-from socialekaart.hours import WeeklyHours
-from socialekaart.model import Area, Location, Organization, Service
+from socialekaart.catalog.model import Location, Organization, Service
+from socialekaart.places.model import Area
+from socialekaart.shared.errors import NotFound, SocialeKaartError, ValidationError
+from socialekaart.shared.hours import WeeklyHours
 
 SQUARE = '{"type":"Polygon","coordinates":[[[3.88,51.49],[3.90,51.49],[3.90,51.51],[3.88,51.51],[3.88,51.49]]]}'
 EAST = '{"type":"Polygon","coordinates":[[[3.90,51.49],[3.95,51.49],[3.95,51.51],[3.90,51.51],[3.90,51.49]]]}'
@@ -185,8 +186,21 @@ def test_failing_statement_rolls_back_the_whole_unit(store):
     failing = ("MATCH (o:Organization {id: 'a'}) SET o.point = point({latitude: $bad, longitude: 3.0})",
                {"bad": "not a number"})
     with pytest.raises(SocialeKaartError):
-        store.write_all([good, failing])
+        with store.unit_of_work() as uow:
+            uow.add([good, failing])
     assert store.counts()["Organization"] == 0
+
+
+def test_an_error_inside_the_unit_of_work_writes_nothing(store):
+    good = ("UNWIND $rows AS row MERGE (o:Organization {id: row}) SET o.name = row", {"rows": ["a", "b"]})
+    with pytest.raises(ValueError):
+        with store.unit_of_work() as uow:
+            uow.add([good])
+            raise ValueError("halverwege mis")
+    assert store.counts()["Organization"] == 0
+    with store.unit_of_work() as uow:
+        uow.add([good])
+    assert store.counts()["Organization"] == 2
 
 
 def test_renaming_an_organisation_updates_its_services(filled):

@@ -42,11 +42,10 @@ def free_port() -> int:
 
 def prepare(data_dir: Path, secret_key: str) -> dict:
     """Demo region and demo accounts in a fresh data dir; the plan the locust users need."""
-    from importers.demo_region import demo_region
-    from socialekaart.accounts import demo_accounts
-    from socialekaart.config import Settings
-    from web.referral_runtime import ReferralRuntime
-    from web.runtime import Runtime
+    from importers.demo.region import demo_region
+    from socialekaart.accounts.service import demo_accounts
+    from socialekaart.shared.config import Settings
+    from web.bootstrap import ReferralRuntime, Runtime
 
     if data_dir.exists():
         shutil.rmtree(data_dir)
@@ -101,8 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     users, run_time = max(1, min(args.users, 32)), max(5, min(args.run_time, 600))
 
-    from graph.embedded import EmbeddedServer
-    from socialekaart.crypto import new_key
+    from graph.backends.embedded import EmbeddedServer
+    from socialekaart.referrals.crypto import new_key
 
     secret = new_key()
     data_dir = args.data_dir.resolve()

@@ -8,10 +8,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from socialekaart.config import Settings
-from socialekaart.model import Location, Organization, Service
+from socialekaart.catalog.model import Location, Organization, Service
+from socialekaart.shared.config import Settings
 from web import create_app
-from web.runtime import Runtime
+from web.bootstrap import Runtime
 
 GELDZORGEN = "/?postcode=4461AB&vraag=ik+heb+geldzorgen"
 

@@ -13,12 +13,11 @@ from html import unescape
 import pytest
 from click.testing import CliRunner
 
-from socialekaart.accounts import Principal, SignInLimiter, hash_password, principal_of
+from socialekaart.accounts.service import Principal, SignInLimiter, hash_password, principal_of
 from tests.conftest import falkordb_settings
 from tests.referrals.referral_helpers import ACCOUNTS, SECRET_KEY, FakeClock, referral_body, region
+from web.bootstrap import ReferralRuntime, Runtime
 from web.pages.session import SIGNED_IN_KEY, session_values
-from web.referral_runtime import ReferralRuntime
-from web.runtime import Runtime
 
 PASSWORD = "een-lang-genoeg-wachtwoord"
 PASSWORD_HASH = hash_password(PASSWORD)  # argon2 takes a while: hash once, store it for every account

@@ -12,8 +12,7 @@ import pytest
 
 from tests.conftest import falkordb_settings
 from tests.referrals.referral_helpers import ACCOUNTS, SECRET_KEY, Actor, FakeClock, region
-from web.referral_runtime import ReferralRuntime
-from web.runtime import Runtime
+from web.bootstrap import ReferralRuntime, Runtime
 
 
 @pytest.fixture

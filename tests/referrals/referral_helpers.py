@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from socialekaart.accounts import Principal
-from socialekaart.crypto import new_key
-from socialekaart.model import Area, Location, Organization, Service
+from socialekaart.accounts.service import Principal
+from socialekaart.catalog.model import Location, Organization, Service
+from socialekaart.places.model import Area
+from socialekaart.referrals.crypto import new_key
 
 SECRET_KEY = new_key()
 # A Monday, 10:00 Dutch time (09:00 UTC, winter time).

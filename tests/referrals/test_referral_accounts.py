@@ -7,8 +7,10 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from socialekaart.accounts import demo_accounts, hash_token
-from socialekaart.errors import Conflict, NotFound, TooManyRequests, Unauthorized, ValidationError
+from graph.stores.accounts import AccountStore
+from socialekaart.accounts.model import Account, Token
+from socialekaart.accounts.service import demo_accounts, hash_token
+from socialekaart.shared.errors import Conflict, NotFound, TooManyRequests, Unauthorized, ValidationError
 from tests.referrals.referral_helpers import SECRET_KEY
 from web.cli import main
 
@@ -38,6 +40,40 @@ def test_tokens_are_stored_only_as_a_hash(rr, runtime):
     assert runtime.store.connection.read(
         "MATCH (a:Account {email: 'piet@example.nl'})-[:MEMBER_OF]->(o:Organization) RETURN o.id AS id") == \
         [{"id": "org-swt"}]
+
+
+def test_the_store_speaks_accounts_and_tokens(rr, runtime):
+    made = rr.accounts.create_account(email="Kees@Example.nl", name="Kees", role="coordinator",
+                                      areas=["GM0664"], password="correct paard batterij")
+    assert "password_hash" not in made and made["has_password"] is True and made["areas"] == ["GM0664"]
+    store = AccountStore(runtime.store)
+    found = store.account_by_email("kees@example.nl")
+    assert isinstance(found, Account) and found == store.account_by_id(made["id"])
+    assert (found.role, found.areas, found.organization_id, found.active) == ("coordinator", ("GM0664",), None, True)
+    assert found.public() == made
+    issued = rr.accounts.issue_token("kees@example.nl", days=5, name="crm")
+    token, account = store.token_by_hash(hash_token(issued.token))
+    assert isinstance(token, Token) and account == found
+    assert (token.id, token.account_id, token.name, token.expires_at, token.revoked_at, token.hash) == \
+        (issued.id, made["id"], "crm", issued.expires_at, None, "")
+    assert store.tokens_of(made["id"]) == rr.accounts.tokens("kees@example.nl") == [token]
+    assert store.token_by_hash(hash_token("skt_nope")) is None and store.account_by_id("acc-nope") is None
+
+
+def test_an_account_written_before_the_dataclasses_still_reads(rr, runtime):
+    runtime.store.connection.write(
+        "MATCH (o:Organization {id: 'org-swt'}) CREATE (a:Account {id: 'acc-oud', email: 'oud@example.nl', "
+        "name: 'Oud', role: 'professional', organization_id: 'org-swt', active: true})-[:MEMBER_OF]->(o) "
+        "CREATE (a)-[:HAS_TOKEN]->(:Token {id: 'tok-oud', account_id: 'acc-oud', hash: $hash, "
+        "expires_at: '2999-01-01T00:00:00.000+00:00'})", {"hash": hash_token("skt_" + "o" * 40)})
+    old = AccountStore(runtime.store).account_by_id("acc-oud")
+    assert old == Account(id="acc-oud", email="oud@example.nl", name="Oud", role="professional",
+                          organization_id="org-swt")
+    assert rr.accounts.account("oud@example.nl")["has_password"] is False
+    assert rr.accounts.authenticate("skt_" + "o" * 40).organization_id == "org-swt"
+    assert [(t.id, t.name, t.created_at) for t in rr.accounts.tokens("acc-oud")] == [("tok-oud", "", "")]
+    with pytest.raises(Unauthorized):
+        rr.accounts.sign_in("oud@example.nl", "geen wachtwoord gezet")
 
 
 def test_account_rules(rr):

@@ -40,3 +40,21 @@ def test_each_answer_is_what_a_fresh_read_gives(rr, actors, clock):
     assert answer["forwarded_to"] and answer["events"][-1]["linked_referral_id"] == answer["forwarded_to"]
     # The receiver's answer leaves out what only the sender sees (its client reference, concept events).
     assert answer["client_ref"] is None and all(e["to"] != "concept" for e in answer["events"])
+
+
+def test_create_and_send_is_one_write_with_the_same_history_as_two_steps(rr, actors, clock):
+    sender, receiver = actors["swt"].principal, actors["welzijn"].principal
+    in_two = rr.referrals.create(sender, referral_body())["id"]
+    two = rr.referrals.transition(sender, in_two, "verzonden")
+    one = rr.referrals.create(sender, referral_body(), send=True)
+    assert one == rr.referrals.get(sender, one["id"])
+    assert (one["status"], one["version"]) == (two["status"], two["version"]) == ("verzonden", 2)
+    assert [(e["from"], e["to"], e["side"]) for e in one["events"]] == \
+        [(e["from"], e["to"], e["side"]) for e in two["events"]] == [(None, "concept", "verzender"),
+                                                                    ("concept", "verzonden", "verzender")]
+    assert one["deadlines"]["receive_by"] and one["deadlines"]["accept_by"]
+    seqs = [e["seq"] for e in one["events"]]
+    assert seqs == sorted(seqs) and len(set(seqs)) == 2
+    # The receiver sees it at once, without the concept step.
+    seen = rr.referrals.get(receiver, one["id"])
+    assert seen["status"] == "verzonden" and [e["to"] for e in seen["events"]] == ["verzonden"]

@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from socialekaart.errors import Conflict
-from socialekaart.referrals import InvalidTransition
+from socialekaart.referrals.lifecycle import InvalidTransition
+from socialekaart.shared.errors import Conflict
 from tests.referrals.referral_helpers import referral_body
 
 THREADS = 24

@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from graph.referrals import TIMED, backfill_epoch_ms, epoch_ms, ms_name
-from socialekaart.network import GROUPINGS, Durations, flows, group_figures, grouped_figures, local_months
+from graph.epoch_ms import TIMED, epoch_ms, ms_name
+from graph.migrations import backfill_epoch_ms
+from socialekaart.referrals.figures import GROUPINGS, Durations, flows, group_figures, grouped_figures, local_months
 from tests.referrals.test_referral_network import NOW, fact_rows, goes, played, scenario  # noqa: F401
 
 READ_MS = "MATCH (r:Referral) RETURN r.id AS id, r {.id, " + ", ".join(
@@ -61,9 +62,9 @@ def test_epoch_ms_are_written_with_every_change_and_backfilled(played, runtime):
 @pytest.mark.parametrize("text", ["2026-01-05T09:00:00.000+00:00", "2024-02-29T23:59:59.999+00:00",
                                   "1999-12-31T23:00:00.000+00:00", "2026-03-29T01:30:00.000+02:00"])
 def test_backfill_arithmetic_matches_python(runtime, text):
-    from graph.referrals import _cypher_epoch_ms
+    from graph.epoch_ms import cypher_epoch_ms
 
-    assert runtime.store.connection.read(f"RETURN {_cypher_epoch_ms('$t')} AS ms", {"t": text})[0]["ms"] == \
+    assert runtime.store.connection.read(f"RETURN {cypher_epoch_ms('$t')} AS ms", {"t": text})[0]["ms"] == \
         epoch_ms(text)
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from socialekaart.referrals import RECEIVER, SENDER, STATES, SYSTEM, TRANSITIONS, TRANSITION_BY_PAIR
-
+from socialekaart.referrals.lifecycle import RECEIVER, SENDER, STATES, SYSTEM, TRANSITION_BY_PAIR, TRANSITIONS
 from tests.referrals.referral_helpers import consent_for, referral_body
 
 SIDE_ACTOR = {SENDER: "swt", RECEIVER: "welzijn"}

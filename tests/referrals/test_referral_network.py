@@ -30,9 +30,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from socialekaart.accounts import iso
-from socialekaart.network import flows, group_figures, grouped_figures, safe_rate, suppress
-from socialekaart.workdays import add_working_days
+from socialekaart.referrals.figures import flows, group_figures, grouped_figures, safe_rate, suppress
+from socialekaart.shared.clock import iso
+from socialekaart.shared.workdays import add_working_days
 from tests.referrals.referral_helpers import consent_for, referral_body
 
 NOW = datetime(2026, 3, 2, 11, 0, tzinfo=timezone.utc)
@@ -269,7 +269,7 @@ def test_network_api_scope_and_parameters(played, client, actors):
 
 def test_flows_matrix_keeps_the_busiest_organisations_when_there_are_many():
     """Above MATRIX_LIMIT organisations the matrix shows the busiest ones; the graph keeps all."""
-    from socialekaart.network import MATRIX_LIMIT, flows_body
+    from socialekaart.referrals.figures import MATRIX_LIMIT, flows_body
 
     count = MATRIX_LIMIT + 5
     orgs = {f"org-{i:03d}": {"id": f"org-{i:03d}", "name": f"Organisatie {i:03d}", "formal": True, "kind": None}

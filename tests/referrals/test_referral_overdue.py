@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from click.testing import CliRunner
 
-from socialekaart.config import Settings
-from socialekaart.errors import ConfigError
+from socialekaart.shared.config import Settings
+from socialekaart.shared.errors import ConfigError
 from tests.referrals.referral_helpers import SECRET_KEY, consent_for, referral_body
 from web.cli import main
 

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from click.testing import CliRunner
 
-from socialekaart.crypto import DecryptionFailed, FieldCipher, new_key
+from socialekaart.referrals.crypto import DecryptionFailed, FieldCipher, new_key
 from tests.referrals.referral_helpers import SECRET_KEY, consent_for, referral_body
 from web.cli import main
 

@@ -6,14 +6,32 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from socialekaart.accounts import (Principal, SignInLimiter, generate_token, hash_password, hash_token,
-                                   may_edit_service, verify_password)
-from socialekaart.crypto import DecryptionFailed, FieldCipher, new_key
-from socialekaart.errors import ConfigError, Forbidden, TooManyRequests, ValidationError
-from socialekaart.referrals import (FINAL_STATES, RECEIVER, SENDER, STATES, SYSTEM, TRANSITIONS, InvalidTransition,
-                                    check_step_details, next_states, parse_new_referral, transition_for)
-from socialekaart.referral_service import months_before
-from socialekaart.workdays import add_working_days, easter, is_working_day, public_holidays
+from socialekaart.accounts.service import (
+    Principal,
+    SignInLimiter,
+    generate_token,
+    hash_password,
+    hash_token,
+    may_edit_service,
+    verify_password,
+)
+from socialekaart.referrals.crypto import DecryptionFailed, FieldCipher, new_key
+from socialekaart.referrals.lifecycle import (
+    FINAL_STATES,
+    RECEIVER,
+    SENDER,
+    STATES,
+    SYSTEM,
+    TRANSITIONS,
+    InvalidTransition,
+    check_step_details,
+    next_states,
+    parse_new_referral,
+    transition_for,
+)
+from socialekaart.referrals.service import months_before
+from socialekaart.shared.errors import ConfigError, Forbidden, TooManyRequests, ValidationError
+from socialekaart.shared.workdays import add_working_days, easter, is_working_day, public_holidays
 
 TODAY = date(2026, 1, 12)
 EXPECTED = {

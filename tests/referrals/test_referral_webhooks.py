@@ -9,9 +9,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from socialekaart.errors import ValidationError
-from socialekaart.webhooks import (DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, Endpoint, WebhookDispatcher,
-                                   check_url, sign, verify)
+from socialekaart.referrals.webhooks import (
+    DELIVERY_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    Endpoint,
+    WebhookDispatcher,
+    check_url,
+    sign,
+    verify,
+)
+from socialekaart.shared.errors import ValidationError
 from tests.referrals.referral_helpers import referral_body
 
 

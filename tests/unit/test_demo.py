@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from socialekaart import demo, taxonomy
-from socialekaart.demo import DemoData, generate_demo, target_service_count
-from socialekaart.geocoding import PostcodeTable
-from socialekaart.hours import WeeklyHours
-from socialekaart.model import ID_PATTERN, PHONE_PATTERN
+from importers.demo import generator as demo
+from importers.demo.generator import DemoData, generate_demo, target_service_count
+from socialekaart.places.geocoding import PostcodeTable
+from socialekaart.shared import taxonomy
+from socialekaart.shared.hours import WeeklyHours
+from socialekaart.shared.validation import ID_PATTERN, PHONE_PATTERN
 
 ROOT = Path(__file__).resolve().parents[2]
 CBS_DIR = ROOT / "socialekaart" / "data" / "cbs"
@@ -118,7 +119,7 @@ def test_a_gemeente_does_not_change_when_others_are_left_out(zeeland, table, ser
 
 _DIGEST_SCRIPT = """
 import hashlib, json, sys
-from socialekaart.demo import generate_demo
+from importers.demo.generator import generate_demo
 gemeenten, wijken = json.load(sys.stdin)
 print(hashlib.sha256(repr(generate_demo(gemeenten, wijken)).encode()).hexdigest())
 """

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
+from graph.backends.falkordb import join_statements
 from graph.dialect import FalkorDialect, FullTextIndex, Index, Neo4jDialect, dialect_for, identifier
-from graph.falkordb_backend import join_statements
 from graph.schema import SERVICE_TEXT
-from graph.search import build_search
-from socialekaart.search import ServiceQuery
+from graph.stores.search import build_search
+from socialekaart.catalog.search import ServiceQuery
 
 
 def test_neo4j_distance_and_fulltext():

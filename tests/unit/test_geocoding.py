@@ -10,9 +10,8 @@ from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
-from socialekaart import geocoding
-from socialekaart.errors import ConfigError, NotFound, ValidationError
-from socialekaart.geocoding import (
+from socialekaart.places import geocoding
+from socialekaart.places.geocoding import (
     CachedOnlineGeocoder,
     PdokGeocoder,
     PostcodeGeocoder,
@@ -22,6 +21,7 @@ from socialekaart.geocoding import (
     normalise_postcode,
     pdok_point,
 )
+from socialekaart.shared.errors import ConfigError, NotFound, ValidationError
 
 # --- normalise_postcode --------------------------------------------------------------------
 

@@ -5,9 +5,10 @@ import json
 
 import pytest
 
-from graph import hsds_reads
-from socialekaart import hsds, taxonomy
-from socialekaart.hours import WeeklyHours
+from graph.stores import hsds as hsds_reads
+from socialekaart.catalog import hsds
+from socialekaart.shared import taxonomy
+from socialekaart.shared.hours import WeeklyHours
 from tests.hsds_validation import assert_valid, errors
 
 SERVICE = {

@@ -5,10 +5,12 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from socialekaart import taxonomy
-from socialekaart.errors import ValidationError
-from socialekaart.hours import WeeklyHours
-from socialekaart.model import Area, Location, Organization, Service, area_kind_of, parent_codes
+from socialekaart.catalog.model import Location, Organization, Service
+from socialekaart.places.codes import area_kind_of, parent_codes
+from socialekaart.places.model import Area
+from socialekaart.shared import taxonomy
+from socialekaart.shared.errors import ValidationError
+from socialekaart.shared.hours import WeeklyHours
 
 
 def service(**changes) -> Service:

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.url import parse_graph_url
-from socialekaart.config import Settings
-from socialekaart.errors import ConfigError
+from graph.backends.url import parse_graph_url
+from socialekaart.shared.config import Settings
+from socialekaart.shared.errors import ConfigError
 
 
 def test_default_is_embedded_in_var_graph():

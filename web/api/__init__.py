@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from .docs import bp as docs_bp
+from web.api.docs import bp as docs_bp
 
 API_PREFIX = "/api/v1"
 
@@ -18,18 +18,18 @@ def register_api(app: Flask) -> Api:
         "license": {"name": "EUPL-1.2"},
     }, "servers": [{"url": "/"}]})
     api.ERROR_SCHEMA = None  # errors are problem+json, documented per operation below
-    from .problems_doc import PROBLEM
+    from web.api.problems_doc import PROBLEM
     api.spec.components.responses_lazy["DEFAULT_ERROR"] = PROBLEM  # any other error status: problem+json too
-    from .areas.routes import blp as areas_blp
-    from .geocode import blp as geocode_blp
-    from .organizations.routes import blp as organizations_blp
-    from .services.routes import blp as services_blp
-    from .taxonomies import blp as taxonomies_blp
-    from .listings.routes import blp as listings_blp
-    from .network.routes import blp as network_blp
-    from .referrals.routes import blp as referrals_blp
-    from .coverage.routes import blp as coverage_blp
-    from ..auth import BEARER_SCHEME
+    from web.api.areas.routes import blp as areas_blp
+    from web.api.coverage.routes import blp as coverage_blp
+    from web.api.geocode import blp as geocode_blp
+    from web.api.listings.routes import blp as listings_blp
+    from web.api.network.routes import blp as network_blp
+    from web.api.organizations.routes import blp as organizations_blp
+    from web.api.referrals.routes import blp as referrals_blp
+    from web.api.services.routes import blp as services_blp
+    from web.api.taxonomies import blp as taxonomies_blp
+    from web.auth import BEARER_SCHEME
 
     api.spec.components.security_scheme("bearerAuth", BEARER_SCHEME)
     for blueprint in (services_blp, organizations_blp, areas_blp, taxonomies_blp, geocode_blp,

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from .problems_doc import PROBLEM
+from web.api.blueprint import Blueprint
+from web.bootstrap import current_runtime
 
 blp = Blueprint("geocode", __name__, url_prefix="/geocode", description="Postcode naar plek.")
 
@@ -31,10 +30,10 @@ class GeocodeSchema(ma.Schema):
 class Geocode(MethodView):
     @blp.arguments(GeocodeArgsSchema, location="query", error_status_code=400, unknown=ma.RAISE)
     @blp.response(200, GeocodeSchema)
-    @blp.doc(responses={"400": PROBLEM, "404": PROBLEM})
+    @blp.problems(400, 404)
     def get(self, args):
         """Zoek een postcode op"""
-        runtime = current_app.extensions["socialekaart"]
+        runtime = current_runtime()
         point = runtime.geocoder.locate(args["postcode"])
         placement = runtime.catalog.area_index().place(point.lat, point.lon)
         area = None

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from flask import request
 
-from socialekaart import taxonomy
+from socialekaart.shared import taxonomy
 
 API_PREFIX = "/api/v1"
 

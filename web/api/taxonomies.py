@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields
 
-from socialekaart import taxonomy
+from socialekaart.shared import taxonomy
+from web.api.blueprint import Blueprint
 
 blp = Blueprint("taxonomies", __name__, url_prefix="/taxonomies",
                 description="Vaste lijsten met codes, Nederlandse namen en een korte uitleg in eenvoudige taal.")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .routes import bp
+from web.hsds.routes import bp
 
 __all__ = ["bp", "register_hsds"]
 

@@ -22,11 +22,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from socialekaart import hsds
-from socialekaart.model import ID_PATTERN
-from socialekaart.search import MAX_QUERY_LENGTH, MAX_RADIUS_M
-
-from .schemas import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
+from socialekaart.catalog import hsds
+from socialekaart.catalog.search import MAX_QUERY_LENGTH, MAX_RADIUS_M
+from socialekaart.shared.validation import ID_PATTERN
+from web.hsds.schemas import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
 
 REMOTE = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
 OBJECT_FOR_REMOTE = {

@@ -1,41 +1,54 @@
 """The Open Referral HSDS 3.0 read API under /hsds, with the HSDS names so HSDS clients work.
 
-Views stay short: check the parameters, read from the store (paging there), map with
-``socialekaart.hsds``. Errors are domain errors; web/problems.py answers them as problem+json.
+Views stay short: check the parameters, read through the catalog's ``HsdsReads`` (paging in the
+store), map with ``socialekaart.catalog.hsds``. Errors are domain errors; web/problems.py answers them as problem+json.
 """
 from __future__ import annotations
 
 from importlib import resources
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, jsonify, request, url_for
 
-from graph import hsds_reads
-from graph.hsds_reads import ServiceFilter
-from socialekaart import hsds, taxonomy
-from socialekaart.errors import NotFound, ValidationError
-from socialekaart.search import search_words
-
-from .schemas import (HsdsArgsSchema, OrganizationArgsSchema, OrganizationListArgsSchema, SearchArgsSchema,
-                      ServiceFilterArgsSchema, ServiceListArgsSchema, TaxonomyTermArgsSchema, load_args)
+from socialekaart.catalog import hsds
+from socialekaart.catalog.ports import HsdsReads
+from socialekaart.catalog.search import ServiceFilter, search_words
+from socialekaart.shared import taxonomy
+from socialekaart.shared.errors import NotFound, ValidationError
+from socialekaart.shared.paging import page_count, skip_for
+from web.bootstrap import current_runtime
+from web.hsds.schemas import (
+    HsdsArgsSchema,
+    OrganizationArgsSchema,
+    OrganizationListArgsSchema,
+    SearchArgsSchema,
+    ServiceFilterArgsSchema,
+    ServiceListArgsSchema,
+    TaxonomyTermArgsSchema,
+    load_args,
+)
 
 bp = Blueprint("hsds", __name__, url_prefix="/hsds")
 SERVICE_LIST_ARGS = ServiceListArgsSchema()  # one for all requests: building it costs more than loading
 
 
 def _runtime():
-    return current_app.extensions["socialekaart"]
+    return current_runtime()
+
+
+def _reads() -> HsdsReads:
+    return current_runtime().hsds_reads
 
 
 def page_body(total: int, page: int, per_page: int, contents: list[dict[str, Any]]) -> dict[str, Any]:
     """The HSDS Page fields around one page of results."""
-    pages = (total + per_page - 1) // per_page
+    pages = page_count(total, per_page)
     return {"total_items": total, "total_pages": pages, "page_number": page, "size": len(contents),
             "first_page": page == 1, "last_page": page >= pages, "empty": not contents, "contents": contents}
 
 
 def _skip(args: dict[str, Any]) -> int:
-    return (args["page"] - 1) * args["per_page"]
+    return skip_for(args["page"], args["per_page"])
 
 
 # -- about this API ----------------------------------------------------------------------------------
@@ -84,9 +97,8 @@ def _area_names(services: list[dict[str, Any]]) -> dict[str, str]:
 @bp.get("/services")
 def services():
     args = load_args(SERVICE_LIST_ARGS, request.args)
-    store = _runtime().store
-    total, rows = hsds_reads.search_services(store, _service_filter(args), skip=_skip(args),
-                                             limit=args["per_page"], minimal=args["minimal"])
+    total, rows = _reads().search_services(_service_filter(args), skip=_skip(args), limit=args["per_page"],
+                                           minimal=args["minimal"])
     if args["minimal"]:
         contents = [hsds.minimal_service_to_hsds(s) for s in rows]
     else:
@@ -98,7 +110,7 @@ def services():
 @bp.get("/services/<string:service_id>")
 def service(service_id: str):
     load_args(HsdsArgsSchema(), request.args)
-    found = hsds_reads.service(_runtime().store, service_id)
+    found = _reads().service(service_id)
     if found is None:
         raise NotFound(f"Er is geen dienst met id {service_id[:80]!r}.", field="id")
     return jsonify(hsds.service_to_hsds(found, full=True, area_names=_area_names([found])))
@@ -107,8 +119,8 @@ def service(service_id: str):
 @bp.get("/service_at_locations")
 def service_at_locations():
     args = load_args(ServiceFilterArgsSchema(), request.args)
-    total, rows = hsds_reads.search_services(_runtime().store, _service_filter(args, located_only=True),
-                                             skip=_skip(args), limit=args["per_page"])
+    total, rows = _reads().search_services(_service_filter(args, located_only=True), skip=_skip(args),
+                                           limit=args["per_page"])
     contents = [hsds.service_at_location_to_hsds(s, full=args["full"]) for s in rows]
     return jsonify(page_body(total, args["page"], args["per_page"], [c for c in contents if c]))
 
@@ -116,7 +128,7 @@ def service_at_locations():
 @bp.get("/service_at_locations/<string:sal_id>")
 def service_at_location(sal_id: str):
     load_args(HsdsArgsSchema(), request.args)
-    found = hsds_reads.service(_runtime().store, sal_id)
+    found = _reads().service(sal_id)
     body = hsds.service_at_location_to_hsds(found, full=True) if found else None
     if body is None:
         raise NotFound(f"Er is geen dienst op een locatie met id {sal_id[:80]!r}.", field="id")
@@ -127,10 +139,10 @@ def service_at_location(sal_id: str):
 @bp.get("/organizations")
 def organizations():
     args = load_args(OrganizationListArgsSchema(), request.args)
-    store = _runtime().store
-    total, rows = hsds_reads.search_organizations(store, words=tuple(search_words(args.get("search") or "")),
-                                                  skip=_skip(args), limit=args["per_page"])
-    services_of = hsds_reads.services_of_organizations(store, [o["id"] for o in rows]) \
+    reads = _reads()
+    total, rows = reads.search_organizations(words=tuple(search_words(args.get("search") or "")),
+                                             skip=_skip(args), limit=args["per_page"])
+    services_of = reads.services_of_organizations([o["id"] for o in rows]) \
         if args["full_service"] else {}
     contents = [hsds.organization_to_hsds(o, services_of.get(o["id"]) if args["full_service"] else None,
                                           full=args["full"], full_services=True) for o in rows]
@@ -140,11 +152,11 @@ def organizations():
 @bp.get("/organizations/<string:organization_id>")
 def organization(organization_id: str):
     args = load_args(OrganizationArgsSchema(), request.args)
-    store = _runtime().store
-    found = store.organization(organization_id)
+    reads = _reads()
+    found = reads.organization(organization_id)
     if found is None:
         raise NotFound(f"Er is geen organisatie met id {organization_id[:80]!r}.", field="id")
-    services_of = hsds_reads.services_of_organizations(store, [organization_id])
+    services_of = reads.services_of_organizations([organization_id])
     return jsonify(hsds.organization_to_hsds(found, services_of[organization_id], full=True,
                                              full_services=args["full_service"]))
 

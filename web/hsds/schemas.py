@@ -13,10 +13,10 @@ import marshmallow as ma
 from marshmallow import fields, validate
 from werkzeug.datastructures import MultiDict
 
-from socialekaart import hsds
-from socialekaart.errors import ValidationError
-from socialekaart.model import ID_PATTERN
-from socialekaart.search import MAX_QUERY_LENGTH, MAX_RADIUS_M
+from socialekaart.catalog import hsds
+from socialekaart.catalog.search import MAX_QUERY_LENGTH, MAX_RADIUS_M
+from socialekaart.shared.errors import ValidationError
+from socialekaart.shared.validation import ID_PATTERN
 
 MAX_PAGE = 10_000
 MAX_PER_PAGE = 100

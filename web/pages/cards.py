@@ -7,9 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from socialekaart import taxonomy
-
-from . import formatting
+from socialekaart.shared import taxonomy
+from web.pages import formatting
 
 
 def service_card(service: dict[str, Any], *, now: datetime, number: int | None = None) -> dict[str, Any]:

@@ -13,16 +13,14 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
-from socialekaart import taxonomy
-from socialekaart.errors import SocialeKaartError
-from socialekaart.model import area_kind_of
-
-from ..api.coverage.exports import (coverage_csv, coverage_geojson, coverage_report, gaps_csv, geojson_body,
-                                    map_codes)
-from ..api.coverage.shaping import coverage_body, gaps_body
-from ..coverage_runtime import coverage_service
-from ..problems import STATUS_FOR, problem
-from .session import current_account, login_required, register_page_errors
+from socialekaart.places.codes import area_kind_of
+from socialekaart.shared import taxonomy
+from socialekaart.shared.errors import SocialeKaartError
+from web.api.coverage.exports import coverage_csv, coverage_geojson, coverage_report, gaps_csv, geojson_body, map_codes
+from web.api.coverage.shaping import coverage_body, gaps_body
+from web.bootstrap import coverage_service, current_runtime
+from web.pages.session import current_account, login_required, register_page_errors
+from web.problems import STATUS_FOR, problem
 
 bp = Blueprint("dashboard", __name__, url_prefix="/inventarisatie", template_folder="../templates")
 register_page_errors(bp)
@@ -49,7 +47,7 @@ def _choice() -> tuple[str | None, str]:
 @login_required(roles=ROLES)
 def dashboard():
     area, domain = _choice()
-    settings = current_app.extensions["socialekaart"].settings
+    settings = current_runtime().settings
     return render_template(
         "dashboard.html", active="inventarisatie",
         life_domains=[(t.code, t.label) for t in taxonomy.LIFE_DOMAINS], start_area=area or "",

@@ -9,13 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
-from socialekaart import taxonomy
-from socialekaart.catalog import Catalog, SearchPage
-from socialekaart.geo import Placement
-from socialekaart.hours import now_local
-from socialekaart.search import MAX_QUERY_LENGTH
-
-from .cards import hit_card
+from socialekaart.catalog.model import Organization
+from socialekaart.catalog.search import MAX_QUERY_LENGTH
+from socialekaart.catalog.service import Catalog, SearchPage
+from socialekaart.catalog.understanding import understand
+from socialekaart.places.geo import Placement
+from socialekaart.shared import taxonomy
+from socialekaart.shared.hours import now_local
+from socialekaart.shared.paging import skip_for
+from web.pages.cards import hit_card
 
 PAGE_SIZE = 20
 DISTANCES_KM = (2, 5, 10, 25, 50)
@@ -92,7 +94,7 @@ class Outcome:
     words: str | None
     radius_m: int | None
     place: Placement | None = None
-    wijkteams: list[dict[str, Any]] = field(default_factory=list)
+    wijkteams: list[Organization] = field(default_factory=list)
 
     @property
     def origin(self):
@@ -117,8 +119,8 @@ class Outcome:
 
 def run_search(catalog: Catalog, form: SearchForm) -> Outcome:
     """Search the catalog the way the form asks. Raises ValidationError/NotFound on bad input."""
-    life_domains = taxonomy.life_domains_in_words(form.vraag) if form.vraag else []
-    words = form.vraag if form.vraag and not life_domains else None
+    understood = understand(form.vraag)
+    life_domains, words = understood.life_domains, understood.words
     radius = form.afstand_km * 1000 if form.afstand_km else catalog.default_radius
     page = catalog.search(q=words, life_domains=life_domains,
                           target_groups=[form.voor_wie] if form.voor_wie else [],
@@ -127,11 +129,12 @@ def run_search(catalog: Catalog, form: SearchForm) -> Outcome:
     place = None
     if page.origin is not None:
         place = catalog.area_index().place(page.origin.lat, page.origin.lon)
-    wijkteams: list[dict[str, Any]] = []
+    wijkteams: list[Organization] = []
     if place is not None and place.gemeente_code:
-        _, wijkteams = catalog.organizations(kind="sociaal-wijkteam", gemeente=place.gemeente_code)
+        _, listed = catalog.organizations(kind="sociaal-wijkteam", gemeente=place.gemeente_code)
+        wijkteams = [organization for organization, _ in listed]
     now = now_local()
-    first_number = (page.page - 1) * page.page_size + 1
+    first_number = skip_for(page.page, page.page_size) + 1
     cards = [hit_card(hit, page.query.near_areas, number=first_number + i, now=now)
              for i, hit in enumerate(page.hits)]
     return Outcome(form, page, cards, life_domains, words, radius if page.origin else None, place, wijkteams)

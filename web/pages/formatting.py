@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from socialekaart import taxonomy
-from socialekaart.errors import ValidationError
-from socialekaart.hours import DAY_NAMES, MINUTES_PER_DAY, WeeklyHours
+from socialekaart.shared import taxonomy
+from socialekaart.shared.errors import ValidationError
+from socialekaart.shared.hours import DAY_NAMES, MINUTES_PER_DAY, WeeklyHours
 
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
           "oktober", "november", "december")

@@ -4,26 +4,25 @@ draws from the flows), and bar charts per month drawn here as SVG. Counts from 1
 """
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, request
 
-from socialekaart.accounts import parse_iso
-from socialekaart.errors import ValidationError
-from socialekaart.hours import LOCAL_TZ
-from socialekaart.network import THRESHOLD
-from socialekaart.referrals import DECLINE_REASONS, OUTCOMES
-
-from ..referral_runtime import referral_runtime
-from .session import current_account, login_required, protect_forms, register_page_errors
+from socialekaart.places.codes import CBS_CODE_PATTERNS
+from socialekaart.referrals.figures import THRESHOLD
+from socialekaart.referrals.lifecycle import DECLINE_REASONS, OUTCOMES
+from socialekaart.shared.clock import parse_iso
+from socialekaart.shared.errors import ValidationError
+from socialekaart.shared.hours import LOCAL_TZ
+from web.bootstrap import referral_runtime
+from web.pages.session import current_account, login_required, protect_forms, register_page_errors
 
 bp = Blueprint("network_pages", __name__, template_folder="../templates")
 protect_forms(bp)
 register_page_errors(bp)
 
-GEMEENTE = re.compile(r"^GM\d{4}$")
+GEMEENTE = CBS_CODE_PATTERNS["gemeente"]
 MONTH_NAMES = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 # The bar chart's drawing area (SVG user units; the CSS scales it to the page width).
 CHART_WIDTH, CHART_HEIGHT, CHART_TOP, CHART_BOTTOM, CHART_LEFT = 720, 200, 16, 36, 8
@@ -118,7 +117,7 @@ def _filters() -> tuple[dict[str, Any], dict[str, str]]:
 def _gemeente_choices(actor) -> list[tuple[str, str]]:
     scope = _rr().network.scope(actor)
     catalog = _rr().runtime.catalog
-    codes = scope.gemeenten if scope.gemeenten is not None else [a["code"] for a in catalog.areas(kind="gemeente")]
+    codes = scope.gemeenten if scope.gemeenten is not None else [a.code for a in catalog.areas(kind="gemeente")]
     index = catalog.area_index()
     return sorted(((code, (index.area(code) or {}).get("name") or code) for code in codes), key=lambda c: c[1])
 

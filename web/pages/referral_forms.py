@@ -10,9 +10,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Mapping
 
-from socialekaart import taxonomy
-from socialekaart.errors import ValidationError
-from socialekaart.referrals import CONSENT_METHODS, LEGAL_BASES, MAX_LIFE_DOMAINS, URGENCIES
+from socialekaart.referrals.lifecycle import CONSENT_METHODS, LEGAL_BASES, MAX_LIFE_DOMAINS, URGENCIES
+from socialekaart.shared import taxonomy
+from socialekaart.shared.errors import ValidationError
 
 # Generous bounds on what is read from the form; the domain gives the precise Dutch message.
 MAX_INPUT = 5000

@@ -12,18 +12,29 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from socialekaart import taxonomy
-from socialekaart.accounts import parse_iso
-from socialekaart.errors import Conflict, Forbidden, NotFound, ValidationError
-from socialekaart.hours import LOCAL_TZ
-from socialekaart.model import ID_PATTERN
-from socialekaart.referrals import (CANCEL_REASONS, CONSENT_METHODS, DECLINE_REASONS, LEGAL_BASES, OUTCOMES,
-                                    RECEIVER, SENDER, STATE_LABELS, URGENCIES, next_states, parse_new_referral)
-
-from ..referral_runtime import referral_runtime
-from .formatting import MONTHS
-from .referral_forms import ReferForm, choices, form_problems
-from .session import current_account, login_required, protect_forms, register_page_errors, safe_next
+from socialekaart.referrals.lifecycle import (
+    CANCEL_REASONS,
+    CONSENT_METHODS,
+    DECLINE_REASONS,
+    LEGAL_BASES,
+    OUTCOMES,
+    RECEIVER,
+    SENDER,
+    STATE_LABELS,
+    URGENCIES,
+    next_states,
+    parse_new_referral,
+    refuse_confidential,
+)
+from socialekaart.shared import taxonomy
+from socialekaart.shared.clock import parse_iso
+from socialekaart.shared.errors import Conflict, Forbidden, NotFound, ValidationError
+from socialekaart.shared.hours import LOCAL_TZ
+from socialekaart.shared.validation import ID_PATTERN
+from web.bootstrap import referral_runtime
+from web.pages.formatting import MONTHS
+from web.pages.referral_forms import ReferForm, choices, form_problems
+from web.pages.session import current_account, login_required, protect_forms, register_page_errors, safe_next
 
 bp = Blueprint("referral_pages", __name__, template_folder="../templates")
 protect_forms(bp)
@@ -43,7 +54,8 @@ STEPS = {
     "geannuleerd": ("Annuleren", "cancel"),
     "doorverwezen": ("Doorverwijzen", "forward"),
 }
-OVERDUE_LABELS = {"niet-ontvangen": "Te laat: nog niet ontvangen", "niet-geaccepteerd": "Te laat: nog niet geaccepteerd"}
+OVERDUE_LABELS = {"niet-ontvangen": "Te laat: nog niet ontvangen",
+                  "niet-geaccepteerd": "Te laat: nog niet geaccepteerd"}
 SIDE_LABELS = {SENDER: "verwijzer", RECEIVER: "ontvanger", "systeem": "systeem"}
 
 
@@ -113,10 +125,7 @@ def refer(service_id: str):
     if original is not None and "doorverwezen" not in original["allowed_next"]:
         raise Conflict(f"Deze doorverwijzing kan nu niet worden doorverwezen: de status is "
                        f"'{STATE_LABELS[original['status']]}'.")
-    if service.get("confidential"):
-        raise Forbidden(f"Naar '{service['name']}' kunt u niet via de sociale kaart verwijzen: deze voorziening "
-                        "heeft een geheim adres. Neem telefonisch contact op (bij huiselijk geweld: Veilig Thuis, "
-                        "0800-2000).")
+    refuse_confidential(service)
     if request.method == "GET":
         return _refer_page(service, _blank_form(service, original), original=original)
 
@@ -136,14 +145,14 @@ def refer(service_id: str):
             flash(f"Doorverwezen naar {service['org_name'] or service['name']}. De nieuwe doorverwijzing is "
                   "verstuurd.", "ok")
             return redirect(url_for(".referral", referral_id=changed["forwarded_to"]), 303)
-        created = _rr().referrals.create(actor, data)
+        send = form.action == "versturen"
+        created = _rr().referrals.create(actor, data, send=send)
     except ValidationError as error:
         return _refer_page(service, form, problems=form_problems(error), original=original, status=400)
     except (Forbidden, Conflict, NotFound) as error:
         status = 403 if isinstance(error, Forbidden) else 409 if isinstance(error, Conflict) else 404
         return _refer_page(service, form, problems={"algemeen": error.message}, original=original, status=status)
-    if form.action == "versturen":
-        _rr().referrals.transition(actor, created["id"], "verzonden", expected_version=created["version"])
+    if send:
         flash(f"Verstuurd naar {service['org_name'] or service['name']}.", "ok")
     else:
         flash("Opgeslagen als concept. Nog niet verstuurd: de ontvanger ziet het pas na versturen.", "ok")

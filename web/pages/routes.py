@@ -5,17 +5,17 @@ import logging
 
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
-from flask import current_app, render_template, request, send_from_directory, url_for
+from flask import render_template, request, send_from_directory, url_for
 from werkzeug.exceptions import HTTPException
 
-from socialekaart import taxonomy
-from socialekaart.errors import NotFound, StoreCorrupt, StoreUnavailable, ValidationError
-from socialekaart.hours import now_local
-from socialekaart.model import ID_PATTERN
-
-from . import bp, formatting
-from .cards import map_point, service_card
-from .finder import DISTANCES_KM, TOPICS, SearchForm, run_search
+from socialekaart.shared import taxonomy
+from socialekaart.shared.errors import NotFound, StoreCorrupt, StoreUnavailable, ValidationError
+from socialekaart.shared.hours import now_local
+from socialekaart.shared.validation import ID_PATTERN
+from web.bootstrap import current_runtime
+from web.pages import bp, formatting
+from web.pages.cards import map_point, service_card
+from web.pages.finder import DISTANCES_KM, TOPICS, SearchForm, run_search
 
 log = logging.getLogger(__name__)
 VENDOR_DIRS = {"leaflet": xstatic.pkg.leaflet.BASE_DIR,
@@ -24,7 +24,7 @@ VENDOR_MAX_AGE = 7 * 24 * 3600
 
 
 def _runtime():
-    return current_app.extensions["socialekaart"]
+    return current_runtime()
 
 
 @bp.context_processor
@@ -118,7 +118,7 @@ def _werkgebied(catalog, codes: list[str]) -> list[str]:
     whole = {code for code in codes if code.startswith("GM")}
     for gemeente, wijken in wijken_by_gemeente.items():
         try:
-            all_wijken = {area["code"] for area in catalog.areas(kind="wijk", parent=gemeente)}
+            all_wijken = {area.code for area in catalog.areas(kind="wijk", parent=gemeente)}
         except NotFound:
             continue
         if all_wijken and all_wijken <= wijken:

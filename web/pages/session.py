@@ -42,17 +42,24 @@ from datetime import timedelta
 from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, Flask, current_app, flash, g, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, Flask, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 
-from socialekaart.accounts import ROLE_LABELS, Principal, principal_of
-from socialekaart.errors import (Conflict, Forbidden, NotFound, SocialeKaartError, StoreCorrupt, StoreUnavailable,
-                                 TooManyRequests, Unauthorized, ValidationError)
-
-from ..referral_runtime import referral_runtime
+from socialekaart.accounts.service import ROLE_LABELS, Principal, principal_of
+from socialekaart.shared.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    SocialeKaartError,
+    StoreCorrupt,
+    StoreUnavailable,
+    TooManyRequests,
+    Unauthorized,
+    ValidationError,
+)
+from web.bootstrap import referral_runtime
 
 log = logging.getLogger(__name__)
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 import json
 
 import marshmallow as ma
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from ..problems_doc import GEOJSON_OK, PROBLEM
+from socialekaart.places.codes import code_regex
+from socialekaart.places.model import Area
+from web.api.blueprint import Blueprint
+from web.api.problems_doc import GEOJSON_OK
+from web.bootstrap import current_runtime
 
 blp = Blueprint("areas", __name__, url_prefix="/areas",
                 description="Gebieden (CBS): gemeenten, wijken en buurten met kerncijfers.")
@@ -18,7 +21,7 @@ GEOJSON = "application/geo+json"
 
 class AreaQueryArgsSchema(ma.Schema):
     kind = fields.String(load_default="gemeente", validate=validate.OneOf(["gemeente", "wijk", "buurt"]))
-    parent = fields.String(validate=validate.Regexp(r"^(GM\d{4}|WK\d{6}|RG[0-9A-Za-z-]{1,30})$"),
+    parent = fields.String(validate=validate.Regexp(code_regex("gemeente", "wijk", "regio")),
                            metadata={"description": "Alleen gebieden binnen dit gebied (CBS-code)."})
     geometry = fields.Boolean(load_default=False, metadata={"description": "Geef de grens mee als GeoJSON."})
     format = fields.String(validate=validate.OneOf(["json", "geojson"]))
@@ -40,16 +43,18 @@ class AreaSchema(ma.Schema):
     geometry = fields.Dict(allow_none=True)
 
 
-def shape_area(area: dict) -> dict:
-    body = {
-        "code": area["code"], "name": area["name"], "kind": area["kind"], "parentCode": area.get("parent_code"),
-        "population": area.get("population"), "households": area.get("households"),
-        "ageGroups": {"0-14": area.get("age_0_14"), "15-24": area.get("age_15_24"), "25-44": area.get("age_25_44"),
-                      "45-64": area.get("age_45_64"), "65+": area.get("age_65_plus")},
-        "centroid": {"lat": area["lat"], "lon": area["lon"]} if area.get("lat") is not None else None,
+AGE_BANDS = ("0-14", "15-24", "25-44", "45-64", "65+")
+
+
+def shape_area(area: Area, *, with_geometry: bool = False) -> dict:
+    body: dict = {
+        "code": area.code, "name": area.name, "kind": area.kind, "parentCode": area.parent_code,
+        "population": area.population, "households": area.households,
+        "ageGroups": {band: area.age_groups.get(band) for band in AGE_BANDS},
+        "centroid": {"lat": area.centroid[0], "lon": area.centroid[1]} if area.centroid else None,
     }
-    if "geometry" in area:
-        body["geometry"] = json.loads(area["geometry"]) if area.get("geometry") else None
+    if with_geometry:
+        body["geometry"] = json.loads(area.geometry) if area.geometry else None
     return body
 
 
@@ -71,13 +76,15 @@ def _wants_geojson(args: dict) -> bool:
 class Areas(MethodView):
     @blp.arguments(AreaQueryArgsSchema, location="query", error_status_code=400, unknown=ma.RAISE)
     @blp.response(200, AreaSchema(many=True))
-    @blp.doc(responses={200: GEOJSON_OK, "400": PROBLEM, "404": PROBLEM, "503": PROBLEM})
+    @blp.problems(400, 404, 503)
+    @blp.doc(responses={200: GEOJSON_OK})
     def get(self, args):
         """Gebieden"""
         geojson = _wants_geojson(args)
-        catalog = current_app.extensions["socialekaart"].catalog
-        areas = [shape_area(a) for a in catalog.areas(kind=args["kind"], parent=args.get("parent"),
-                                                      with_geometry=args["geometry"] or geojson)]
+        catalog = current_runtime().catalog
+        with_geometry = args["geometry"] or geojson
+        areas = [shape_area(a, with_geometry=with_geometry)
+                 for a in catalog.areas(kind=args["kind"], parent=args.get("parent"), with_geometry=with_geometry)]
         if geojson:
             response = jsonify(_as_features(areas))
             response.mimetype = GEOJSON
@@ -89,7 +96,8 @@ class Areas(MethodView):
 class AreaByCode(MethodView):
     @blp.arguments(AreaDetailArgsSchema, location="query", error_status_code=400, unknown=ma.RAISE)
     @blp.response(200, AreaSchema)
-    @blp.doc(responses={"400": PROBLEM, "404": PROBLEM, "503": PROBLEM})
+    @blp.problems(400, 404, 503)
     def get(self, args, code: str):
         """Eén gebied"""
-        return shape_area(current_app.extensions["socialekaart"].catalog.area(code, with_geometry=args["geometry"]))
+        area = current_runtime().catalog.area(code, with_geometry=args["geometry"])
+        return shape_area(area, with_geometry=args["geometry"])

@@ -14,14 +14,21 @@ from typing import Any
 from flask import Response, render_template
 
 from importers.exports import CSV_DELIMITER, neutralise
-from socialekaart import taxonomy
-from socialekaart.coverage import BASIS_GROUP, RUNG_CODES
-from socialekaart.coverage_service import AreaView
-from socialekaart.gaps import (INDICATORS, Gap, display_name, distance_text, nl_decimal, nl_int, percent,
-                              period_text)
-from socialekaart.network import THRESHOLD
-
-from .shaping import CSV_COLUMNS, SUPPRESSIBLE, flat_record, gap_body, gap_counts
+from socialekaart.coverage.compute import BASIS_GROUP, RUNG_CODES
+from socialekaart.coverage.gaps import (
+    INDICATORS,
+    Gap,
+    display_name,
+    distance_text,
+    nl_decimal,
+    nl_int,
+    percent,
+    period_text,
+)
+from socialekaart.coverage.service import AreaView
+from socialekaart.referrals.figures import THRESHOLD
+from socialekaart.shared import taxonomy
+from web.api.coverage.shaping import CSV_COLUMNS, SUPPRESSIBLE, flat_record, gap_body, gap_counts
 
 GEOJSON = "application/geo+json"
 CSV = "text/csv"

@@ -6,21 +6,18 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from socialekaart.errors import ValidationError
-
-from ...auth import SECURITY, principal, signed_in
-from ...coverage_runtime import coverage_service
-from ..problems_doc import PROBLEM
-from .exports import CSV, GEOJSON, coverage_csv, coverage_geojson, coverage_report, gaps_csv, map_codes
-from .schemas import CoverageArgsSchema, CoverageSchema, GapsArgsSchema, GapsSchema, ReportArgsSchema
-from .shaping import coverage_body, gaps_body
+from socialekaart.shared.errors import ValidationError
+from web.api.blueprint import Blueprint
+from web.api.coverage.exports import CSV, GEOJSON, coverage_csv, coverage_geojson, coverage_report, gaps_csv, map_codes
+from web.api.coverage.schemas import CoverageArgsSchema, CoverageSchema, GapsArgsSchema, GapsSchema, ReportArgsSchema
+from web.api.coverage.shaping import coverage_body, gaps_body
+from web.auth import principal
+from web.bootstrap import coverage_service
 
 blp = Blueprint("coverage", __name__, url_prefix="",
                 description="Lokale inventarisatie: aanbod tegenover behoefte per gebied en leefgebied, en de "
                             "knelpunten. Voor coördinatoren; alleen totalen.")
-ERRORS = {"400": PROBLEM, "401": PROBLEM, "403": PROBLEM, "404": PROBLEM, "503": PROBLEM}
 
 
 def _service():
@@ -36,11 +33,11 @@ def _ok(description: str, schema=None, *downloads: str) -> dict:
 
 @blp.route("/coverage")
 class Coverage(MethodView):
-    decorators = [signed_in]
-
+    @blp.login_required
     @blp.arguments(CoverageArgsSchema, location="query", error_status_code=400, unknown=ma.RAISE)
     @blp.response(200, CoverageSchema)
-    @blp.doc(security=SECURITY, responses={**ERRORS, "200": _ok(
+    @blp.problems(400, 404)
+    @blp.doc(responses={"200": _ok(
         "Het gebied en de gebieden erin, per leefgebied: aanbod per trede (formeel en informeel apart), bereik, "
         "capaciteit en behoefte. Met format=csv of format=geojson een download.", CoverageSchema, CSV, GEOJSON)})
     def get(self, args):
@@ -59,11 +56,11 @@ class Coverage(MethodView):
 
 @blp.route("/gaps")
 class Gaps(MethodView):
-    decorators = [signed_in]
-
+    @blp.login_required
     @blp.arguments(GapsArgsSchema, location="query", error_status_code=400, unknown=ma.RAISE)
     @blp.response(200, GapsSchema)
-    @blp.doc(security=SECURITY, responses={**ERRORS, "200": _ok(
+    @blp.problems(400, 404)
+    @blp.doc(responses={"200": _ok(
         "Knelpunten in het gebied, de ernstigste eerst, elk met één regel uitleg. Met format=csv alle knelpunten "
         "als download.", GapsSchema, CSV)})
     def get(self, args):
@@ -78,10 +75,10 @@ class Gaps(MethodView):
 
 @blp.route("/coverage/report")
 class Report(MethodView):
-    decorators = [signed_in]
-
+    @blp.login_required
     @blp.arguments(ReportArgsSchema, location="query", error_status_code=400, unknown=ma.RAISE)
-    @blp.doc(security=SECURITY, responses={**ERRORS, "200": _ok(
+    @blp.problems(400, 404)
+    @blp.doc(responses={"200": _ok(
         "Een afdrukbaar verslag (HTML) voor een gemeente of regio: kerncijfers, de belangrijkste knelpunten, aanbod "
         "per leefgebied en per wijk, en de verantwoording. Drukken of opslaan als PDF kan vanuit de browser.",
         None, "text/html")})

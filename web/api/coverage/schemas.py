@@ -4,11 +4,12 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from socialekaart.coverage import REACH_GROUPS, RUNG_CODES
-from socialekaart.gaps import INDICATORS
+from socialekaart.coverage.compute import REACH_GROUPS, RUNG_CODES
+from socialekaart.coverage.gaps import INDICATORS
+from socialekaart.places.codes import code_regex
 
 MAX_REPEATS = 20
-AREA = fields.String(validate=validate.Regexp(r"^(RG[0-9A-Za-z-]{1,30}|GM\d{4}|WK\d{6}|BU\d{8})$"),
+AREA = fields.String(validate=validate.Regexp(code_regex("regio", "gemeente", "wijk", "buurt")),
                      metadata={"description": "CBS-code van een regio, gemeente, wijk of buurt binnen uw gebied "
                                               "(standaard: uw eigen gebied)."})
 LIFE_DOMAIN = fields.List(fields.String(validate=validate.Length(max=60)), validate=validate.Length(max=MAX_REPEATS),

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from socialekaart import taxonomy
-from socialekaart.coverage import BASIS_GROUP, REACH_GROUPS, RUNG_CODES, AreaInput, Coverage, CoverageResult
-from socialekaart.coverage_service import Analysis, AreaView
-from socialekaart.gaps import INDICATORS, Gap, Thresholds, display_name
-from socialekaart.network import THRESHOLD, suppress
+from socialekaart.coverage.compute import BASIS_GROUP, REACH_GROUPS, RUNG_CODES, AreaInput, Coverage, CoverageResult
+from socialekaart.coverage.gaps import INDICATORS, Gap, Thresholds, display_name
+from socialekaart.coverage.service import Analysis, AreaView
+from socialekaart.referrals.figures import THRESHOLD, suppress
+from socialekaart.shared import taxonomy
+from socialekaart.shared.paging import skip_for
 
 REFERRAL_INDICATORS = ("geen-capaciteit", "buiten-werkgebied", "vooral-maatwerk", "nooit-verwezen")
 REFERRAL_FIGURES = ("declined", "referrals", "toMaatwerk", "withoutLightNearby", "referralsInGemeente")
@@ -121,7 +122,7 @@ def gap_body(gap: Gap, rank: int) -> dict[str, Any]:
 
 def gaps_body(analysis: Analysis, area_code: str, gaps: list[Gap], page: int, page_size: int) -> dict[str, Any]:
     """One page of the ranked gaps of an area."""
-    start = (page - 1) * page_size
+    start = skip_for(page, page_size)
     return {"area": area_ref(analysis.result, analysis.result.areas[area_code]), "total": len(gaps), "page": page,
             "pageSize": page_size, "thresholds": thresholds_body(analysis.thresholds),
             "items": [gap_body(gap, rank) for rank, gap in enumerate(gaps[start:start + page_size], start=start + 1)]}

@@ -5,21 +5,17 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from graph.snapshots import services_by_id
-from socialekaart.listings import ListingService
-
-from ...auth import SECURITY, principal, signed_in
-from ...referral_runtime import referral_runtime
-from ..problems_doc import PROBLEM
-from ..services.schemas import ServiceSchema
-from ..shaping import service_json
+from socialekaart.catalog.listings import ListingService
+from web.api.blueprint import Blueprint
+from web.api.services.schemas import ServiceSchema
+from web.api.shaping import service_json
+from web.auth import principal
+from web.bootstrap import current_runtime, referral_runtime
 
 blp = Blueprint("listings", __name__, url_prefix="/services",
                 description="Eigen voorzieningen bijwerken (beheerders).")
-ERRORS = {"400": PROBLEM, "401": PROBLEM, "403": PROBLEM, "404": PROBLEM, "503": PROBLEM}
 
 
 class ListingChangesSchema(ma.Schema):
@@ -40,18 +36,15 @@ class ListingChangesSchema(ma.Schema):
 
 def _listings() -> ListingService:
     app = current_app._get_current_object()
-    runtime = app.extensions["socialekaart"]
-    return ListingService(runtime.catalog, lambda sid: services_by_id(runtime.store, [sid]).get(sid),
-                          clock=referral_runtime(app).clock)
+    return current_runtime().listings(clock=referral_runtime(app).clock)
 
 
 @blp.route("/<string:service_id>")
 class ServiceListing(MethodView):
-    decorators = [signed_in]
-
+    @blp.login_required
     @blp.arguments(ListingChangesSchema, error_status_code=400)
     @blp.response(200, ServiceSchema, description="De bijgewerkte voorziening.")
-    @blp.doc(security=SECURITY, responses=ERRORS)
+    @blp.problems(400, 404)
     def patch(self, changes, service_id: str):
         """Werk een eigen voorziening bij (ververst 'laatst gecontroleerd')"""
         return service_json(_listings().update(principal(), service_id, changes))
@@ -59,10 +52,9 @@ class ServiceListing(MethodView):
 
 @blp.route("/<string:service_id>/verification")
 class ServiceVerification(MethodView):
-    decorators = [signed_in]
-
+    @blp.login_required
     @blp.response(200, ServiceSchema, description="De voorziening, vandaag gecontroleerd.")
-    @blp.doc(security=SECURITY, responses=ERRORS)
+    @blp.problems(400, 404)
     def post(self, service_id: str):
         """Bevestig dat een eigen voorziening nog klopt"""
         return service_json(_listings().update(principal(), service_id))

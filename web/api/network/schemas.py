@@ -4,16 +4,17 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from socialekaart.network import GROUPINGS, MAX_CLOSURE_DAYS
+from socialekaart.places.codes import code_regex
+from socialekaart.referrals.figures import GROUPINGS, MAX_CLOSURE_DAYS
 
 
 class NetworkArgsSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    gemeente = fields.String(validate=validate.Regexp(r"^GM\d{4}$"),
+    gemeente = fields.String(validate=validate.Regexp(code_regex("gemeente")),
                              metadata={"description": "Eén gemeente binnen uw gebied (standaard: uw hele gebied)."})
-    wijk = fields.String(validate=validate.Regexp(r"^WK\d{6}$"), metadata={"description": "Eén wijk."})
+    wijk = fields.String(validate=validate.Regexp(code_regex("wijk")), metadata={"description": "Eén wijk."})
     # 'from' is a Python keyword: the field is read as data_key.
     since = fields.Date(data_key="from", metadata={"description": "Eerste dag (JJJJ-MM-DD); standaard een jaar "
                                                                   "geleden."})

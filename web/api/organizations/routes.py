@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from ..problems_doc import PROBLEM
+from socialekaart.catalog.model import Organization
+from socialekaart.places.codes import code_regex
+from web.api.blueprint import Blueprint
+from web.bootstrap import current_runtime
 
 blp = Blueprint("organizations", __name__, url_prefix="/organizations",
                 description="Organisaties: formele en informele aanbieders.")
@@ -16,7 +17,7 @@ blp = Blueprint("organizations", __name__, url_prefix="/organizations",
 class OrganizationQueryArgsSchema(ma.Schema):
     kind = fields.String(validate=validate.Length(max=60), metadata={"description": "Soort organisatie (code)."})
     formal = fields.Boolean()
-    gemeente = fields.String(validate=validate.Regexp(r"^GM\d{4}$"),
+    gemeente = fields.String(validate=validate.Regexp(code_regex("gemeente")),
                              metadata={"description": "Alleen organisaties actief in deze gemeente."})
     page = fields.Integer(load_default=1, validate=validate.Range(1, 10_000))
     pageSize = fields.Integer(load_default=20, validate=validate.Range(1, 100))
@@ -43,15 +44,17 @@ class OrganizationPageSchema(ma.Schema):
     results = fields.List(fields.Nested(OrganizationSchema))
 
 
-def _shape(org: dict) -> dict:
-    body = {key: org.get(key) for key in ("id", "name", "kind", "formal", "description", "website", "phone", "email")}
-    if "serviceCount" in org:
-        body["serviceCount"] = org["serviceCount"]
-    if "services" in org:
+def _shape(org: Organization, *, service_count: int | None = None,
+           services: list[dict] | None = None) -> dict:
+    body: dict = {"id": org.id, "name": org.name, "kind": org.kind, "formal": org.formal,
+                  "description": org.description, "website": org.website, "phone": org.phone, "email": org.email}
+    if service_count is not None:
+        body["serviceCount"] = service_count
+    if services is not None:
         body["services"] = [{"id": s["id"], "name": s["name"], "rung": s["rung"],
                              "lifeDomains": s.get("life_domains") or [],
-                             "_links": {"self": {"href": f"/api/v1/services/{s['id']}"}}} for s in org["services"]]
-    body["_links"] = {"self": {"href": f"/api/v1/organizations/{org['id']}"}}
+                             "_links": {"self": {"href": f"/api/v1/services/{s['id']}"}}} for s in services]
+    body["_links"] = {"self": {"href": f"/api/v1/organizations/{org.id}"}}
     return body
 
 
@@ -59,22 +62,23 @@ def _shape(org: dict) -> dict:
 class Organizations(MethodView):
     @blp.arguments(OrganizationQueryArgsSchema, location="query", error_status_code=400, unknown=ma.RAISE)
     @blp.response(200, OrganizationPageSchema)
-    @blp.doc(responses={"400": PROBLEM, "503": PROBLEM})
+    @blp.problems(400, 503)
     def get(self, args):
         """Organisaties"""
-        catalog = current_app.extensions["socialekaart"].catalog
+        catalog = current_runtime().catalog
         total, rows = catalog.organizations(kind=args.get("kind"), formal=args.get("formal"),
                                             gemeente=args.get("gemeente"), page=args["page"],
                                             page_size=args["pageSize"])
         headers = {"X-Total-Count": str(total)}
         return {"total": total, "page": args["page"], "pageSize": args["pageSize"],
-                "results": [_shape(o) for o in rows]}, 200, headers
+                "results": [_shape(o, service_count=n) for o, n in rows]}, 200, headers
 
 
 @blp.route("/<string:organization_id>")
 class OrganizationById(MethodView):
     @blp.response(200, OrganizationSchema)
-    @blp.doc(responses={"404": PROBLEM, "503": PROBLEM})
+    @blp.problems(404, 503)
     def get(self, organization_id: str):
         """Eén organisatie met haar voorzieningen"""
-        return _shape(current_app.extensions["socialekaart"].catalog.organization(organization_id))
+        organization, services = current_runtime().catalog.organization(organization_id)
+        return _shape(organization, services=services)

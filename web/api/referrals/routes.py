@@ -5,19 +5,27 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from ...auth import SECURITY, principal, signed_in
-from ...referral_runtime import referral_runtime
-from ..problems_doc import PROBLEM
-from ..shaping import page_links
-from .schemas import (ExportResultSchema, ExportSchema, FeedArgsSchema, FeedSchema, MeSchema, NewReferralSchema,
-                      ReferralListArgsSchema, ReferralPageSchema, ReferralSchema, TransitionSchema)
-from .shaping import event_json, referral_json, summary_json
+from web.api.blueprint import Blueprint
+from web.api.referrals.schemas import (
+    ExportResultSchema,
+    ExportSchema,
+    FeedArgsSchema,
+    FeedSchema,
+    MeSchema,
+    NewReferralSchema,
+    ReferralListArgsSchema,
+    ReferralPageSchema,
+    ReferralSchema,
+    TransitionSchema,
+)
+from web.api.referrals.shaping import event_json, referral_json, summary_json
+from web.api.shaping import page_links
+from web.auth import principal
+from web.bootstrap import referral_runtime
 
 blp = Blueprint("referrals", __name__, url_prefix="",
                 description="Doorverwijzingen tussen partners: versturen, ontvangen, accepteren, afronden.")
-ERRORS = {"401": PROBLEM, "403": PROBLEM, "503": PROBLEM}
 
 
 def _service():
@@ -26,11 +34,10 @@ def _service():
 
 @blp.route("/referrals")
 class Referrals(MethodView):
-    decorators = [signed_in]
-
+    @blp.login_required
     @blp.arguments(ReferralListArgsSchema, location="query", error_status_code=400, unknown=ma.RAISE)
     @blp.response(200, ReferralPageSchema, description="Doorverwijzingen van uw organisatie, nieuwste eerst.")
-    @blp.doc(security=SECURITY, responses={"400": PROBLEM, **ERRORS})
+    @blp.problems(400)
     def get(self, args):
         """Inbox of verzonden doorverwijzingen"""
         page = _service().list(principal(), box=args["box"], statuses=args.get("status") or [],
@@ -41,9 +48,10 @@ class Referrals(MethodView):
         return ({"total": page.total, "page": page.page, "pageSize": page.page_size, "pages": page.pages,
                  "results": [summary_json(item) for item in page.items], "_links": links}, 200, headers)
 
+    @blp.login_required
     @blp.arguments(NewReferralSchema, error_status_code=400)
     @blp.response(201, ReferralSchema, description="De nieuwe doorverwijzing, als concept.")
-    @blp.doc(security=SECURITY, responses={"400": PROBLEM, "404": PROBLEM, "409": PROBLEM, **ERRORS})
+    @blp.problems(400, 404, 409)
     def post(self, body):
         """Maak een doorverwijzing (concept; toestemming is verplicht)"""
         created = _service().create(principal(), body)
@@ -52,11 +60,10 @@ class Referrals(MethodView):
 
 @blp.route("/referrals/export")
 class ReferralExport(MethodView):
-    decorators = [signed_in]
-
+    @blp.login_required
     @blp.arguments(ExportSchema, error_status_code=400)
     @blp.response(200, ExportResultSchema, description="Alle doorverwijzingen van uw organisatie voor deze cliënt.")
-    @blp.doc(security=SECURITY, responses={"400": PROBLEM, **ERRORS})
+    @blp.problems(400)
     def post(self, body):
         """Exporteer alles voor één cliëntreferentie (POST: de referentie hoort niet in een URL)"""
         found = _service().export(principal(), body["clientRef"])
@@ -65,10 +72,9 @@ class ReferralExport(MethodView):
 
 @blp.route("/referrals/<string:referral_id>")
 class ReferralById(MethodView):
-    decorators = [signed_in]
-
+    @blp.login_required
     @blp.response(200, ReferralSchema, description="Eén doorverwijzing met haar geschiedenis.")
-    @blp.doc(security=SECURITY, responses={"404": PROBLEM, **ERRORS})
+    @blp.problems(404)
     def get(self, referral_id: str):
         """Eén doorverwijzing"""
         return referral_json(_service().get(principal(), referral_id))
@@ -76,11 +82,10 @@ class ReferralById(MethodView):
 
 @blp.route("/referrals/<string:referral_id>/transitions")
 class ReferralTransitions(MethodView):
-    decorators = [signed_in]
-
+    @blp.login_required
     @blp.arguments(TransitionSchema, error_status_code=400)
     @blp.response(200, ReferralSchema, description="De doorverwijzing met haar nieuwe status.")
-    @blp.doc(security=SECURITY, responses={"400": PROBLEM, "404": PROBLEM, "409": PROBLEM, **ERRORS})
+    @blp.problems(400, 404, 409)
     def post(self, body, referral_id: str):
         """Zet een doorverwijzing op een nieuwe status (409 als dat vanuit de huidige status niet kan)"""
         changed = _service().transition(principal(), referral_id, body["to"], reason=body.get("reason"),
@@ -91,12 +96,11 @@ class ReferralTransitions(MethodView):
 
 @blp.route("/referral-events")
 class ReferralEvents(MethodView):
-    decorators = [signed_in]
-
+    @blp.login_required
     @blp.arguments(FeedArgsSchema, location="query", error_status_code=400, unknown=ma.RAISE)
     @blp.response(200, FeedSchema, description="Gebeurtenissen bij de doorverwijzingen van uw organisatie, "
                                                "oudste eerst.")
-    @blp.doc(security=SECURITY, responses={"400": PROBLEM, **ERRORS})
+    @blp.problems(400)
     def get(self, args):
         """Gebeurtenissen sinds een cursor (om te pollen)"""
         feed = _service().events(principal(), since=args.get("since"), limit=args["limit"])
@@ -105,10 +109,8 @@ class ReferralEvents(MethodView):
 
 @blp.route("/me")
 class Me(MethodView):
-    decorators = [signed_in]
-
+    @blp.login_required
     @blp.response(200, MeSchema, description="Het account achter het token.")
-    @blp.doc(security=SECURITY, responses=ERRORS)
     def get(self):
         """Wie ben ik"""
         me = principal()

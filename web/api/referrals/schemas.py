@@ -8,9 +8,17 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from socialekaart.referral_service import BOXES, MAX_FEED, MAX_PAGE_SIZE
-from socialekaart.referrals import (CONSENT_METHODS, LEGAL_BASES, MAX_CONTACT_NAME, MAX_PURPOSE, MAX_REACHABLE,
-                                    MAX_REQUEST_TEXT, STATES, URGENCIES)
+from socialekaart.referrals.lifecycle import (
+    CONSENT_METHODS,
+    LEGAL_BASES,
+    MAX_CONTACT_NAME,
+    MAX_PURPOSE,
+    MAX_REACHABLE,
+    MAX_REQUEST_TEXT,
+    STATES,
+    URGENCIES,
+)
+from socialekaart.referrals.service import BOXES, MAX_FEED, MAX_PAGE_SIZE
 
 ID = fields.String(validate=validate.Length(max=128))
 # Generous bounds here; the domain gives the precise Dutch message (e.g. the 1000-character hulpvraag).

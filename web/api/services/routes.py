@@ -2,19 +2,20 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from socialekaart.errors import SocialeKaartError
-from socialekaart.hours import now_local
-
-from ..shaping import feature_collection, hit_json, page_links, service_json
-from .schemas import ServiceHitSchema, ServicePageSchema, ServiceQueryArgsSchema, ServiceSchema
+from socialekaart.shared.errors import SocialeKaartError
+from socialekaart.shared.hours import now_local
+from web.api.blueprint import Blueprint
+from web.api.problems_doc import GEOJSON_OK
+from web.api.services.schemas import ServiceHitSchema, ServicePageSchema, ServiceQueryArgsSchema, ServiceSchema
+from web.api.shaping import feature_collection, hit_json, page_links, service_json
+from web.bootstrap import current_runtime
 
 blp = Blueprint("services", __name__, url_prefix="/services",
                 description="Voorzieningen zoeken: zo licht als mogelijk, zo zwaar als nodig.")
-from ..problems_doc import GEOJSON_OK, PROBLEM
+
 GEOJSON = "application/geo+json"
 # A hit's keys in the order ServiceHitSchema writes them.
 HIT_KEYS = [field.data_key or name for name, field in ServiceHitSchema().fields.items()]
@@ -33,10 +34,11 @@ class Services(MethodView):
     @blp.arguments(ServiceQueryArgsSchema(), location="query", error_status_code=400, unknown=ma.RAISE)
     @blp.response(200, ServicePageSchema, description="Gevonden voorzieningen, lichtste passende hulp eerst.",
                   content_type="application/json")
-    @blp.doc(responses={200: GEOJSON_OK, "400": PROBLEM, "404": PROBLEM, "503": PROBLEM})
+    @blp.problems(400, 404, 503)
+    @blp.doc(responses={200: GEOJSON_OK})
     def get(self, args):
         """Zoek voorzieningen"""
-        catalog = current_app.extensions["socialekaart"].catalog
+        catalog = current_runtime().catalog
         area_param = next((name for name in ("gemeente", "wijk", "buurt") if args.get(name)), None)
         try:
             page = self._search(catalog, args, args.get(area_param) if area_param else None)
@@ -88,10 +90,10 @@ class Services(MethodView):
 @blp.route("/<string:service_id>")
 class ServiceById(MethodView):
     @blp.response(200, ServiceSchema, description="Eén voorziening.")
-    @blp.doc(responses={"404": PROBLEM, "503": PROBLEM})
+    @blp.problems(404, 503)
     def get(self, service_id: str):
         """Eén voorziening"""
-        catalog = current_app.extensions["socialekaart"].catalog
+        catalog = current_runtime().catalog
         return service_json(catalog.service(service_id))
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from socialekaart.search import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, MAX_RADIUS_M, SORTS
+from socialekaart.catalog.search import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, MAX_RADIUS_M, SORTS
+from socialekaart.places.codes import code_regex
 
 MAX_REPEATS = 20
 CODE = fields.String(validate=validate.Length(max=60))
@@ -37,9 +38,9 @@ class ServiceQueryArgsSchema(ma.Schema):
     lat = fields.Float(validate=validate.Range(-90, 90), allow_nan=False)
     lon = fields.Float(validate=validate.Range(-180, 180), allow_nan=False)
     radius = fields.Integer(validate=validate.Range(1, MAX_RADIUS_M), metadata={"description": "Straal in meter."})
-    gemeente = fields.String(validate=validate.Regexp(r"^GM\d{4}$"))
-    wijk = fields.String(validate=validate.Regexp(r"^WK\d{6}$"))
-    buurt = fields.String(validate=validate.Regexp(r"^BU\d{8}$"))
+    gemeente = fields.String(validate=validate.Regexp(code_regex("gemeente")))
+    wijk = fields.String(validate=validate.Regexp(code_regex("wijk")))
+    buurt = fields.String(validate=validate.Regexp(code_regex("buurt")))
     sort = fields.String(load_default="licht", validate=validate.OneOf(SORTS),
                          metadata={"description": "licht (standaard: zo licht als mogelijk), distance, "
                                                   "relevance of name."})

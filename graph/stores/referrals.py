@@ -1,0 +1,435 @@
+"""Referrals, their events, the audit log, webhooks and the counts for network figures, in Cypher.
+
+``(Referral)-[:FROM]->(Organization)``, ``(Referral)-[:TO]->(Service)``,
+``(Referral)-[:HAS_EVENT]->(ReferralEvent)``, ``(Referral)-[:FORWARDED_FROM]->(Referral)``,
+``(Organization)-[:HAS_WEBHOOK]->(Webhook)``; ``AuditEntry`` nodes stand alone.
+
+A transition is ONE statement that checks the expected status and version and writes the new
+state, its event (numbered from a counter node, so the feed has a strict order) and its audit
+entry together: of concurrent callers exactly one matches, the others get no row back. On Neo4j
+the dummy ``SET`` first takes the node's write lock, so the check reads the committed state;
+FalkorDB runs writes one at a time anyway. Values only as ``$parameters``.
+"""
+from __future__ import annotations
+
+import contextvars
+import re
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from typing import Any
+
+from graph.dialect import identifier
+from graph.epoch_ms import TIMED, epoch_ms, ms_name, with_epoch_ms
+from graph.stores.catalog import GraphStore
+from socialekaart.referrals.figure_rules import (
+    DURATIONS as FIGURE_DURATIONS,
+)
+from socialekaart.referrals.figure_rules import (
+    FACTS,
+    FORMAL_WHEN_UNKNOWN,
+    STATE_VALUES,
+    AllOf,
+    AnyOf,
+    AtOrBefore,
+    Before,
+    Condition,
+    Equals,
+    Moments,
+    Present,
+    Within,
+)
+from socialekaart.referrals.lifecycle import FINAL_STATES
+from socialekaart.shared.clock import iso
+
+EVENT_COUNTER = "referral-event-seq"
+SUMMARY_FIELDS = (".id, .status, .version, .urgency, .life_domains, .from_org_id, .to_org_id, .to_service_id, "
+                  ".created_at, .updated_at, .sent_at, .receive_due_at, .accept_due_at")
+REFERRAL_FIELDS = (
+    SUMMARY_FIELDS + ", .sender_account_id, .from_formal, .to_rung, .to_formal, .wijk_code, .gemeente_code, "
+    ".request_enc, .contact_enc, .client_ref_enc, .client_ref_hash, .consent_purpose_enc, .consent_partner_id, "
+    ".consent_date, .consent_method, .legal_basis, .forwarded_from, .forwarded_to, .expires_at, .received_at, "
+    ".accepted_at, .declined_at, .waitlisted_at, .started_at, .closed_at, .decline_reason, .cancel_reason, "
+    ".outcome, .anonymised_at")
+FACT_FIELDS = (".id, .status, .from_org_id, .to_org_id, .to_rung, .from_formal, .to_formal, .life_domains, "
+               ".wijk_code, .gemeente_code, .sent_at, .received_at, .accepted_at, .declined_at, .started_at, "
+               ".closed_at, .decline_reason, .outcome, .receive_due_at, .accept_due_at")
+EVENT_FIELDS = (".id, .seq, .version, .referral_id, .at, .from_status, .to_status, .side, .actor_account_id, "
+                ".actor_org_id, .reason, .outcome, .linked_referral_id, .from_org_id, .to_org_id, .receiver_visible")
+AUDIT_FIELDS = ".id, .at, .account_id, .role, .organization_id, .action, .referral_id, .allowed"
+NAMES = ("OPTIONAL MATCH (fo:Organization {id: r.from_org_id}) OPTIONAL MATCH (ts:Service {id: r.to_service_id}) "
+         "OPTIONAL MATCH (ro:Organization {id: r.to_org_id}) ")
+NAME_COLUMNS = "fo.name AS from_org_name, ts.name AS to_service_name, ro.name AS to_org_name"
+SENT_OR_RECEIVED = {"received": "r.to_org_id = $org AND r.status <> 'concept'", "sent": "r.from_org_id = $org"}
+
+
+GROUP_KEYS = {
+    "total": "WITH r, 'alle' AS key",
+    "gemeente": "WITH r, coalesce(r.gemeente_code, 'onbekend') AS key",
+    "wijk": "WITH r, coalesce(r.wijk_code, 'onbekend') AS key",
+    # A referral with two leefgebieden counts in both.
+    "leefgebied": "UNWIND CASE WHEN size(coalesce(r.life_domains, [])) = 0 THEN ['onbekend'] "
+                  "ELSE r.life_domains END AS key",
+    "rung": "WITH r, coalesce(r.to_rung, 'onbekend') AS key",
+    "partner": "WITH r, coalesce(r.to_org_id, 'onbekend') AS key",
+    # $months: [start ms, label] of each local month, in order; the last one started wins.
+    "month": "WITH r, reduce(k = null, m IN $months | CASE WHEN m[0] <= r.sent_ms THEN m[1] ELSE k END) AS key",
+}
+CODE_VALUE = re.compile(r"^[a-z][a-z0-9-]*$")  # the only literals figure_cypher writes into Cypher
+
+
+def figure_moments(moments: Moments) -> dict[str, Any]:
+    """The parameters figure_cypher's conditions compare with: each moment as ISO text and as epoch
+    milliseconds, and each span in milliseconds."""
+    return {"now_iso": iso(moments.now), "now_ms": epoch_ms(iso(moments.now)),
+            "matured_iso": iso(moments.matured), "matured_ms": epoch_ms(iso(moments.matured)),
+            "closure_ms": moments.closure // timedelta(milliseconds=1)}
+
+
+def figure_cypher(condition: Condition) -> str:
+    """A figure condition as a Cypher expression on ``r``. Moments compare on the epoch milliseconds
+    where a field has them (TIMED), else on the ISO text; both orders are the same."""
+    def moment(field: str, name: str) -> tuple[str, str]:
+        return (f"r.{ms_name(field)}", f"${name}_ms") if field in TIMED else (f"r.{field}", f"${name}_iso")
+
+    match condition:
+        case Present(field):
+            return f"r.{identifier(field)} IS NOT NULL"
+        case Equals(field, value):
+            if not CODE_VALUE.match(value):
+                raise ValueError(f"not a code value: {value!r}")
+            return f"r.{identifier(field)} = '{value}'"
+        case Before(field, name):
+            left, right = moment(field, name)
+            return f"{left} < {right}"
+        case AtOrBefore(field, name):
+            left, right = moment(field, name)
+            return f"{left} <= {right}"
+        case Within(start, end, span):
+            return f"r.{ms_name(end)} - r.{ms_name(start)} <= ${span}_ms"
+        case AllOf(parts):
+            return "(" + " AND ".join(figure_cypher(part) for part in parts) + ")"
+        case AnyOf(parts):
+            return "(" + " OR ".join(figure_cypher(part) for part in parts) + ")"
+    raise TypeError(f"unknown condition {condition!r}")
+
+
+# Counted per combination of plain values (FalkorDB groups fast, but evaluates a count(CASE …) per
+# column slowly); the domain adds the combinations up (socialekaart.referrals.figure_rules). Which
+# facts and values are counted comes from there too, rendered as Cypher by figure_cypher.
+STATES = ("RETURN key, "
+          + ", ".join(f"r.{field} AS {name}" for name, field in STATE_VALUES.items()) + ", "
+          + ", ".join(f"{figure_cypher(condition)} AS {name}" for name, condition in FACTS.items())
+          + ", count(r) AS n")
+KINDS = ("RETURN key, r.to_rung AS rung, "
+         + ", ".join(f"coalesce(r.{field}, {str(FORMAL_WHEN_UNKNOWN).lower()}) AS {field}"
+                     for field in ("from_formal", "to_formal"))
+         + ", count(r) AS n")
+DURATIONS = ("UNWIND ["
+             + ", ".join(f"['{kind}', r.{ms_name(field)} - r.sent_ms]" for kind, field in FIGURE_DURATIONS.items())
+             + "] AS d "
+             "WITH key, d[0] AS kind, d[1] AS ms WHERE ms IS NOT NULL "
+             "WITH key, kind, ms ORDER BY ms "
+             "WITH key, kind, collect(ms) AS sorted "
+             "RETURN key, kind, size(sorted) AS n, sorted[(size(sorted) - 1) / 2] AS low, "
+             "sorted[size(sorted) / 2] AS high, sorted[toInteger(ceil(0.9 * size(sorted))) - 1] AS p90")
+
+
+# The inbox's "te laat" filter is the figures' definition of overdue (compares with $now_iso).
+OVERDUE = figure_cypher(FACTS["overdue"])
+
+
+def _with_names(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row["referral"], "from_org_name": row.get("from_org_name"),
+            "to_service_name": row.get("to_service_name"), "to_org_name": row.get("to_org_name")}
+
+
+class ReferralStore:
+    def __init__(self, store: GraphStore):
+        self.connection = store.connection
+
+    # -- targets ---------------------------------------------------------------------------------
+    def service_target(self, service_id: str) -> dict[str, Any] | None:
+        rows = self.connection.read(
+            "MATCH (s:Service {id: $id}) OPTIONAL MATCH (o:Organization {id: s.organization_id}) "
+            "RETURN s {.id, .name, .organization_id, .org_name, .rung, .confidential, .formal, .wijk_code, "
+            ".gemeente_code, .serves} AS service, coalesce(s.closed, false) OR coalesce(o.closed, false) AS closed, "
+            "o.id IS NOT NULL AS has_organization", {"id": service_id})
+        if not rows or not rows[0]["has_organization"]:
+            return None
+        return {**rows[0]["service"], "closed": bool(rows[0]["closed"])}
+
+    # -- writes ----------------------------------------------------------------------------------
+    def create(self, referral: dict[str, Any], events: list[dict[str, Any]],
+               audits: list[dict[str, Any]]) -> list[int] | None:
+        """The referral, its events (version 1, 2, …) and audit entries in one statement."""
+        rows = self.connection.write(
+            "MATCH (o:Organization {id: $referral.from_org_id}) MATCH (s:Service {id: $referral.to_service_id}) "
+            "MERGE (m:Meta {id: $counter}) ON CREATE SET m.seq = 0 "
+            "SET m.seq = m.seq + size($events) "
+            "CREATE (r:Referral) SET r += $referral, r.from_formal = coalesce(o.formal, true) "
+            "CREATE (r)-[:FROM]->(o) CREATE (r)-[:TO]->(s) "
+            "WITH r, m.seq - size($events) AS base "
+            "UNWIND $audits AS audit CREATE (a:AuditEntry) SET a += audit "
+            "WITH DISTINCT r, base "
+            "UNWIND range(0, size($events) - 1) AS i "
+            "CREATE (r)-[:HAS_EVENT]->(e:ReferralEvent) SET e += $events[i], e.seq = base + i + 1, e.version = i + 1 "
+            "RETURN e.seq AS seq ORDER BY seq",
+            {"referral": with_epoch_ms(referral), "events": events, "audits": audits, "counter": EVENT_COUNTER})
+        return [row["seq"] for row in rows] if rows else None
+
+    def transition(self, referral_id: str, *, expected_status: str, expected_version: int, changes: dict[str, Any],
+                   event: dict[str, Any], audit: dict[str, Any],
+                   forward: tuple[dict[str, Any], dict[str, Any]] | None = None) -> dict[str, Any] | None:
+        """Check and write in one statement; None when the referral was not in the expected state.
+        ``forward``: a new referral (and its first event) created in the same statement."""
+        params: dict[str, Any] = {"id": referral_id, "expected": expected_status, "version": expected_version,
+                                  "next": event["to_status"], "changes": with_epoch_ms(changes), "event": event,
+                                  "audit": audit, "counter": EVENT_COUNTER}
+        match = "MATCH (r:Referral {id: $id}) "
+        carry = "r"
+        tail = ""
+        returns = "r.version AS version, e.seq AS seq"
+        if forward is not None:
+            params["new"], params["new_event"] = with_epoch_ms(forward[0]), forward[1]
+            # Everything the new referral needs is matched before anything is written.
+            match += "MATCH (nfo:Organization {id: $new.from_org_id}) MATCH (nts:Service {id: $new.to_service_id}) "
+            carry = "r, nfo, nts"
+            tail = ("SET m.seq = m.seq + 1 "
+                    "CREATE (n:Referral) SET n += $new, n.from_formal = coalesce(nfo.formal, true) "
+                    "CREATE (n)-[:FROM]->(nfo) CREATE (n)-[:TO]->(nts) CREATE (n)-[:FORWARDED_FROM]->(r) "
+                    "CREATE (n)-[:HAS_EVENT]->(ne:ReferralEvent) SET ne += $new_event, ne.seq = m.seq, "
+                    "ne.version = n.version ")
+            returns += ", ne.seq AS forward_seq, n.id AS forwarded_to"
+        rows = self.connection.write(
+            match
+            + "SET r._lock = true SET r._lock = null "  # takes the write lock on Neo4j; no net change
+            + f"WITH {carry} WHERE r.status = $expected AND r.version = $version "
+            "MERGE (m:Meta {id: $counter}) ON CREATE SET m.seq = 0 "
+            "SET m.seq = m.seq + 1 "
+            "SET r += $changes, r.status = $next, r.version = r.version + 1 "
+            "CREATE (r)-[:HAS_EVENT]->(e:ReferralEvent) SET e += $event, e.seq = m.seq, e.version = r.version "
+            "CREATE (a:AuditEntry) SET a += $audit "
+            + tail + "RETURN " + returns, params)
+        return rows[0] if rows else None
+
+    def anonymise(self, cutoff: str, now: str, audit: dict[str, Any]) -> list[str]:
+        rows = self.connection.write(
+            "MATCH (r:Referral) WHERE r.status IN $final AND r.closed_at < $cutoff AND r.anonymised_at IS NULL "
+            # One map for the whole node: FalkorDB removes the wrong properties when one query
+            # clears several with separate `SET x = null` items (see graph/store.py).
+            "SET r = r {.*, request_enc: null, contact_enc: null, client_ref_enc: null, client_ref_hash: null, "
+            "consent_purpose_enc: null, anonymised_at: $now} "
+            "CREATE (a:AuditEntry) SET a += $audit, a.id = $audit.id + '-' + r.id, a.referral_id = r.id "
+            "RETURN r.id AS id ORDER BY id",
+            {"final": sorted(FINAL_STATES), "cutoff": cutoff, "now": now, "audit": audit})
+        return [row["id"] for row in rows]
+
+    def audit(self, entries: list[dict[str, Any]]) -> None:
+        if entries:
+            self.connection.write("UNWIND $rows AS row CREATE (a:AuditEntry) SET a += row", {"rows": entries})
+
+    # -- reads -----------------------------------------------------------------------------------
+    def get(self, referral_id: str) -> dict[str, Any] | None:
+        rows = self.connection.read(
+            f"MATCH (r:Referral {{id: $id}}) {NAMES}RETURN r {{{REFERRAL_FIELDS}}} AS referral, {NAME_COLUMNS}",
+            {"id": referral_id})
+        return _with_names(rows[0]) if rows else None
+
+    def get_with_events(self, referral_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+        """``get`` and ``events_of`` in one round trip."""
+        rows = self.connection.read(
+            f"MATCH (r:Referral {{id: $id}}) {NAMES}"
+            "OPTIONAL MATCH (x:ReferralEvent {referral_id: r.id}) WITH r, fo, ts, ro, x ORDER BY x.seq "
+            f"RETURN r {{{REFERRAL_FIELDS}}} AS referral, {NAME_COLUMNS}, collect(x {{{EVENT_FIELDS}}}) AS events",
+            {"id": referral_id})
+        return (_with_names(rows[0]), rows[0]["events"]) if rows else None
+
+    def events_of(self, referral_id: str) -> list[dict[str, Any]]:
+        rows = self.connection.read(
+            f"MATCH (e:ReferralEvent {{referral_id: $id}}) RETURN e {{{EVENT_FIELDS}}} AS event ORDER BY e.seq",
+            {"id": referral_id})
+        return [row["event"] for row in rows]
+
+    def page(self, organization_id: str, box: str, statuses: list[str], overdue_at: str | None, skip: int,
+             limit: int) -> tuple[int, list[dict[str, Any]]]:
+        conditions = [SENT_OR_RECEIVED[box]]
+        params: dict[str, Any] = {"org": organization_id, "skip": skip, "limit": limit}
+        if statuses:
+            conditions.append("r.status IN $statuses")
+            params["statuses"] = statuses
+        if overdue_at is not None:
+            conditions.append(OVERDUE)
+            params["now_iso"] = overdue_at
+        where = " AND ".join(conditions)
+        total = self.connection.read(f"MATCH (r:Referral) WHERE {where} RETURN count(r) AS total", params)[0]["total"]
+        if not total or skip >= total:
+            return total, []
+        rows = self.connection.read(
+            f"MATCH (r:Referral) WHERE {where} WITH r ORDER BY coalesce(r.sent_at, r.created_at) DESC, r.id "
+            f"SKIP $skip LIMIT $limit {NAMES}RETURN r {{{SUMMARY_FIELDS}}} AS referral, {NAME_COLUMNS}", params)
+        return total, [_with_names(row) for row in rows]
+
+    def feed(self, organization_id: str, since_seq: int, since_at: str | None, limit: int) -> list[dict[str, Any]]:
+        time_condition = "AND e.at > $at " if since_at else ""
+        rows = self.connection.read(
+            f"MATCH (e:ReferralEvent) WHERE e.seq > $since {time_condition}"
+            "AND (e.from_org_id = $org OR (e.to_org_id = $org AND e.receiver_visible = true)) "
+            f"RETURN e {{{EVENT_FIELDS}}} AS event ORDER BY e.seq LIMIT $limit",
+            {"since": since_seq, "at": since_at, "org": organization_id, "limit": limit})
+        return [row["event"] for row in rows]
+
+    def by_client_ref(self, organization_id: str, ref_hash: str) -> list[dict[str, Any]]:
+        rows = self.connection.read(
+            f"MATCH (r:Referral {{client_ref_hash: $hash}}) WHERE r.from_org_id = $org WITH r "
+            f"ORDER BY r.created_at, r.id {NAMES}RETURN r {{{REFERRAL_FIELDS}}} AS referral, {NAME_COLUMNS}",
+            {"hash": ref_hash, "org": organization_id})
+        return [_with_names(row) for row in rows]
+
+    def expirable(self, now: str) -> list[dict[str, Any]]:
+        rows = self.connection.read(
+            f"MATCH (r:Referral) WHERE r.status IN ['verzonden', 'ontvangen'] AND r.expires_at < $now "
+            f"RETURN r {{{REFERRAL_FIELDS}}} AS referral ORDER BY r.expires_at, r.id", {"now": now})
+        return [row["referral"] for row in rows]
+
+    def audit_entries(self, referral_id: str) -> list[dict[str, Any]]:
+        rows = self.connection.read(f"MATCH (a:AuditEntry {{referral_id: $id}}) RETURN a {{{AUDIT_FIELDS}}} AS entry "
+                                    "ORDER BY a.at, a.id", {"id": referral_id})
+        return [row["entry"] for row in rows]
+
+    # -- network figures: counted in the store (no personal data leaves it) ---------------------
+    def figure_tallies(self, *, since: str, until: str, gemeenten: list[str] | None, wijk: str | None,
+                       groupings: list[tuple[str, bool]], moments: Moments,
+                       months: list[tuple[str, str]] | None = None) -> list[list[dict[str, Any]]]:
+        """For each (group_by, durations_only) in ``groupings``: per group of the referrals sent in
+        [since, until), the counts the figures need and, per duration (hours from sending to
+        received / accepted / started), the count and the sorted values at the middle ranks and the
+        90th-percentile rank (nearest rank), in milliseconds. ``durations_only``: the counts are
+        left at zero (the caller adds them up from other groups). ``months``: (start, label) of the
+        local months, for ``group_by='month'``. All queries run at once."""
+        scope, params = self._figure_scope(since, until, gemeenten, wijk)
+        params.update({**figure_moments(moments), "months": [[epoch_ms(at), label] for at, label in months or []]})
+        queries: list[tuple[str, dict[str, Any]]] = []
+        for group_by, durations_only in groupings:
+            grouped = f"MATCH (r:Referral) WHERE {scope} {GROUP_KEYS[group_by]} "
+            queries.append((grouped + DURATIONS, params))
+            if not durations_only:
+                queries += [(grouped + STATES, params), (grouped + KINDS, params)]
+        answers = iter(self._read_together(queries))
+        results = []
+        for group_by, durations_only in groupings:
+            durations = next(answers)
+            states, kinds = ([], []) if durations_only else (next(answers), next(answers))
+            results.append(self._tallies(group_by, states, kinds, durations))
+        return results
+
+    def _tallies(self, group_by: str, states: list[dict[str, Any]], kinds: list[dict[str, Any]],
+                 durations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        by_key: dict[str, dict[str, Any]] = {}
+
+        def group(key: str) -> dict[str, Any]:
+            return by_key.setdefault(key, {"key": key, "states": [], "kinds": [], "durations": {}})
+
+        for row in states:
+            group(row["key"])["states"].append(row)
+        for row in kinds:
+            group(row["key"])["kinds"].append(row)
+        for row in durations:
+            group(row["key"])["durations"][row["kind"]] = (row["n"], row["low"], row["high"], row["p90"])
+        if group_by == "partner" and by_key:
+            names = self.connection.read("MATCH (o:Organization) WHERE o.id IN $ids RETURN o.id AS id, o.name AS name",
+                                         {"ids": list(by_key)})
+            for row in names:
+                by_key[row["id"]]["name"] = row["name"]
+        return [by_key[key] for key in sorted(by_key)]
+
+    def _read_together(self, queries: list[tuple[str, dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+        """Several reads at once: the store runs reads side by side. Each runs in a copy of the
+        caller's context, so a web request's statement budget holds for all of them."""
+        if len(queries) == 1:
+            return [self.connection.read(*queries[0])]
+        with ThreadPoolExecutor(max_workers=len(queries)) as pool:
+            futures = [pool.submit(contextvars.copy_context().run, self.connection.read, query, params)
+                       for query, params in queries]
+            return [future.result() for future in futures]
+
+    def flow_pairs(self, *, since: str, until: str, gemeenten: list[str] | None,
+                   wijk: str | None) -> list[dict[str, Any]]:
+        """Per (from organisation, to organisation): the referrals in the period, and the first of
+        them (by sent_at, id) as ``first`` with the sides' formality (``<sent_at><id>|<from><to>``,
+        1 formal, 0 not), so an organisation's formality is read where it first appears."""
+        scope, params = self._figure_scope(since, until, gemeenten, wijk)
+        return self.connection.read(
+            f"MATCH (r:Referral) WHERE {scope} "
+            "RETURN r.from_org_id AS from_org_id, r.to_org_id AS to_org_id, count(r) AS n, "
+            "min(r.sent_at + r.id + '|' + CASE WHEN r.from_formal = true THEN '1' ELSE '0' END "
+            "+ CASE WHEN r.to_formal = true THEN '1' ELSE '0' END) AS first "
+            "ORDER BY from_org_id, to_org_id", params)
+
+    def organizations_named(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+        rows = self.connection.read("MATCH (o:Organization) WHERE o.id IN $ids RETURN o {.id, .name, .kind} AS o",
+                                    {"ids": ids})
+        return {row["o"]["id"]: row["o"] for row in rows}
+
+    @staticmethod
+    def _figure_scope(since: str, until: str, gemeenten: list[str] | None,
+                      wijk: str | None) -> tuple[str, dict[str, Any]]:
+        # A range on sent_ms only: `IS NOT NULL` would keep FalkorDB from using the index.
+        conditions = ["r.sent_ms >= $since", "r.sent_ms < $until"]
+        if gemeenten is not None:
+            conditions.insert(0, "r.gemeente_code IN $gemeenten")
+        if wijk is not None:
+            conditions.append("r.wijk_code = $wijk")
+        params = {"since": epoch_ms(since), "until": epoch_ms(until), "gemeenten": gemeenten, "wijk": wijk}
+        return " AND ".join(conditions), params
+
+    def partners(self, gemeenten: list[str] | None) -> list[dict[str, Any]]:
+        """Organisations with a service located in, or serving, one of these gemeenten (all when None)."""
+        if gemeenten is None:
+            rows = self.connection.read(
+                "MATCH (o:Organization)-[:PROVIDES]->(:Service) "
+                "RETURN DISTINCT o.id AS id, o.name AS name, o.kind AS kind, o.formal AS formal")
+        else:
+            # Two index-backed halves: located there, or serving one of its areas (SERVES).
+            rows = self.connection.read(
+                "MATCH (s:Service) WHERE s.gemeente_code IN $gemeenten MATCH (o:Organization)-[:PROVIDES]->(s) "
+                "RETURN o.id AS id, o.name AS name, o.kind AS kind, o.formal AS formal "
+                "UNION MATCH (a:Area) WHERE substring(a.code, 2, 4) IN $digits "
+                "MATCH (a)<-[:SERVES]-(s:Service)<-[:PROVIDES]-(o:Organization) "
+                "RETURN o.id AS id, o.name AS name, o.kind AS kind, o.formal AS formal",
+                {"gemeenten": gemeenten, "digits": [g[2:6] for g in gemeenten]})
+        return sorted(rows, key=lambda o: (o.get("name") or "", o["id"]))
+
+    def referred_organizations(self, *, since: str, until: str, among: list[str] | None = None) -> set[str]:
+        """The organisations referred to in the period (anywhere); only those ``among`` when given."""
+        params = {"since": epoch_ms(since), "until": epoch_ms(until), "ids": among}
+        if among is None:
+            rows = self.connection.read("MATCH (r:Referral) WHERE r.sent_ms >= $since AND r.sent_ms < $until "
+                                        "RETURN DISTINCT r.to_org_id AS id", params)
+        else:
+            rows = self.connection.read("MATCH (r:Referral) WHERE r.to_org_id IN $ids AND r.sent_ms >= $since "
+                                        "AND r.sent_ms < $until RETURN DISTINCT r.to_org_id AS id", params)
+        return {row["id"] for row in rows}
+
+    def gemeenten_in(self, regio_codes: list[str]) -> list[str]:
+        rows = self.connection.read("MATCH (g:Gemeente)-[:IN]->(r:Regio) WHERE r.code IN $codes "
+                                    "RETURN g.code AS code ORDER BY code", {"codes": regio_codes})
+        return [row["code"] for row in rows]
+
+    # -- webhooks --------------------------------------------------------------------------------
+    def set_webhook(self, organization_id: str, url: str, secret_enc: str, at: str) -> bool:
+        rows = self.connection.write(
+            "MATCH (o:Organization {id: $org}) MERGE (o)-[:HAS_WEBHOOK]->(w:Webhook {organization_id: $org}) "
+            "SET w.url = $url, w.secret_enc = $secret, w.updated_at = $at RETURN w.organization_id AS id",
+            {"org": organization_id, "url": url, "secret": secret_enc, "at": at})
+        return bool(rows)
+
+    def remove_webhook(self, organization_id: str) -> bool:
+        rows = self.connection.write("MATCH (w:Webhook {organization_id: $org}) DETACH DELETE w RETURN count(*) AS n",
+                                     {"org": organization_id})
+        return bool(rows and rows[0]["n"])
+
+    def webhooks_for(self, organization_ids: list[str]) -> list[dict[str, Any]]:
+        rows = self.connection.read("MATCH (w:Webhook) WHERE w.organization_id IN $ids "
+                                    "RETURN w {.organization_id, .url, .secret_enc} AS webhook",
+                                    {"ids": organization_ids})
+        return [row["webhook"] for row in rows]

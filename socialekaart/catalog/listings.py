@@ -1,0 +1,55 @@
+"""A beheerder keeps its own organisation's listings current.
+
+Only the practical details can be changed here (name, description, contact, opening hours, wait
+and capacity); every change, or just "still correct", refreshes *last verified*. A beheerder edits
+only its own organisation's services; an admin any. The rest of a listing comes through imports.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Callable
+
+from socialekaart.accounts.service import Principal, may_edit_service
+from socialekaart.catalog.importing import service_from_snapshot
+from socialekaart.catalog.service import Catalog
+from socialekaart.shared.clock import Clock, utcnow
+from socialekaart.shared.errors import Forbidden, NotFound, ValidationError
+from socialekaart.shared.hours import LOCAL_TZ, WeeklyHours
+
+# API name -> Service field
+EDITABLE = {"name": "name", "description": "description", "phone": "phone", "email": "email",
+            "website": "website", "openingHours": "hours", "waitWeeks": "wait_weeks",
+            "capacityNote": "capacity_note", "costNote": "cost_note"}
+CLEARABLE = {"phone", "email", "website", "openingHours", "waitWeeks", "capacityNote", "costNote", "description"}
+
+
+class ListingService:
+    def __init__(self, catalog: Catalog, read_service: Callable[[str], dict[str, Any] | None], *,
+                 clock: Clock = utcnow):
+        self.catalog = catalog
+        self.read_service = read_service
+        self.clock = clock
+
+    def update(self, actor: Principal, service_id: str, changes: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Apply ``changes`` (API names; None clears an optional field) and mark the listing verified today."""
+        actor.require("beheerder", "admin", action="een voorziening bijwerken")
+        stored = self.read_service(service_id)
+        if stored is None:
+            raise NotFound(f"Er is geen voorziening met id {service_id!r}.")
+        if not may_edit_service(actor, stored["organization_id"]):
+            raise Forbidden("U beheert alleen de voorzieningen van uw eigen organisatie.")
+        fields: dict[str, Any] = {}
+        for name, value in (changes or {}).items():
+            if name not in EDITABLE:
+                raise ValidationError(f"{name} kan hier niet gewijzigd worden.", field=name)
+            if value is None and name not in CLEARABLE:
+                raise ValidationError("Mag niet leeg zijn.", field=name)
+            if name == "openingHours":
+                value = WeeklyHours.parse(value)
+            elif name == "description":
+                value = value or ""
+            fields[EDITABLE[name]] = value
+        today = self.clock().astimezone(LOCAL_TZ).date()
+        service = replace(service_from_snapshot(stored), **fields, last_verified=today)
+        self.catalog.save(services=[service])  # validates everything first; all or nothing
+        return self.catalog.service(service_id)

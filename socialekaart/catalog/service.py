@@ -1,0 +1,234 @@
+"""The catalog service: storing areas, organisations and services, and finding services.
+
+It validates everything before anything is written, places each location in its buurt
+(shapely point-in-polygon), keeps confidential locations hidden, and hands the store
+writes into one unit of work: all or nothing.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Iterable, Sequence
+
+from socialekaart.catalog.confidential import placement_of
+from socialekaart.catalog.model import Organization, Service
+from socialekaart.catalog.ports import CatalogStore, Locator
+from socialekaart.catalog.search import (
+    MAX_PAGE_SIZE,
+    MAX_QUERY_LENGTH,
+    MAX_RADIUS_M,
+    SORTS,
+    ServiceQuery,
+    check_codes,
+    minute_for,
+    search_words,
+    validate_place,
+)
+from socialekaart.places.codes import area_kind_of
+from socialekaart.places.geo import AreaIndex
+from socialekaart.places.geocoding import PostcodePoint
+from socialekaart.places.model import Area
+from socialekaart.shared import taxonomy
+from socialekaart.shared.errors import NotFound, ValidationError
+from socialekaart.shared.paging import page_count, skip_for
+
+AREA_CHECK_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    total: int
+    page: int
+    page_size: int
+    hits: list[dict[str, Any]]
+    query: ServiceQuery
+    origin: PostcodePoint | None = None
+
+    @property
+    def pages(self) -> int:
+        return page_count(self.total, self.page_size)
+
+
+def _area_dict(area: Area) -> dict[str, Any]:
+    lat, lon = area.centroid if area.centroid else (None, None)
+    ages = area.age_groups
+    # The same fields GraphStore.areas reads, so an index kept after a write equals a fresh one.
+    return {"code": area.code, "name": area.name, "kind": area.kind, "parent_code": area.parent_code,
+            "population": area.population, "lat": lat, "lon": lon, "households": area.households,
+            "age_0_14": ages.get("0-14"), "age_15_24": ages.get("15-24"), "age_25_44": ages.get("25-44"),
+            "age_45_64": ages.get("45-64"), "age_65_plus": ages.get("65+"), "geometry": area.geometry}
+
+
+class Catalog:
+    def __init__(self, store: CatalogStore, locator: Locator, *, default_radius: int = 5000):
+        self.store = store
+        self.locator = locator
+        self.default_radius = default_radius
+        self._index: AreaIndex | None = None
+        self._stamp: Any = None
+        self._checked = 0.0
+        self._index_lock = threading.Lock()
+
+    # -- areas -------------------------------------------------------------------------------------
+    def area_index(self, *, fresh: bool = False) -> AreaIndex:
+        """The area index, read once and kept. Whether the stored areas changed (in any process) is
+        checked with a cheap stamp: always when ``fresh`` (before writing), else at most every
+        AREA_CHECK_SECONDS, so a search does not pay a round trip for it."""
+        with self._index_lock:
+            now = time.monotonic()
+            if self._index is not None and not fresh and now - self._checked < AREA_CHECK_SECONDS:
+                return self._index
+            stamp = self.store.area_stamp()  # read before the areas: a change in between shows next time
+            if self._index is None or stamp != self._stamp:
+                self._index = AreaIndex(self.store.areas("buurt", with_geometry=True),
+                                        self.store.areas("wijk"), self.store.areas("gemeente"))
+            self._stamp, self._checked = stamp, now
+            return self._index
+
+    def forget_areas(self) -> None:
+        with self._index_lock:
+            self._index = None
+
+    # -- writing -----------------------------------------------------------------------------------
+    def save(self, *, areas: Iterable[Area] = (), organizations: Iterable[Organization] = (),
+             services: Iterable[Service] = (), created: Iterable[str] = ()) -> dict[str, int]:
+        """Validate everything, then write it all in one unit: all or nothing. ``created``: ids of
+        services the caller found not stored (an import's snapshot); they are written with CREATE."""
+        areas, organizations, services = list(areas), list(organizations), list(services)
+        for item in (*areas, *organizations, *services):
+            item.validate()  # type: ignore[attr-defined]  # each model class has validate()
+        known_orgs = {o.id: o for o in organizations}
+        missing = {s.organization_id for s in services} - set(known_orgs)
+        if missing:
+            for org_id in missing:
+                stored = self.store.organization(org_id)
+                if stored is None:
+                    raise ValidationError(f"Onbekende organisatie {org_id!r}.", field="organizationId")
+                known_orgs[org_id] = stored
+        index = self.area_index_with(areas) if areas else self.area_index(fresh=True)
+        placements = {s.id: placement_of(s, index) for s in services}
+        modified = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self.store.unit_of_work() as uow:
+            uow.save_taxonomy()
+            uow.save_areas(areas)
+            uow.save_organizations(organizations)
+            uow.save_services(services, placements, known_orgs, modified, created=frozenset(created))
+        if areas:
+            self._keep_index(index)
+        return {"areas": len(areas), "organizations": len(organizations), "services": len(services)}
+
+    def area_index_with(self, areas: list[Area]) -> AreaIndex:
+        """The area index as it will be once ``areas`` are written: stored areas updated with these."""
+        return self.area_index(fresh=True).with_areas(_area_dict(a) for a in areas)
+
+    def _keep_index(self, index: AreaIndex) -> None:
+        """After writing areas: ``index`` is what is stored now, under the stamp the write left."""
+        stamp = self.store.area_stamp()
+        with self._index_lock:
+            self._index, self._stamp, self._checked = index, stamp, time.monotonic()
+
+    # -- reading -----------------------------------------------------------------------------------
+    def service(self, service_id: str) -> dict[str, Any]:
+        found = self.store.service(service_id)
+        if found is None:
+            raise NotFound(f"Er is geen voorziening met id {service_id!r}.", field="id")
+        return found
+
+    def organizations(self, *, kind: str | None = None, formal: bool | None = None, gemeente: str | None = None,
+                      page: int = 1, page_size: int = 20) -> tuple[int, list[tuple[Organization, int]]]:
+        """A page of organisations, each with its number of services."""
+        if kind is not None:
+            code = taxonomy.resolve("organizationKind", kind)
+            if code is None:
+                raise ValidationError(f"Onbekende soort organisatie {kind[:40]!r}; kies uit "
+                                      f"{', '.join(t.code for t in taxonomy.ORGANIZATION_KINDS)}.", field="kind")
+            kind = code
+        return self.store.organizations(kind=kind, formal=formal, gemeente=gemeente,
+                                        skip=skip_for(page, page_size), limit=page_size)
+
+    def organization(self, organization_id: str) -> tuple[Organization, list[dict[str, Any]]]:
+        """The organisation and a summary of each of its services."""
+        found = self.store.organization(organization_id)
+        if found is None:
+            raise NotFound(f"Er is geen organisatie met id {organization_id!r}.", field="id")
+        return found, [row["service"] for row in self.store.organization_services(organization_id)]
+
+    def areas(self, *, kind: str, parent: str | None = None, with_geometry: bool = False) -> list[Area]:
+        if parent is not None and self.store.area(parent) is None:
+            raise NotFound(f"Het gebied {parent} is niet bekend.", field="parent")
+        return self.store.child_areas(parent, kind, with_geometry=with_geometry)
+
+    def area(self, code: str, *, with_geometry: bool = False) -> Area:
+        if area_kind_of(code) is None:
+            raise ValidationError(f"{code[:30]!r} is geen CBS-code (zoals GM0664, WK066401 of BU06640101).",
+                                  field="code")
+        found = self.store.area(code, with_geometry=with_geometry)
+        if found is None:
+            raise NotFound(f"Het gebied {code} is niet bekend.", field="code")
+        return found
+
+    def search(self, *, q: str | None = None, life_domains: Sequence[str] = (), target_groups: Sequence[str] = (),
+               rungs: Sequence[str] = (), formal: bool | None = None, free: bool | None = None,
+               crisis: bool | None = None, independent_support: bool | None = None, age: int | None = None,
+               open_at: datetime | None = None, postcode: str | None = None, lat: float | None = None,
+               lon: float | None = None, radius: int | None = None, area: str | None = None,
+               sort: str = "licht", page: int = 1, page_size: int = 20) -> SearchPage:
+        if q is not None and len(q) > MAX_QUERY_LENGTH:
+            raise ValidationError(f"De zoektekst is te lang: hoogstens {MAX_QUERY_LENGTH} tekens.", field="q")
+        if sort not in SORTS:
+            raise ValidationError(f"Onbekende sortering {sort[:30]!r}; kies uit {', '.join(SORTS)}.", field="sort")
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValidationError(f"pageSize ligt tussen 1 en {MAX_PAGE_SIZE}.", field="pageSize")
+        if not 1 <= page <= 10_000:
+            raise ValidationError("page ligt tussen 1 en 10000.", field="page")
+        if age is not None and not 0 <= age <= 120:
+            raise ValidationError("Een leeftijd ligt tussen 0 en 120 jaar.", field="age")
+        if radius is not None and not 1 <= radius <= MAX_RADIUS_M:
+            raise ValidationError(f"radius ligt tussen 1 en {MAX_RADIUS_M} meter.", field="radius")
+        if postcode and (lat is not None or lon is not None):
+            raise ValidationError("Geef een postcode óf lat en lon, niet allebei.", field="postcode")
+
+        origin: PostcodePoint | None = None
+        point = validate_place(lat, lon)
+        if postcode:
+            origin = self.locator.locate(postcode)
+            point = (origin.lat, origin.lon)
+        if sort == "distance" and point is None:
+            raise ValidationError("Sorteren op afstand kan alleen met een plek: geef een postcode of lat en lon.",
+                                  field="sort")
+        near: tuple[str, ...] = ()
+        if point is not None:
+            placement = self.area_index().place(*point)
+            near = tuple(placement.codes()) if placement else ()
+        if area is not None:
+            if area_kind_of(area) not in ("gemeente", "wijk", "buurt"):
+                raise ValidationError(f"{area[:30]!r} is geen CBS-code van een gemeente, wijk of buurt "
+                                      "(zoals GM0664, WK066401 of BU06640101).", field="area")
+            if self.area_index().area(area) is None:
+                raise NotFound(f"Het gebied {area} is niet bekend.", field="area")
+        query = ServiceQuery(
+            words=tuple(search_words(q or "")),
+            life_domains=check_codes(list(life_domains), "lifeDomain", "lifeDomain"),
+            target_groups=check_codes(list(target_groups), "targetGroup", "targetGroup"),
+            rungs=check_codes(list(rungs), "rung", "rung"),
+            formal=formal, free=free, crisis=crisis, independent_support=independent_support, age=age,
+            open_minute=minute_for(open_at), point=point,
+            radius=(radius or self.default_radius) if point else None, near_areas=near, area_code=area,
+            sort=sort, page=page, page_size=page_size,
+        )
+        total, rows = self.store.search_services(query)
+        hits = [self._hit(row, query) for row in rows]
+        return SearchPage(total, page, page_size, hits, query, origin)
+
+    @staticmethod
+    def _hit(row: dict[str, Any], query: ServiceQuery) -> dict[str, Any]:
+        service = row["service"]
+        matched = [d for d in service.get("life_domains") or [] if d in query.life_domains] \
+            if query.life_domains else list(service.get("life_domains") or [])
+        distance, office = row.get("distance"), row.get("officeDistance")
+        return {"service": service, "distance": round(distance) if distance is not None else None,
+                "officeDistance": round(office) if office is not None else None,
+                "servesArea": bool(row.get("servesArea")), "score": row.get("score") or 0.0,
+                "matchedLifeDomains": matched, "rungLabel": taxonomy.RUNG_BY_CODE[service["rung"]].label}

@@ -1,0 +1,20 @@
+"""Time as the domain sees it: aware UTC datetimes, an injectable clock, and one stored format."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Callable
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso(moment: datetime) -> str:
+    """UTC ISO-8601 with milliseconds: one fixed format, so stored strings sort as times."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(timezone.utc)

@@ -1,0 +1,113 @@
+"""Settings, read once from ``SOCIALEKAART_*`` environment variables with sensible defaults.
+
+A malformed value stops start-up with a ConfigError that names the setting.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping
+
+from socialekaart.shared.errors import ConfigError
+
+DEFAULT_DATA_DIR = Path("var/graph")
+GEOCODER_KINDS = ("offline", "nominatim", "pdok")
+
+
+@dataclass(frozen=True)
+class Settings:
+    graph_url: str = field(default="", repr=False)  # empty: embedded FalkorDB in data_dir (may hold a password)
+    graph_user: str | None = None
+    graph_password: str | None = field(default=None, repr=False)
+    graph_name: str = "socialekaart"
+    data_dir: Path = DEFAULT_DATA_DIR
+    store_timeout_seconds: float = 10.0  # one statement of the CLI, imports and coordinator computations
+    connect_timeout_seconds: float = 2.0
+    # One statement on the web request path (searches, pages, referrals): a stopped or hung store
+    # gives 503 within this, never a hanging request. See docs/operations.md.
+    request_timeout_seconds: float = 1.5
+    geocoder: str = "offline"
+    tile_url: str = ""  # empty: the map shows only area outlines
+    search_radius_default: int = 5000
+    # Referrals: key for field encryption (base64url, 32 bytes; several comma-separated for rotation,
+    # the first encrypts) or a file holding it. Neither: a key file is made in data_dir (development).
+    secret_key: str = field(default="", repr=False)
+    secret_key_file: Path | None = None
+    # Working days after sending before a referral counts as overdue (not received / not accepted),
+    # and after which it expires (verlopen).
+    referral_receive_days: int = 2
+    referral_accept_days: int = 5
+    referral_expire_days: int = 20
+    token_days: int = 90  # default lifetime of a personal access token
+    # Lokale inventarisatie (issue 6): thresholds of the gap indicators, see socialekaart/gaps.py.
+    reach_threshold_m: int = 1500  # informal and voorliggend help farther than this is out of reach
+    reach_share_threshold: float = 0.5  # a gap when at least this share of inwoners is out of reach
+    supply_below_median_factor: float = 0.5  # a gap below this factor times the regional median per 1,000
+    stale_after_days: int = 365  # a listing not verified for longer is stale
+    maatwerk_share_threshold: float = 0.8  # a gap when at least this share of referrals goes to maatwerk
+    maatwerk_min_referrals: int = 10  # ... and there were at least this many referrals
+    capacity_declines_min: int = 5  # a gap from this many declines for capacity (or werkgebied)
+    never_referred_min_referrals: int = 20  # 'never referred to' only in gemeenten with this many referrals
+    gap_min_population: int = 100  # wijken with fewer inwoners get no population-based gaps
+    coverage_referral_days: int = 365  # referral signals over this many days back
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def with_overrides(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if environ is None else environ
+
+        def text(name: str, default: str = "") -> str:
+            return env.get(f"SOCIALEKAART_{name}", default).strip()
+
+        def number(name: str, default: float, low: float, high: float) -> float:
+            raw = text(name)
+            if not raw:
+                return default
+            try:
+                value = float(raw)
+            except ValueError:
+                raise ConfigError(f"SOCIALEKAART_{name} moet een getal zijn, niet {raw!r}.") from None
+            if not low <= value <= high:
+                raise ConfigError(f"SOCIALEKAART_{name} moet tussen {low:g} en {high:g} liggen, niet {raw}.")
+            return value
+
+        geocoder = text("GEOCODER", "offline").lower()
+        if geocoder not in GEOCODER_KINDS:
+            raise ConfigError(
+                f"SOCIALEKAART_GEOCODER moet een van {', '.join(GEOCODER_KINDS)} zijn, niet {geocoder!r}.")
+        graph_name = text("GRAPH_NAME", "socialekaart")
+        if not graph_name.replace("_", "").replace("-", "").isalnum():
+            raise ConfigError("SOCIALEKAART_GRAPH_NAME mag alleen letters, cijfers, '-' en '_' bevatten.")
+        return cls(
+            graph_url=text("GRAPH_URL"),
+            graph_user=text("GRAPH_USER") or None,
+            graph_password=env.get("SOCIALEKAART_GRAPH_PASSWORD") or None,
+            graph_name=graph_name,
+            data_dir=Path(text("DATA_DIR") or DEFAULT_DATA_DIR),
+            store_timeout_seconds=number("STORE_TIMEOUT", 10.0, 0.1, 3600),
+            connect_timeout_seconds=number("CONNECT_TIMEOUT", 2.0, 0.1, 120),
+            request_timeout_seconds=number("REQUEST_TIMEOUT", 1.5, 0.1, 3600),
+            geocoder=geocoder,
+            tile_url=text("TILE_URL"),
+            search_radius_default=int(number("SEARCH_RADIUS", 5000, 100, 100_000)),
+            secret_key=env.get("SOCIALEKAART_SECRET_KEY", "").strip(),
+            secret_key_file=Path(text("SECRET_KEY_FILE")) if text("SECRET_KEY_FILE") else None,
+            referral_receive_days=int(number("REFERRAL_RECEIVE_DAYS", 2, 1, 60)),
+            referral_accept_days=int(number("REFERRAL_ACCEPT_DAYS", 5, 1, 60)),
+            referral_expire_days=int(number("REFERRAL_EXPIRE_DAYS", 20, 1, 260)),
+            token_days=int(number("TOKEN_DAYS", 90, 1, 365)),
+            reach_threshold_m=int(number("REACH_THRESHOLD_M", 1500, 100, 50_000)),
+            reach_share_threshold=number("REACH_SHARE_THRESHOLD", 0.5, 0.01, 1.0),
+            supply_below_median_factor=number("SUPPLY_BELOW_MEDIAN_FACTOR", 0.5, 0.01, 1.0),
+            stale_after_days=int(number("STALE_AFTER_DAYS", 365, 1, 3650)),
+            maatwerk_share_threshold=number("MAATWERK_SHARE_THRESHOLD", 0.8, 0.01, 1.0),
+            maatwerk_min_referrals=int(number("MAATWERK_MIN_REFERRALS", 10, 1, 100_000)),
+            capacity_declines_min=int(number("CAPACITY_DECLINES_MIN", 5, 1, 100_000)),
+            never_referred_min_referrals=int(number("NEVER_REFERRED_MIN_REFERRALS", 20, 1, 100_000)),
+            gap_min_population=int(number("GAP_MIN_POPULATION", 100, 0, 1_000_000)),
+            coverage_referral_days=int(number("COVERAGE_REFERRAL_DAYS", 365, 1, 3660)),
+        )

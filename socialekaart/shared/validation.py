@@ -1,0 +1,52 @@
+"""Checking input the same way everywhere: one Problems collector that raises one ValidationError
+listing every problem per field, in Dutch, and the shared patterns for ids and contact details."""
+from __future__ import annotations
+
+import re
+
+from socialekaart.shared.errors import ValidationError
+
+MAX_NAME = 200
+MAX_DESCRIPTION = 4000
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+
+
+class Problems:
+    """Collects problems per field, then raises them together."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, field_name: str, message: str) -> None:
+        self.errors.setdefault(field_name, []).append(message)
+
+    def check_id(self, field_name: str, value: str) -> None:
+        if not value or not ID_PATTERN.match(value):
+            self.add(field_name, "Ontbreekt of is ongeldig: gebruik letters, cijfers, '.', '_', ':' of '-' "
+                                 "(hoogstens 128 tekens).")
+
+    def check_text(self, field_name: str, value: str | None, *, required: bool, limit: int) -> None:
+        if not value or not value.strip():
+            if required:
+                self.add(field_name, "Is verplicht.")
+            return
+        if len(value) > limit:
+            self.add(field_name, f"Is te lang: hoogstens {limit} tekens.")
+        if "\x00" in value:
+            self.add(field_name, "Bevat een ongeldig teken (NUL).")
+
+    def raise_if_any(self, what: str) -> None:
+        if self.errors:
+            summary = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in self.errors.items())
+            raise ValidationError(f"{what} is ongeldig. {summary}", errors=self.errors)
+EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[A-Za-z]{2,}$")
+PHONE_PATTERN = re.compile(r"^\+?[0-9 ()-]{6,20}$")
+
+
+def check_contact(problems: Problems, phone: str | None, email: str | None, website: str | None) -> None:
+    if phone and not PHONE_PATTERN.match(phone):
+        problems.add("phone", f"{phone!r} is geen geldig telefoonnummer.")
+    if email and not EMAIL_PATTERN.match(email):
+        problems.add("email", f"{email!r} is geen geldig e-mailadres.")
+    if website and (not website.startswith(("https://", "http://")) or len(website) > 500):
+        problems.add("website", "Een website begint met https:// of http://.")

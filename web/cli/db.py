@@ -1,0 +1,103 @@
+"""``socialekaart db …``: the graph store's schema, status, stopping, backup and restore."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from web.bootstrap import Runtime
+from web.cli.common import CliError, guard, runtime_of, runtime_without_store
+
+
+# -- db --------------------------------------------------------------------------------------------
+@click.group("db")
+def db() -> None:
+    """De graph-database: schema, status, stoppen."""
+
+
+@db.command("init")
+@click.pass_context
+def db_init(ctx: click.Context) -> None:
+    """Maak indexen en constraints aan (veilig om vaker te draaien)."""
+    runtime = runtime_of(ctx)
+    ran = guard(lambda: runtime.store.init_schema())
+    click.echo(f"Schema in orde op {runtime.location.describe()} ({len(ran)} onderdelen aangemaakt).")
+
+
+@db.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Als JSON.")
+@click.pass_context
+def db_status(ctx: click.Context, as_json: bool) -> None:
+    """Laat zien of de database draait en wat erin staat."""
+    runtime = runtime_without_store()  # opens nothing: status must not start a server
+    info: dict = {"backend": runtime.location.backend, "store": runtime.location.describe()}
+    if runtime.location.embedded:
+        from graph.backends.embedded import EmbeddedServer
+
+        status = EmbeddedServer(runtime.location.data_dir).status()
+        info.update(running=status.running, pid=status.pid, socket=str(status.socket_path),
+                    log=str(status.log_path), appendOnlyBytes=status.aof_bytes)
+        if status.running:
+            ctx.ensure_object(dict)["keep_server"] = True
+            info["nodes"] = guard(lambda: runtime_of(ctx).store.counts())
+    else:
+        info["nodes"] = guard(lambda: runtime_of(ctx).store.counts())
+        info["running"] = True
+    if as_json:
+        click.echo(json.dumps(info, indent=2))
+        return
+    for key, value in info.items():
+        click.echo(f"{key}: {value}")
+    if not info.get("running"):
+        sys.exit(3)
+
+
+@db.command("stop")
+def db_stop() -> None:
+    """Stop de ingebouwde FalkorDB-server van deze gegevensmap."""
+    runtime = runtime_without_store()
+    if not runtime.location.embedded:
+        raise CliError("Alleen de ingebouwde FalkorDB kan zo gestopt worden.")
+    from graph.backends.embedded import EmbeddedServer
+
+    stopped = EmbeddedServer(runtime.location.data_dir).stop()
+    click.echo("Gestopt." if stopped else "Er draaide geen server.")
+
+
+def _embedded_only(runtime: Runtime, what: str) -> None:
+    if not runtime.location.embedded:
+        raise CliError(f"{what} werkt hier alleen voor de ingebouwde FalkorDB. Gebruik voor Neo4j "
+                       "'neo4j-admin database dump' en 'neo4j-admin database load' (zie docs/operations.md).")
+
+
+@db.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True))
+@click.pass_context
+def db_backup(ctx: click.Context, target: str) -> None:
+    """Maak een momentopname (back-up) van de ingebouwde database in TARGET."""
+    from graph.backends.embedded import make_snapshot
+
+    runtime = runtime_of(ctx)
+    _embedded_only(runtime, "Een back-up maken")
+    size = guard(lambda: make_snapshot(runtime.store.connection.server, Path(target)))
+    click.echo(f"Back-up geschreven naar {target} ({size / 1_000_000:.1f} MB).")
+
+
+@db.command("restore")
+@click.argument("snapshot", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Niet om bevestiging vragen.")
+@click.pass_context
+def db_restore(ctx: click.Context, snapshot: str, yes: bool) -> None:
+    """Zet een back-up terug. De huidige bestanden blijven bewaard naast de nieuwe."""
+    from graph.backends.embedded import EmbeddedServer, restore_snapshot
+
+    runtime = runtime_without_store()
+    _embedded_only(runtime, "Een back-up terugzetten")
+    if not yes:
+        click.confirm(f"Alle gegevens in {runtime.location.data_dir} vervangen door {snapshot}?", abort=True)
+    kept = guard(lambda: restore_snapshot(EmbeddedServer(runtime.location.data_dir), Path(snapshot)))
+    click.echo(f"Back-up teruggezet. De vorige bestanden staan in {kept}.")
+
+
