@@ -120,3 +120,10 @@ bench-fsync: install
 	$(BIN)/python -m bench.fsync --json bench/results/fsync-$$(date +%Y-%m-%d).json
 
 bench: bench-fsync
+
+# Search quality (issue 14): the evaluation set tests/search/eval_queries.csv on the demo region, through
+# the API. Prints recall@5 per theme, the crisis-first rate, false alarms and empty answers, and fails
+# when a target is missed (recall@5 >= 95 %, crisis-first 100 %, no false alarms, no empty answers).
+.PHONY: eval
+eval: install-test
+	$(BIN)/python -m pytest tests/search/test_eval.py -q -s -p no:cacheprovider

@@ -45,6 +45,9 @@ INDEXES: tuple[Index, ...] = (
     Index("Webhook", "organization_id", unique=True),
     # Inventarisatie figures (issue 6).
     Index("Need", "id", unique=True),
+    # Corrections from inwoners, read per organisation by its beheerder (issue 14).
+    Index("Correction", "id", unique=True),
+    Index("Correction", "organization_id"),
 )
 # Indexes earlier versions made and nothing looks up any more: dropped by init_schema. Events and
 # audit entries are only read per referral; an index on their own id cost ~70 bytes a node (0.7 GiB

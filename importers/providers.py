@@ -27,6 +27,7 @@ from typing import Any, Callable
 
 from importers.limits import MB, read_limited_bytes
 from importers.report import ImportReport, Problem, settle
+from socialekaart.catalog import readability
 from socialekaart.catalog.importing import ImportService
 from socialekaart.catalog.model import Location, Organization, Service
 from socialekaart.places.codes import area_kind_of
@@ -482,6 +483,11 @@ class ProviderMapper:
                 continue
             orgs_by_id.setdefault(built.organization.id, (row.line, built.organization, _given_org_cells(row)))
             result.rows.append(built)
+            # How easy a new or changed description reads: a warning for the writer, never a reason to refuse.
+            if built.service.description != (stored_services.get(built.service.id) or {}).get("description"):
+                result.warnings += [Problem(table.label, f"Leesbaarheid: {message}", line=row.line,
+                                            column="omschrijving")
+                                    for message in readability.check(built.service.description)]
         return result
 
     def _row(self, row: Row, source: str, service_id: str, org_id: str, stored: dict[str, Any] | None,

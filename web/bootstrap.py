@@ -13,11 +13,13 @@ from flask import Flask, current_app
 
 from graph import GraphStore, open_store, parse_graph_url
 from graph.stores.accounts import AccountStore
+from graph.stores.corrections import CorrectionGraphStore
 from graph.stores.coverage import CoverageStore
 from graph.stores.hsds import StoreHsdsReads
 from graph.stores.referrals import ReferralStore
 from graph.stores.snapshots import StoreSnapshots
 from socialekaart.accounts.service import AccountService
+from socialekaart.catalog.corrections import CorrectionService
 from socialekaart.catalog.listings import ListingService
 from socialekaart.catalog.service import Catalog
 from socialekaart.coverage.gaps import Thresholds
@@ -55,7 +57,8 @@ class Runtime:
         store = self.store
         with self._lock:
             if self._catalog is None:
-                self._catalog = Catalog(store, self.geocoder, default_radius=self.settings.search_radius_default)
+                self._catalog = Catalog(store, self.geocoder, default_radius=self.settings.search_radius_default,
+                                        lexicon_file=self.settings.lexicon_path)
             return self._catalog
 
     @property
@@ -71,6 +74,10 @@ class Runtime:
     def listings(self, clock: Clock | None = None) -> ListingService:
         """A beheerder's listings: edits through the catalog, the stored record from the snapshots."""
         return ListingService(self.catalog, self.snapshots.service, clock=clock or utcnow)
+
+    def corrections(self, clock: Clock | None = None) -> CorrectionService:
+        """Corrections from inwoners ('Klopt er iets niet?'), stored for the organisation's beheerder."""
+        return CorrectionService(CorrectionGraphStore(self.store), self.catalog.service, clock=clock or utcnow)
 
     @property
     def started_embedded_server(self) -> bool:

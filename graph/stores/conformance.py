@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from graph.stores.accounts import AccountStore
 from graph.stores.catalog import CatalogUnitOfWork, GraphStore
+from graph.stores.corrections import CorrectionGraphStore
 from graph.stores.coverage import CoverageStore
 from graph.stores.hsds import StoreHsdsReads
 from graph.stores.referrals import ReferralStore
 from graph.stores.snapshots import StoreSnapshots
 from socialekaart.accounts.ports import AccountRepository
+from socialekaart.catalog.corrections import CorrectionStore
 from socialekaart.catalog.ports import CatalogStore, CatalogWrites, ExportReads, HsdsReads, Snapshots
 from socialekaart.coverage.ports import CoverageRepository
 from socialekaart.referrals.ports import NetworkRepository, ReferralRepository
@@ -47,4 +49,8 @@ def accounts(store: AccountStore) -> AccountRepository:
 
 
 def coverage(store: CoverageStore) -> CoverageRepository:
+    return store
+
+
+def corrections(store: CorrectionGraphStore) -> CorrectionStore:
     return store

@@ -100,6 +100,15 @@ def build_search(dialect: Dialect, query: ServiceQuery) -> tuple[str, str, dict[
     if query.life_domains:
         params["lifeDomains"] = list(query.life_domains)
         conditions.append("any(d IN s.life_domains WHERE d IN $lifeDomains)")
+    if query.any_life_domains or query.any_target_groups or query.any_terms:
+        # What the inwoner's words ask for: one of the recognised leefgebieden or doelgroepen, or a
+        # text key in the name, description or organisation (the catalog ranks and explains them).
+        params["anyDomains"], params["anyGroups"] = list(query.any_life_domains), list(query.any_target_groups)
+        params["anyTerms"] = list(query.any_terms)
+        conditions.append("(any(d IN coalesce(s.life_domains, []) WHERE d IN $anyDomains)"
+                          " OR any(g IN coalesce(s.target_groups, []) WHERE g IN $anyGroups)"
+                          " OR any(t IN $anyTerms WHERE toLower(coalesce(s.name, '') + ' '"
+                          " + coalesce(s.description, '') + ' ' + coalesce(s.org_name, '')) CONTAINS t))")
     if query.target_groups:
         params["targetGroups"] = list(query.fitting_target_groups)
         conditions.append("any(t IN s.target_groups WHERE t IN $targetGroups)")

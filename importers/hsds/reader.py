@@ -25,7 +25,7 @@ from importers.hsds.files import MAX_JSON_BYTES, HsdsInput, Origin, origin_of, r
 from importers.hsds.mapping import SOORT_OF_VOCABULARY, TermMapping, load_mapping
 from importers.providers import SOURCE_PATTERN
 from importers.report import ImportReport, Problem, settle
-from socialekaart.catalog import hsds
+from socialekaart.catalog import hsds, readability
 from socialekaart.catalog.importing import ImportService
 from socialekaart.catalog.model import Location, Organization, Service
 from socialekaart.places.codes import CODE_BODIES, area_kind_of
@@ -297,6 +297,10 @@ class HsdsMapper:
             service.validate()
         except ValidationError as exc:
             state.model_errors(exc, SERVICE_COLUMNS)
+        # How easy a new or changed description reads: a warning for the writer, never a reason to refuse.
+        if not state.problems and service.description != (before or {}).get("description"):
+            for message in readability.check(service.description):
+                state.warn("description", f"Leesbaarheid: {message}")
         return service, state
 
     def _organization_id(self, record: dict[str, Any], state: _Record, organizations: dict[str, Organization],

@@ -29,6 +29,11 @@ class ServiceQuery:
     words: tuple[str, ...] = ()
     life_domains: tuple[str, ...] = ()
     target_groups: tuple[str, ...] = ()
+    # Understood words (a union: a service fits one of these): a recognised leefgebied or doelgroep,
+    # or a text key (lowercase) in its name, description or organisation. See understanding.py.
+    any_life_domains: tuple[str, ...] = ()
+    any_target_groups: tuple[str, ...] = ()
+    any_terms: tuple[str, ...] = ()
     rungs: tuple[str, ...] = ()
     formal: bool | None = None
     free: bool | None = None

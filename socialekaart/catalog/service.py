@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from socialekaart.catalog import crisis as crisis_help
+from socialekaart.catalog import text as dutch
 from socialekaart.catalog.confidential import placement_of
+from socialekaart.catalog.lexicon import Lexicon, load_lexicon
 from socialekaart.catalog.model import Organization, Service
 from socialekaart.catalog.ports import CatalogStore, Locator
+from socialekaart.catalog.ranking import match, rank, reason_line
 from socialekaart.catalog.search import (
     MAX_PAGE_SIZE,
     MAX_QUERY_LENGTH,
@@ -26,6 +31,7 @@ from socialekaart.catalog.search import (
     search_words,
     validate_place,
 )
+from socialekaart.catalog.understanding import Understood, understand
 from socialekaart.places.codes import area_kind_of
 from socialekaart.places.geo import AreaIndex
 from socialekaart.places.geocoding import PostcodePoint
@@ -35,6 +41,34 @@ from socialekaart.shared.errors import NotFound, ValidationError
 from socialekaart.shared.paging import page_count, skip_for
 
 AREA_CHECK_SECONDS = 5.0
+# What the words found is ranked here, not in the store: at most this many candidates are read.
+MAX_CANDIDATES = 3000
+CRISIS_SERVICES = 5
+
+
+@dataclass(frozen=True)
+class CrisisAnswer:
+    """Why a question counts as a crisis, the national lines for it and the region's 24/7 crisis
+    services (nearest first). Shown before anything else; the ladder does not apply."""
+    categories: tuple[str, ...]
+    phrases: tuple[str, ...]
+    lines: list[crisis_help.NationalLine]
+    services: list[dict[str, Any]]  # hits, as in SearchPage.hits
+    checked_on: str = ""
+    advice: tuple[str, ...] = ()  # what to do now, per category, in plain words
+
+    @property
+    def category_labels(self) -> list[str]:
+        return [crisis_help.CATEGORY_LABELS.get(c, c) for c in self.categories]
+
+
+@dataclass(frozen=True)
+class OutsideRegion:
+    """The place asked for lies outside the areas on this map: what the map covers and where to go."""
+    place: str | None  # the woonplaats or gemeente of the postcode, when known
+    covers: list[str]  # names of the gemeenten on this map
+    advice: str
+    lines: list[crisis_help.NationalLine]
 
 
 @dataclass(frozen=True)
@@ -45,6 +79,10 @@ class SearchPage:
     hits: list[dict[str, Any]]
     query: ServiceQuery
     origin: PostcodePoint | None = None
+    understood: Understood | None = None  # what the words asked for (None without words)
+    crisis: CrisisAnswer | None = None  # set when the words are about a crisis
+    outside_region: OutsideRegion | None = None  # set when the place lies outside the map
+    notes: list[str] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -62,10 +100,16 @@ def _area_dict(area: Area) -> dict[str, Any]:
 
 
 class Catalog:
-    def __init__(self, store: CatalogStore, locator: Locator, *, default_radius: int = 5000):
+    def __init__(self, store: CatalogStore, locator: Locator, *, default_radius: int = 5000,
+                 lexicon: Lexicon | None = None, lexicon_file: Path | None = None):
+        """``lexicon``: a fixed lexicon; else the one in ``lexicon_file`` (the setting ``lexicon_path``),
+        read again when that file changes, or the shipped default when there is no such file."""
         self.store = store
         self.locator = locator
         self.default_radius = default_radius
+        self._lexicon = lexicon
+        self.lexicon_file = lexicon_file
+        self._region_names: tuple[Any, list[str]] | None = None
         self._index: AreaIndex | None = None
         self._stamp: Any = None
         self._checked = 0.0
@@ -208,27 +252,110 @@ class Catalog:
                                       "(zoals GM0664, WK066401 of BU06640101).", field="area")
             if self.area_index().area(area) is None:
                 raise NotFound(f"Het gebied {area} is niet bekend.", field="area")
+        understood = self.understand(q) if q and q.strip() else None
+        asks = understood is not None and bool(
+            understood.life_domains or understood.target_groups or understood.terms)
         query = ServiceQuery(
-            words=tuple(search_words(q or "")),
+            words=tuple(search_words(q or "")) if understood is None else (),
             life_domains=check_codes(list(life_domains), "lifeDomain", "lifeDomain"),
             target_groups=check_codes(list(target_groups), "targetGroup", "targetGroup"),
+            any_life_domains=tuple(understood.life_domains) if asks and understood else (),
+            any_target_groups=tuple(understood.target_groups) if asks and understood else (),
+            # The store compares lowercase text without folding accents: 'client' also as 'cliënt'.
+            any_terms=tuple(v for t in understood.terms for v in dutch.spellings(t)) if asks and understood else (),
             rungs=check_codes(list(rungs), "rung", "rung"),
             formal=formal, free=free, crisis=crisis, independent_support=independent_support, age=age,
             open_minute=minute_for(open_at), point=point,
             radius=(radius or self.default_radius) if point else None, near_areas=near, area_code=area,
             sort=sort, page=page, page_size=page_size,
         )
-        total, rows = self.store.search_services(query)
-        hits = [self._hit(row, query) for row in rows]
-        return SearchPage(total, page, page_size, hits, query, origin)
+        outside = self.outside_region(origin) if point is not None and not near else None
+        if not asks or understood is None:
+            total, rows = self.store.search_services(query)
+            hits = [self._hit(row, query) for row in rows]
+        else:
+            _, rows = self.store.search_services(replace(query, sort="licht", page=1, page_size=MAX_CANDIDATES))
+            found = [self._hit(row, query, understood) for row in rows]
+            ranked = rank(found, understood, sort)
+            total, start = len(ranked), skip_for(page, page_size)
+            hits = ranked[start:start + page_size]
+        answer = self.crisis_answer(understood, query) if understood and understood.crisis else None
+        return SearchPage(total, page, page_size, hits, query, origin, understood, answer, outside)
+
+    # -- understanding the words -------------------------------------------------------------------
+    @property
+    def lexicon(self) -> Lexicon:
+        return self._lexicon or load_lexicon(self.lexicon_file)
+
+    def understand(self, text: str) -> Understood:
+        """The inwoner's words with this map's lexicon; names of the map's gemeenten say where."""
+        return understand(text, self.lexicon, places=self.region_names())
+
+    def region_names(self) -> list[str]:
+        """Names of the gemeenten on this map (read again when the stored areas change)."""
+        self.area_index()
+        stamp = self._stamp
+        if self._region_names is None or self._region_names[0] != stamp:
+            names = sorted({area["name"] for area in self.store.areas("gemeente") if area.get("name")})
+            self._region_names = (stamp, names)
+        return self._region_names[1]
+
+    def outside_region(self, origin: PostcodePoint | None) -> OutsideRegion:
+        covers = self.region_names()
+        place = (origin.woonplaats or origin.gemeente) if origin else None
+        where = f"{place} valt" if place else "Deze plek valt"
+        covered = f"de gemeente{'n' if len(covers) != 1 else ''} {_and_list(covers)}" if covers else "een andere regio"
+        advice = (f"{where} buiten deze sociale kaart: die gaat over {covered}. Voor hulp in uw eigen "
+                  "woonplaats kunt u terecht bij het Wmo-loket of het sociaal wijkteam van uw gemeente "
+                  "(bel de gemeente of kijk op de website van uw gemeente). Bij spoed of als u niet veilig "
+                  "bent: bel de landelijke hulplijnen hieronder.")
+        return OutsideRegion(place, covers, advice, list(crisis_help.national_lines()))
+
+    def crisis_answer(self, understood: Understood, query: ServiceQuery) -> CrisisAnswer:
+        """The lines for the crisis, and the region's 24/7 crisis services: near the place, else anywhere
+        on the map. Never empty: the lines are always there."""
+        signal = understood.crisis
+        assert signal is not None
+        base = ServiceQuery(crisis=True, page=1, page_size=CRISIS_SERVICES)
+        rows: list[dict[str, Any]] = []
+        if query.point is not None:
+            near = replace(base, point=query.point, radius=max(query.radius or 0, self.default_radius * 4),
+                           near_areas=query.near_areas, sort="distance")
+            rows = self.store.search_services(near)[1]
+        if not rows:
+            rows = self.store.search_services(base)[1]
+        services = [self._hit(row, base, understood) for row in rows]
+        return CrisisAnswer(signal.categories, signal.phrases, crisis_help.lines_for(signal.categories),
+                            services, crisis_help.lines_checked_on(), tuple(signal.advice))
 
     @staticmethod
-    def _hit(row: dict[str, Any], query: ServiceQuery) -> dict[str, Any]:
+    def _hit(row: dict[str, Any], query: ServiceQuery, understood: Understood | None = None) -> dict[str, Any]:
         service = row["service"]
-        matched = [d for d in service.get("life_domains") or [] if d in query.life_domains] \
-            if query.life_domains else list(service.get("life_domains") or [])
+        own = list(service.get("life_domains") or [])
+        reasons: list[str] = []
+        score = row.get("score") or 0.0
+        found = None
+        if understood is not None:
+            found = match(service, understood)
+            reasons, score = list(found.reasons), found.score
+            matched = [d for d in own if d in found.life_domains or d in query.life_domains]
+        elif query.life_domains:
+            matched = [d for d in own if d in query.life_domains]
+        else:
+            matched = own
+        if query.life_domains:
+            reasons += [f"leefgebied {taxonomy.LIFE_DOMAIN_BY_CODE[d].label.lower()} (filter)"
+                        for d in own if d in query.life_domains]
+        if query.words:
+            reasons.append("tekst past bij " + ", ".join(f"'{w}'" for w in query.words))
         distance, office = row.get("distance"), row.get("officeDistance")
         return {"service": service, "distance": round(distance) if distance is not None else None,
                 "officeDistance": round(office) if office is not None else None,
-                "servesArea": bool(row.get("servesArea")), "score": row.get("score") or 0.0,
-                "matchedLifeDomains": matched, "rungLabel": taxonomy.RUNG_BY_CODE[service["rung"]].label}
+                "servesArea": bool(row.get("servesArea")), "score": score,
+                "matchedLifeDomains": matched, "matchReasons": reasons, "matchLine": reason_line(reasons),
+                "match": found,
+                "rungLabel": taxonomy.RUNG_BY_CODE[service["rung"]].label}
+
+
+def _and_list(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} en {names[-1]}"

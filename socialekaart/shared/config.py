@@ -30,6 +30,9 @@ class Settings:
     geocoder: str = "offline"
     tile_url: str = ""  # empty: the map shows only area outlines
     search_radius_default: int = 5000
+    # The region's own search lexicon (socialekaart/catalog/lexicon.py); None: <data_dir>/lexicon.tsv
+    # when that file exists, else the shipped default.
+    lexicon_file: Path | None = None
     # Referrals: key for field encryption (base64url, 32 bytes; several comma-separated for rotation,
     # the first encrypts) or a file holding it. Neither: a key file is made in data_dir (development).
     secret_key: str = field(default="", repr=False)
@@ -52,6 +55,11 @@ class Settings:
     gap_min_population: int = 100  # wijken with fewer inwoners get no population-based gaps
     coverage_referral_days: int = 365  # referral signals over this many days back
     extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def lexicon_path(self) -> Path:
+        """Where the region's search lexicon is read from (it need not exist: then the default)."""
+        return self.lexicon_file or self.data_dir / "lexicon.tsv"
 
     def with_overrides(self, **changes) -> "Settings":
         return replace(self, **changes)
@@ -94,6 +102,7 @@ class Settings:
             geocoder=geocoder,
             tile_url=text("TILE_URL"),
             search_radius_default=int(number("SEARCH_RADIUS", 5000, 100, 100_000)),
+            lexicon_file=Path(text("LEXICON_FILE")) if text("LEXICON_FILE") else None,
             secret_key=env.get("SOCIALEKAART_SECRET_KEY", "").strip(),
             secret_key_file=Path(text("SECRET_KEY_FILE")) if text("SECRET_KEY_FILE") else None,
             referral_receive_days=int(number("REFERRAL_RECEIVE_DAYS", 2, 1, 60)),

@@ -221,9 +221,12 @@ def test_organization_filter_is_cumulative_with_the_others(client, region):
 
 
 def test_search_postcode_and_proximity_match_the_own_api(client):
-    ours = get_json(client, "/api/v1/services?q=schuld&postcode=4461AB&radius=2000&pageSize=1")
+    # The own API's q reads the words (issue 14: 'schuld' also finds geldzaken help without the word);
+    # HSDS search stays plain text. Every HSDS text hit near the place is among ours.
+    ours = get_json(client, "/api/v1/services?q=schuld&postcode=4461AB&radius=2000&pageSize=100")
     body = get_json(client, "/hsds/services?search=schuld&postcode=4461AB&proximity=2000&per_page=100")
-    assert body["total_items"] == ours["total"] > 0
+    assert 0 < body["total_items"] <= ours["total"]
+    assert {s["id"] for s in body["contents"]} <= {h["id"] for h in ours["results"]}
     assert all("schuld" in (s["name"] + s["description"] + s["organization"]["name"]).lower()
                for s in body["contents"])
     # Without proximity: the default radius, as the own API.

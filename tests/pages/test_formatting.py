@@ -50,7 +50,11 @@ def test_open_now():
 
 @pytest.mark.parametrize("cost, note, text", [
     ("gratis", None, "Gratis"),
-    ("eigen-bijdrage", "Volgens de regels van de Wmo.", "U betaalt een eigen bijdrage. Volgens de regels van de Wmo."),
+    ("eigen-bijdrage", "Volgens de regels van de Wmo.",
+     "U betaalt een eigen bijdrage. Volgens de regels van de gemeente."),
+    # A note that says the base again is shown alone: no sentence twice (the demo data's cost note).
+    ("eigen-bijdrage", "U betaalt een eigen bijdrage volgens de regels van de Wmo.",
+     "U betaalt een eigen bijdrage volgens de regels van de gemeente."),
     ("betaald", None, "U betaalt de kosten zelf."),
     (None, None, "Vraag naar de kosten."),
 ])

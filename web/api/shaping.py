@@ -74,8 +74,40 @@ def hit_json(hit: dict[str, Any]) -> dict[str, Any]:
         "servesYourArea": hit["servesArea"],
         "matchedLifeDomains": hit["matchedLifeDomains"],
         "relevance": round(hit["score"], 4),
+        "matchReasons": list(hit.get("matchReasons") or []),
     })
     return body
+
+
+def line_json(line: Any) -> dict[str, Any]:
+    """A national line (socialekaart.catalog.crisis.NationalLine) as the API writes it."""
+    return line.as_dict()
+
+
+def crisis_json(answer: Any, hit_keys: list[str]) -> dict[str, Any] | None:
+    """The crisis object of a search page (CrisisSchema), or None."""
+    if answer is None:
+        return None
+    services = [hit_json(hit) for hit in answer.services]
+    return {"categories": list(answer.categories), "categoryLabels": answer.category_labels,
+            "matchedPhrases": list(answer.phrases), "lines": [line_json(line) for line in answer.lines],
+            "linesCheckedOn": answer.checked_on, "advice": list(answer.advice),
+            "services": [{key: s[key] for key in hit_keys if key in s} for s in services]}
+
+
+def outside_region_json(outside: Any) -> dict[str, Any] | None:
+    if outside is None:
+        return None
+    return {"place": outside.place, "covers": list(outside.covers), "advice": outside.advice,
+            "lines": [line_json(line) for line in outside.lines]}
+
+
+def understood_json(understood: Any) -> dict[str, Any] | None:
+    if understood is None:
+        return None
+    return {"lifeDomains": list(understood.life_domains), "targetGroups": list(understood.target_groups),
+            "words": list(dict.fromkeys(understood.term_words.values())),
+            "corrections": dict(understood.corrections), "summary": understood.summary()}
 
 
 def feature(body: dict[str, Any]) -> dict[str, Any]:

@@ -9,4 +9,4 @@ from flask import Blueprint
 
 bp = Blueprint("pages", __name__, template_folder="../templates")
 
-from web.pages import routes  # noqa: E402,F401  (registers the views on bp)
+from web.pages import corrections, routes  # noqa: E402,F401  (register the views on bp)

@@ -7,12 +7,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from socialekaart.catalog.readability import explanations, plain_words
 from socialekaart.shared import taxonomy
 from web.pages import formatting
 
 
 def service_card(service: dict[str, Any], *, now: datetime, number: int | None = None) -> dict[str, Any]:
     rung = taxonomy.RUNG_BY_CODE[service["rung"]]
+    rung_label, rung_explanation = formatting.rung_text(rung.code)
+    description = service.get("description") or ""
     kind = taxonomy.ORGANIZATION_KIND_BY_CODE.get(service.get("org_kind") or "")
     confidential = bool(service.get("confidential"))
     located = service.get("lat") is not None and service.get("lon") is not None
@@ -23,11 +26,13 @@ def service_card(service: dict[str, Any], *, now: datetime, number: int | None =
         "id": service["id"],
         "number": number,
         "name": service["name"],
-        "description": service.get("description") or "",
+        "description": plain_words(description),
+        "terms": explanations(description),  # jargon that had to stay, with a short explanation
         "organization": service.get("org_name") or "",
+        "organization_id": service.get("organization_id"),
         "organization_kind": kind.label if kind else None,
         "informal": service.get("formal") is False,
-        "rung": {"code": rung.code, "label": rung.label, "explanation": rung.explanation, "level": rung.level},
+        "rung": {"code": rung.code, "label": rung_label, "explanation": rung_explanation, "level": rung.level},
         "life_domains": [taxonomy.LIFE_DOMAIN_BY_CODE[c].label for c in service.get("life_domains") or []
                          if c in taxonomy.LIFE_DOMAIN_BY_CODE],
         "contact": {
@@ -62,6 +67,7 @@ def service_card(service: dict[str, Any], *, now: datetime, number: int | None =
 def hit_card(hit: dict[str, Any], near_areas: tuple[str, ...], *, number: int, now: datetime) -> dict[str, Any]:
     card = service_card(hit["service"], now=now, number=number)
     card["distance"] = formatting.hit_distance_text(hit, near_areas)
+    card["why"] = hit.get("matchLine")  # why it matched, in one short line ("Past bij geldzaken, om 'huur'")
     return card
 
 

@@ -12,7 +12,6 @@ from typing import Any, Mapping
 from socialekaart.catalog.model import Organization
 from socialekaart.catalog.search import MAX_QUERY_LENGTH
 from socialekaart.catalog.service import Catalog, SearchPage
-from socialekaart.catalog.understanding import understand
 from socialekaart.places.geo import Placement
 from socialekaart.shared import taxonomy
 from socialekaart.shared.hours import now_local
@@ -21,6 +20,10 @@ from web.pages.cards import hit_card
 
 PAGE_SIZE = 20
 DISTANCES_KM = (2, 5, 10, 25, 50)
+
+YES = ("ja", "on", "true", "1")
+# The parameters of the search form: any of them in the URL means the form was sent.
+FORM_FIELDS = ("postcode", "vraag", "voorWie", "afstand", "gratis", "nuOpen")
 
 # Topics to pick with one click: (words for the search box, label on the link).
 TOPICS: tuple[tuple[str, str], ...] = (
@@ -44,6 +47,7 @@ class SearchForm:
     gratis: bool = False
     afstand_km: int | None = None  # None: the default radius
     pagina: int = 1
+    nu_open: bool = False  # only help that is open right now
 
     @classmethod
     def from_args(cls, args: Mapping[str, str],
@@ -68,18 +72,25 @@ class SearchForm:
                 problems["afstand"] = "Kies bij 'Hoe ver weg mag het zijn?' een afstand uit de lijst."
         raw_page = (args.get("pagina") or "1").strip()
         pagina = int(raw_page) if raw_page.isdigit() and 1 <= int(raw_page) <= 500 else 1
-        gratis = (args.get("gratis") or "") in ("ja", "on", "true", "1")
-        return cls(postcode, vraag, voor_wie, gratis, afstand_km, pagina), problems
+        gratis = (args.get("gratis") or "") in YES
+        nu_open = (args.get("nuOpen") or "") in YES
+        return cls(postcode, vraag, voor_wie, gratis, afstand_km, pagina, nu_open), problems
 
     @property
     def submitted(self) -> bool:
-        return bool(self.postcode or self.vraag or self.voor_wie or self.gratis)
+        return bool(self.postcode or self.vraag or self.voor_wie or self.gratis or self.nu_open)
+
+    @property
+    def what_or_where(self) -> bool:
+        """A postcode or words: without either a search has nothing to go on."""
+        return bool(self.postcode or self.vraag)
 
     def args(self, **changes: Any) -> dict[str, Any]:
         """URL parameters for a link to this search (or a changed one); defaults are left out."""
         form = replace(self, **changes)
         values = {"postcode": form.postcode, "vraag": form.vraag, "voorWie": form.voor_wie,
-                  "gratis": "ja" if form.gratis else "", "afstand": form.afstand_km or "",
+                  "gratis": "ja" if form.gratis else "", "nuOpen": "ja" if form.nu_open else "",
+                  "afstand": form.afstand_km or "",
                   "pagina": form.pagina if form.pagina > 1 else ""}
         return {key: value for key, value in values.items() if value}
 
@@ -117,14 +128,19 @@ class Outcome:
                 if not set(taxonomy.life_domains_in_words(words)) & set(self.life_domains)]
 
 
+def form_was_sent(args: Mapping[str, str]) -> bool:
+    return any(name in args for name in FORM_FIELDS)
+
+
 def run_search(catalog: Catalog, form: SearchForm) -> Outcome:
     """Search the catalog the way the form asks. Raises ValidationError/NotFound on bad input."""
-    understood = understand(form.vraag)
-    life_domains, words = understood.life_domains, understood.words
+    now = now_local()
     radius = form.afstand_km * 1000 if form.afstand_km else catalog.default_radius
-    page = catalog.search(q=words, life_domains=life_domains,
+    # The inwoner's words go in as the API's q does: one understanding (socialekaart.catalog.understanding).
+    page = catalog.search(q=form.vraag or None,
                           target_groups=[form.voor_wie] if form.voor_wie else [],
-                          free=True if form.gratis else None, postcode=form.postcode or None,
+                          free=True if form.gratis else None, open_at=now if form.nu_open else None,
+                          postcode=form.postcode or None,
                           radius=radius if form.postcode else None, page=form.pagina, page_size=PAGE_SIZE)
     place = None
     if page.origin is not None:
@@ -133,7 +149,9 @@ def run_search(catalog: Catalog, form: SearchForm) -> Outcome:
     if place is not None and place.gemeente_code:
         _, listed = catalog.organizations(kind="sociaal-wijkteam", gemeente=place.gemeente_code)
         wijkteams = [organization for organization, _ in listed]
-    now = now_local()
+    understood = page.understood
+    life_domains = list(understood.life_domains) if understood else []
+    words = form.vraag if form.vraag and not life_domains else None
     first_number = skip_for(page.page, page.page_size) + 1
     cards = [hit_card(hit, page.query.near_areas, number=first_number + i, now=now)
              for i, hit in enumerate(page.hits)]

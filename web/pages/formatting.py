@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from socialekaart.catalog.readability import plain_words
 from socialekaart.shared import taxonomy
 from socialekaart.shared.errors import ValidationError
 from socialekaart.shared.hours import DAY_NAMES, MINUTES_PER_DAY, WeeklyHours
@@ -105,12 +106,22 @@ def is_open_at(text: str | None, moment: datetime) -> bool:
         return False
 
 
+def _sentence_key(text: str) -> str:
+    return " ".join(re.sub(r"[^\w ]", " ", text.lower()).split())
+
+
 def cost_text(cost: str | None, note: str | None = None) -> str:
-    """What it costs, in words: 'Gratis', 'U betaalt een eigen bijdrage. <note>'."""
+    """What it costs, in words: 'Gratis', 'U betaalt een eigen bijdrage. <note>'.
+
+    A note that already says what the base says ('U betaalt een eigen bijdrage volgens ...') is
+    shown alone, so no sentence is said twice; jargon in the note gets plain words."""
     base = {"gratis": "Gratis", "eigen-bijdrage": "U betaalt een eigen bijdrage.",
             "betaald": "U betaalt de kosten zelf."}.get(cost or "", "Vraag naar de kosten.")
     if note and note.strip():
-        return f"{base.rstrip('.')}. {note.strip()}"
+        note = plain_words(note.strip())
+        if _sentence_key(note).startswith(_sentence_key(base)):
+            return note
+        return f"{base.rstrip('.')}. {note}"
     return base
 
 
@@ -181,3 +192,24 @@ def count_text(total: int) -> str:
     if total == 0:
         return "Geen plekken met hulp"
     return "1 plek met hulp" if total == 1 else f"{total} plekken met hulp"
+
+
+# The support ladder in words for inwoners: the professionals' names (Algemene voorziening,
+# Maatwerkvoorziening) stay in the domain and on the professionals' pages.
+PLAIN_RUNGS = {
+    "eigen-kracht": ("Hulp van mensen om u heen", "Hulp van familie, buren, vrienden of mantelzorgers."),
+    "informeel": ("Informele hulp", "Hulp van vrijwilligers en ervaringsdeskundigen. Gratis en zonder verwijzing."),
+    "voorliggend": ("Hulp zonder verwijzing", "Hulp waar u zelf naartoe kunt, zoals welzijnswerk of "
+                    "maatschappelijk werk. U heeft geen verwijzing nodig."),
+    "licht": ("Korte hulp van het wijkteam", "Korte hulp van het sociaal wijkteam zelf."),
+    "maatwerk": ("Hulp via het wijkteam", "Hulp van een specialist. U krijgt die na een gesprek met het sociaal "
+                 "wijkteam en een besluit van de gemeente."),
+}
+
+
+def rung_text(code: str) -> tuple[str, str]:
+    """(label, explanation) of a rung in plain words; the domain's own for a rung not listed here."""
+    if code in PLAIN_RUNGS:
+        return PLAIN_RUNGS[code]
+    rung = taxonomy.RUNG_BY_CODE[code]
+    return rung.label, rung.explanation

@@ -10,7 +10,15 @@ from socialekaart.shared.hours import now_local
 from web.api.blueprint import Blueprint
 from web.api.problems_doc import GEOJSON_OK
 from web.api.services.schemas import ServiceHitSchema, ServicePageSchema, ServiceQueryArgsSchema, ServiceSchema
-from web.api.shaping import feature_collection, hit_json, page_links, service_json
+from web.api.shaping import (
+    crisis_json,
+    feature_collection,
+    hit_json,
+    outside_region_json,
+    page_links,
+    service_json,
+    understood_json,
+)
 from web.bootstrap import current_runtime
 
 blp = Blueprint("services", __name__, url_prefix="/services",
@@ -71,13 +79,17 @@ class Services(MethodView):
                    "X-Pagination-Limit": str(page.page_size)}
         if links:
             headers["Link"] = ", ".join(f'<{v["href"]}>; rel="{k}"' for k, v in links.items() if k != "self")
+        crisis = crisis_json(page.crisis, HIT_KEYS)
+        outside = outside_region_json(page.outside_region)
         if _wants_geojson(args):
-            body = feature_collection(results, total=page.total, page=page.page, pageSize=page.page_size)
+            body = feature_collection(results, total=page.total, page=page.page, pageSize=page.page_size,
+                                      crisis=crisis, outsideRegion=outside)
             response = jsonify(body)
             response.mimetype = GEOJSON
             response.headers.extend(headers)
             return response
-        body = {"total": page.total, "page": page.page, "pageSize": page.page_size, "pages": page.pages,
+        body = {"crisis": crisis, "outsideRegion": outside, "understood": understood_json(page.understood),
+                "total": page.total, "page": page.page, "pageSize": page.page_size, "pages": page.pages,
                 "origin": origin, "results": [{key: hit[key] for key in HIT_KEYS if key in hit} for hit in results],
                 "_links": links}
         # Already what ServicePageSchema dumps to (tests/api/test_search_dump.py): dumping it again

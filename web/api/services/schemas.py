@@ -16,9 +16,13 @@ class ServiceQueryArgsSchema(ma.Schema):
         unknown = ma.RAISE
 
     q = fields.String(validate=validate.Length(max=MAX_QUERY_LENGTH),
-                      metadata={"description": "Zoektekst over naam, beschrijving en organisatie (Nederlandse "
-                                               "stamvormen, ook begin van woorden: 'schuld' vindt "
-                                               "'schuldhulpverlening')."})
+                      metadata={"description": "De vraag in eigen woorden ('ik kan de huur niet betalen'). Gelezen "
+                                               "met het lexicon van de regio: woorden en zinnen wijzen naar "
+                                               "leefgebieden en doelgroepen, de overige woorden (zonder stopwoorden, "
+                                               "ook stamvormen, delen van samenstellingen en met één tikfout) worden "
+                                               "gezocht in naam, beschrijving en organisatie. Een voorziening past "
+                                               "als één daarvan klopt; 'matchReasons' zegt waarom. Gaat de vraag "
+                                               "over een crisis, dan staat 'crisis' in het antwoord."})
     lifeDomain = fields.List(CODE, validate=validate.Length(max=MAX_REPEATS),
                              metadata={"description": "Leefgebied (code of naam), herhaalbaar."})
     targetGroup = fields.List(CODE, validate=validate.Length(max=MAX_REPEATS),
@@ -104,9 +108,69 @@ class ServiceHitSchema(ServiceSchema):
     servesYourArea = fields.Boolean()
     matchedLifeDomains = fields.List(fields.String())
     relevance = fields.Float()
+    matchReasons = fields.List(fields.String(), metadata={
+        "description": "Waarom deze voorziening past, in gewone taal: \"past bij geldzaken, om 'huur'\", "
+                       "\"naam bevat 'schuld'\", \"dag en nacht bereikbaar bij crisis\"."})
+
+
+class NationalLineSchema(ma.Schema):
+    id = fields.String()
+    name = fields.String()
+    phone = fields.String(metadata={"description": "Het nummer zoals u het belt."})
+    phoneDisplay = fields.String()
+    altPhone = fields.String(allow_none=True)
+    altPhoneDisplay = fields.String(allow_none=True)
+    chatUrl = fields.String(allow_none=True)
+    website = fields.String()
+    hours = fields.String()
+    forWhat = fields.String(metadata={"description": "Waarvoor u deze lijn belt (B1)."})
+    categories = fields.List(fields.String())
+    free = fields.Boolean()
+    costNote = fields.String(allow_none=True)
+
+
+class CrisisSchema(ma.Schema):
+    categories = fields.List(fields.String(), metadata={
+        "description": "Soort crisis: zelfmoord, geweld-thuis, kindermishandeling, acuut-gevaar, geen-slaapplek."})
+    categoryLabels = fields.List(fields.String())
+    matchedPhrases = fields.List(fields.String(), metadata={
+        "description": "De woorden of zinnen uit de crisislijst die in de vraag staan."})
+    lines = fields.List(fields.Nested(NationalLineSchema), metadata={
+        "description": "Landelijke hulplijnen voor deze crisis (telefoon, chat, waarvoor)."})
+    linesCheckedOn = fields.String(metadata={"description": "Wanneer de nummers het laatst zijn gecontroleerd."})
+    advice = fields.List(fields.String(), metadata={"description": "Wat u nu kunt doen, per soort crisis, in "
+                                                                   "gewone taal (ook als er geen landelijke lijn is)."})
+    services = fields.List(fields.Nested(ServiceHitSchema), metadata={
+        "description": "24-uurs crisisdiensten in de regio, dichtstbij eerst; de ladder geldt hier niet."})
+
+
+class OutsideRegionSchema(ma.Schema):
+    place = fields.String(allow_none=True, metadata={"description": "Woonplaats of gemeente van de postcode."})
+    covers = fields.List(fields.String(), metadata={"description": "De gemeenten op deze kaart."})
+    advice = fields.String(metadata={"description": "Waar u wel terecht kunt (Wmo-loket, sociaal wijkteam)."})
+    lines = fields.List(fields.Nested(NationalLineSchema))
+
+
+class UnderstoodSchema(ma.Schema):
+    lifeDomains = fields.List(fields.String(), metadata={"description": "Herkende leefgebieden (codes)."})
+    targetGroups = fields.List(fields.String(), metadata={"description": "Herkende doelgroepen (codes)."})
+    words = fields.List(fields.String(), metadata={"description": "Woorden gezocht als tekst."})
+    corrections = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "Getypt woord -> zo gelezen (tikfout, samenstelling)."})
+    summary = fields.String()
 
 
 class ServicePageSchema(ma.Schema):
+    crisis = fields.Nested(CrisisSchema, allow_none=True, metadata={
+        "description": "Alleen als de vraag over een crisis gaat (anders null): waarom, de landelijke "
+                       "hulplijnen en de 24-uurs crisisdiensten van de regio. Staat vóór de resultaten; "
+                       "ook zonder resultaten is er dan altijd een antwoord."})
+    outsideRegion = fields.Nested(OutsideRegionSchema, allow_none=True, metadata={
+        "description": "Alleen als de plek (postcode, lat/lon) buiten de gebieden op deze kaart ligt (anders "
+                       "null): welk gebied de kaart dekt, waar u in het algemeen wel terecht kunt en de "
+                       "landelijke hulplijnen."})
+    understood = fields.Nested(UnderstoodSchema, allow_none=True, metadata={
+        "description": "Hoe de vraag q is gelezen (null zonder q)."})
     total = fields.Integer()
     page = fields.Integer()
     pageSize = fields.Integer()

@@ -67,13 +67,25 @@
     return L.divIcon({ className: "kaart-punt", html: number ? String(number) : "", iconSize: [30, 30] });
   }
 
+  // A group icon a screen reader reads as "5 plekken" (the number alone says little).
+  var GroupIcon = L.DivIcon.extend({
+    createIcon: function (oldIcon) {
+      var element = L.DivIcon.prototype.createIcon.call(this, oldIcon);
+      element.setAttribute("aria-label", this.options.label);
+      element.setAttribute("title", this.options.label);
+      return element;
+    }
+  });
+
   var spots = [];
   // Places close together are grouped: a ring with the number of places; click to zoom in.
   var cluster = L.markerClusterGroup({
     showCoverageOnHover: false,
     maxClusterRadius: 40,
     iconCreateFunction: function (group) {
-      return L.divIcon({ className: "kaart-groep", html: String(group.getChildCount()), iconSize: [36, 36] });
+      var count = group.getChildCount();
+      return new GroupIcon({ className: "kaart-groep", html: String(count), iconSize: [36, 36],
+                             label: count === 1 ? "1 plek" : count + " plekken" });
     }
   });
   // Confidential places are not in the data: they have no point of their own, only a wijk.
@@ -100,6 +112,15 @@
       zIndexOffset: 1000
     }).addTo(map);
     spots.push(origin);
+    // How far we searched: a circle around the postcode.
+    if (data.radiusM) {
+      var circle = L.circle(origin, { radius: data.radiusM, color: "#1d5478", weight: 2, dashArray: "6 6",
+                                      fill: false, interactive: false, className: "kaart-straal" }).addTo(map);
+      mapElement.setAttribute("data-straal", String(data.radiusM));
+      if (!data.points.length) {
+        spots.push(circle.getBounds().getNorthEast(), circle.getBounds().getSouthWest());
+      }
+    }
   }
 
   if (spots.length > 1) {
