@@ -61,11 +61,13 @@ def apply_schema(connection: Connection, graph_name: str) -> list[str]:
     """Create what is missing; return the statements that were run."""
     dialect = dialect_for(connection.backend)
     if isinstance(dialect, Neo4jDialect):
+        connection.check_version()  # type: ignore[attr-defined]
         statements = [s for index in OBSOLETE_INDEXES for s in dialect.drop_index_statements(index)]
         statements += [s for index in INDEXES for s in dialect.index_statements(index)]
         statements += [dialect.fulltext_statement(index) for index in FULLTEXT_INDEXES]
         for statement in statements:
             connection.write(statement)
+        connection.await_indexes()  # type: ignore[attr-defined]
         ran = statements
     else:
         ran = _apply_falkordb(connection, dialect, graph_name)
