@@ -157,6 +157,11 @@ class Stores:
         return env
 
 
+def set_store_env(monkeypatch, settings: Settings) -> None:
+    for key, value in Stores.env(settings).items():
+        monkeypatch.setenv(key, value)
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def backend(request) -> str:
     return request.param
