@@ -80,7 +80,8 @@ class Neo4jConnection:
         scheme_url = location.url if not location.database else location.url.rsplit("/", 1)[0]
         self._driver = GraphDatabase.driver(scheme_url, auth=auth, connection_timeout=connect_timeout,
                                             connection_acquisition_timeout=connect_timeout + timeout,
-                                            max_transaction_retry_time=0, liveness_check_timeout=30.0)
+                                            max_transaction_retry_time=0, liveness_check_timeout=30.0,
+                                            notifications_min_severity="OFF")
         self._bookmarks = self._driver.execute_query_bookmark_manager
 
     # -- running statements ------------------------------------------------------------------------

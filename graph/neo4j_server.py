@@ -87,15 +87,23 @@ def _alive(pid: int | None) -> bool:
         return True
 
 
+def _term_with_parent() -> None:
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 class Neo4jServer:
     def __init__(self, data_dir: Path, *, heap: str = "1g", pagecache: str = "256m",
-                 start_timeout: float = 180.0, dist: Path | None = None, owner_token: str | None = None):
+                 start_timeout: float = 180.0, dist: Path | None = None, owner_token: str | None = None,
+                 die_with_parent: bool = False):
         self.data_dir = Path(data_dir).resolve()
         self.heap = heap
         self.pagecache = pagecache
         self.start_timeout = start_timeout
         self.dist = dist
         self._owner_token = owner_token
+        self.die_with_parent = die_with_parent  # tests: a killed test run leaves no JVM behind
         self.process: subprocess.Popen | None = None
 
     # -- state kept in the data dir, so `stop` and `status` work from another process ------------------
@@ -196,7 +204,7 @@ class Neo4jServer:
              "-XX:-OmitStackTraceInFastThrow", "-Dfile.encoding=UTF-8", "-cp", f"{lib}/*", MAIN_CLASS,
              f"--home-dir={self.data_dir}", f"--config-dir={conf}"],
             env=self._env(conf), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True)
+            start_new_session=True, preexec_fn=_term_with_parent if self.die_with_parent else None)
         log.close()
         self._save_state(pid=self.process.pid, port=port, password=password,
                          owner_token=self._owner_token or state.get("owner_token") or secrets.token_hex(16))

@@ -92,7 +92,8 @@ class Neo4jPool:
             return url
         server = self.servers.get(slot)
         if server is None:
-            server = Neo4jServer(self.base / slot, heap="768m", owner_token=self.token).start()
+            server = Neo4jServer(self.base / slot, heap="768m", owner_token=self.token,
+                                 die_with_parent=True).start()
             self.servers[slot] = server
         return server.url_with_auth()
 
@@ -138,8 +139,9 @@ class Stores:
     def settings(self, slot: str = "function", graph_name: str | None = None) -> Settings:
         if self.backend == "falkordb":
             return falkordb_settings(self.data_dir, graph_name)
+        # A cold Neo4j (query planning, JIT) writes the demo region in one transaction in 20-50 s.
         settings = Settings(graph_url=self.pool.url(slot), data_dir=self.data_dir,
-                            graph_name=graph_name or f"t_{uuid.uuid4().hex[:12]}", store_timeout_seconds=10.0)
+                            graph_name=graph_name or f"t_{uuid.uuid4().hex[:12]}", store_timeout_seconds=120.0)
         connection = open_connection(settings)
         try:
             connection.delete_graph()
@@ -171,6 +173,12 @@ def backend(request) -> str:
 def stores(request, backend, falkordb_server, data_dir) -> Stores:
     pool = request.getfixturevalue("neo4j_pool") if backend == "neo4j" else None
     return Stores(backend, data_dir, pool)
+
+
+@pytest.fixture(scope="session")
+def neo4j_stores(neo4j_pool, falkordb_server, data_dir) -> Stores:
+    """Neo4j alone, for the tests of the Neo4j driver layer itself (mark them ``neo4j``)."""
+    return Stores("neo4j", data_dir, neo4j_pool)
 
 
 @pytest.fixture
