@@ -10,6 +10,7 @@ also on a cluster. A watchdog closes the socket of a statement past its deadline
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import time
 from contextlib import contextmanager
@@ -52,11 +53,10 @@ class _Deadline:
             connection = getattr(self.session, "_connection", None)
             if connection is not None:
                 self.fired = True
+                raw = getattr(connection.socket, "_socket", connection.socket)
                 try:
-                    from neo4j._async_compat.network import BoltSocket
-
-                    BoltSocket.close_socket(connection.socket)  # wakes the read that waits
-                except Exception:  # already closed
+                    raw.shutdown(socket.SHUT_RDWR)  # wakes the read that waits; the driver drops it
+                except OSError:  # already closed
                     pass
                 return
             self._done.wait(0.02)  # still acquiring: that has its own timeout; look again
