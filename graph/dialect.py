@@ -50,6 +50,8 @@ class Dialect:
 
 class FalkorDialect(Dialect):
     backend = "falkordb"
+    # Every index as (label, properties), for checks and tests.
+    INDEXES_QUERY = "CALL db.indexes() YIELD label, properties RETURN label, properties"
 
     def distance(self, a: str, b: str) -> str:
         return f"distance({a}, {b})"
@@ -76,6 +78,11 @@ class FalkorDialect(Dialect):
 
 class Neo4jDialect(Dialect):
     backend = "neo4j"
+    INDEXES_QUERY = ("SHOW INDEXES YIELD entityType, labelsOrTypes, properties "
+                     "WHERE entityType = 'NODE' AND properties IS NOT NULL "
+                     "RETURN labelsOrTypes[0] AS label, properties")
+    # Names of the indexes and constraints there are (a unique constraint owns an index of the same name).
+    SCHEMA_NAMES_QUERIES = ("SHOW INDEXES YIELD name RETURN name", "SHOW CONSTRAINTS YIELD name RETURN name")
 
     def distance(self, a: str, b: str) -> str:
         return f"point.distance({a}, {b})"
@@ -87,6 +94,11 @@ class Neo4jDialect(Dialect):
     def fulltext_expression(self, words: list[str]) -> str:
         # Lucene syntax; the words hold only letters and digits, so nothing needs escaping.
         return " AND ".join(f"({w} OR {w}*)" for w in words)
+
+    @staticmethod
+    def index_name(index: Index) -> str:
+        name = f"{identifier(index.label).lower()}_{identifier(index.prop).lower()}"
+        return f"{name}_unique" if index.unique else name
 
     def index_statements(self, index: Index) -> list[str]:
         label, prop = identifier(index.label), identifier(index.prop)
