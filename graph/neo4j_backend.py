@@ -29,6 +29,7 @@ from .url import SETTING, GraphLocation
 
 _UNREACHABLE = (ServiceUnavailable, SessionExpired, OSError)
 OWNER_LABEL = "SocialekaartOwner"
+OWNER_PREFIX = "socialekaart_owner_"
 OWNER_TOKEN_SETTING = "SOCIALEKAART_GRAPH_OWNER_TOKEN"
 MIN_VERSION = (5, 23)
 # A deadlock aborts the transaction before anything is committed: safe to run again, a few times.
@@ -183,34 +184,45 @@ class Neo4jConnection:
         self._run([("CALL db.awaitIndexes($seconds)", {"seconds": seconds})], write=False)
 
     # -- the owner marker: nobody wipes a database they did not make ---------------------------------------
+    # The marker is a named index, not a node: no query over all nodes ever sees it, and a wipe
+    # (which keeps the schema) keeps it.
     def claim(self, token: str) -> bool:
         """Mark an EMPTY database as ours (tests, bench). False when it holds data or another owner."""
-        rows = self.write(f"OPTIONAL MATCH (n) WHERE NOT n:{OWNER_LABEL} WITH count(n) AS others "
-                          f"OPTIONAL MATCH (o:{OWNER_LABEL}) WITH others, collect(o.token) AS owners "
-                          f"WHERE others = 0 AND (owners = [] OR owners = [$token]) "
-                          f"MERGE (m:{OWNER_LABEL}) SET m.token = $token RETURN m.token AS token",
-                          {"token": token})
-        if rows:
-            self.owner_token = token
-        return bool(rows)
+        owners = self._owner_names()
+        if owners - {owner_index_name(token)} or self.read("MATCH (n) RETURN count(n) AS n")[0]["n"]:
+            return False
+        self.write(owner_index_statement(token))
+        self.owner_token = token
+        return True
+
+    def _owner_names(self) -> set[str]:
+        rows = self.read("SHOW INDEXES YIELD name WHERE name STARTS WITH $prefix RETURN name", {"prefix": OWNER_PREFIX})
+        return {row["name"] for row in rows}
 
     def owned(self) -> bool:
-        if not self.owner_token:
-            return False
-        rows = self.read(f"MATCH (o:{OWNER_LABEL} {{token: $token}}) RETURN count(o) AS n", {"token": self.owner_token})
-        return bool(rows and rows[0]["n"])
+        return bool(self.owner_token) and owner_index_name(self.owner_token) in self._owner_names()
 
     def delete_graph(self) -> None:
         """Remove every node, keeping the schema (tests and `db reset` only), and only in a database
-        this process made: its owner marker must carry our token."""
+        this process made: the owner marker must carry our token."""
         if not self.owned():
             raise ConfigError(
                 f"Weigering: de Neo4j-database op {self.location.url} is niet door socialekaart aangemaakt "
                 f"(geen eigenaarsmarkering met het token uit {OWNER_TOKEN_SETTING}). Er is niets gewist.")
         with self._driver.session(database=self.database, bookmark_manager=self._bookmarks) as session:
             # CALL { } IN TRANSACTIONS needs an auto-commit transaction: never repeated by the driver.
-            session.run(f"MATCH (n) WHERE NOT n:{OWNER_LABEL} "
-                        "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
+def owner_index_name(token: str) -> str:
+    if not token.isalnum():
+        raise ConfigError(f"{OWNER_TOKEN_SETTING} mag alleen letters en cijfers bevatten.")
+    return f"{OWNER_PREFIX}{token}"
+
+
+def owner_index_statement(token: str) -> str:
+    name = owner_index_name(token)
+    return f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{OWNER_LABEL}) ON (n.{name})"
 
 
 def _plain(value: Any) -> Any:
