@@ -130,3 +130,19 @@ def test_an_old_server_gets_a_clear_dutch_error(neo, monkeypatch):
     monkeypatch.setattr(connection, "server_version", lambda: (5, 22, 0))
     with pytest.raises(ConfigError, match="Neo4j 5.22.0 is te oud"):
         connection.check_version()
+
+
+def test_the_bench_refuses_to_wipe_a_neo4j_it_did_not_create(neo, monkeypatch):
+    from bench.run import drop_graph
+    from web.runtime import Runtime
+
+    settings, connection = neo
+    connection.write("CREATE (:Note {n: 1})")
+    monkeypatch.delenv("SOCIALEKAART_GRAPH_OWNER_TOKEN")  # someone else's Neo4j: no token of ours
+    runtime = Runtime(settings)
+    try:
+        with pytest.raises(ConfigError, match="Weigering"):
+            drop_graph(runtime)
+    finally:
+        runtime.close()
+    assert connection.read("MATCH (x:Note) RETURN count(x) AS n") == [{"n": 1}]
