@@ -146,3 +146,25 @@ def test_the_bench_refuses_to_wipe_a_neo4j_it_did_not_create(neo, monkeypatch):
     finally:
         runtime.close()
     assert connection.read("MATCH (x:Note) RETURN count(x) AS n") == [{"n": 1}]
+
+
+def test_the_dutch_analyzer_leaves_out_exactly_our_stop_words(neo):
+    """Neo4j's listAvailableAnalyzers() reports no stop words for 'dutch'; the index does drop some.
+    Our list (graph/dialect.py) must be exactly those, or the backends find different services."""
+    from graph.dialect import DUTCH_STOP_WORDS
+
+    settings, connection = neo
+    GraphStore(connection, settings.graph_name).init_schema()
+    probes = sorted(DUTCH_STOP_WORDS) + ["hulp", "wijk", "goes", "geld", "the", "and", "dag", "deur"]
+    connection.write("UNWIND range(0, size($words) - 1) AS i CREATE (:Service {id: 'p' + i, name: $words[i]})",
+                     {"words": probes})
+    connection.await_indexes()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:  # the full-text index is eventually consistent
+        if connection.read("CALL db.index.fulltext.queryNodes('service_text', 'deur') YIELD node "
+                           "RETURN count(node) AS n") == [{"n": 1}]:
+            break
+        time.sleep(0.2)
+    unfindable = {word for word in probes if not connection.read(
+        "CALL db.index.fulltext.queryNodes('service_text', $w) YIELD node RETURN node.id AS id", {"w": word})}
+    assert unfindable == DUTCH_STOP_WORDS
