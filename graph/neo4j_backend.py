@@ -87,9 +87,9 @@ class Neo4jConnection:
 
     # -- running statements ------------------------------------------------------------------------
     @contextmanager
-    def _transaction(self, write: bool):
-        """One explicit transaction; commits when the block ends without error."""
-        budget = request_budget()
+    def _transaction(self, write: bool, budget: float | None):
+        """One explicit transaction; commits when the block ends without error. ``budget``: the
+        seconds left on a web request's path (None elsewhere)."""
         tx_timeout = self.timeout if budget is None else min(self.timeout, budget)
         acquire = self.connect_timeout + self.timeout if budget is None else min(self.connect_timeout, budget)
         deadline_after = tx_timeout if budget is not None else tx_timeout + self.connect_timeout + SLACK
@@ -125,20 +125,24 @@ class Neo4jConnection:
             deadline.cancel()
 
     def _run(self, statements: list[Statement], write: bool) -> list[dict[str, Any]]:
+        budget = request_budget()
+        ends = None if budget is None else time.monotonic() + budget
         for attempt in range(1, DEADLOCK_TRIES + 1):
+            left = None if ends is None else ends - time.monotonic()
             try:
                 rows: list[dict[str, Any]] = []
-                with self._transaction(write) as tx:
+                with self._transaction(write, left) as tx:
                     for query, params in statements:
                         rows = [_plain(record.data()) for record in tx.run(query, params or {})]
                 return rows
             except TransientError as exc:
                 code = getattr(exc, "code", None) or ""
-                # Only a deadlock is sure to have written nothing; anything else is not repeated.
-                if "DeadlockDetected" in code and attempt < DEADLOCK_TRIES and request_budget() is None:
-                    time.sleep(0.01 * attempt)
-                    continue
-                if "DeadlockDetected" in code and attempt < 2:
+                # Only a deadlock is sure to have written nothing (it aborts before the commit):
+                # that one is run again, within what is left of a request's budget. Nothing else is.
+                pause = 0.01 * attempt
+                if ("DeadlockDetected" in code and attempt < DEADLOCK_TRIES
+                        and (ends is None or ends - time.monotonic() > pause + 0.05)):
+                    time.sleep(pause)
                     continue
                 raise StoreUnavailable(STORE_DOWN) from exc
         raise AssertionError("unreachable")
