@@ -8,6 +8,16 @@ import re
 from dataclasses import dataclass
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# The stop words of Lucene's Dutch analyzer (Snowball's list), which Neo4j's 'dutch' full-text index
+# leaves out: no search finds them there. Both backends drop them from a search, so both find the
+# same (FalkorDB indexes them). Neo4j's listAvailableAnalyzers() reports none; the server is
+# probed in tests/integration/test_neo4j_driver.py.
+DUTCH_STOP_WORDS = frozenset("""
+de en van ik te dat die in een hij het niet zijn is was op aan met als voor had er maar om hem dan zou
+of wat mijn men dit zo door over ze zich bij ook tot je mij uit der daar haar naar heb hoe heeft hebben
+deze u want nog zal me zij nu ge geen omdat iets worden toch al waren veel meer doen toen moet ben
+zonder kan hun dus alles onder ja eens hier wie werd altijd doch wordt wezen kunnen ons zelf tegen na
+reeds wil kon niets uw iemand geweest andere""".split())
 
 
 def identifier(name: str) -> str:
@@ -46,6 +56,11 @@ class Dialect:
     def fulltext_expression(self, words: list[str]) -> str:
         """Every word must match, as itself (stemmed) or as a prefix: 'schuld' finds 'schuldhulp'."""
         raise NotImplementedError
+
+    @staticmethod
+    def fulltext_words(words: list[str] | tuple[str, ...]) -> list[str]:
+        """The words a full-text search looks for: without the Dutch stop words."""
+        return [word for word in words if word not in DUTCH_STOP_WORDS]
 
 
 class FalkorDialect(Dialect):

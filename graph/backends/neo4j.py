@@ -35,6 +35,7 @@ from socialekaart.shared.errors import ConfigError, StoreUnavailable
 
 _UNREACHABLE = (ServiceUnavailable, SessionExpired, OSError)
 OWNER_LABEL = "SocialekaartOwner"
+OWNER_PREFIX = "socialekaart_owner_"
 OWNER_TOKEN_SETTING = "SOCIALEKAART_GRAPH_OWNER_TOKEN"
 MIN_VERSION = (5, 23)
 # A deadlock aborts the transaction before anything is committed: safe to run again, a few times.
@@ -92,9 +93,9 @@ class Neo4jConnection:
 
     # -- running statements ------------------------------------------------------------------------
     @contextmanager
-    def _transaction(self, write: bool):
-        """One explicit transaction; commits when the block ends without error."""
-        budget = request_budget()
+    def _transaction(self, write: bool, budget: float | None):
+        """One explicit transaction; commits when the block ends without error. ``budget``: the
+        seconds left on a web request's path (None elsewhere)."""
         tx_timeout = self.timeout if budget is None else min(self.timeout, budget)
         acquire = self.connect_timeout + self.timeout if budget is None else min(self.connect_timeout, budget)
         deadline_after = tx_timeout if budget is not None else tx_timeout + self.connect_timeout + SLACK
@@ -130,20 +131,24 @@ class Neo4jConnection:
             deadline.cancel()
 
     def _run(self, statements: list[Statement], write: bool) -> list[dict[str, Any]]:
+        budget = request_budget()
+        ends = None if budget is None else time.monotonic() + budget
         for attempt in range(1, DEADLOCK_TRIES + 1):
+            left = None if ends is None else ends - time.monotonic()
             try:
                 rows: list[dict[str, Any]] = []
-                with self._transaction(write) as tx:
+                with self._transaction(write, left) as tx:
                     for query, params in statements:
                         rows = [plain(record.data()) for record in tx.run(query, params or {})]
                 return rows
             except TransientError as exc:
                 code = getattr(exc, "code", None) or ""
-                # Only a deadlock is sure to have written nothing; anything else is not repeated.
-                if "DeadlockDetected" in code and attempt < DEADLOCK_TRIES and request_budget() is None:
-                    time.sleep(0.01 * attempt)
-                    continue
-                if "DeadlockDetected" in code and attempt < 2:
+                # Only a deadlock is sure to have written nothing (it aborts before the commit):
+                # that one is run again, within what is left of a request's budget. Nothing else is.
+                pause = 0.01 * attempt
+                if ("DeadlockDetected" in code and attempt < DEADLOCK_TRIES
+                        and (ends is None or ends - time.monotonic() > pause + 0.05)):
+                    time.sleep(pause)
                     continue
                 raise StoreUnavailable(STORE_DOWN) from exc
         raise AssertionError("unreachable")
@@ -189,31 +194,44 @@ class Neo4jConnection:
         self._run([("CALL db.awaitIndexes($seconds)", {"seconds": seconds})], write=False)
 
     # -- the owner marker: nobody wipes a database they did not make ---------------------------------------
+    # The marker is a named index, not a node: no query over all nodes ever sees it, and a wipe
+    # (which keeps the schema) keeps it.
     def claim(self, token: str) -> bool:
         """Mark an EMPTY database as ours (tests, bench). False when it holds data or another owner."""
-        rows = self.write(f"OPTIONAL MATCH (n) WHERE NOT n:{OWNER_LABEL} WITH count(n) AS others "
-                          f"OPTIONAL MATCH (o:{OWNER_LABEL}) WITH others, collect(o.token) AS owners "
-                          f"WHERE others = 0 AND (owners = [] OR owners = [$token]) "
-                          f"MERGE (m:{OWNER_LABEL}) SET m.token = $token RETURN m.token AS token",
-                          {"token": token})
-        if rows:
-            self.owner_token = token
-        return bool(rows)
+        owners = self._owner_names()
+        if owners - {owner_index_name(token)} or self.read("MATCH (n) RETURN count(n) AS n")[0]["n"]:
+            return False
+        self.write(owner_index_statement(token))
+        self.owner_token = token
+        return True
+
+    def _owner_names(self) -> set[str]:
+        rows = self.read("SHOW INDEXES YIELD name WHERE name STARTS WITH $prefix RETURN name", {"prefix": OWNER_PREFIX})
+        return {row["name"] for row in rows}
 
     def owned(self) -> bool:
         if not self.owner_token:
             return False
-        rows = self.read(f"MATCH (o:{OWNER_LABEL} {{token: $token}}) RETURN count(o) AS n", {"token": self.owner_token})
-        return bool(rows and rows[0]["n"])
+        return owner_index_name(self.owner_token) in self._owner_names()
 
     def delete_graph(self) -> None:
         """Remove every node, keeping the schema (tests and `db reset` only), and only in a database
-        this process made: its owner marker must carry our token."""
+        this process made: the owner marker must carry our token."""
         if not self.owned():
             raise ConfigError(
                 f"Weigering: de Neo4j-database op {self.location.url} is niet door socialekaart aangemaakt "
                 f"(geen eigenaarsmarkering met het token uit {OWNER_TOKEN_SETTING}). Er is niets gewist.")
         with self._driver.session(database=self.database, bookmark_manager=self._bookmarks) as session:
             # CALL { } IN TRANSACTIONS needs an auto-commit transaction: never repeated by the driver.
-            session.run(f"MATCH (n) WHERE NOT n:{OWNER_LABEL} "
-                        "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
+def owner_index_name(token: str) -> str:
+    if not token.isalnum():
+        raise ConfigError(f"{OWNER_TOKEN_SETTING} mag alleen letters en cijfers bevatten.")
+    return f"{OWNER_PREFIX}{token}"
+
+
+def owner_index_statement(token: str) -> str:
+    name = owner_index_name(token)
+    return f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{OWNER_LABEL}) ON (n.{name})"

@@ -3,7 +3,7 @@
 The jars come from Maven Central (``graph/backends/neo4j_dist/pom.xml``) into a cache folder that is reused.
 The server gets a generated ``neo4j.conf`` (Bolt on 127.0.0.1 and a free port, HTTP off, auth on)
 and a generated password, set before the first start with neo4j-admin's own command. A fresh data
-dir also gets an owner token (see ``graph/backends/neo4j.py``): only whoever holds it may wipe it.
+dir also gets an owner marker (see ``graph/backends/neo4j.py``): only whoever holds it may wipe it.
 
     python -m graph.backends.neo4j_server start|stop|status --data-dir DIR
 """
@@ -239,10 +239,10 @@ class Neo4jServer:
         raise StoreUnavailable(f"Neo4j is na {self.start_timeout:.0f} s niet klaar ({last}).\n{self.log_tail()}")
 
     def _mark_owner(self) -> None:
-        from graph.backends.neo4j import OWNER_LABEL
+        from graph.backends.neo4j import owner_index_statement
 
         with self._driver() as driver:
-            driver.execute_query(f"MERGE (o:{OWNER_LABEL}) SET o.token = $token", {"token": self.owner_token})
+            driver.execute_query(owner_index_statement(self.owner_token))
 
     def log_tail(self, lines: int = 30) -> str:
         text = ""

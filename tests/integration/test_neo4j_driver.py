@@ -12,7 +12,7 @@ import pytest
 from neo4j.exceptions import SessionExpired
 
 from graph import GraphStore, open_connection
-from graph.backends.neo4j import OWNER_LABEL, Neo4jConnection
+from graph.backends.neo4j import Neo4jConnection
 from socialekaart.shared.errors import ConfigError, StoreUnavailable
 
 pytestmark = pytest.mark.neo4j
@@ -54,15 +54,18 @@ def test_wiping_refuses_a_database_without_our_owner_marker(neo):
         stranger.close()
     assert connection.read("MATCH (x:Note) RETURN count(x) AS n") == [{"n": 1}]  # nothing was wiped
     connection.delete_graph()  # ours: wiped, the marker stays
-    assert connection.read("MATCH (x) WHERE NOT x:" + OWNER_LABEL + " RETURN count(x) AS n") == [{"n": 0}]
-    assert connection.owned()
+    assert connection.read("MATCH (x) RETURN count(x) AS n") == [{"n": 0}]
+    assert connection.owned()  # the marker is schema: a wipe keeps it
 
 
 def test_claiming_refuses_a_database_that_holds_data(neo):
     _, connection = neo
     connection.write("CREATE (:Note {n: 1})")
-    assert not connection.claim(uuid.uuid4().hex)
-    assert connection.read(f"MATCH (o:{OWNER_LABEL}) RETURN count(o) AS n") == [{"n": 1}]
+    other = uuid.uuid4().hex
+    assert not connection.claim(other)
+    connection.delete_graph()
+    assert not connection.claim(other)  # empty now, but another run's marker is on it
+    assert connection.claim(connection.owner_token)  # our own: fine
 
 
 def test_reads_see_the_writes_before_them_through_the_shared_bookmarks(neo):
@@ -127,3 +130,41 @@ def test_an_old_server_gets_a_clear_dutch_error(neo, monkeypatch):
     monkeypatch.setattr(connection, "server_version", lambda: (5, 22, 0))
     with pytest.raises(ConfigError, match="Neo4j 5.22.0 is te oud"):
         connection.check_version()
+
+
+def test_the_bench_refuses_to_wipe_a_neo4j_it_did_not_create(neo, monkeypatch):
+    from bench.run import drop_graph
+    from web.bootstrap import Runtime
+
+    settings, connection = neo
+    connection.write("CREATE (:Note {n: 1})")
+    monkeypatch.delenv("SOCIALEKAART_GRAPH_OWNER_TOKEN")  # someone else's Neo4j: no token of ours
+    runtime = Runtime(settings)
+    try:
+        with pytest.raises(ConfigError, match="Weigering"):
+            drop_graph(runtime)
+    finally:
+        runtime.close()
+    assert connection.read("MATCH (x:Note) RETURN count(x) AS n") == [{"n": 1}]
+
+
+def test_the_dutch_analyzer_leaves_out_exactly_our_stop_words(neo):
+    """Neo4j's listAvailableAnalyzers() reports no stop words for 'dutch'; the index does drop some.
+    Our list (graph/dialect.py) must be exactly those, or the backends find different services."""
+    from graph.dialect import DUTCH_STOP_WORDS
+
+    settings, connection = neo
+    GraphStore(connection, settings.graph_name).init_schema()
+    probes = sorted(DUTCH_STOP_WORDS) + ["hulp", "wijk", "goes", "geld", "the", "and", "dag", "deur"]
+    connection.write("UNWIND range(0, size($words) - 1) AS i CREATE (:Service {id: 'p' + i, name: $words[i]})",
+                     {"words": probes})
+    connection.await_indexes()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:  # the full-text index is eventually consistent
+        if connection.read("CALL db.index.fulltext.queryNodes('service_text', 'deur') YIELD node "
+                           "RETURN count(node) AS n") == [{"n": 1}]:
+            break
+        time.sleep(0.2)
+    unfindable = {word for word in probes if not connection.read(
+        "CALL db.index.fulltext.queryNodes('service_text', $w) YIELD node RETURN node.id AS id", {"w": word})}
+    assert unfindable == DUTCH_STOP_WORDS
