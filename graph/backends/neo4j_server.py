@@ -23,7 +23,7 @@ from pathlib import Path
 
 from socialekaart.shared.errors import StoreUnavailable
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the project folder: graph/backends/ -> ../..
 POM = Path(__file__).resolve().parent / "neo4j_dist" / "pom.xml"
 DEFAULT_DIST = ROOT / "var" / "neo4j-dist"
 MAIN_CLASS = "org.neo4j.server.CommunityEntryPoint"
