@@ -127,3 +127,17 @@ bench: bench-fsync
 .PHONY: eval
 eval: install-test
 	$(BIN)/python -m pytest tests/search/test_eval.py -q -s -p no:cacheprovider
+
+# A local Neo4j Community 5.26 (the production store) under var/neo4j: jars from Maven Central into
+# var/neo4j-dist (once), its own JVM, a generated password. Prints the SOCIALEKAART_GRAPH_URL to use.
+NEO4J_DATA ?= var/neo4j
+.PHONY: neo4j neo4j-stop neo4j-status
+
+neo4j: install
+	$(BIN)/python -m graph.backends.neo4j_server start --data-dir $(NEO4J_DATA)
+
+neo4j-stop: install
+	$(BIN)/python -m graph.backends.neo4j_server stop --data-dir $(NEO4J_DATA)
+
+neo4j-status: install
+	$(BIN)/python -m graph.backends.neo4j_server status --data-dir $(NEO4J_DATA)

@@ -8,6 +8,16 @@ import re
 from dataclasses import dataclass
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# The stop words of Lucene's Dutch analyzer (Snowball's list), which Neo4j's 'dutch' full-text index
+# leaves out: no search finds them there. Both backends drop them from a search, so both find the
+# same (FalkorDB indexes them). Neo4j's listAvailableAnalyzers() reports none; the server is
+# probed in tests/integration/test_neo4j_driver.py.
+DUTCH_STOP_WORDS = frozenset("""
+de en van ik te dat die in een hij het niet zijn is was op aan met als voor had er maar om hem dan zou
+of wat mijn men dit zo door over ze zich bij ook tot je mij uit der daar haar naar heb hoe heeft hebben
+deze u want nog zal me zij nu ge geen omdat iets worden toch al waren veel meer doen toen moet ben
+zonder kan hun dus alles onder ja eens hier wie werd altijd doch wordt wezen kunnen ons zelf tegen na
+reeds wil kon niets uw iemand geweest andere""".split())
 
 
 def identifier(name: str) -> str:
@@ -47,9 +57,16 @@ class Dialect:
         """Every word must match, as itself (stemmed) or as a prefix: 'schuld' finds 'schuldhulp'."""
         raise NotImplementedError
 
+    @staticmethod
+    def fulltext_words(words: list[str] | tuple[str, ...]) -> list[str]:
+        """The words a full-text search looks for: without the Dutch stop words."""
+        return [word for word in words if word not in DUTCH_STOP_WORDS]
+
 
 class FalkorDialect(Dialect):
     backend = "falkordb"
+    # Every index as (label, properties), for checks and tests.
+    INDEXES_QUERY = "CALL db.indexes() YIELD label, properties RETURN label, properties"
 
     def distance(self, a: str, b: str) -> str:
         return f"distance({a}, {b})"
@@ -76,6 +93,11 @@ class FalkorDialect(Dialect):
 
 class Neo4jDialect(Dialect):
     backend = "neo4j"
+    INDEXES_QUERY = ("SHOW INDEXES YIELD entityType, labelsOrTypes, properties "
+                     "WHERE entityType = 'NODE' AND properties IS NOT NULL "
+                     "RETURN labelsOrTypes[0] AS label, properties")
+    # Names of the indexes and constraints there are (a unique constraint owns an index of the same name).
+    SCHEMA_NAMES_QUERIES = ("SHOW INDEXES YIELD name RETURN name", "SHOW CONSTRAINTS YIELD name RETURN name")
 
     def distance(self, a: str, b: str) -> str:
         return f"point.distance({a}, {b})"
@@ -87,6 +109,11 @@ class Neo4jDialect(Dialect):
     def fulltext_expression(self, words: list[str]) -> str:
         # Lucene syntax; the words hold only letters and digits, so nothing needs escaping.
         return " AND ".join(f"({w} OR {w}*)" for w in words)
+
+    @staticmethod
+    def index_name(index: Index) -> str:
+        name = f"{identifier(index.label).lower()}_{identifier(index.prop).lower()}"
+        return f"{name}_unique" if index.unique else name
 
     def index_statements(self, index: Index) -> list[str]:
         label, prop = identifier(index.label), identifier(index.prop)

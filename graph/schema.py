@@ -64,17 +64,26 @@ def apply_schema(connection: Connection, graph_name: str) -> list[str]:
     """Create what is missing; return the statements that were run."""
     dialect = dialect_for(connection.backend)
     if isinstance(dialect, Neo4jDialect):
-        statements = [s for index in OBSOLETE_INDEXES for s in dialect.drop_index_statements(index)]
-        statements += [s for index in INDEXES for s in dialect.index_statements(index)]
-        statements += [dialect.fulltext_statement(index) for index in FULLTEXT_INDEXES]
-        for statement in statements:
-            connection.write(statement)
-        ran = statements
+        ran = _apply_neo4j(connection, dialect)
     else:
         assert isinstance(dialect, FalkorDialect)
         ran = _apply_falkordb(connection, dialect, graph_name)
     connection.write("MERGE (m:Meta {id: 'schema'}) SET m.version = $version", {"version": SCHEMA_VERSION})
     return ran
+
+
+def _apply_neo4j(connection: Connection, dialect: Neo4jDialect) -> list[str]:
+    connection.check_version()  # type: ignore[attr-defined]
+    existing = {row["name"] for query in dialect.SCHEMA_NAMES_QUERIES for row in connection.read(query)}
+    statements = [s for index in OBSOLETE_INDEXES if dialect.index_name(index) in existing
+                  for s in dialect.drop_index_statements(index)]
+    statements += [s for index in INDEXES if dialect.index_name(index) not in existing
+                   for s in dialect.index_statements(index)]
+    statements += [dialect.fulltext_statement(index) for index in FULLTEXT_INDEXES if index.name not in existing]
+    for statement in statements:
+        connection.write(statement)
+    connection.await_indexes()  # type: ignore[attr-defined]
+    return statements
 
 
 def _apply_falkordb(connection: Connection, dialect: FalkorDialect, graph_name: str) -> list[str]:

@@ -1,83 +1,174 @@
-"""Neo4j 5 through the official driver; reads use read routing so a cluster spreads them."""
+"""Neo4j 5 through the official driver.
+
+Every statement runs in an explicit transaction (``session.begin_transaction``) with a server-side
+timeout, never in a managed one: the driver repeats managed transactions on errors, which holds a
+web request past its budget and can apply a write twice when only the commit's answer was lost.
+Reads and writes share the driver's bookmark manager, so a read sees every write this process made,
+also on a cluster. A watchdog closes the socket of a statement past its deadline: a hung server
+(alive, answering nothing) costs a request its budget, not forever.
+"""
 from __future__ import annotations
 
+import os
+import socket
+import threading
+import time
+from contextlib import contextmanager
 from typing import Any, Iterable
 
 import neo4j
-from neo4j import GraphDatabase, Query, RoutingControl
-from neo4j.exceptions import AuthError, ClientError, DriverError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j import GraphDatabase
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    DriverError,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
-from graph.backends.connection import Statement, request_budget
+from graph.backends.connection import Statement, plain, request_budget
 from graph.backends.falkordb import STORE_DOWN, StoreQueryError
 from graph.backends.url import SETTING, GraphLocation
 from socialekaart.shared.errors import ConfigError, StoreUnavailable
 
 _UNREACHABLE = (ServiceUnavailable, SessionExpired, OSError)
+OWNER_LABEL = "SocialekaartOwner"
+OWNER_PREFIX = "socialekaart_owner_"
+OWNER_TOKEN_SETTING = "SOCIALEKAART_GRAPH_OWNER_TOKEN"
+MIN_VERSION = (5, 23)
+# A deadlock aborts the transaction before anything is committed: safe to run again, a few times.
+DEADLOCK_TRIES = 5
+# Seconds a statement outside a web request may wait for an answer beyond its own timeout.
+SLACK = 5.0
+
+
+class _Deadline:
+    """Closes the connection of a session when its deadline passes (a hung server never answers)."""
+
+    def __init__(self, session, seconds: float):
+        self.session = session
+        self.fired = False
+        self._done = threading.Event()
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _fire(self) -> None:
+        while not self._done.is_set():
+            connection = getattr(self.session, "_connection", None)
+            if connection is not None:
+                self.fired = True
+                raw = getattr(connection.socket, "_socket", connection.socket)
+                try:
+                    raw.shutdown(socket.SHUT_RDWR)  # wakes the read that waits; the driver drops it
+                except OSError:  # already closed
+                    pass
+                return
+            self._done.wait(0.02)  # still acquiring: that has its own timeout; look again
+
+    def cancel(self) -> None:
+        self._done.set()
+        self._timer.cancel()
 
 
 class Neo4jConnection:
     backend = "neo4j"
 
     def __init__(self, location: GraphLocation, *, user: str | None, password: str | None,
-                 timeout: float, connect_timeout: float):
+                 timeout: float, connect_timeout: float, owner_token: str | None = None):
         self.location = location
         self.timeout = timeout
+        self.connect_timeout = connect_timeout
         self.database = str(location.database) if location.database else None
+        self.owner_token = owner_token or os.environ.get(OWNER_TOKEN_SETTING) or None
         auth = (location.user or user or "neo4j", location.password or password or "")
         scheme_url = location.url if not location.database else location.url.rsplit("/", 1)[0]
         self._driver = GraphDatabase.driver(scheme_url, auth=auth, connection_timeout=connect_timeout,
                                             connection_acquisition_timeout=connect_timeout + timeout,
-                                            max_transaction_retry_time=timeout)
+                                            max_transaction_retry_time=0, liveness_check_timeout=30.0,
+                                            notifications_min_severity="OFF")
+        self._bookmarks = self._driver.execute_query_bookmark_manager
 
-    def _execute(self, query: str, params: dict[str, Any] | None, routing: RoutingControl) -> list[dict]:
+    # -- running statements ------------------------------------------------------------------------
+    @contextmanager
+    def _transaction(self, write: bool, budget: float | None):
+        """One explicit transaction; commits when the block ends without error. ``budget``: the
+        seconds left on a web request's path (None elsewhere)."""
+        tx_timeout = self.timeout if budget is None else min(self.timeout, budget)
+        acquire = self.connect_timeout + self.timeout if budget is None else min(self.connect_timeout, budget)
+        deadline_after = tx_timeout if budget is not None else tx_timeout + self.connect_timeout + SLACK
+        session = self._driver.session(
+            database=self.database, bookmark_manager=self._bookmarks, connection_acquisition_timeout=acquire,
+            default_access_mode=neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS)
+        deadline = _Deadline(session, deadline_after)
         try:
-            records, _, _ = self._driver.execute_query(
-                # On a web request the transaction timeout is the request budget (server side; see
-                # docs/operations.md for what that does and does not cover).
-                Query(query, timeout=self._statement_timeout()),
-                params or {}, routing_=routing, database_=self.database)
+            with session:
+                tx = session.begin_transaction(timeout=tx_timeout)
+                try:
+                    yield tx
+                    tx.commit()
+                finally:
+                    if not tx.closed():
+                        tx.close()  # rolls back
         except AuthError as exc:
             raise ConfigError(f"{SETTING}: Neo4j weigert de gebruikersnaam of het wachtwoord.") from exc
         except _UNREACHABLE as exc:
             raise StoreUnavailable(STORE_DOWN) from exc
+        except TransientError:
+            raise
         except (ClientError, Neo4jError, DriverError) as exc:
-            if "TransactionTimedOut" in (getattr(exc, "code", None) or ""):  # too slow: down for this request
-                raise StoreUnavailable(STORE_DOWN) from exc
+            code = getattr(exc, "code", None) or ""
+            if deadline.fired or "TransactionTimedOut" in code or "Transaction.Terminated" in code:
+                raise StoreUnavailable(STORE_DOWN) from exc  # too slow: down for this request
             raise StoreQueryError(f"De database weigerde een opdracht: {exc}") from exc
-        return [_plain(record.data()) for record in records]
+        except Exception as exc:
+            if deadline.fired:
+                raise StoreUnavailable(STORE_DOWN) from exc
+            raise
+        finally:
+            deadline.cancel()
 
-    def _statement_timeout(self) -> float:
+    def _run(self, statements: list[Statement], write: bool) -> list[dict[str, Any]]:
         budget = request_budget()
-        return self.timeout if budget is None else min(self.timeout, budget)
+        ends = None if budget is None else time.monotonic() + budget
+        for attempt in range(1, DEADLOCK_TRIES + 1):
+            left = None if ends is None else ends - time.monotonic()
+            try:
+                rows: list[dict[str, Any]] = []
+                with self._transaction(write, left) as tx:
+                    for query, params in statements:
+                        rows = [plain(record.data()) for record in tx.run(query, params or {})]
+                return rows
+            except TransientError as exc:
+                code = getattr(exc, "code", None) or ""
+                # Only a deadlock is sure to have written nothing (it aborts before the commit):
+                # that one is run again, within what is left of a request's budget. Nothing else is.
+                pause = 0.01 * attempt
+                if ("DeadlockDetected" in code and attempt < DEADLOCK_TRIES
+                        and (ends is None or ends - time.monotonic() > pause + 0.05)):
+                    time.sleep(pause)
+                    continue
+                raise StoreUnavailable(STORE_DOWN) from exc
+        raise AssertionError("unreachable")
 
     def read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        return self._execute(query, params, RoutingControl.READ)
+        return self._run([(query, params or {})], write=False)
 
     def write(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-        return self._execute(query, params, RoutingControl.WRITE)
+        return self._run([(query, params or {})], write=True)
 
     def write_all(self, statements: Iterable[Statement]) -> None:
         batch = list(statements)
-
-        def work(tx: neo4j.ManagedTransaction) -> None:
-            for query, params in batch:
-                tx.run(query, params or {}).consume()
-
-        try:
-            with self._driver.session(database=self.database) as session:
-                session.execute_write(work)
-        except AuthError as exc:
-            raise ConfigError(f"{SETTING}: Neo4j weigert de gebruikersnaam of het wachtwoord.") from exc
-        except _UNREACHABLE as exc:
-            raise StoreUnavailable(STORE_DOWN) from exc
-        except (ClientError, Neo4jError, DriverError) as exc:
-            raise StoreQueryError(f"De database weigerde een opdracht: {exc}") from exc
+        if batch:
+            self._run(batch, write=True)
 
     def ping(self) -> bool:
         try:
-            self._driver.verify_connectivity()
+            self.read("RETURN 1 AS one")
             return True
-        except (DriverError, Neo4jError, OSError):
+        except (StoreUnavailable, StoreQueryError, ConfigError, DriverError, Neo4jError, OSError):
             return False
 
     def describe(self) -> str:
@@ -86,15 +177,61 @@ class Neo4jConnection:
     def close(self) -> None:
         self._driver.close()
 
+    # -- schema support --------------------------------------------------------------------------------
+    def server_version(self) -> tuple[int, ...]:
+        rows = self.read("CALL dbms.components() YIELD name, versions RETURN name, versions")
+        text = next((r["versions"][0] for r in rows if r["name"] == "Neo4j Kernel"), rows[0]["versions"][0])
+        return tuple(int(part) for part in text.split("-")[0].split(".")[:3] if part.isdigit())
+
+    def check_version(self) -> None:
+        version = self.server_version()
+        if version[:2] < MIN_VERSION:
+            shown = ".".join(map(str, version))
+            raise ConfigError(f"{SETTING}: Neo4j {shown} is te oud; socialekaart heeft Neo4j "
+                              f"{MIN_VERSION[0]}.{MIN_VERSION[1]} of nieuwer nodig (5.26 LTS aanbevolen).")
+
+    def await_indexes(self, seconds: int = 300) -> None:
+        self._run([("CALL db.awaitIndexes($seconds)", {"seconds": seconds})], write=False)
+
+    # -- the owner marker: nobody wipes a database they did not make ---------------------------------------
+    # The marker is a named index, not a node: no query over all nodes ever sees it, and a wipe
+    # (which keeps the schema) keeps it.
+    def claim(self, token: str) -> bool:
+        """Mark an EMPTY database as ours (tests, bench). False when it holds data or another owner."""
+        owners = self._owner_names()
+        if owners - {owner_index_name(token)} or self.read("MATCH (n) RETURN count(n) AS n")[0]["n"]:
+            return False
+        self.write(owner_index_statement(token))
+        self.owner_token = token
+        return True
+
+    def _owner_names(self) -> set[str]:
+        rows = self.read("SHOW INDEXES YIELD name WHERE name STARTS WITH $prefix RETURN name", {"prefix": OWNER_PREFIX})
+        return {row["name"] for row in rows}
+
+    def owned(self) -> bool:
+        if not self.owner_token:
+            return False
+        return owner_index_name(self.owner_token) in self._owner_names()
+
     def delete_graph(self) -> None:
-        """Remove every node (tests and `db reset` only). Needs an auto-commit transaction."""
-        with self._driver.session(database=self.database) as session:
+        """Remove every node, keeping the schema (tests and `db reset` only), and only in a database
+        this process made: the owner marker must carry our token."""
+        if not self.owned():
+            raise ConfigError(
+                f"Weigering: de Neo4j-database op {self.location.url} is niet door socialekaart aangemaakt "
+                f"(geen eigenaarsmarkering met het token uit {OWNER_TOKEN_SETTING}). Er is niets gewist.")
+        with self._driver.session(database=self.database, bookmark_manager=self._bookmarks) as session:
+            # CALL { } IN TRANSACTIONS needs an auto-commit transaction: never repeated by the driver.
             session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
+def owner_index_name(token: str) -> str:
+    if not token.isalnum():
+        raise ConfigError(f"{OWNER_TOKEN_SETTING} mag alleen letters en cijfers bevatten.")
+    return f"{OWNER_PREFIX}{token}"
+
+
+def owner_index_statement(token: str) -> str:
+    name = owner_index_name(token)
+    return f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{OWNER_LABEL}) ON (n.{name})"

@@ -39,8 +39,9 @@ def candidates(dialect: Dialect, params: dict[str, Any], *, words: tuple[str, ..
     result is the same as starting from all services. An OR of an indexed field and a list
     predicate makes the store scan every service, hence the separate index-backed parts.
     """
+    words = dialect.fulltext_words(words)
     if words:
-        params["text"] = dialect.fulltext_expression(list(words))
+        params["text"] = dialect.fulltext_expression(words)
         return f"{dialect.fulltext_call(SERVICE_TEXT, 'text')} WITH node AS s, score"
     parts: list[str] = []
     if area_code:

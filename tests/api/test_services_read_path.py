@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 
-def test_health_reports_backend_and_counts(client):
+def test_health_reports_backend_and_counts(client, backend):
     response = client.get("/health")
     assert response.status_code == 200
     body = response.get_json()
-    assert body["backend"] == "falkordb" and body["status"] == "ok"
+    assert body["backend"] == backend and body["status"] == "ok"
     assert body["nodes"]["Gemeente"] == 13 and body["nodes"]["Service"] >= 1500
 
 

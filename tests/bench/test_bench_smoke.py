@@ -1,6 +1,9 @@
 """A smoke run of the scale benchmark at tiny N and M, so it never rots: the real generator, a real
 waitress server in a subprocess, real clients, the report. Speed is not asserted here (that lives
-in ``make bench``); the shape of the results is."""
+in ``make bench``); the shape of the results is.
+
+FalkorDB only for now: the benchmark's Neo4j run (graph/neo4j_server.py) is not part of the suite;
+on Neo4j the bench refuses to wipe a database it did not create (tests/integration/test_neo4j_driver.py)."""
 from __future__ import annotations
 
 import json

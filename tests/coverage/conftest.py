@@ -1,5 +1,5 @@
-"""Fixtures for the lokale inventarisatie: the hand-built region (``coverage_fixture``) on its own graph
-of the session's embedded FalkorDB, with accounts and referrals made through the real services."""
+"""Fixtures for the lokale inventarisatie: the hand-built region (``coverage_fixture``) on a store of its
+own (FalkorDB and Neo4j), with accounts and referrals made through the real services."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,7 +11,6 @@ from socialekaart.accounts.service import Principal
 from socialekaart.coverage.gaps import Thresholds
 from socialekaart.coverage.service import CoverageService
 from socialekaart.referrals.crypto import new_key
-from tests.conftest import falkordb_settings
 from tests.coverage import coverage_fixture as fx
 from web.bootstrap import COVERAGE_EXTENSION, ReferralRuntime, Runtime
 
@@ -37,8 +36,8 @@ class Actor:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-def fixture_runtime(data_dir) -> Runtime:
-    runtime = Runtime(falkordb_settings(data_dir).with_overrides(secret_key=new_key()))
+def fixture_runtime(stores, slot: str) -> Runtime:
+    runtime = Runtime(stores.settings(slot).with_overrides(secret_key=new_key()))
     runtime.store.connection.delete_graph()
     runtime.store.init_schema()
     runtime.catalog.save(areas=fx.areas(), organizations=fx.organizations(), services=fx.services())
@@ -79,9 +78,9 @@ class Scenario:
 
 
 @pytest.fixture(scope="module")
-def scenario(falkordb_server, data_dir):
+def scenario(stores):
     """The region with its accounts and referrals; shared read-only by a test module."""
-    runtime = fixture_runtime(data_dir)
+    runtime = fixture_runtime(stores, "module")
     rr = ReferralRuntime(runtime, clock=Clock(fx.REFERRALS_START), webhook_base_delay=0.05)
     actors = make_actors(rr)
     play_referrals(rr, actors)
@@ -99,9 +98,9 @@ class Fresh:
 
 
 @pytest.fixture
-def fresh(falkordb_server, data_dir):
+def fresh(stores):
     """The region without referrals on a graph of its own, for tests that write."""
-    runtime = fixture_runtime(data_dir)
+    runtime = fixture_runtime(stores, "function")
     yield Fresh(runtime, CoverageService(CoverageStore(runtime.store), THRESHOLDS, clock=Clock(fx.NOW)))
     runtime.store.connection.delete_graph()
     runtime.close()
@@ -113,7 +112,7 @@ def scenario_app(scenario):
 
     app = create_app({"SETTINGS": scenario.runtime.settings, "RUNTIME": scenario.runtime, "TESTING": True,
                       "SOCIALEKAART_CLOCK": Clock(fx.NOW)})
-    app.extensions["socialekaart.referrals"] = scenario.rr
+    app.extensions["socialekaart.referrals.lifecycle"] = scenario.rr
     app.extensions[COVERAGE_EXTENSION] = scenario.coverage  # with the scenario's thresholds and clock
     return app
 

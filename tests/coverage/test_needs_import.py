@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from importers.needs import import_needs, parse_value
 from socialekaart.shared.errors import ImportRejected, ValidationError
+from tests.conftest import Stores
 from tests.coverage import coverage_fixture as fx
 from web.cli import main
 
@@ -119,8 +120,8 @@ def test_values():
             parse_value(text)
 
 
-def test_the_command_reports_and_exits_non_zero_on_bad_rows(fresh, data_dir, tmp_path):
-    env = {"SOCIALEKAART_DATA_DIR": str(data_dir), "SOCIALEKAART_GRAPH_NAME": fresh.runtime.settings.graph_name}
+def test_the_command_reports_and_exits_non_zero_on_bad_rows(fresh, tmp_path):
+    env = Stores.env(fresh.runtime.settings)
     runner = CliRunner()
     bad = write(tmp_path, GOOD + BAD_ROWS, "slecht.csv")
     report_file = tmp_path / "verslag.json"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import falkordb_settings
 from tests.hardening.figures import FIGURES
 from tests.hardening.live import close_runtime, own_settings, stop_own_server
 from tests.hardening.world import make_app, seed_world
@@ -25,9 +24,9 @@ def pytest_terminal_summary(terminalreporter):
 
 
 @pytest.fixture(scope="module")
-def world(falkordb_server, data_dir):
+def world(stores):
     """One seeded graph per test module (the tests in a module may add to it, never remove)."""
-    settings = falkordb_settings(data_dir).with_overrides(secret_key=SECRET_KEY)
+    settings = stores.settings("module").with_overrides(secret_key=SECRET_KEY)
     runtime = Runtime(settings)
     made = seed_world(runtime)
     yield made

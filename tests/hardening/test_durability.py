@@ -1,5 +1,7 @@
 """Every acknowledged referral write survives kill -9 of the store.
 
+FalkorDB only (the embedded server's append-only file); Neo4j: test_neo4j_faults.py.
+
 The embedded server writes its append-only file with ``appendfsync always``: a command is on disk
 (fsync) before its reply goes out, so whatever the API acknowledged (201 on create, 200 on a
 transition) is in the file when the server dies. Here: client threads create referrals and move

@@ -23,6 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 from socialekaart.catalog.model import Location, Organization, Service
+from tests.conftest import Stores
 from tests.hardening.figures import count
 from tests.hardening.live import Client, served
 from tests.hardening.world import fingerprint, make_app
@@ -396,8 +397,7 @@ def test_exports_never_hand_a_spreadsheet_a_formula(world, tmp_path):
     services = [Service(f"svc-formula-{i}", "org-formula", f"{f}", "voorliggend", ["geldzaken"], description=f,
                         serves=["GM0664"]) for i, f in enumerate(FORMULAS)]
     world.runtime.catalog.save(organizations=orgs, services=services)
-    env = {"SOCIALEKAART_DATA_DIR": str(world.runtime.settings.data_dir),
-           "SOCIALEKAART_GRAPH_NAME": world.runtime.settings.graph_name}
+    env = Stores.env(world.runtime.settings)
     target = tmp_path / "aanbod.csv"
     result = CliRunner().invoke(cli, ["export", "csv", str(target)], env=env, catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -426,8 +426,7 @@ def test_coverage_downloads_never_hand_a_spreadsheet_a_formula(world, client):
 
 # -- hostile import files --------------------------------------------------------------------------
 def _import(world, *args):
-    env = {"SOCIALEKAART_DATA_DIR": str(world.runtime.settings.data_dir),
-           "SOCIALEKAART_GRAPH_NAME": world.runtime.settings.graph_name}
+    env = Stores.env(world.runtime.settings)
     return CliRunner().invoke(cli, ["import", *args], env=env)
 
 

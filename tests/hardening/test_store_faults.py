@@ -1,6 +1,9 @@
 """The store stops during traffic: the API answers 503 problem+json within 2 seconds, never hangs,
 and recovers by itself when the store is back.
 
+FalkorDB only: these stop, kill and restart the embedded server itself; the Neo4j counterparts are
+in test_neo4j_faults.py.
+
 Two kinds of stop, each against the real app under waitress on 127.0.0.1 with its own embedded
 FalkorDB (so the session's server is left alone):
 - hung (SIGSTOP): the server is alive but answers nothing. Every statement on the request path has

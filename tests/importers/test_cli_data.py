@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from graph import open_connection
 from importers.demo.region import shipped_cbs_files
 from importers.providers import COLUMN_NAMES
-from socialekaart.shared.config import Settings
+from tests.conftest import Stores
 from web.cli import main
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -20,13 +20,13 @@ GOOD = ("id;naam;organisatie;trede;leefgebieden;postcode;telefoon\n"
 
 
 @pytest.fixture
-def cli(falkordb_server, data_dir):
+def cli(stores):
     """Runs the command on a fresh graph of the test server."""
-    name = f"cli_{uuid.uuid4().hex[:10]}"
+    settings = stores.settings("function", f"cli_{uuid.uuid4().hex[:10]}")
     runner = CliRunner()
-    env = {"SOCIALEKAART_DATA_DIR": str(data_dir), "SOCIALEKAART_GRAPH_NAME": name}
+    env = Stores.env(settings)
     yield lambda *args: runner.invoke(main, list(map(str, args)), env=env, catch_exceptions=False)
-    connection = open_connection(Settings(data_dir=data_dir, graph_name=name))
+    connection = open_connection(settings)
     connection.delete_graph()
     connection.close()
 

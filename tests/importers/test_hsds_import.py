@@ -25,9 +25,9 @@ from importers.hsds.reader import import_hsds
 from socialekaart.catalog.importing import differences, organization_fields, service_fields
 from socialekaart.catalog.model import Location, Organization, Service
 from socialekaart.places.geocoding import PostcodeGeocoder
-from socialekaart.shared.config import Settings
 from socialekaart.shared.errors import ImportRejected
 from socialekaart.shared.hours import WeeklyHours
+from tests.conftest import Stores
 from tests.hsds_validation import assert_valid
 from web.cli import main
 
@@ -425,13 +425,13 @@ def test_progress_is_reported_per_service(zeeland, tmp_path):
 
 # -- the commands ----------------------------------------------------------------------------------------
 @pytest.fixture
-def cli(falkordb_server, data_dir):
+def cli(stores):
     """Runs the command on a fresh graph of the test server."""
-    name = f"cli_{uuid.uuid4().hex[:10]}"
-    env = {"SOCIALEKAART_DATA_DIR": str(data_dir), "SOCIALEKAART_GRAPH_NAME": name}
+    settings = stores.settings("function", f"cli_{uuid.uuid4().hex[:10]}")
+    env = Stores.env(settings)
     runner = CliRunner()
     yield lambda *args: runner.invoke(main, list(map(str, args)), env=env, catch_exceptions=False)
-    connection = open_connection(Settings(data_dir=data_dir, graph_name=name))
+    connection = open_connection(settings)
     connection.delete_graph()
     connection.close()
 

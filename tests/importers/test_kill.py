@@ -19,6 +19,7 @@ import pytest
 from graph import open_connection
 from graph.backends.embedded import EmbeddedServer
 from socialekaart.shared.config import Settings
+from tests.conftest import Stores
 
 COMMAND = Path(sys.executable).with_name("socialekaart")
 WRITING = "Wegschrijven in één keer"
@@ -34,8 +35,8 @@ def big_csv(path: Path, rows: int) -> Path:
     return path
 
 
-def start_import(csv_path: Path, data_dir: Path, graph_name: str) -> subprocess.Popen:
-    env = {**os.environ, "SOCIALEKAART_DATA_DIR": str(data_dir), "SOCIALEKAART_GRAPH_NAME": graph_name,
+def start_import(csv_path: Path, settings: Settings) -> subprocess.Popen:
+    env = {**os.environ, **Stores.env(settings),
            "SOCIALEKAART_STORE_TIMEOUT": "60", "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen([str(COMMAND), "import", "providers", str(csv_path)], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
@@ -55,8 +56,8 @@ def wait_for_writing(process: subprocess.Popen, timeout: float = 60.0) -> None:
     raise AssertionError(f"the import never started writing: {''.join(seen)}")
 
 
-def counts(data_dir: Path, graph_name: str) -> tuple[int, int, int]:
-    connection = open_connection(Settings(data_dir=data_dir, graph_name=graph_name))
+def counts(settings: Settings) -> tuple[int, int, int]:
+    connection = open_connection(settings)
     try:
         row = connection.read("OPTIONAL MATCH (o:Organization) WITH count(o) AS o "
                               "OPTIONAL MATCH (s:Service) WITH o, count(s) AS s "
@@ -67,23 +68,23 @@ def counts(data_dir: Path, graph_name: str) -> tuple[int, int, int]:
 
 
 @pytest.fixture
-def graph_name(falkordb_server, data_dir):
-    name = f"kill_{uuid.uuid4().hex[:10]}"
-    yield name
-    connection = open_connection(Settings(data_dir=data_dir, graph_name=name))
+def settings(stores):
+    settings = stores.settings("function", f"kill_{uuid.uuid4().hex[:10]}")
+    yield settings
+    connection = open_connection(settings)
     connection.delete_graph()
     connection.close()
 
 
-def test_killing_the_import_while_it_writes_leaves_nothing_or_everything(tmp_path, data_dir, graph_name):
+def test_killing_the_import_while_it_writes_leaves_nothing_or_everything(tmp_path, settings):
     rows = 3000
-    process = start_import(big_csv(tmp_path / "groot.csv", rows), data_dir, graph_name)
+    process = start_import(big_csv(tmp_path / "groot.csv", rows), settings)
     wait_for_writing(process)
     time.sleep(0.3)  # into the write
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
 
-    assert counts(data_dir, graph_name) in {(0, 0, 0), (40, rows, rows)}
+    assert counts(settings) in {(0, 0, 0), (40, rows, rows)}
 
 
 def test_killing_the_database_server_halfway_loses_the_whole_import_or_keeps_all_of_it(tmp_path):
@@ -92,14 +93,15 @@ def test_killing_the_database_server_halfway_loses_the_whole_import_or_keeps_all
     server.ensure_running()
     rows = 5000
     try:
-        process = start_import(big_csv(tmp_path / "groot.csv", rows), own_dir, "kill")
+        own = Settings(data_dir=own_dir, graph_name="kill")
+        process = start_import(big_csv(tmp_path / "groot.csv", rows), own)
         wait_for_writing(process)
         time.sleep(1.0)  # the server is now executing the one big write
         os.kill(server.pid(), signal.SIGKILL)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
 
-        after = counts(own_dir, "kill")  # restarts the server from its append-only files
+        after = counts(own)  # restarts the server from its append-only files
 
         assert after in {(0, 0, 0), (40, rows, rows)}
     finally:

@@ -1,4 +1,7 @@
-"""Backup and restore of the embedded store: a round trip gives back exactly what was saved."""
+"""Backup and restore of the embedded store: a round trip gives back exactly what was saved.
+
+FalkorDB only: `db backup`/`db restore` copy the embedded server's files (Neo4j has neo4j-admin).
+"""
 from __future__ import annotations
 
 from click.testing import CliRunner

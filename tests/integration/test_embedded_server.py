@@ -1,4 +1,7 @@
-"""The embedded FalkorDB server: one per data dir, durable across restarts, SIGTERM and kill -9."""
+"""The embedded FalkorDB server: one per data dir, durable across restarts, SIGTERM and kill -9.
+
+FalkorDB only: these test the embedded server itself (graph/embedded.py).
+"""
 from __future__ import annotations
 
 import os

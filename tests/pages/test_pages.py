@@ -347,8 +347,8 @@ NASTY = '<script>alert("x")</script> Hulp & "zo"'
 
 
 @pytest.fixture(scope="module")
-def nasty_client(falkordb_server, data_dir):
-    runtime = Runtime(Settings(data_dir=data_dir, graph_name="pages_escape"))
+def nasty_client(stores):
+    runtime = Runtime(stores.settings("module", "pages_escape"))
     runtime.store.connection.delete_graph()
     runtime.store.init_schema()
     organization = Organization(id="org-nasty", name="<b>Vet</b> & Co", kind="burgerinitiatief", formal=False)

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from socialekaart.accounts.service import Principal, SignInLimiter, hash_password, principal_of
-from tests.conftest import falkordb_settings
+from tests.conftest import set_store_env
 from tests.referrals.referral_helpers import ACCOUNTS, SECRET_KEY, FakeClock, referral_body, region
 from web.bootstrap import ReferralRuntime, Runtime
 from web.pages.session import SIGNED_IN_KEY, session_values
@@ -29,8 +29,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def runtime(falkordb_server, data_dir):
-    rt = Runtime(falkordb_settings(data_dir).with_overrides(secret_key=SECRET_KEY))
+def runtime(stores):
+    rt = Runtime(stores.settings("function").with_overrides(secret_key=SECRET_KEY))
     rt.store.connection.delete_graph()
     rt.store.init_schema()
     areas, orgs, svcs = region()
@@ -65,7 +65,7 @@ def app(runtime, rr, clock):
 
     flask_app = create_app({"SETTINGS": runtime.settings, "RUNTIME": runtime, "TESTING": True,
                             "SOCIALEKAART_CLOCK": clock})
-    flask_app.extensions["socialekaart.referrals"] = rr
+    flask_app.extensions["socialekaart.referrals.lifecycle"] = rr
     return flask_app
 
 
@@ -123,7 +123,7 @@ def send_referral(client, people, **changes) -> str:
 
 
 def step(client, referral_id: str, to: str, **fields):
-    version = client.application.extensions["socialekaart.referrals"].referral_store.get(referral_id)["version"]
+    version = client.application.extensions["socialekaart.referrals.lifecycle"].referral_store.get(referral_id)["version"]
     return post(client, f"/verwijzingen/{referral_id}/status", {"naar": to, "versie": str(version), **fields})
 
 
@@ -470,8 +470,7 @@ def test_network_page_with_few_referrals_shows_no_figures(client, people, rr):
 
 # -- make run: the demo accounts ---------------------------------------------------------------
 def test_demo_accounts_if_missing_only_in_the_demo_region(runtime, rr, monkeypatch):
-    monkeypatch.setenv("SOCIALEKAART_DATA_DIR", str(runtime.settings.data_dir))
-    monkeypatch.setenv("SOCIALEKAART_GRAPH_NAME", runtime.settings.graph_name)
+    set_store_env(monkeypatch, runtime.settings)
     monkeypatch.setenv("SOCIALEKAART_SECRET_KEY", SECRET_KEY)
     from web.cli import main
 

@@ -1,4 +1,4 @@
-"""Fixtures for referrals: a small seeded region on a fresh graph of the session's embedded FalkorDB,
+"""Fixtures for referrals: a small seeded region on a fresh store (FalkorDB and Neo4j, see tests/conftest.py),
 accounts for every role, a clock the tests move, and an app on that graph.
 
 The region: gemeente Goes (GM0664, in regio RG-zeeland) with two wijken, and Middelburg (GM0687).
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import falkordb_settings
 from tests.referrals.referral_helpers import ACCOUNTS, SECRET_KEY, Actor, FakeClock, region
 from web.bootstrap import ReferralRuntime, Runtime
 
@@ -21,8 +20,8 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def runtime(falkordb_server, data_dir):
-    settings = falkordb_settings(data_dir).with_overrides(secret_key=SECRET_KEY)
+def runtime(stores):
+    settings = stores.settings("function").with_overrides(secret_key=SECRET_KEY)
     rt = Runtime(settings)
     rt.store.connection.delete_graph()
     rt.store.init_schema()
@@ -58,7 +57,7 @@ def app(runtime, rr, clock):
 
     flask_app = create_app({"SETTINGS": runtime.settings, "RUNTIME": runtime, "TESTING": True,
                             "SOCIALEKAART_CLOCK": clock})
-    flask_app.extensions["socialekaart.referrals"] = rr
+    flask_app.extensions["socialekaart.referrals.lifecycle"] = rr
     return flask_app
 
 

@@ -11,14 +11,14 @@ from graph.stores.accounts import AccountStore
 from socialekaart.accounts.model import Account, Token
 from socialekaart.accounts.service import demo_accounts, hash_token
 from socialekaart.shared.errors import Conflict, NotFound, TooManyRequests, Unauthorized, ValidationError
+from tests.conftest import set_store_env
 from tests.referrals.referral_helpers import SECRET_KEY
 from web.cli import main
 
 
 @pytest.fixture
 def cli(runtime, monkeypatch):
-    monkeypatch.setenv("SOCIALEKAART_DATA_DIR", str(runtime.settings.data_dir))
-    monkeypatch.setenv("SOCIALEKAART_GRAPH_NAME", runtime.settings.graph_name)
+    set_store_env(monkeypatch, runtime.settings)
     monkeypatch.setenv("SOCIALEKAART_SECRET_KEY", SECRET_KEY)
 
     def run(*args):

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from socialekaart.shared.config import Settings
 from socialekaart.shared.errors import ConfigError
+from tests.conftest import set_store_env
 from tests.referrals.referral_helpers import SECRET_KEY, consent_for, referral_body
 from web.cli import main
 
@@ -75,8 +76,7 @@ def test_expire_command(rr, actors, clock, runtime, monkeypatch):
     rid = rr.referrals.create(actors["swt"].principal, referral_body(
         consent=consent_for("org-welzijn", on=past.date())))["id"]
     rr.referrals.transition(actors["swt"].principal, rid, "verzonden")
-    monkeypatch.setenv("SOCIALEKAART_DATA_DIR", str(runtime.settings.data_dir))
-    monkeypatch.setenv("SOCIALEKAART_GRAPH_NAME", runtime.settings.graph_name)
+    set_store_env(monkeypatch, runtime.settings)
     monkeypatch.setenv("SOCIALEKAART_SECRET_KEY", SECRET_KEY)
     result = CliRunner().invoke(main, ["referrals", "expire"])
     assert result.exit_code == 0, result.output

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from socialekaart.referrals.crypto import DecryptionFailed, FieldCipher, new_key
+from tests.conftest import set_store_env
 from tests.referrals.referral_helpers import SECRET_KEY, consent_for, referral_body
 from web.cli import main
 
@@ -133,8 +134,7 @@ def test_anonymise_removes_contact_and_text_of_old_closed_referrals_and_keeps_fi
     figures_before = rr.network.figures(coordinator, **window)
 
     settings = runtime.settings
-    monkeypatch.setenv("SOCIALEKAART_DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("SOCIALEKAART_GRAPH_NAME", settings.graph_name)
+    set_store_env(monkeypatch, settings)
     monkeypatch.setenv("SOCIALEKAART_SECRET_KEY", SECRET_KEY)
     before = {node["id"]: node for node in raw_referrals(runtime)}
     result = CliRunner().invoke(main, ["referrals", "anonymise", "--older-than", "24m"])

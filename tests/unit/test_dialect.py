@@ -87,3 +87,12 @@ def test_joined_statements_rename_parameters_and_share_values():
     assert query == ("UNWIND $s0_rows AS row MERGE (a:A {id: row.id}) WITH count(*) AS _0 "
                      "UNWIND $s0_rows AS row MATCH (a:A {id: row.id}) SET a.x = $s1_x")
     assert params == {"s0_rows": rows, "s1_x": 2}
+
+
+def test_both_backends_drop_the_dutch_stop_words_from_a_search():
+    for dialect in (Neo4jDialect(), FalkorDialect()):
+        assert dialect.fulltext_words(["hulp", "bij", "de", "schulden", "zonder", "geld"]) == ["hulp", "schulden", "geld"]
+    _, page, params = build_search(Neo4jDialect(), ServiceQuery(words=("de", "schuld")))
+    assert params["text"] == "(schuld OR schuld*)"
+    _, page, params = build_search(FalkorDialect(), ServiceQuery(words=("de", "het")))
+    assert "text" not in params and "fulltext" not in page  # nothing left to look for: no text condition
