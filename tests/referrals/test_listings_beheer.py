@@ -35,3 +35,18 @@ def test_bad_changes_write_nothing(client, actors):
     assert client.patch("/api/v1/services/svc-schuld", json={"rung": "maatwerk"}, headers=h).status_code == 400
     assert client.patch("/api/v1/services/svc-schuld", json={"name": None}, headers=h).status_code == 400
     assert client.get("/api/v1/services/svc-schuld").get_json() == before
+
+
+def test_a_hard_description_gets_readability_tips_not_a_refusal(client, actors):
+    h = actors["beheerder"].headers
+    plain = client.patch("/api/v1/services/svc-schuld", json={"description": "Kom langs. Wij helpen u met uw post."},
+                         headers=h)
+    assert plain.status_code == 200 and plain.get_json()["readabilityWarnings"] == []
+    hard = ("Ondersteuning bij de aanvraag van een maatwerkvoorziening conform de beschikking, teneinde de "
+            "zelfredzaamheid en participatiemogelijkheden van de betrokkene structureel te optimaliseren, "
+            "waarbij de indicatiestelling door de gemeentelijke toegang plaatsvindt.")
+    response = client.patch("/api/v1/services/svc-schuld", json={"description": hard}, headers=h)
+    assert response.status_code == 200
+    tips = response.get_json()["readabilityWarnings"]
+    assert any("moeilijk te lezen" in t for t in tips) and any("beschikking" in t for t in tips)
+    assert client.get("/api/v1/services/svc-schuld").get_json()["description"] == hard  # saved all the same

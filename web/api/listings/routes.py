@@ -7,6 +7,7 @@ from flask import current_app
 from flask.views import MethodView
 from marshmallow import fields, validate
 
+from socialekaart.catalog import readability
 from socialekaart.catalog.listings import ListingService
 from web.api.blueprint import Blueprint
 from web.api.services.schemas import ServiceSchema
@@ -16,6 +17,12 @@ from web.bootstrap import current_runtime, referral_runtime
 
 blp = Blueprint("listings", __name__, url_prefix="/services",
                 description="Eigen voorzieningen bijwerken (beheerders).")
+
+
+class EditedServiceSchema(ServiceSchema):
+    readabilityWarnings = fields.List(fields.String(), metadata={
+        "description": "Tips als de nieuwe omschrijving moeilijk te lezen is (Flesch-Douma, lange zinnen, "
+                       "vakwoorden); leeg als ze goed leest of niet gewijzigd is."})
 
 
 class ListingChangesSchema(ma.Schema):
@@ -43,11 +50,15 @@ def _listings() -> ListingService:
 class ServiceListing(MethodView):
     @blp.login_required
     @blp.arguments(ListingChangesSchema, error_status_code=400)
-    @blp.response(200, ServiceSchema, description="De bijgewerkte voorziening.")
+    @blp.response(200, EditedServiceSchema, description="De bijgewerkte voorziening, met tips over de leesbaarheid "
+                                                        "van een gewijzigde omschrijving.")
     @blp.problems(400, 404)
     def patch(self, changes, service_id: str):
         """Werk een eigen voorziening bij (ververst 'laatst gecontroleerd')"""
-        return service_json(_listings().update(principal(), service_id, changes))
+        body = service_json(_listings().update(principal(), service_id, changes))
+        # Warnings, never refusals: a beheerder learns when inwoners will find the text hard to read.
+        body["readabilityWarnings"] = readability.check(changes.get("description") or "")
+        return body
 
 
 @blp.route("/<string:service_id>/verification")
