@@ -112,7 +112,7 @@ def scenario_app(scenario):
 
     app = create_app({"SETTINGS": scenario.runtime.settings, "RUNTIME": scenario.runtime, "TESTING": True,
                       "SOCIALEKAART_CLOCK": Clock(fx.NOW)})
-    app.extensions["socialekaart.referrals.lifecycle"] = scenario.rr
+    app.extensions["socialekaart.referrals"] = scenario.rr
     app.extensions[COVERAGE_EXTENSION] = scenario.coverage  # with the scenario's thresholds and clock
     return app
 

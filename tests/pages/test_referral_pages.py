@@ -65,7 +65,7 @@ def app(runtime, rr, clock):
 
     flask_app = create_app({"SETTINGS": runtime.settings, "RUNTIME": runtime, "TESTING": True,
                             "SOCIALEKAART_CLOCK": clock})
-    flask_app.extensions["socialekaart.referrals.lifecycle"] = rr
+    flask_app.extensions["socialekaart.referrals"] = rr
     return flask_app
 
 
@@ -123,7 +123,7 @@ def send_referral(client, people, **changes) -> str:
 
 
 def step(client, referral_id: str, to: str, **fields):
-    version = client.application.extensions["socialekaart.referrals.lifecycle"].referral_store.get(referral_id)["version"]
+    version = client.application.extensions["socialekaart.referrals"].referral_store.get(referral_id)["version"]
     return post(client, f"/verwijzingen/{referral_id}/status", {"naar": to, "versie": str(version), **fields})
 
 

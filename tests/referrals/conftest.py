@@ -57,7 +57,7 @@ def app(runtime, rr, clock):
 
     flask_app = create_app({"SETTINGS": runtime.settings, "RUNTIME": runtime, "TESTING": True,
                             "SOCIALEKAART_CLOCK": clock})
-    flask_app.extensions["socialekaart.referrals.lifecycle"] = rr
+    flask_app.extensions["socialekaart.referrals"] = rr
     return flask_app
 
 
