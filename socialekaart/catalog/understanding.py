@@ -72,7 +72,7 @@ def _read_word(word: str, lexicon: Lexicon, stems: frozenset[str]) -> list[str]:
                       and abs(len(v) - len(word)) <= 1 and dutch.within_one_edit(word, v))
         if near:
             return [next((v for v in near if v[0] == word[0]), near[0])]
-    parts = dutch.split_compound(word, lexicon.vocabulary | dutch.stopwords())
+    parts = dutch.split_compound(word, lexicon.vocabulary)  # never into function words: "welzijnshuis"
     return parts or [word]
 
 

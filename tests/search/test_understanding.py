@@ -47,6 +47,14 @@ def test_inflections_compounds_and_typos():
     assert understand("huis").corrections == {}  # short words are never 'corrected'
 
 
+def test_compounds_never_split_into_function_words():
+    """'welzijnshuis' (an organisation's name) is not 'wel zijn huis', which read as Woning."""
+    understood = understand("welzijnshuis dwarsdijk")
+    assert understood.corrections == {}
+    assert understood.life_domains == []
+    assert "welzijnshuis" in understood.terms
+
+
 def test_one_edit():
     assert dutch.within_one_edit("schieding", "scheiding")  # two neighbours swapped
     assert dutch.within_one_edit("depresie", "depressie")
