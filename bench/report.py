@@ -20,7 +20,7 @@ BUDGET = (
     ("network_regio", "netwerkcijfers regio", 1.0, "s", False),
     ("network_country", "netwerkcijfers heel Nederland", 5.0, "s", False),
     ("gaps_country", "alle hiaten heel Nederland", 60.0, "s", False),
-    ("store_memory", "geheugen store (piek RSS)", 4.0, "GiB", False),
+    ("store_memory", "geheugen store (FalkorDB piek RSS; Neo4j heap + page cache)", 4.0, "GiB", False),
 )
 
 
@@ -133,10 +133,16 @@ def markdown(result: dict[str, Any]) -> str:
     memory = main.get("memory", {})
     if memory:
         web, store = memory.get("web", {}), memory.get("store", {})
-        out += ["", f"Geheugen: webproces piek {_fmt(_mib(web.get('peak')), 'MiB')}; store piek "
-                    f"{_fmt(_mib(store.get('peak')), 'MiB')}, nu {_fmt(_mib(store.get('rss')), 'MiB')} "
-                    f"(FalkorDB used_memory {_fmt(_mib(store.get('used_memory')), 'MiB')}; deze graph volgens "
-                    f"GRAPH.MEMORY USAGE {_fmt(_mib(memory.get('graphBytes')), 'MiB')})."]
+        if store.get("heap_max") is not None:  # Neo4j: heap plus page cache as configured
+            out += ["", f"Geheugen: webproces piek {_fmt(_mib(web.get('peak')), 'MiB')}; Neo4j heap (max) "
+                        f"{_fmt(_mib(store.get('heap_max')), 'MiB')} + page cache "
+                        f"{_fmt(_mib(store.get('pagecache')), 'MiB')} = {_fmt(_mib(store.get('peak')), 'MiB')} "
+                        f"(heap in gebruik {_fmt(_mib(store.get('heap_used')), 'MiB')})."]
+        else:
+            out += ["", f"Geheugen: webproces piek {_fmt(_mib(web.get('peak')), 'MiB')}; store piek "
+                        f"{_fmt(_mib(store.get('peak')), 'MiB')}, nu {_fmt(_mib(store.get('rss')), 'MiB')} "
+                        f"(FalkorDB used_memory {_fmt(_mib(store.get('used_memory')), 'MiB')}; deze graph volgens "
+                        f"GRAPH.MEMORY USAGE {_fmt(_mib(memory.get('graphBytes')), 'MiB')})."]
     data = main.get("data", {})
     imp = main.get("import", {})
     if data:

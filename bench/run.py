@@ -369,13 +369,21 @@ class Server:
 
 
 def store_memory(runtime) -> dict[str, Any]:
-    """The embedded redis-server's RSS (now and peak) and FalkorDB's own figure; None when remote."""
+    """The embedded redis-server's RSS (now and peak) and FalkorDB's own figure; for Neo4j its heap and
+    page cache as configured (from the server itself); None for a remote FalkorDB."""
     out: dict[str, Any] = {"rss": None, "peak": None, "used_memory": None, "pid": None}
     connection = runtime.store.connection
     server = getattr(connection, "server", None)
     if server is not None:
         pid = server.pid()
         out.update(proc_memory(pid), pid=pid)
+    if runtime.location.backend == "neo4j":
+        # The budget line for Neo4j is heap plus page cache as configured (what the JVM may take).
+        figures = connection.memory()
+        out.update(figures)
+        if figures["heap_max"] and figures["pagecache"]:
+            out["peak"] = out["rss"] = figures["heap_max"] + figures["pagecache"]
+            out["measure"] = "heap + page cache (configured)"
     db = getattr(connection, "_db", None)
     if db is not None:
         try:

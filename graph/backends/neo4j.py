@@ -193,6 +193,17 @@ class Neo4jConnection:
     def await_indexes(self, seconds: int = 300) -> None:
         self._run([("CALL db.awaitIndexes($seconds)", {"seconds": seconds})], write=False)
 
+    def memory(self) -> dict[str, int | None]:
+        """The server's memory as configured (heap maximum, page cache) and the heap in use, in bytes:
+        what the benchmark holds against the store's memory budget."""
+        heap = self.read("CALL dbms.queryJmx('java.lang:type=Memory') YIELD attributes "
+                         "RETURN attributes.HeapMemoryUsage.value.properties AS heap")[0]["heap"]
+        rows = self.read("CALL dbms.listConfig() YIELD name, value "
+                         "WHERE name = 'server.memory.pagecache.size' RETURN value")
+        pagecache = _bytes(rows[0]["value"]) if rows and rows[0]["value"] else None
+        return {"heap_max": heap.get("max"), "heap_committed": heap.get("committed"), "heap_used": heap.get("used"),
+                "pagecache": pagecache}
+
     # -- the owner marker: nobody wipes a database they did not make ---------------------------------------
     # The marker is a named index, not a node: no query over all nodes ever sees it, and a wipe
     # (which keeps the schema) keeps it.
@@ -224,6 +235,20 @@ class Neo4jConnection:
         with self._driver.session(database=self.database, bookmark_manager=self._bookmarks) as session:
             # CALL { } IN TRANSACTIONS needs an auto-commit transaction: never repeated by the driver.
             session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
+_UNITS = {"": 1, "B": 1, "KIB": 1024, "K": 1024, "MIB": 1024 ** 2, "M": 1024 ** 2, "GIB": 1024 ** 3, "G": 1024 ** 3}
+
+
+def _bytes(text: str) -> int | None:
+    """'256.00MiB' or '2g' (Neo4j's config values) in bytes; None when unreadable."""
+    number = text.strip()
+    digits = "".join(ch for ch in number if ch.isdigit() or ch == ".")
+    unit = number[len(digits):].strip().upper()
+    try:
+        return int(float(digits) * _UNITS[unit])
+    except (KeyError, ValueError):
+        return None
 
 
 def owner_index_name(token: str) -> str:

@@ -2,8 +2,8 @@
 waitress server in a subprocess, real clients, the report. Speed is not asserted here (that lives
 in ``make bench``); the shape of the results is.
 
-FalkorDB only for now: the benchmark's Neo4j run (graph/neo4j_server.py) is not part of the suite;
-on Neo4j the bench refuses to wipe a database it did not create (tests/integration/test_neo4j_driver.py)."""
+On both stores: on Neo4j the run uses the test's own server (it wipes only a database marked as
+made by this test run; see tests/integration/test_neo4j_driver.py)."""
 from __future__ import annotations
 
 import json
@@ -14,6 +14,7 @@ import pytest
 from bench.generate import build_geography
 from bench.report import BUDGET, SHAPES
 from bench.run import BenchConfig, bench_runtime, drop_graph, graph_name_for, percentile, run_bench
+from tests.conftest import set_store_env
 
 
 def test_percentile_is_nearest_rank():
@@ -38,13 +39,16 @@ def test_geography_is_deterministic_and_valid():
 
 
 @pytest.fixture
-def bench_env(monkeypatch, falkordb_server, data_dir):
-    """The benchmark on the session's embedded server (its own graphs), never on another backend."""
+def bench_env(monkeypatch, stores, data_dir):
+    """The benchmark on the session's embedded server (its own graphs) or on the test's own Neo4j."""
     monkeypatch.delenv("SOCIALEKAART_GRAPH_URL", raising=False)
     monkeypatch.delenv("SOCIALEKAART_GRAPH_NAME", raising=False)
+    if stores.backend == "neo4j":
+        set_store_env(monkeypatch, stores.settings("function"))
     yield data_dir
 
 
+@pytest.mark.timeout(900)  # a whole (tiny) benchmark run: generate, serve, measure, import
 def test_smoke_run_gives_every_figure(bench_env, tmp_path):
     config = BenchConfig(n=300, m=500, seed=3, scale=0.003, data_dir=bench_env, results_dir=tmp_path / "results",
                          growth=True, requests=10, reuse=False, time_cap=20.0, import_rows=40,
