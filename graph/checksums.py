@@ -25,6 +25,10 @@ class UnsupportedValue(SocialeKaartError):
     """A property value of a type the copy cannot carry over (e.g. a Neo4j date)."""
 
 
+class SourceChanged(SocialeKaartError):
+    """Nodes and relationships are read one after the other; a write in between spoils the picture."""
+
+
 @dataclass(frozen=True)
 class GeoPoint:
     latitude: float
@@ -97,7 +101,11 @@ def read_graph(run: Run, dialect: Dialect) -> GraphContent:
         labels = tuple(sorted(row["labels"]))
         where = ":".join(labels) or "(zonder label)"
         content.nodes.append(Node(row["key"], labels, _properties(row["props"], where)))
+    keys = {node.key for node in content.nodes}
     for row in rel_rows:
+        if row["start"] not in keys or row["end"] not in keys:
+            raise SourceChanged("De bron veranderde tijdens het lezen (een relatie naar een knooppunt dat er niet "
+                                "meer is). Stop wat erin schrijft en probeer het opnieuw; er is niets gekopieerd.")
         content.relationships.append(Relationship(row["start"], row["end"], row["type"],
                                                   _properties(row["props"], row["type"])))
     return content

@@ -16,12 +16,12 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, TypeVar
 
 from graph.backends.connection import Connection
 from graph.backends.falkordb import FalkorDBConnection
 from graph.backends.neo4j import Neo4jConnection
-from graph.checksums import Checksums, GeoPoint, GraphContent, Run, checksums, read_graph
+from graph.checksums import Checksums, GeoPoint, GraphContent, Node, Relationship, Run, checksums, read_graph
 from graph.dialect import Dialect, dialect_for, identifier
 from graph.migrations import migrate
 from graph.schema import apply_schema
@@ -31,6 +31,7 @@ BATCH = 1_000
 # `db init` writes this node; a target with nothing else counts as empty.
 SCHEMA_LABEL = "Meta"
 Progress = Callable[[str, int, int], None]
+T = TypeVar("T", Node, Relationship)
 
 
 class CopyRefused(SocialeKaartError):
@@ -87,6 +88,7 @@ def _exists(connection: Connection) -> bool:
 def _into_neo4j(target: Neo4jConnection, content: GraphContent, expected: Checksums, report: Progress,
                 batch: int) -> None:
     dialect = dialect_for(target.backend)
+    target.check_version()  # before anything is written, not after the data went in
 
     def work(run: Run) -> None:
         run("MATCH (n) DETACH DELETE n", {})
@@ -116,34 +118,48 @@ def _into_falkordb(target: FalkorDBConnection, content: GraphContent, expected: 
 
 
 def write_graph(run: Run, dialect: Dialect, content: GraphContent, report: Progress, batch: int = BATCH) -> None:
-    """Create every node, then every relationship between the new nodes, in batches. Each node
-    group (same labels, same point properties) and relationship type is one statement shape."""
+    """Create every node, then every relationship between the new nodes, in batches, reporting per
+    label set and per relationship type. Items with the same point properties share a statement."""
     new_ids: dict[Any, Any] = {}
-    node_groups: dict[tuple[tuple[str, ...], tuple[str, ...]], list] = defaultdict(list)
+    by_labels: dict[tuple[str, ...], list[Node]] = defaultdict(list)
     for node in content.nodes:
-        node_groups[(node.labels, _points(node.props))].append(node)
-    for (labels, points), nodes in sorted(node_groups.items()):
-        name = ":".join(labels) or "(zonder label)"
-        query = (f"UNWIND $rows AS row CREATE (n{''.join(':' + identifier(label) for label in labels)}) "
-                 f"SET {_sets('n', points)} RETURN row.key AS key, {dialect.node_id('n')} AS id")
-        for start in range(0, len(nodes), batch):
-            rows = [{"key": node.key, **_split(node.props)} for node in nodes[start:start + batch]]
-            for row in run(query, {"rows": rows}):
-                new_ids[row["key"]] = row["id"]
-            report(f"knooppunten {name}", min(start + batch, len(nodes)), len(nodes))
-    rel_groups: dict[tuple[str, tuple[str, ...]], list] = defaultdict(list)
+        by_labels[node.labels].append(node)
+    for labels, nodes in sorted(by_labels.items()):
+        name, done = ":".join(labels) or "(zonder label)", 0
+        for points, group in _by_points(nodes):
+            query = (f"UNWIND $rows AS row CREATE (n{''.join(':' + identifier(label) for label in labels)}) "
+                     f"SET {_sets('n', points)} RETURN row.key AS key, {dialect.node_id('n')} AS id")
+            for chunk in _chunks(group, batch):
+                for row in run(query, {"rows": [{"key": node.key, **_split(node.props)} for node in chunk]}):
+                    new_ids[row["key"]] = row["id"]
+                done += len(chunk)
+                report(f"knooppunten {name}", done, len(nodes))
+    by_type: dict[str, list[Relationship]] = defaultdict(list)
     for rel in content.relationships:
-        rel_groups[(rel.type, _points(rel.props))].append(rel)
-    for (rel_type, points), rels in sorted(rel_groups.items()):
-        # The ids through WITH: FalkorDB seeks a node by id only when compared with a plain variable.
-        query = (f"UNWIND $rows AS row WITH row, row.a AS start_id, row.b AS end_id "
-                 f"MATCH (a) WHERE {dialect.node_id('a')} = start_id MATCH (b) WHERE {dialect.node_id('b')} = end_id "
-                 f"CREATE (a)-[r:{identifier(rel_type)}]->(b) SET {_sets('r', points)}")
-        for start in range(0, len(rels), batch):
-            rows = [{"a": new_ids[rel.start], "b": new_ids[rel.end], **_split(rel.props)}
-                    for rel in rels[start:start + batch]]
-            run(query, {"rows": rows})
-            report(f"relaties {rel_type}", min(start + batch, len(rels)), len(rels))
+        by_type[rel.type].append(rel)
+    for rel_type, rels in sorted(by_type.items()):
+        done = 0
+        for points, rel_group in _by_points(rels):
+            # The ids through WITH: FalkorDB seeks a node by id only when compared with a plain variable.
+            query = (f"UNWIND $rows AS row WITH row, row.a AS start_id, row.b AS end_id MATCH (a) WHERE "
+                     f"{dialect.node_id('a')} = start_id MATCH (b) WHERE {dialect.node_id('b')} = end_id "
+                     f"CREATE (a)-[r:{identifier(rel_type)}]->(b) SET {_sets('r', points)}")
+            for part in _chunks(rel_group, batch):
+                run(query, {"rows": [{"a": new_ids[rel.start], "b": new_ids[rel.end], **_split(rel.props)}
+                                     for rel in part]})
+                done += len(part)
+                report(f"relaties {rel_type}", done, len(rels))
+
+
+def _by_points(items: list[T]) -> list[tuple[tuple[str, ...], list[T]]]:
+    groups: dict[tuple[str, ...], list[T]] = defaultdict(list)
+    for item in items:
+        groups[_points(item.props)].append(item)
+    return sorted(groups.items(), key=lambda pair: pair[0])
+
+
+def _chunks(items: list[T], size: int) -> list[list[T]]:
+    return [items[start:start + size] for start in range(0, len(items), size)]
 
 
 def _points(props: dict[str, Any]) -> tuple[str, ...]:
