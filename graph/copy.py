@@ -13,6 +13,7 @@ All or nothing, per kind of target:
 """
 from __future__ import annotations
 
+import logging
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from graph.migrations import migrate
 from graph.schema import apply_schema
 from socialekaart.shared.errors import SocialeKaartError
 
+log = logging.getLogger(__name__)
 BATCH = 1_000
 # `db init` writes this node; a target with nothing else counts as empty.
 SCHEMA_LABEL = "Meta"
@@ -111,7 +113,10 @@ def _into_falkordb(target: FalkorDBConnection, content: GraphContent, expected: 
         migrate(staging)
         target.take_graph(staging.graph_name)
     except BaseException:
-        staging.delete_graph()
+        try:
+            staging.delete_graph()
+        except Exception as exc:  # e.g. the server is gone: keep the first error, name the leftover
+            log.warning("tussengraaf %s niet gewist: %s", staging.graph_name, exc)
         raise
     finally:
         staging.close()
