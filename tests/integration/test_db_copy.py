@@ -9,6 +9,7 @@ target exactly as it was, on both kinds of target (``backend``).
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -49,20 +50,26 @@ def copy(source: str, target: str, *extra: str):
     return cli("db", "copy", "--from", source, "--to", target, "--json", *extra)
 
 
-def sums(url: str) -> Checksums:
+@contextmanager
+def connected(url: str):
+    """A connection to the store at ``url``; an embedded server it had to start is stopped again."""
     connection = open_connection(settings_for(url))
     try:
-        return checksums(read_graph(connection.read, dialect_for(connection.backend)))
+        yield connection
     finally:
         connection.close()
+        if getattr(connection, "started_server", False):
+            connection.server.stop()  # type: ignore[attr-defined]
+
+
+def sums(url: str) -> Checksums:
+    with connected(url) as connection:
+        return checksums(read_graph(connection.read, dialect_for(connection.backend)))
 
 
 def write(url: str, query: str, params: dict | None = None) -> None:
-    connection = open_connection(settings_for(url))
-    try:
+    with connected(url) as connection:
         connection.write(query, params or {})
-    finally:
-        connection.close()
 
 
 def load_region(url: str) -> None:
@@ -212,8 +219,5 @@ def test_a_failure_halfway_leaves_the_target_as_it_was(source, source_sums, back
 
 
 def graphs_on(url: str) -> list[str]:
-    connection = open_connection(settings_for(url))
-    try:
+    with connected(url) as connection:
         return sorted(connection._db.list_graphs())  # type: ignore[attr-defined]
-    finally:
-        connection.close()
