@@ -49,6 +49,10 @@ class Dialect:
     def distance(self, a: str, b: str) -> str:
         raise NotImplementedError
 
+    def node_id(self, var: str) -> str:
+        """The store's own id of a node (valid within this store only): what ``db copy`` relinks by."""
+        raise NotImplementedError
+
     def fulltext_call(self, index: FullTextIndex, query_param: str) -> str:
         """A CALL clause that yields ``node`` and ``score``."""
         raise NotImplementedError
@@ -70,6 +74,9 @@ class FalkorDialect(Dialect):
 
     def distance(self, a: str, b: str) -> str:
         return f"distance({a}, {b})"
+
+    def node_id(self, var: str) -> str:
+        return f"id({identifier(var)})"
 
     def fulltext_call(self, index: FullTextIndex, query_param: str) -> str:
         return (f"CALL db.idx.fulltext.queryNodes('{identifier(index.label)}', ${identifier(query_param)}) "
@@ -101,6 +108,9 @@ class Neo4jDialect(Dialect):
 
     def distance(self, a: str, b: str) -> str:
         return f"point.distance({a}, {b})"
+
+    def node_id(self, var: str) -> str:
+        return f"elementId({identifier(var)})"  # id() is deprecated in Neo4j 5
 
     def fulltext_call(self, index: FullTextIndex, query_param: str) -> str:
         return (f"CALL db.index.fulltext.queryNodes('{identifier(index.name)}', ${identifier(query_param)}) "

@@ -181,6 +181,29 @@ class FalkorDBConnection:
         except redis.ResponseError as exc:
             raise StoreQueryError(f"De database weigerde een opdracht: {exc}") from exc
 
+    def exists(self) -> bool:
+        """Whether the graph is there at all (a read on a graph never written to is an error)."""
+        try:
+            return bool(self._db.connection.exists(self.graph_name))
+        except (redis.ConnectionError, redis.TimeoutError) as exc:
+            raise StoreUnavailable(STORE_DOWN) from exc
+
+    def sibling(self, graph_name: str) -> "FalkorDBConnection":
+        """A connection to another graph on the same server (``db copy`` writes a staging graph)."""
+        return FalkorDBConnection(self.location, graph_name, timeout=self.timeout,
+                                  connect_timeout=self.connect_timeout)
+
+    def take_graph(self, other_graph: str) -> None:
+        """Replace this graph by ``other_graph`` in one step (Redis RENAME is atomic): whoever reads
+        sees the old graph or the new one, never a mix."""
+        try:
+            self._db.connection.execute_command("RENAME", other_graph, self.graph_name)
+        except redis.ResponseError as exc:
+            raise StoreQueryError(f"De database weigerde een opdracht: {exc}") from exc
+        # A fresh handle: the old one may cache the replaced graph's label and property ids.
+        self._graph = self._db.select_graph(self.graph_name)
+        self._quick = None
+
     def delete_graph(self) -> None:
         """Remove the whole graph (tests and `db reset` only)."""
         try:

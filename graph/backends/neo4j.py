@@ -14,7 +14,7 @@ import socket
 import threading
 import time
 from contextlib import contextmanager
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase
@@ -34,6 +34,7 @@ from graph.backends.url import SETTING, GraphLocation
 from socialekaart.shared.errors import ConfigError, StoreUnavailable
 
 _UNREACHABLE = (ServiceUnavailable, SessionExpired, OSError)
+T = TypeVar("T")
 OWNER_LABEL = "SocialekaartOwner"
 OWNER_PREFIX = "socialekaart_owner_"
 OWNER_TOKEN_SETTING = "SOCIALEKAART_GRAPH_OWNER_TOKEN"
@@ -155,6 +156,20 @@ class Neo4jConnection:
 
     def read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         return self._run([(query, params or {})], write=False)
+
+    def in_transaction(self, work: Callable[[Callable[..., list[dict[str, Any]]]], T]) -> T:
+        """Run ``work(run)`` in one explicit write transaction, ``run(query, params)`` giving rows as
+        ``read`` does: committed when ``work`` returns, rolled back when anything raises (``db copy``).
+        Not repeated on a deadlock: ``work`` may be long."""
+        try:
+            with self._transaction(True, None) as tx:
+                def run(query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+                    return [plain(record.data()) for record in tx.run(query, params or {})]
+
+                return work(run)
+        except TransientError as exc:  # e.g. out of transaction memory: rolled back, nothing written
+            raise StoreUnavailable(f"Neo4j brak de transactie af ({getattr(exc, 'code', '') or exc}); "
+                                   "er is niets vastgelegd.") from exc
 
     def write(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         return self._run([(query, params or {})], write=True)
