@@ -104,3 +104,33 @@ def test_drill_down_from_gemeente_to_wijk_to_buurt(page, coordinator):
     page.locator("#kruimelpad").get_by_role("button", name="Gemeente Goes").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Gemeente Goes")
     assert page.guard.foreign_requests == [] and page.guard.errors == []
+
+
+def test_back_undoes_a_drill_down_and_the_address_reproduces_the_view(page, coordinator):
+    from playwright.sync_api import expect
+
+    sign_in(page, coordinator)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Regio Zeeland")
+    page.get_by_label("Leefgebied", exact=True).select_option(label="Opvoeding")
+    page.wait_for_url(re.compile(r"leefgebied=opvoeding"))
+    page.get_by_label("Kleur op de kaart").select_option(value="bereik")
+    page.wait_for_url(re.compile(r"maat=bereik"))
+    page.locator("#gebieden").get_by_role("button", name="Gemeente Goes").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gemeente Goes")
+    page.wait_for_url(re.compile(r"gebied=GM0664"))
+    shared = page.url
+
+    page.go_back()  # the drill-down was one step: Back shows the regio again, on the same page
+    expect(page.get_by_role("heading", level=1)).to_have_text("Regio Zeeland")
+    assert "/inventarisatie" in page.url and "gebied=GM0664" not in page.url
+    page.go_forward()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Gemeente Goes")
+
+    other = page.context.new_page()  # the shared address opens the same view
+    other.goto(shared)
+    expect(other.get_by_role("heading", level=1)).to_have_text("Gemeente Goes")
+    assert other.locator("#leefgebied").input_value() == "opvoeding"
+    assert other.locator("#maat").input_value() == "bereik"
+    expect(other.locator("#kaart-uitleg")).to_contain_text("zonder informeel of voorliggend aanbod")
+    other.close()
+    assert page.guard.foreign_requests == [] and page.guard.errors == []

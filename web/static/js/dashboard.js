@@ -17,6 +17,21 @@
   var decimal = new Intl.NumberFormat("nl-NL", { minimumFractionDigits: 1, maximumFractionDigits: 2 });
   var element = function (id) { return document.getElementById(id); };
 
+  // Every view has an address that reproduces it: area, leefgebied, map colour and the gap filter.
+  var asked = new URLSearchParams(location.search);
+  function fromAddress(params) {
+    if (params.get("maat") && element("maat").querySelector("option[value='" + params.get("maat") + "']")) {
+      element("maat").value = params.get("maat");
+    }
+    if (params.has("alleen")) {
+      element("alleen-leefgebied").checked = params.get("alleen") !== "0";
+    }
+    if (params.get("leefgebied") && element("leefgebied").querySelector("option[value='" + params.get("leefgebied") + "']")) {
+      element("leefgebied").value = params.get("leefgebied");
+    }
+  }
+  fromAddress(asked);
+
   var state = {
     area: root.getAttribute("data-start-area") || null,
     domain: element("leefgebied").value,
@@ -61,7 +76,9 @@
       });
   }
 
-  function load(focusTitle) {
+  // push: a choice the user made now (Back returns to the view before it); otherwise the address
+  // is only brought up to date (first load, or arriving through Back/Forward).
+  function load(focusTitle, push) {
     var ticket = ++state.request;
     say("Gegevens laden ...");
     fetchData().then(function (found) {
@@ -72,7 +89,7 @@
       state.geojson = found.map;
       state.area = found.coverage.area.code;
       say("");
-      remember();
+      remember(push);
       renderHeading(found.coverage);
       renderMap();
       renderGaps(found.gaps);
@@ -90,9 +107,16 @@
   }
 
   // The address and the download links follow the choice of area and leefgebied.
-  function remember() {
-    var choice = query({ gebied: state.area, leefgebied: state.domain });
-    history.replaceState(null, "", location.pathname + choice);
+  function remember(push) {
+    var choice = query({ gebied: state.area, leefgebied: state.domain,
+                         maat: state.measure === "per1000" ? "" : state.measure,
+                         alleen: state.onlyDomain ? "" : "0" });
+    var view = { gebied: state.area };
+    if (push && location.search !== choice) {
+      history.pushState(view, "", location.pathname + choice);
+    } else {
+      history.replaceState(view, "", location.pathname + choice);
+    }
     Array.prototype.forEach.call(document.querySelectorAll("a.inv-download"), function (link) {
       link.search = choice;
     });
@@ -100,20 +124,31 @@
 
   function goTo(code) {
     state.area = code;
-    load(true);
+    load(true, true);
   }
+
+  window.addEventListener("popstate", function () {
+    var params = new URLSearchParams(location.search);
+    fromAddress(params);
+    state.area = params.get("gebied") || root.getAttribute("data-start-area") || null;
+    state.domain = element("leefgebied").value;
+    state.measure = element("maat").value;
+    state.onlyDomain = element("alleen-leefgebied").checked;
+    load(true, false);
+  });
 
   element("leefgebied").addEventListener("change", function () {
     state.domain = element("leefgebied").value;
-    load(false);
+    load(false, true);
   });
   element("maat").addEventListener("change", function () {
     state.measure = element("maat").value;
     renderMap();
+    remember(true);
   });
   element("alleen-leefgebied").addEventListener("change", function () {
     state.onlyDomain = element("alleen-leefgebied").checked;
-    load(false);
+    load(false, true);
   });
 
   // -- heading, breadcrumb, intro --------------------------------------------------------------
