@@ -89,7 +89,7 @@ def test_refer_from_a_search_hit_accept_close_and_the_sender_sees_the_outcome(pa
     expect(item).to_contain_text("Van Sociaal wijkteam Goes")
     expect(item.locator(".status")).to_have_text("Verzonden")
     page.screenshot(path=str(SCREENSHOTS / "verwijzen-2-inbox-ontvanger.png"), full_page=True)
-    for button, status in (("Ontvangen", "Ontvangen"), ("Accepteren", "Geaccepteerd"),
+    for button, status in (("Ontvangst bevestigen", "Ontvangen"), ("Accepteren", "Geaccepteerd"),
                            ("Hulp is gestart", "Gestart")):
         item.get_by_role("button", name=button).click()
         expect(page.locator(".werk-melding-ok")).to_have_text(f"De status is nu: {status}.")

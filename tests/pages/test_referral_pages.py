@@ -419,6 +419,76 @@ def test_receiver_passes_a_referral_on_with_new_consent(client, people, rr):
     assert (new["status"], new["to_org_id"], new["consent_partner_id"]) == ("verzonden", "org-netwerk", "org-netwerk")
 
 
+# -- the inbox: what a row shows, filters, counts; opening marks it received -------------------------
+def test_opening_a_sent_referral_as_its_receiver_marks_it_received_once(client, people, rr):
+    referral_id = send_referral(client, people)
+    assert "Ontvangst bevestigd" not in text(client.get(f"/verwijzingen/{referral_id}"))  # the sender: no step
+    sign_in_as(client, people["other"])
+    assert client.get(f"/verwijzingen/{referral_id}").status_code == 404
+    assert rr.referral_store.get(referral_id)["status"] == "verzonden"
+
+    sign_in_as(client, people["welzijn"])
+    opened = client.get(f"/verwijzingen/{referral_id}")
+    assert opened.status_code == 200 and "Ontvangst bevestigd" in text(opened)
+    events = rr.referral_store.events_of(referral_id)
+    assert [e["to_status"] for e in events] == ["concept", "verzonden", "ontvangen"]
+    assert events[-1]["actor_org_id"] == "org-welzijn" and events[-1]["side"] == "ontvanger"
+    again = client.get(f"/verwijzingen/{referral_id}")
+    assert again.status_code == 200 and "Ontvangst bevestigd" not in text(again)
+    assert len(rr.referral_store.events_of(referral_id)) == 3  # idempotent: no second event
+    assert "Ontvangen" in text(again) and 'value="geaccepteerd"' in html(again)
+
+
+def test_inbox_rows_show_reference_urgency_deadline_and_outcome(client, people, rr, clock):
+    urgent = send_referral(client, people, urgentie="spoed", clientreferentie="SWT-URG-1")
+    clock.advance(minutes=5)
+    normal = send_referral(client, people, clientreferentie="SWT-NRM-2")
+    clock.advance(minutes=5)
+    declined = send_referral(client, people, clientreferentie="SWT-AFW-3")
+    rr.referrals.transition(people["welzijn"], declined, "ontvangen")
+    rr.referrals.transition(people["welzijn"], declined, "afgewezen", reason="geen-capaciteit")
+    clock.advance(days=4)  # Friday: past the two working days to receive
+
+    sign_in_as(client, people["swt"])
+    sent = client.get("/inbox?map=verstuurd")
+    words = text(sent)
+    assert "Uw cliëntreferentie SWT-URG-1" in words and "Uw cliëntreferentie SWT-NRM-2" in words
+    assert "Urgentie Spoed (vandaag)" in words and "Urgentie Normaal" in words
+    assert re.search(r"Ontvangen uiterlijk 14 januari 2026, 10\.00 uur \(2 dagen te laat\)", words), words
+    assert "Reden afwijzing Geen capaciteit" in words and "Laatste stap Afgewezen" in words
+    assert "Verstuurd 2 open, 2 te laat" in words  # the tab's counts
+
+    only_urgent = text(client.get("/inbox?map=verstuurd&urgentie=spoed"))
+    assert "SWT-URG-1" in only_urgent and "SWT-NRM-2" not in only_urgent and "1 doorverwijzing" in only_urgent
+    only_declined = text(client.get("/inbox?map=verstuurd&status=afgewezen"))
+    assert "SWT-AFW-3" in only_declined and "SWT-URG-1" not in only_declined
+    late = text(client.get("/inbox?map=verstuurd&te-laat=ja&sorteer=urgentie"))
+    assert "SWT-AFW-3" not in late and late.index("SWT-URG-1") < late.index("SWT-NRM-2")  # spoed first
+    by_deadline = text(client.get("/inbox?map=verstuurd&sorteer=termijn"))
+    assert by_deadline.index("SWT-URG-1") < by_deadline.index("SWT-NRM-2") < by_deadline.index("SWT-AFW-3")
+    newest = text(client.get("/inbox?map=verstuurd&sorteer=nieuwste"))
+    assert newest.index("SWT-AFW-3") < newest.index("SWT-NRM-2") < newest.index("SWT-URG-1")
+    oldest = text(client.get("/inbox?map=verstuurd&sorteer=oudste&status=onzin&urgentie=x"))
+    assert oldest.index("SWT-URG-1") < oldest.index("SWT-NRM-2")  # unknown filters are left out
+
+    sign_in_as(client, people["welzijn"])
+    received = client.get("/inbox")
+    assert "SWT-URG-1" not in text(received) and "cliëntreferentie" not in text(received)  # the sender's own
+    assert "Ontvangen 2 open, 2 te laat" in text(received)
+    assert {urgent, normal} <= set(re.findall(r"/verwijzingen/(ref-[0-9a-f]+)", html(received)))
+
+
+def test_inbox_buttons_never_repeat_a_tab_name(client, people):
+    send_referral(client, people)
+    sign_in_as(client, people["welzijn"])
+    page = html(client.get("/inbox"))
+    buttons = [" ".join(unescape(re.sub(r"<[^>]+>", " ", b)).split())
+               for b in re.findall(r"<button[^>]*>(.*?)</button>", page, re.S)]
+    labels = [b.split(" (")[0] for b in buttons]  # without the hidden "(van …)"
+    assert "Ontvangst bevestigen" in labels
+    assert not {"Ontvangen", "Verstuurd"} & set(labels)
+
+
 # -- the network page --------------------------------------------------------------------------
 def _referrals_for_the_figures(rr, people, count: int = 6) -> None:
     swt, welzijn = people["swt"], people["welzijn"]
