@@ -43,13 +43,13 @@ from socialekaart.shared.clock import iso
 
 EVENT_COUNTER = "referral-event-seq"
 SUMMARY_FIELDS = (".id, .status, .version, .urgency, .life_domains, .from_org_id, .to_org_id, .to_service_id, "
-                  ".created_at, .updated_at, .sent_at, .receive_due_at, .accept_due_at")
+                  ".created_at, .updated_at, .sent_at, .receive_due_at, .accept_due_at, .expires_at, .client_ref_enc, "
+                  ".decline_reason, .cancel_reason, .outcome, .closed_at, .from_formal, .to_formal")
 REFERRAL_FIELDS = (
-    SUMMARY_FIELDS + ", .sender_account_id, .from_formal, .to_rung, .to_formal, .wijk_code, .gemeente_code, "
-    ".request_enc, .contact_enc, .client_ref_enc, .client_ref_hash, .consent_purpose_enc, .consent_partner_id, "
-    ".consent_date, .consent_method, .legal_basis, .forwarded_from, .forwarded_to, .expires_at, .received_at, "
-    ".accepted_at, .declined_at, .waitlisted_at, .started_at, .closed_at, .decline_reason, .cancel_reason, "
-    ".outcome, .anonymised_at")
+    SUMMARY_FIELDS + ", .sender_account_id, .to_rung, .wijk_code, .gemeente_code, "
+    ".request_enc, .contact_enc, .client_ref_hash, .consent_purpose_enc, .consent_partner_id, "
+    ".consent_date, .consent_method, .legal_basis, .forwarded_from, .forwarded_to, .received_at, "
+    ".accepted_at, .declined_at, .waitlisted_at, .started_at, .anonymised_at")
 FACT_FIELDS = (".id, .status, .from_org_id, .to_org_id, .to_rung, .from_formal, .to_formal, .life_domains, "
                ".wijk_code, .gemeente_code, .sent_at, .received_at, .accepted_at, .declined_at, .started_at, "
                ".closed_at, .decline_reason, .outcome, .receive_due_at, .accept_due_at")
@@ -136,6 +136,13 @@ DURATIONS = ("UNWIND ["
 
 # The inbox's "te laat" filter is the figures' definition of overdue (compares with $now_iso).
 OVERDUE = figure_cypher(FACTS["overdue"])
+# The inbox's orders. The deadline is the one the referral waits on now; without one it sorts last.
+DEADLINE = ("CASE r.status WHEN 'verzonden' THEN r.receive_due_at WHEN 'ontvangen' THEN r.accept_due_at "
+            "ELSE null END")
+URGENCY_RANK = "CASE r.urgency WHEN 'spoed' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END"
+INBOX_ORDER = {"nieuwste": "sent DESC", "oudste": "sent",
+               "termijn": "CASE WHEN deadline IS NULL THEN 1 ELSE 0 END, deadline, sent DESC",
+               "urgentie": "rank, sent DESC"}
 
 
 def _with_names(row: dict[str, Any]) -> dict[str, Any]:
@@ -229,6 +236,9 @@ class ReferralStore:
             self.connection.write("UNWIND $rows AS row CREATE (a:AuditEntry) SET a += row", {"rows": entries})
 
     # -- reads -----------------------------------------------------------------------------------
+    def has_referrals(self) -> bool:
+        return bool(self.connection.read("MATCH (r:Referral) RETURN r.id AS id LIMIT 1", {}))
+
     def get(self, referral_id: str) -> dict[str, Any] | None:
         rows = self.connection.read(
             f"MATCH (r:Referral {{id: $id}}) {NAMES}RETURN r {{{REFERRAL_FIELDS}}} AS referral, {NAME_COLUMNS}",
@@ -251,12 +261,16 @@ class ReferralStore:
         return [row["event"] for row in rows]
 
     def page(self, organization_id: str, box: str, statuses: list[str], overdue_at: str | None, skip: int,
-             limit: int) -> tuple[int, list[dict[str, Any]]]:
+             limit: int, urgencies: list[str] | None = None,
+             sort: str = "nieuwste") -> tuple[int, list[dict[str, Any]]]:
         conditions = [SENT_OR_RECEIVED[box]]
         params: dict[str, Any] = {"org": organization_id, "skip": skip, "limit": limit}
         if statuses:
             conditions.append("r.status IN $statuses")
             params["statuses"] = statuses
+        if urgencies:
+            conditions.append("r.urgency IN $urgencies")
+            params["urgencies"] = urgencies
         if overdue_at is not None:
             conditions.append(OVERDUE)
             params["now_iso"] = overdue_at
@@ -265,9 +279,29 @@ class ReferralStore:
         if not total or skip >= total:
             return total, []
         rows = self.connection.read(
-            f"MATCH (r:Referral) WHERE {where} WITH r ORDER BY coalesce(r.sent_at, r.created_at) DESC, r.id "
+            f"MATCH (r:Referral) WHERE {where} WITH r, coalesce(r.sent_at, r.created_at) AS sent, "
+            f"{DEADLINE} AS deadline, {URGENCY_RANK} AS rank ORDER BY {INBOX_ORDER[sort]}, r.id "
             f"SKIP $skip LIMIT $limit {NAMES}RETURN r {{{SUMMARY_FIELDS}}} AS referral, {NAME_COLUMNS}", params)
         return total, [_with_names(row) for row in rows]
+
+    def box_counts(self, organization_id: str, now: str) -> dict[str, dict[str, int]]:
+        """Per box: all referrals, the open ones and the overdue ones, in one query."""
+        rows = self.connection.read(
+            "MATCH (r:Referral) WHERE r.from_org_id = $org OR (r.to_org_id = $org AND r.status <> 'concept') "
+            "WITH r, NOT r.status IN $final AS open, " + OVERDUE + " AS late "
+            "RETURN r.from_org_id = $org AS sent, r.to_org_id = $org AND r.status <> 'concept' AS received, "
+            "count(r) AS total, sum(CASE WHEN open THEN 1 ELSE 0 END) AS open, "
+            "sum(CASE WHEN late THEN 1 ELSE 0 END) AS late",
+            {"org": organization_id, "final": sorted(FINAL_STATES), "now_iso": now})
+        counts = {box: {"total": 0, "open": 0, "overdue": 0} for box in ("received", "sent")}
+        for row in rows:
+            for box in ("received", "sent"):
+                if row[box]:
+                    found = counts[box]
+                    found["total"] += int(row["total"])
+                    found["open"] += int(row["open"])  # FalkorDB sums to a float
+                    found["overdue"] += int(row["late"])
+        return counts
 
     def feed(self, organization_id: str, since_seq: int, since_at: str | None, limit: int) -> list[dict[str, Any]]:
         time_condition = "AND e.at > $at " if since_at else ""

@@ -122,6 +122,9 @@ def build_search(dialect: Dialect, query: ServiceQuery) -> tuple[str, str, dict[
         if value is not None:
             params[name] = value
             conditions.append(f"s.{prop} = ${name}")
+    if query.max_wait_weeks is not None:
+        params["maxWait"] = query.max_wait_weeks
+        conditions.append("coalesce(s.wait_weeks, 0) <= $maxWait")
     if query.age is not None:
         params["age"] = query.age
         conditions.append("(s.age_min IS NULL OR s.age_min <= $age) AND (s.age_max IS NULL OR s.age_max >= $age)")

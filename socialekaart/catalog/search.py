@@ -39,6 +39,7 @@ class ServiceQuery:
     free: bool | None = None
     crisis: bool | None = None
     independent_support: bool | None = None
+    max_wait_weeks: int | None = None  # a service without a known wachttijd counts as no wait
     age: int | None = None
     open_minute: int | None = None  # minute of the week, local time
     point: tuple[float, float] | None = None

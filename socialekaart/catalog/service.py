@@ -216,6 +216,7 @@ class Catalog:
     def search(self, *, q: str | None = None, life_domains: Sequence[str] = (), target_groups: Sequence[str] = (),
                rungs: Sequence[str] = (), formal: bool | None = None, free: bool | None = None,
                crisis: bool | None = None, independent_support: bool | None = None, age: int | None = None,
+               max_wait_weeks: int | None = None,
                open_at: datetime | None = None, postcode: str | None = None, lat: float | None = None,
                lon: float | None = None, radius: int | None = None, area: str | None = None,
                sort: str = "licht", page: int = 1, page_size: int = 20) -> SearchPage:
@@ -227,6 +228,8 @@ class Catalog:
             raise ValidationError(f"pageSize ligt tussen 1 en {MAX_PAGE_SIZE}.", field="pageSize")
         if not 1 <= page <= 10_000:
             raise ValidationError("page ligt tussen 1 en 10000.", field="page")
+        if max_wait_weeks is not None and not 0 <= max_wait_weeks <= 104:
+            raise ValidationError("De wachttijd ligt tussen 0 en 104 weken.", field="maxWaitWeeks")
         if age is not None and not 0 <= age <= 120:
             raise ValidationError("Een leeftijd ligt tussen 0 en 120 jaar.", field="age")
         if radius is not None and not 1 <= radius <= MAX_RADIUS_M:
@@ -265,6 +268,7 @@ class Catalog:
             any_terms=tuple(v for t in understood.terms for v in dutch.spellings(t)) if asks and understood else (),
             rungs=check_codes(list(rungs), "rung", "rung"),
             formal=formal, free=free, crisis=crisis, independent_support=independent_support, age=age,
+            max_wait_weeks=max_wait_weeks,
             open_minute=minute_for(open_at), point=point,
             radius=(radius or self.default_radius) if point else None, near_areas=near, area_code=area,
             sort=sort, page=page, page_size=page_size,

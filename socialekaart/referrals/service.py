@@ -30,6 +30,7 @@ from socialekaart.referrals.lifecycle import (
     STATE_LABELS,
     STATES,
     SYSTEM,
+    URGENCIES,
     InvalidTransition,
     NewReferral,
     Transition,
@@ -41,7 +42,7 @@ from socialekaart.referrals.lifecycle import (
     transition_for,
 )
 from socialekaart.referrals.ports import ReferralRepository
-from socialekaart.shared.clock import Clock, iso, utcnow
+from socialekaart.shared.clock import Clock, iso, parse_iso, utcnow
 from socialekaart.shared.errors import Conflict, Forbidden, NotFound, ValidationError
 from socialekaart.shared.hours import LOCAL_TZ
 from socialekaart.shared.paging import page_count, skip_for
@@ -51,6 +52,7 @@ log = logging.getLogger(__name__)
 MAX_PAGE_SIZE = 100
 MAX_FEED = 500
 BOXES = ("received", "sent")
+SORTS = ("nieuwste", "oudste", "termijn", "urgentie")
 
 
 @dataclass(frozen=True)
@@ -268,7 +270,8 @@ class ReferralService:
         return self._view({"referral": referral, "events": events}, self._sides(actor, referral))
 
     def list(self, actor: Principal, *, box: str = "received", statuses: Iterable[str] = (), overdue: bool = False,
-             page: int = 1, page_size: int = 20) -> ReferralPage:
+             page: int = 1, page_size: int = 20, urgencies: Iterable[str] = (),
+             sort: str = "nieuwste") -> ReferralPage:
         actor.require("professional", action="doorverwijzingen inzien")
         if box not in BOXES:
             raise ValidationError("box is 'received' (ontvangen) of 'sent' (verstuurd).", field="box")
@@ -279,18 +282,28 @@ class ReferralService:
                                   field="status")
         if box == "received" and "concept" in statuses:
             raise ValidationError("Een concept is nog niet verstuurd en staat niet bij de ontvanger.", field="status")
+        urgencies = list(dict.fromkeys(urgencies))
+        if any(u not in URGENCIES for u in urgencies):
+            raise ValidationError(f"Kies de urgentie uit {', '.join(URGENCIES)}.", field="urgency")
+        if sort not in SORTS:
+            raise ValidationError(f"Sorteer op {', '.join(SORTS)}.", field="sort")
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValidationError(f"pageSize ligt tussen 1 en {MAX_PAGE_SIZE}.", field="pageSize")
         if not 1 <= page <= 10_000:
             raise ValidationError("page ligt tussen 1 en 10000.", field="page")
         now = self.clock()
         total, rows = self.store.page(actor.organization_id or "", box, statuses, iso(now) if overdue else None,
-                                      skip_for(page, page_size), page_size)
+                                      skip_for(page, page_size), page_size, urgencies=urgencies, sort=sort)
         side = RECEIVER if box == "received" else SENDER
         items = [self._summary(row, iso(now), {side}) for row in rows]
         if items:
             self.store.audit([self._audit_row(actor, "lijst", item["id"], now) for item in items])
         return ReferralPage(total, page, page_size, items)
+
+    def counts(self, actor: Principal) -> dict[str, dict[str, int]]:
+        """Per box ('received', 'sent'): how many referrals, how many open, how many overdue."""
+        actor.require("professional", action="doorverwijzingen inzien")
+        return self.store.box_counts(actor.organization_id or "", iso(self.clock()))
 
     def events(self, actor: Principal, *, since: str | int | None = None, limit: int = 100) -> dict[str, Any]:
         """Events of the referrals the actor's organisation sent or received, oldest first, after
@@ -420,7 +433,18 @@ class ReferralService:
                    "organization_id": r["to_org_id"], "organization_name": r.get("to_org_name")},
             "created_at": r.get("created_at"), "updated_at": r.get("updated_at"), "sent_at": r.get("sent_at"),
             "overdue": overdue_kind(r, now), "side": sorted(sides)[0] if len(sides) == 1 else "beide",
+            # For the inbox: what the row needs to be told apart and acted on.
+            "client_ref": self._client_ref(r, sides), "deadline": current_deadline(r),
+            "days_overdue": days_overdue(r, now), "outcome": r.get("outcome"),
+            "decline_reason": r.get("decline_reason"), "cancel_reason": r.get("cancel_reason"),
+            "from_formal": r.get("from_formal"), "to_formal": r.get("to_formal"),
         }
+
+    def _client_ref(self, r: dict[str, Any], sides: set[str]) -> str | None:
+        # The client reference is the sender's own; the receiver does not need it.
+        if SENDER not in sides or not r.get("client_ref_enc"):
+            return None
+        return self.cipher.open(r.get("client_ref_enc"), f"{r['id']}/client-ref")
 
     def _view(self, loaded: dict[str, Any], sides: set[str]) -> dict[str, Any]:
         r = loaded["referral"]
@@ -438,8 +462,6 @@ class ReferralService:
             "wijk_code": r.get("wijk_code"), "gemeente_code": r.get("gemeente_code"),
             "request_text": self.cipher.open(r.get("request_enc"), f"{rid}/request"),
             "contact": self.cipher.open_json(r.get("contact_enc"), f"{rid}/contact"),
-            # The client reference is the sender's own; the receiver does not need it.
-            "client_ref": self.cipher.open(r.get("client_ref_enc"), f"{rid}/client-ref") if SENDER in sides else None,
             "consent": None if not r.get("consent_method") else {
                 "purpose": self.cipher.open(r.get("consent_purpose_enc"), f"{rid}/consent-purpose"),
                 "partner_id": r.get("consent_partner_id"), "date": r.get("consent_date"),
@@ -453,6 +475,21 @@ class ReferralService:
                        if SENDER in sides or e.get("receiver_visible")],
         })
         return view
+
+
+def current_deadline(referral: dict[str, Any]) -> str | None:
+    """The deadline the referral is waiting on now: to be received, or to be accepted."""
+    return {"verzonden": referral.get("receive_due_at"),
+            "ontvangen": referral.get("accept_due_at")}.get(referral.get("status") or "")
+
+
+def days_overdue(referral: dict[str, Any], now: str) -> int | None:
+    """Whole days past the current deadline (0 on the first day), or None when not overdue."""
+    if overdue_kind(referral, now) is None:
+        return None
+    deadline = current_deadline(referral)
+    assert deadline is not None  # overdue means past this deadline
+    return (parse_iso(now) - parse_iso(deadline)).days
 
 
 def _changed_meanwhile(current: dict[str, Any]) -> InvalidTransition:

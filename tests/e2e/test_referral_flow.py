@@ -45,10 +45,12 @@ def test_refer_from_a_search_hit_accept_close_and_the_sender_sees_the_outcome(pa
     page.wait_for_url(re.compile(r"/inbox$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Doorverwijzingen")
     page.get_by_role("link", name="Zoeken en verwijzen").click()
-    page.get_by_label("Uw postcode").fill("4461AB")
-    page.get_by_label("Waar zoekt u hulp bij?").fill("ik heb geldzorgen")
-    page.get_by_role("button", name="Zoek hulp").click()
-    card = page.locator(".kaartje", has=page.get_by_role("heading", name=scene.service_name, exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Zoeken en verwijzen")  # in the werkplek
+    page.get_by_label("Postcode van de inwoner").fill("4461AB")
+    page.get_by_label("Hulpvraag in gewone woorden").fill("ik heb geldzorgen")
+    page.get_by_role("button", name="Zoeken", exact=True).click()
+    card = page.locator(".pro-hit", has=page.get_by_role("heading", name=scene.service_name, exact=True))
+    expect(card).to_contain_text("Toegang")
     card.scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / "verwijzen-0-zoekresultaat.png"))
     card.get_by_role("link", name=f"Doorverwijzen naar {scene.service_name}").click()
@@ -89,7 +91,7 @@ def test_refer_from_a_search_hit_accept_close_and_the_sender_sees_the_outcome(pa
     expect(item).to_contain_text("Van Sociaal wijkteam Goes")
     expect(item.locator(".status")).to_have_text("Verzonden")
     page.screenshot(path=str(SCREENSHOTS / "verwijzen-2-inbox-ontvanger.png"), full_page=True)
-    for button, status in (("Ontvangen", "Ontvangen"), ("Accepteren", "Geaccepteerd"),
+    for button, status in (("Ontvangst bevestigen", "Ontvangen"), ("Accepteren", "Geaccepteerd"),
                            ("Hulp is gestart", "Gestart")):
         item.get_by_role("button", name=button).click()
         expect(page.locator(".werk-melding-ok")).to_have_text(f"De status is nu: {status}.")

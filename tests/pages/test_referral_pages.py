@@ -419,6 +419,151 @@ def test_receiver_passes_a_referral_on_with_new_consent(client, people, rr):
     assert (new["status"], new["to_org_id"], new["consent_partner_id"]) == ("verzonden", "org-netwerk", "org-netwerk")
 
 
+# -- professional search -------------------------------------------------------------------------
+def _hit_ids(response) -> list[str]:
+    return re.findall(r'<li class="pro-hit" id="hit-([^"]+)"', html(response))
+
+
+def test_professional_search_in_the_werkplek_with_filters_access_and_doorverwijzen(client, people, runtime):
+    from dataclasses import replace
+
+    _, _, svcs = region()
+    by_id = {s.id: s for s in svcs}
+    runtime.catalog.save(services=[replace(by_id["svc-schuld"], wait_weeks=6, capacity_note="Vol tot maart"),
+                                   replace(by_id["svc-swt"], independent_client_support=True)])
+    assert client.get("/werkplek/zoeken").headers["Location"].startswith("/aanmelden")
+    sign_in_as(client, people["swt"])
+    empty = client.get("/werkplek/zoeken")
+    words = text(empty)
+    assert empty.status_code == 200 and "Afmelden" in words and "Deze website volgt u niet" not in words
+    for label in ("Wijk", "Trede", "Formeel of informeel", "Doelgroep", "Wachttijd", "Nu open",
+                  "Onafhankelijke cliëntondersteuning"):
+        assert f">{label}</label>" in html(empty), label
+    assert '<a href="/werkplek/zoeken" aria-current="page">Zoeken en verwijzen</a>' in html(empty)
+
+    found = client.get("/werkplek/zoeken?vraag=geldzorgen")
+    words = text(found)
+    # The same understanding of the words as the public search: the same services.
+    public = runtime.catalog.search(q="geldzorgen", page_size=20)
+    assert sorted(_hit_ids(found)) == sorted(hit["service"]["id"] for hit in public.hits)
+    assert {"svc-schuld", "svc-swt", "svc-begeleiding"} <= set(_hit_ids(found))
+    assert "Wachttijd 6 weken. Vol tot maart" in words
+    assert "Toegang Via het sociaal wijkteam: na een gesprek en een besluit van de gemeente" in words
+    assert 'href="/verwijzen/svc-schuld?leefgebied=geldzaken"' in html(found)
+    assert "Doorverwijzen naar Schuldhulp spreekuur" in words
+
+    assert "svc-schuld" not in _hit_ids(client.get("/werkplek/zoeken?vraag=geldzorgen&wachttijd=4"))
+    assert _hit_ids(client.get("/werkplek/zoeken?vraag=geldzorgen&trede=maatwerk")) == ["svc-begeleiding"]
+    assert _hit_ids(client.get("/werkplek/zoeken?soort=informeel")) == ["svc-maatje"]
+    assert "svc-maatje" not in _hit_ids(client.get("/werkplek/zoeken?soort=formeel"))
+    assert _hit_ids(client.get("/werkplek/zoeken?clientondersteuning=ja")) == ["svc-swt"]
+    in_wijk = _hit_ids(client.get("/werkplek/zoeken?wijk=WK066402"))
+    assert "svc-maatje" in in_wijk and "svc-mid" not in in_wijk
+    unknown = client.get("/werkplek/zoeken?wijk=WK999999")
+    assert unknown.status_code == 400 and "Het gebied WK999999 is niet bekend" in text(unknown)
+
+    sign_in_as(client, people["coordinator"])
+    looked = client.get("/werkplek/zoeken?vraag=geldzorgen")
+    assert looked.status_code == 200 and _hit_ids(looked) and "Doorverwijzen" not in text(looked)
+
+
+# -- the beheerder and the signed-in footer ------------------------------------------------------
+def test_a_beheerder_lands_on_its_own_organisation_with_sign_out_and_no_bare_403(client, people):
+    response = post(client, "/aanmelden", {"email": "beheerder@test.example.nl", "wachtwoord": PASSWORD})
+    assert response.status_code == 303 and response.headers["Location"] == "/organisatie"
+    own = client.get("/organisatie")
+    words = text(own)
+    assert own.status_code == 200 and "Welzijn Goes" in words and "Schuldhulp spreekuur" in words
+    assert "Afmelden" in words and 'href="/hulp/svc-schuld"' in html(own)
+    menu = re.search(r'<nav class="werk-menu".*?</nav>', html(own), re.S).group(0)
+    for href in re.findall(r'<a href="([^"]+)"', menu):
+        assert client.get(href).status_code == 200, href  # no menu link ends in a 403
+    refused = client.get("/inbox")
+    assert refused.status_code == 403 and "Afmelden" in text(refused)
+    assert '<a class="knop knop-link" href="/organisatie">Naar uw startpagina in de werkplek</a>' in html(refused)
+
+    sign_in_as(client, people["swt"])
+    assert client.get("/organisatie").status_code == 403  # the page is the beheerder's
+
+
+def test_the_signed_in_footer_does_not_claim_no_cookies(client, people):
+    public = text(client.get("/"))
+    assert "Deze website volgt u niet" in public
+    sign_in_as(client, people["swt"])
+    signed_in = text(client.get("/"))
+    assert "Deze website volgt u niet" not in signed_in and "één cookie, alleen om u aangemeld te houden" in signed_in
+
+
+# -- the inbox: what a row shows, filters, counts; opening marks it received -------------------------
+def test_opening_a_sent_referral_as_its_receiver_marks_it_received_once(client, people, rr):
+    referral_id = send_referral(client, people)
+    assert "Ontvangst bevestigd" not in text(client.get(f"/verwijzingen/{referral_id}"))  # the sender: no step
+    sign_in_as(client, people["other"])
+    assert client.get(f"/verwijzingen/{referral_id}").status_code == 404
+    assert rr.referral_store.get(referral_id)["status"] == "verzonden"
+
+    sign_in_as(client, people["welzijn"])
+    opened = client.get(f"/verwijzingen/{referral_id}")
+    assert opened.status_code == 200 and "Ontvangst bevestigd" in text(opened)
+    events = rr.referral_store.events_of(referral_id)
+    assert [e["to_status"] for e in events] == ["concept", "verzonden", "ontvangen"]
+    assert events[-1]["actor_org_id"] == "org-welzijn" and events[-1]["side"] == "ontvanger"
+    again = client.get(f"/verwijzingen/{referral_id}")
+    assert again.status_code == 200 and "Ontvangst bevestigd" not in text(again)
+    assert len(rr.referral_store.events_of(referral_id)) == 3  # idempotent: no second event
+    assert "Ontvangen" in text(again) and 'value="geaccepteerd"' in html(again)
+
+
+def test_inbox_rows_show_reference_urgency_deadline_and_outcome(client, people, rr, clock):
+    urgent = send_referral(client, people, urgentie="spoed", clientreferentie="SWT-URG-1")
+    clock.advance(minutes=5)
+    normal = send_referral(client, people, clientreferentie="SWT-NRM-2")
+    clock.advance(minutes=5)
+    declined = send_referral(client, people, clientreferentie="SWT-AFW-3")
+    rr.referrals.transition(people["welzijn"], declined, "ontvangen")
+    rr.referrals.transition(people["welzijn"], declined, "afgewezen", reason="geen-capaciteit")
+    clock.advance(days=4)  # Friday: past the two working days to receive
+
+    sign_in_as(client, people["swt"])
+    sent = client.get("/inbox?map=verstuurd")
+    words = text(sent)
+    assert "Uw cliëntreferentie SWT-URG-1" in words and "Uw cliëntreferentie SWT-NRM-2" in words
+    assert "Urgentie Spoed (vandaag)" in words and "Urgentie Normaal" in words
+    assert re.search(r"Ontvangen uiterlijk 14 januari 2026, 10\.00 uur \(2 dagen te laat\)", words), words
+    assert "Reden afwijzing Geen capaciteit" in words and "Laatste stap Afgewezen" in words
+    assert "Verstuurd 2 open, 2 te laat" in words  # the tab's counts
+
+    only_urgent = text(client.get("/inbox?map=verstuurd&urgentie=spoed"))
+    assert "SWT-URG-1" in only_urgent and "SWT-NRM-2" not in only_urgent and "1 doorverwijzing" in only_urgent
+    only_declined = text(client.get("/inbox?map=verstuurd&status=afgewezen"))
+    assert "SWT-AFW-3" in only_declined and "SWT-URG-1" not in only_declined
+    late = text(client.get("/inbox?map=verstuurd&te-laat=ja&sorteer=urgentie"))
+    assert "SWT-AFW-3" not in late and late.index("SWT-URG-1") < late.index("SWT-NRM-2")  # spoed first
+    by_deadline = text(client.get("/inbox?map=verstuurd&sorteer=termijn"))
+    assert by_deadline.index("SWT-URG-1") < by_deadline.index("SWT-NRM-2") < by_deadline.index("SWT-AFW-3")
+    newest = text(client.get("/inbox?map=verstuurd&sorteer=nieuwste"))
+    assert newest.index("SWT-AFW-3") < newest.index("SWT-NRM-2") < newest.index("SWT-URG-1")
+    oldest = text(client.get("/inbox?map=verstuurd&sorteer=oudste&status=onzin&urgentie=x"))
+    assert oldest.index("SWT-URG-1") < oldest.index("SWT-NRM-2")  # unknown filters are left out
+
+    sign_in_as(client, people["welzijn"])
+    received = client.get("/inbox")
+    assert "SWT-URG-1" not in text(received) and "cliëntreferentie" not in text(received)  # the sender's own
+    assert "Ontvangen 2 open, 2 te laat" in text(received)
+    assert {urgent, normal} <= set(re.findall(r"/verwijzingen/(ref-[0-9a-f]+)", html(received)))
+
+
+def test_inbox_buttons_never_repeat_a_tab_name(client, people):
+    send_referral(client, people)
+    sign_in_as(client, people["welzijn"])
+    page = html(client.get("/inbox"))
+    buttons = [" ".join(unescape(re.sub(r"<[^>]+>", " ", b)).split())
+               for b in re.findall(r"<button[^>]*>(.*?)</button>", page, re.S)]
+    labels = [b.split(" (")[0] for b in buttons]  # without the hidden "(van …)"
+    assert "Ontvangst bevestigen" in labels
+    assert not {"Ontvangen", "Verstuurd"} & set(labels)
+
+
 # -- the network page --------------------------------------------------------------------------
 def _referrals_for_the_figures(rr, people, count: int = 6) -> None:
     swt, welzijn = people["swt"], people["welzijn"]

@@ -45,7 +45,8 @@ BOXES = {"ontvangen": "received", "verstuurd": "sent"}
 # The buttons for each next status: (label, what the step needs besides the button).
 STEPS = {
     "verzonden": ("Versturen", None),
-    "ontvangen": ("Ontvangen", None),
+    # Never a tab's name ("Ontvangen", "Verstuurd"): a button says what it does.
+    "ontvangen": ("Ontvangst bevestigen", None),
     "geaccepteerd": ("Accepteren", None),
     "wachtlijst": ("Op de wachtlijst", None),
     "gestart": ("Hulp is gestart", None),
@@ -172,6 +173,36 @@ def _blank_form(service: dict[str, Any], original: dict[str, Any] | None) -> Ref
 
 
 # -- inbox -------------------------------------------------------------------------------------
+SORT_LABELS = {"nieuwste": "Nieuwste eerst", "oudste": "Oudste eerst", "termijn": "Termijn het eerst voorbij",
+               "urgentie": "Spoed eerst"}
+
+
+def _inbox_filters(folder: str) -> dict[str, Any]:
+    """The filters asked for in the query string; unknown values are left out."""
+    allowed = [s for s in STATE_LABELS if not (folder == "ontvangen" and s == "concept")]
+    status = request.args.get("status", "")
+    urgency = request.args.get("urgentie", "")
+    sort = request.args.get("sorteer", "")
+    return {"status": status if status in allowed else "", "urgentie": urgency if urgency in URGENCIES else "",
+            "sorteer": sort if sort in SORT_LABELS else "nieuwste", "te-laat": request.args.get("te-laat") == "ja"}
+
+
+def _inbox_query(folder: str, filters: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """The query string of this inbox view, without the defaults."""
+    merged = {**filters, **changes}
+    query: dict[str, Any] = {"map": folder}
+    for key in ("status", "urgentie"):
+        if merged[key]:
+            query[key] = merged[key]
+    if merged["sorteer"] != "nieuwste":
+        query["sorteer"] = merged["sorteer"]
+    if merged["te-laat"]:
+        query["te-laat"] = "ja"
+    if merged.get("pagina", 1) > 1:
+        query["pagina"] = merged["pagina"]
+    return query
+
+
 @bp.get("/inbox")
 @login_required(roles="professional")
 def inbox():
@@ -180,20 +211,26 @@ def inbox():
         folder = "ontvangen"
     raw_page = request.args.get("pagina", "1")
     page_number = int(raw_page) if raw_page.isdigit() and 1 <= int(raw_page) <= 10_000 else 1
-    overdue = request.args.get("te-laat") == "ja"
-    found = _rr().referrals.list(current_account(), box=BOXES[folder], overdue=overdue, page=page_number,
-                                 page_size=PAGE_SIZE)
+    filters = _inbox_filters(folder)
+    actor = current_account()
+    found = _rr().referrals.list(actor, box=BOXES[folder], overdue=filters["te-laat"], page=page_number,
+                                 page_size=PAGE_SIZE, statuses=[filters["status"]] if filters["status"] else [],
+                                 urgencies=[filters["urgentie"]] if filters["urgentie"] else [],
+                                 sort=filters["sorteer"])
+    counts = _rr().referrals.counts(actor)
     side = RECEIVER if folder == "ontvangen" else SENDER
     items = [{**item, "actions": _actions(item["status"], [side])} for item in found.items]
-    back = url_for(".inbox", map=folder, **({"te-laat": "ja"} if overdue else {}),
-                   **({"pagina": page_number} if page_number > 1 else {}))
-    return render_template("inbox.html", folder=folder, overdue=overdue, page=found, items=items, back=back,
-                           active="inbox")
+    back = url_for(".inbox", **_inbox_query(folder, filters, pagina=page_number))
+    statuses = [s for s in STATE_LABELS if not (folder == "ontvangen" and s == "concept")]
+    return render_template("inbox.html", folder=folder, filters=filters, overdue=filters["te-laat"], page=found,
+                           items=items, back=back, counts=counts, statuses=statuses, sort_labels=SORT_LABELS,
+                           query=lambda **changes: _inbox_query(folder, filters, **changes), active="inbox")
 
 
 # -- one referral ------------------------------------------------------------------------------
-def _detail_page(referral_id: str, *, problem: str | None = None, status: int = 200):
-    referral = _rr().referrals.get(current_account(), referral_id)
+def _detail_page(referral_id: str, *, problem: str | None = None, status: int = 200,
+                 referral: dict[str, Any] | None = None):
+    referral = referral or _rr().referrals.get(current_account(), referral_id)
     sides = [s for s in (SENDER, RECEIVER) if referral["side"] in (s, "beide")]
     actions = [t for t in referral["allowed_next"] if t in STEPS]
     return render_template("referral.html", r=referral, sides=sides, actions=actions, problem=problem,
@@ -203,7 +240,22 @@ def _detail_page(referral_id: str, *, problem: str | None = None, status: int = 
 @bp.get("/verwijzingen/<referral_id>")
 @login_required(roles="professional")
 def referral(referral_id: str):
-    return _detail_page(referral_id)
+    return _detail_page(referral_id, referral=_opened(referral_id))
+
+
+def _opened(referral_id: str) -> dict[str, Any] | None:
+    """The referral as opened. Opening a sent referral as its receiver confirms it arrived: the step
+    verzonden → ontvangen, once (after that the status is no longer 'verzonden')."""
+    actor = current_account()
+    found = _rr().referrals.get(actor, referral_id)
+    if found["status"] != "verzonden" or found["side"] not in (RECEIVER, "beide"):
+        return found
+    try:
+        received = _rr().referrals.transition(actor, referral_id, "ontvangen", expected_version=found["version"])
+    except Conflict:
+        return None  # changed meanwhile (a colleague, or the sender cancelled): read it as it is now
+    flash("Ontvangst bevestigd: de verwijzer ziet nu dat u de doorverwijzing heeft geopend.", "ok")
+    return received
 
 
 @bp.post("/verwijzingen/<referral_id>/status")

@@ -79,7 +79,7 @@ MAX_EMAIL = 320
 MAX_PASSWORD_INPUT = 1000
 # Where each role lands after signing in (when no page was asked for).
 HOME_ENDPOINTS = {"professional": "referral_pages.inbox", "coordinator": "network_pages.network",
-                  "admin": "network_pages.network"}
+                  "admin": "network_pages.network", "beheerder": "organization_pages.own_organization"}
 
 bp = Blueprint("session", __name__, template_folder="../templates")
 
@@ -244,8 +244,10 @@ def protect_forms(blueprint: Blueprint) -> None:
 # -- pages for errors --------------------------------------------------------------------------
 def message_page(status: int, title: str, text: str, *, sign_in_link: bool = False,
                  headers: dict[str, str] | None = None):
+    account = _account_for_template() if not sign_in_link else None
     return render_template("partials/pro_message.html", status=status, title=title, text=text,
-                           sign_in_link=sign_in_link), status, headers or {}
+                           sign_in_link=sign_in_link, home=home_url(account) if account else None), \
+        status, headers or {}
 
 
 def register_page_errors(blueprint: Blueprint) -> None:
