@@ -20,6 +20,9 @@ from web.bootstrap import ReferralRuntime, Runtime
 from web.cli.demo import load_demo
 from web.pages.session import session_values
 
+# The first test's setup loads the whole demo year: on a cold Neo4j on a busy machine, minutes.
+pytestmark = pytest.mark.timeout(900)
+
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)  # a Friday
 SWT, WELZIJN = "demo-org-gm0664-swt", "demo-org-gm0664-welzijn-01"
 
