@@ -289,8 +289,13 @@ def _assemble(tables: dict[str, list[dict[str, Any]]], result: HsdsInput) -> Non
                               "organization_id")
     schedules = get("schedule")
     schedules_of_service, schedules_of_sal = _by(schedules, "service_id"), _by(schedules, "service_at_location_id")
+
+    def linked(link_id: str, entity: str) -> list[dict[str, Any]]:
+        return [a for a in attributes_of.get(link_id, []) if a.get("link_entity", entity) in (entity, "")]
+
     addresses_of = _by(get("address"), "location_id")
-    locations = {row["id"]: {**row, "addresses": addresses_of.get(row["id"], [])}
+    locations = {row["id"]: {**row, "addresses": addresses_of.get(row["id"], []),
+                             "attributes": linked(row["id"], "location")}
                  for row in get("location") if row.get("id")}
     contacts_of = _by([{**c, "phones": phones_of_contact.get(c.get("id", ""), [])} for c in get("contact")],
                       "service_id")
@@ -299,11 +304,7 @@ def _assemble(tables: dict[str, list[dict[str, Any]]], result: HsdsInput) -> Non
                     "schedules": schedules_of_sal.get(sal.get("id", ""), [])} for sal in get("service_at_location")],
                   "service_id")
     areas_of, costs_of = _by(get("service_area"), "service_id"), _by(get("cost_option"), "service_id")
-
-    def linked(link_id: str, entity: str) -> list[dict[str, Any]]:
-        return [a for a in attributes_of.get(link_id, []) if a.get("link_entity", entity) in (entity, "")]
-
-    owners = {row.get("id") for row in (*get("organization"), *get("service"))}
+    owners = {row.get("id") for row in (*get("organization"), *get("service"), *get("location"))}
     for row in attributes:
         if row.get("link_id") not in owners:
             result.warnings.append(row[ORIGIN].problem("link_id", "Dit attribuut hoort bij geen dienst of organisatie "

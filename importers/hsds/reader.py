@@ -138,6 +138,7 @@ class HsdsMapper:
     # -- the whole input ---------------------------------------------------------------------------
     def read(self, data: HsdsInput, progress: Callable[[int, int], None] | None = None) -> HsdsRead:
         result = HsdsRead()
+        adopt_own_ids(data)
         org_records = list(data.organizations)
         known_org_ids = {str(r.get("id")) for r in org_records}
         for service in data.services:  # the JSON form nests the organisation in each service
@@ -231,7 +232,7 @@ class HsdsMapper:
             state.places["phone"] = place
         org = Organization(id=org_id, name=_text(record.get("name")) or "", kind=kinds[0] if kinds else "overig",
                            formal="informeel" not in terms.get("feature", []),
-                           description=_text(record.get("description")) or "",
+                           description=_organization_description(record),
                            website=_text(record.get("website")), phone=phone, email=_text(record.get("email")),
                            source=self.source)
         try:
@@ -555,6 +556,39 @@ class HsdsMapper:
             state.problem("location", "service_at_locations",
                           "Geen bruikbare locatie (in Nederland, met coördinaten of een Nederlandse postcode) en geen "
                           "werkgebied met een CBS-code. Geef met --werkgebied een gebied voor zulke diensten.")
+
+
+def _organization_description(record: dict[str, Any]) -> str:
+    """HSDS requires a description; our export writes the name for an organisation without one."""
+    description = _text(record.get("description")) or ""
+    return "" if description == _text(record.get("name")) else description
+
+
+def adopt_own_ids(data: HsdsInput) -> None:
+    """Our own export gives every record a UUID and keeps our id in a ``socialekaart-id`` attribute:
+    put our ids back (also in the references to them), so that re-importing an export finds the
+    same records. Records without that attribute keep their ids as they are."""
+    organizations: dict[str, str] = {}
+    nested = [s["organization"] for s in data.services if isinstance(s.get("organization"), dict)]
+    for record in [*data.organizations, *nested]:
+        own = hsds.own_id(record)
+        if own is not None:
+            organizations[str(record["id"])] = own
+    for record in [*data.organizations, *nested]:  # minimal nested copies have no attributes
+        if str(record.get("id")) in organizations:
+            record["id"] = organizations[str(record["id"])]
+    for service in data.services:
+        own = hsds.own_id(service)
+        if own is not None:
+            service["id"] = own
+        org_id = str(service.get("organization_id") or "")
+        if org_id in organizations:
+            service["organization_id"] = organizations[org_id]
+        for sal in _records(service.get("service_at_locations")):
+            location = sal.get("location")
+            own_location = hsds.own_id(location) if isinstance(location, dict) else None
+            if isinstance(location, dict) and own_location is not None:
+                location["id"] = own_location
 
 
 def _number_or_none(value: Any) -> float | None:
