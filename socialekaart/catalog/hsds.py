@@ -165,8 +165,9 @@ def own_id(record: Mapping[str, Any]) -> str | None:
     for attribute in attributes if isinstance(attributes, list) else []:
         if not isinstance(attribute, dict):
             continue
-        term = attribute.get("taxonomy_term") if isinstance(attribute.get("taxonomy_term"), dict) else {}
-        if OWN_ID_TERM["id"] not in (attribute.get("taxonomy_term_id"), term.get("id")):
+        term = attribute.get("taxonomy_term")
+        term_id_ = term.get("id") if isinstance(term, dict) else None
+        if OWN_ID_TERM["id"] not in (attribute.get("taxonomy_term_id"), term_id_):
             continue
         value, kind = attribute.get("value"), attribute.get("link_entity")
         if isinstance(value, str) and isinstance(kind, str) and str(record.get("id") or "") == public_id(kind, value):
