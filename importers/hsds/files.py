@@ -39,6 +39,10 @@ TABLES = {
     "contact": "contacts.csv", "attribute": "attributes.csv", "taxonomy_term": "taxonomy_terms.csv",
     "taxonomy": "taxonomies.csv",
 }
+# Nested key of a service or organisation record -> the table its rows come from.
+CHILD_TABLES = {"phones": "phone", "schedules": "schedule", "service_areas": "service_area",
+                "service_at_locations": "service_at_location", "cost_options": "cost_option",
+                "contacts": "contact", "attributes": "attribute"}
 
 
 @dataclass(frozen=True)
@@ -309,16 +313,22 @@ def _assemble(tables: dict[str, list[dict[str, Any]]], result: HsdsInput) -> Non
         if row.get("link_id") not in owners:
             result.warnings.append(row[ORIGIN].problem("link_id", "Dit attribuut hoort bij geen dienst of organisatie "
                                                                   "in dit pakket en is overgeslagen."))
+    def present(record: dict[str, Any]) -> dict[str, Any]:
+        """Without the keys of tables the package leaves out: a missing table is not an empty one, and
+        must not clear what is stored."""
+        return {key: value for key, value in record.items()
+                if key not in CHILD_TABLES or CHILD_TABLES[key] in tables}
+
     for row in get("organization"):
         org_id = row.get("id", "")
-        result.organizations.append({**row, "phones": organization_phones.get(org_id, []),
-                                     "attributes": linked(org_id, "organization")})
+        result.organizations.append(present({**row, "phones": organization_phones.get(org_id, []),
+                                             "attributes": linked(org_id, "organization")}))
     for row in get("service"):
         service_id = row.get("id", "")
-        result.services.append({
+        result.services.append(present({
             **row, "phones": phones_of_service.get(service_id, []),
             "schedules": schedules_of_service.get(service_id, []), "service_areas": areas_of.get(service_id, []),
             "service_at_locations": sals_of.get(service_id, []),
             "cost_options": costs_of.get(service_id, []), "contacts": contacts_of.get(service_id, []),
             "attributes": linked(service_id, "service"),
-        })
+        }))

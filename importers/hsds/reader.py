@@ -26,7 +26,7 @@ from importers.hsds.mapping import SOORT_OF_VOCABULARY, TermMapping, load_mappin
 from importers.providers import SOURCE_PATTERN
 from importers.report import ImportReport, Problem, settle
 from socialekaart.catalog import hsds, readability
-from socialekaart.catalog.importing import ImportService
+from socialekaart.catalog.importing import ImportService, service_from_snapshot
 from socialekaart.catalog.model import Location, Organization, Service
 from socialekaart.places.codes import CODE_BODIES, area_kind_of
 from socialekaart.places.geocoding import normalise_postcode
@@ -55,6 +55,26 @@ SERVICE_COLUMNS = {
     "location": "service_at_locations", "location.id": "service_at_locations", "lastVerified": "assured_date",
     "phone": "phones", "email": "email", "website": "url",
 }
+# What a minimal record (an HSDS list item, a package without some tables) leaves out must not
+# clear what is stored: HSDS key(s), all absent from the record -> the Service fields kept.
+KEPT_WHEN_ABSENT: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("description",), ("description",)),
+    (("schedules", "service_at_locations"), ("hours",)),
+    (("cost_options",), ("cost",)),
+    (("fees_description",), ("cost_note",)),
+    (("wait_time",), ("wait_weeks", "capacity_note")),
+    (("phones", "contacts", "service_at_locations"), ("phone",)),
+    (("email", "contacts"), ("email",)),
+    (("url",), ("website",)),
+    (("minimum_age",), ("age_min",)),
+    (("maximum_age",), ("age_max",)),
+    (("assured_date",), ("last_verified",)),
+    (("service_areas",), ("serves",)),
+    (("service_at_locations",), ("location",)),
+    (("attributes",), ("rung", "life_domains", "target_groups", *FEATURE_FLAGS.values())),
+)
+ORGANIZATION_KEPT_WHEN_ABSENT = {"description": ("description",), "phones": ("phone",), "email": ("email",),
+                                 "website": ("website",), "attributes": ("kind", "formal")}
 ORGANIZATION_COLUMNS = {"id": "id", "name": "name", "description": "description", "kind": "attributes",
                         "phone": "phones", "email": "email", "website": "website"}
 
@@ -134,6 +154,7 @@ class HsdsMapper:
         self.fallback_area = fallback_area
         self._unmapped: dict[str, list[Any]] = {}  # term key -> [description, first origin, count]
         self._fallback_used = 0
+        self._kept_from_store = 0  # stored services whose record left fields out
 
     # -- the whole input ---------------------------------------------------------------------------
     def read(self, data: HsdsInput, progress: Callable[[int, int], None] | None = None) -> HsdsRead:
@@ -180,6 +201,10 @@ class HsdsMapper:
             warnings.append(origin.problem("taxonomy_term_id", (
                 f"De term {description} staat niet in het mappingbestand ({self.mapping.label}); "
                 f"{count} keer gebruikt en nu niet meegenomen. Voeg een regel toe om hem te gebruiken.")))
+        if self._kept_from_store:
+            warnings.append(Problem(data.label, f"{self._kept_from_store} bestaande dienst(en) zonder sommige "
+                                                "velden in dit bestand (zoals een lijstpagina zonder schedules of "
+                                                "cost_options): die velden houden hun opgeslagen waarde."))
         if self._fallback_used:
             what = "dienst zonder bruikbare locatie of werkgebied kreeg" if self._fallback_used == 1 else \
                 "diensten zonder bruikbare locatie of werkgebied kregen"
@@ -235,6 +260,11 @@ class HsdsMapper:
                            description=_organization_description(record),
                            website=_text(record.get("website")), phone=phone, email=_text(record.get("email")),
                            source=self.source)
+        if before is not None:
+            for key, kept in ORGANIZATION_KEPT_WHEN_ABSENT.items():
+                if key not in record:
+                    for name in kept:
+                        setattr(org, name, before.get(name) if name != "formal" else before.get(name) is not False)
         try:
             org.validate()
         except ValidationError as exc:
@@ -272,11 +302,13 @@ class HsdsMapper:
 
         terms = self._terms(record)
         features = terms.get("feature", [])
+        keep_terms = before is not None and "attributes" not in record  # set from the stored record below
         service = Service(
             id=service_id, organization_id=org_id, name=_text(record.get("name")) or "",
             description=_text(record.get("description")) or "",
-            rung=self._rung(terms, state), life_domains=self._listed(terms, "lifeDomain", state, required=True),
-            target_groups=self._listed(terms, "targetGroup", state, required=False),
+            rung="" if keep_terms else self._rung(terms, state),
+            life_domains=[] if keep_terms else self._listed(terms, "lifeDomain", state, required=True),
+            target_groups=[] if keep_terms else self._listed(terms, "targetGroup", state, required=False),
             age_min=self._age(record, "minimum_age", "ageMin", state),
             age_max=self._age(record, "maximum_age", "ageMax", state),
             hours=self._hours(record, state), website=_text(record.get("url")),
@@ -293,6 +325,8 @@ class HsdsMapper:
             (_text(c.get("email")) for c in _records(record.get("contacts")) if _text(c.get("email"))), None)
         service.serves = self._serves(record, state)
         wijk = self._place(record, service, state, before)
+        if before is not None:
+            self._keep_what_is_absent(record, service, before)
         self._complete_place(service, wijk, state)
         try:
             service.validate()
@@ -303,6 +337,17 @@ class HsdsMapper:
             for message in readability.check(service.description):
                 state.warn("description", f"Leesbaarheid: {message}")
         return service, state
+
+    def _keep_what_is_absent(self, record: dict[str, Any], service: Service, before: dict[str, Any]) -> None:
+        """Fields whose HSDS keys the record leaves out keep their stored values."""
+        stored = service_from_snapshot(before)
+        kept = False
+        for keys, names in KEPT_WHEN_ABSENT:
+            if all(key not in record for key in keys):
+                for name in names:
+                    setattr(service, name, getattr(stored, name))
+                kept = True
+        self._kept_from_store += kept
 
     def _organization_id(self, record: dict[str, Any], state: _Record, organizations: dict[str, Organization],
                          rejected_orgs: set[str], stored_orgs: dict[str, dict[str, Any]]) -> str:

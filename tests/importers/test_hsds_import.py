@@ -203,12 +203,13 @@ def test_the_hsds_examples_import_with_a_region_mapping(zeeland, fresh):
     # The JSON form of the same example holds the same service: nothing changes.
     again = run(DATA / "service_full.json", fresh(), mapping_path=EXAMPLE_MAPPING, fallback_area="GM0664")
     assert (again.created, again.updated, again.rejected, again.unchanged) == (0, 0, 0, 2)
-    # A list page holds only the one-to-one fields: it reads fine, and would drop what it lacks.
-    listed = run(DATA / "service_list.json", fresh(), mapping_path=EXAMPLE_MAPPING, fallback_area="GM0664",
-                 dry_run=True)
-    assert listed.rejected == 0
-    assert {(c.type, c.fields) for c in listed.changes} == {("service", ("cost", "hours", "phone")),
-                                                           ("organization", ("phone",))}
+    # A list page holds only the one-to-one fields: what it leaves out keeps its stored value.
+    listed = run(DATA / "service_list.json", fresh(), mapping_path=EXAMPLE_MAPPING, fallback_area="GM0664")
+    assert (listed.rejected, listed.updated, listed.unchanged) == (0, 0, 2), listed.changes
+    assert any("houden hun opgeslagen waarde" in w.reason for w in listed.warnings)
+    stored_after = services_by_id(zeeland.catalog.store, [EXAMPLE_SERVICE])[EXAMPLE_SERVICE]
+    assert (stored_after["hours"], stored_after["cost"], stored_after["phone"]) == (
+        stored["hours"], stored["cost"], stored["phone"])
 
 
 def test_the_hsds_examples_without_a_mapping_say_what_is_missing(zeeland):
