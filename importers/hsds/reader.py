@@ -59,11 +59,11 @@ SERVICE_COLUMNS = {
 # clear what is stored: HSDS key(s), all absent from the record -> the Service fields kept.
 KEPT_WHEN_ABSENT: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("description",), ("description",)),
-    (("schedules", "service_at_locations"), ("hours",)),
+    (("schedules", "service_at_locations[].schedules"), ("hours",)),
     (("cost_options",), ("cost",)),
     (("fees_description",), ("cost_note",)),
     (("wait_time",), ("wait_weeks", "capacity_note")),
-    (("phones", "contacts", "service_at_locations"), ("phone",)),
+    (("phones", "contacts[].phones", "service_at_locations[].phones"), ("phone",)),
     (("email", "contacts"), ("email",)),
     (("url",), ("website",)),
     (("minimum_age",), ("age_min",)),
@@ -182,15 +182,26 @@ class HsdsMapper:
             else:
                 organizations[org.id] = org
         seen: dict[str, Origin] = {}
+        offered: set[str] = set()  # organisations with at least one service in the input
         for done, record in enumerate(data.services, start=1):
             service, state = self._service(record, organizations, rejected_orgs, stored_orgs, stored_services, seen)
             result.warnings.extend(state.warnings)
+            if service is not None:
+                offered.add(service.organization_id)
             if state.problems:
                 result.rejected.append(state.problems)
             elif service is not None:
                 result.services.append(service)
             if progress is not None:
                 progress(done, len(data.services))
+        # With --skip-invalid, an organisation whose every service here was refused is not written
+        # either: it would appear on the kaart with nothing to offer.
+        kept = {s.organization_id for s in result.services}
+        for org_id in sorted(offered - kept):
+            if org_id in organizations:
+                del organizations[org_id]
+                result.warnings.append(Problem(data.label, f"De organisatie {org_id} wordt niet geschreven: al haar "
+                                                           "diensten in dit bestand zijn afgekeurd."))
         result.organizations = list(organizations.values())
         result.warnings.extend(self._closing_warnings(data))
         return result
@@ -343,7 +354,7 @@ class HsdsMapper:
         stored = service_from_snapshot(before)
         kept = False
         for keys, names in KEPT_WHEN_ABSENT:
-            if all(key not in record for key in keys):
+            if all(_absent(record, key) for key in keys):
                 for name in names:
                     setattr(service, name, getattr(stored, name))
                 kept = True
@@ -601,6 +612,14 @@ class HsdsMapper:
             state.problem("location", "service_at_locations",
                           "Geen bruikbare locatie (in Nederland, met coördinaten of een Nederlandse postcode) en geen "
                           "werkgebied met een CBS-code. Geef met --werkgebied een gebied voor zulke diensten.")
+
+
+def _absent(record: dict[str, Any], key: str) -> bool:
+    """``key`` is not in the record; 'service_at_locations[].schedules': in none of its items."""
+    if "[]." not in key:
+        return key not in record
+    outer, _, inner = key.partition("[].")
+    return not any(inner in item for item in _records(record.get(outer)))
 
 
 def _organization_description(record: dict[str, Any]) -> str:
