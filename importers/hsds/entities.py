@@ -40,17 +40,25 @@ INSTEAD = {
 }
 
 
-def kind_of(item: Any) -> str | None:
-    """The HSDS kind of a JSON object, or None when it is no object (or says nothing)."""
+def kind_of(item: Any, default: str | None = "service") -> str | None:
+    """The HSDS kind of a JSON object, or None when it is no object. An object with only fields that
+    several kinds share (id, name, description ...) is ``default``: what the rest of its file or
+    page holds, or a service (as this importer always read such objects)."""
     if not isinstance(item, dict):
         return None
     keys = set(item)
     for kind, only in ONLY:
         if keys & only:
             return kind
-    if {"id", "name"} <= keys:
-        return "service"  # the required fields of a service (and of others): read as a service, as before
-    return None
+    return default
+
+
+def kinds_of(items: list[Any], default: str = "service") -> list[str | None]:
+    """The kind of each item of one file or page; items that say nothing take the one kind the others
+    show (an organisation page where some organisations have no website), else ``default``."""
+    shown = {kind_of(item, None) for item in items} - {None}
+    fallback = next(iter(shown)) if len(shown) == 1 else default
+    return [kind_of(item, fallback) for item in items]
 
 
 def is_api_root(document: Any) -> bool:

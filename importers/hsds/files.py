@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from importers.cbs import JSON_ERRORS
-from importers.hsds.entities import INSTEAD, NAMES, is_api_root, kind_of
+from importers.hsds.entities import INSTEAD, NAMES, is_api_root, kinds_of
 from importers.limits import MB, read_limited_bytes, read_zip_member, safe_zip_members
 from importers.report import Problem
 from socialekaart.shared.errors import ImportRejected
@@ -125,9 +125,11 @@ def _read_json(path: Path, max_bytes: int) -> HsdsInput:
     return read_json_document(document, label)
 
 
-def read_json_document(document: Any, label: str, result: HsdsInput | None = None) -> HsdsInput:
+def read_json_document(document: Any, label: str, result: HsdsInput | None = None, *,
+                       default_kind: str = "service") -> HsdsInput:
     """Services and organisations from one HSDS JSON document (a list, one object, or an API page
-    with ``contents``), added to ``result`` when given. Every object is read as what it is."""
+    with ``contents``), added to ``result`` when given. Every object is read as what it is; one
+    that could be anything is ``default_kind`` (what the endpoint it came from serves)."""
     if is_api_root(document):
         raise ImportRejected(f"{label} is de beschrijving van een HSDS-API (version, openapi_url), geen gegevens. "
                              "Haal de diensten op met: socialekaart import hsds-api URL.")
@@ -141,7 +143,7 @@ def read_json_document(document: Any, label: str, result: HsdsInput | None = Non
         raise ImportRejected(f"{label} is geen HSDS-JSON: verwacht een lijst met diensten (services) of "
                              "organisaties, één zo'n object, of een pagina met 'contents'.")
     result = result if result is not None else HsdsInput(label, [label])
-    kinds = [kind_of(item) for item in items]
+    kinds = kinds_of(items, default_kind)
     _refuse_what_is_not_imported(kinds, label)
     for number, (item, kind) in enumerate(zip(items, kinds), start=1):
         name = item.get("id") if isinstance(item, dict) else None

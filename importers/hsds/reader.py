@@ -681,21 +681,46 @@ def import_hsds(path: Path | str, imports: ImportService, locator, *, source: st
                 before_write: Callable[[ImportReport], None] | None = None) -> ImportReport:
     """Read and check the whole input, then (unless a dry run, or services are rejected without
     ``skip_invalid``) write all organisations and services in one unit."""
-    if not SOURCE_PATTERN.match(source):
-        raise ImportRejected(f"{source[:40]!r} is geen geldige bron; gebruik kleine letters, cijfers, '-', '.' of '_'.")
-    if fallback_area is not None:
-        fallback_area = fallback_area.strip().upper()
-        if area_kind_of(fallback_area) not in ("gemeente", "wijk", "buurt"):
-            raise ImportRejected(f"--werkgebied {fallback_area[:30]!r} is geen CBS-code van een gemeente, wijk of "
-                                 "buurt (zoals GM0664).")
-        if known_areas is not None and fallback_area not in known_areas:
-            raise ImportRejected(f"--werkgebied {fallback_area} is niet bekend; importeer eerst de CBS-gebieden.")
-    mapping = load_mapping(mapping_path)
-    data = read_hsds(path, max_bytes=max_bytes)
-    mapper = HsdsMapper(imports, locator, mapping, source=source, known_areas=known_areas,
-                        fallback_area=fallback_area)
+    options = ImportOptions(source=source, mapping_path=mapping_path, fallback_area=fallback_area, dry_run=dry_run,
+                            skip_invalid=skip_invalid, known_areas=known_areas)
+    mapping = options.checked()
+    return import_hsds_input(read_hsds(path, max_bytes=max_bytes), imports, locator, options, mapping,
+                             progress=progress, before_write=before_write)
+
+
+@dataclass
+class ImportOptions:
+    source: str = DEFAULT_SOURCE
+    mapping_path: Path | str | None = None
+    fallback_area: str | None = None
+    dry_run: bool = False
+    skip_invalid: bool = False
+    known_areas: set[str] | None = None
+
+    def checked(self) -> TermMapping:
+        """Refuse bad options before any input is read; the term mapping they name."""
+        if not SOURCE_PATTERN.match(self.source):
+            raise ImportRejected(f"{self.source[:40]!r} is geen geldige bron; gebruik kleine letters, cijfers, '-', "
+                                 "'.' of '_'.")
+        if self.fallback_area is not None:
+            self.fallback_area = self.fallback_area.strip().upper()
+            if area_kind_of(self.fallback_area) not in ("gemeente", "wijk", "buurt"):
+                raise ImportRejected(f"--werkgebied {self.fallback_area[:30]!r} is geen CBS-code van een gemeente, "
+                                     "wijk of buurt (zoals GM0664).")
+            if self.known_areas is not None and self.fallback_area not in self.known_areas:
+                raise ImportRejected(f"--werkgebied {self.fallback_area} is niet bekend; importeer eerst de "
+                                     "CBS-gebieden.")
+        return load_mapping(self.mapping_path)
+
+
+def import_hsds_input(data: HsdsInput, imports: ImportService, locator, options: ImportOptions,
+                      mapping: TermMapping, *, progress: Callable[[int, int], None] | None = None,
+                      before_write: Callable[[ImportReport], None] | None = None) -> ImportReport:
+    """Map and check everything read (a file, or every page pulled from an API), then write all or nothing."""
+    mapper = HsdsMapper(imports, locator, mapping, source=options.source, known_areas=options.known_areas,
+                        fallback_area=options.fallback_area)
     read = mapper.read(data, progress)
-    report = ImportReport("hsds", data.files, dry_run=dry_run, skip_invalid=skip_invalid)
+    report = ImportReport("hsds", data.files, dry_run=options.dry_run, skip_invalid=options.skip_invalid)
     for problems in read.rejected:
         report.reject(problems)
     for warning in [*data.warnings, *read.warnings]:

@@ -13,7 +13,7 @@ import shutil
 import pytest
 
 from graph.stores.snapshots import organizations_by_id, services_by_id
-from importers.hsds.entities import kind_of
+from importers.hsds.entities import kind_of, kinds_of
 from importers.hsds.files import read_hsds
 from socialekaart.shared.errors import ImportRejected
 from tests.importers.test_hsds_import import (
@@ -63,6 +63,13 @@ def test_each_item_of_each_hsds_example_page_is_recognised(name, kind):
 ])
 def test_hand_made_objects_of_each_entity_are_recognised(body, kind):
     assert kind_of(body) == kind
+
+
+def test_an_object_that_could_be_anything_takes_the_kind_of_its_neighbours():
+    bare = {"id": "o2", "name": "Buurthuis", "description": "Zonder website."}
+    page = [{"id": "o1", "name": "Welzijn", "description": "x", "website": "https://welzijn.example.nl"}, bare]
+    assert kinds_of(page) == ["organization", "organization"]
+    assert kinds_of([bare]) == ["service"] and kinds_of([bare], "organization") == ["organization"]
 
 
 def test_an_organization_in_full_imports_as_the_organisation_with_its_services(zeeland):
