@@ -155,6 +155,7 @@ class HsdsMapper:
         self._unmapped: dict[str, list[Any]] = {}  # term key -> [description, first origin, count]
         self._fallback_used = 0
         self._kept_from_store = 0  # stored services whose record left fields out
+        self._abroad = 0  # locations outside the Netherlands: a foreign feed?
 
     # -- the whole input ---------------------------------------------------------------------------
     def read(self, data: HsdsInput, progress: Callable[[int, int], None] | None = None) -> HsdsRead:
@@ -212,6 +213,12 @@ class HsdsMapper:
             warnings.append(origin.problem("taxonomy_term_id", (
                 f"De term {description} staat niet in het mappingbestand ({self.mapping.label}); "
                 f"{count} keer gebruikt en nu niet meegenomen. Voeg een regel toe om hem te gebruiken.")))
+        if self._abroad:
+            warnings.append(Problem(data.label, (
+                f"{self._abroad} locatie(s) liggen buiten Nederland: is dit een buitenlandse feed? Geef de diensten "
+                "dan een werkgebied met --werkgebied (een CBS-code, zoals GM0664) en vertaal hun termen met een "
+                "mappingbestand (--mapping; met een standaardleefgebied: term *). Zie docs/hsds.md, "
+                "'Een buitenlandse feed'.")))
         if self._kept_from_store:
             warnings.append(Problem(data.label, f"{self._kept_from_store} bestaande dienst(en) zonder sommige "
                                                 "velden in dit bestand (zoals een lijstpagina zonder schedules of "
@@ -585,6 +592,7 @@ class HsdsMapper:
                 return None
             lat, lon = point.lat, point.lon
         if not in_netherlands(lat, lon):
+            self._abroad += 1
             state.warn("latitude", f"De locatie ({lat}, {lon}) ligt niet in Nederland en is overgeslagen.", origin)
             return None
         location_id = _text(location.get("id")) or ""

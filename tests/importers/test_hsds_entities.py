@@ -150,3 +150,20 @@ def test_a_package_without_a_table_keeps_what_that_table_would_hold(zeeland, tmp
     assert (again.rejected, again.updated) == (0, 0), again.changes
     after = services_by_id(zeeland.catalog.store, [EXAMPLE_SERVICE])[EXAMPLE_SERVICE]
     assert (after["hours"], after["cost"], after["phone"]) == (before["hours"], before["cost"], before["phone"])
+
+
+def test_a_foreign_feed_gets_guidance_and_imports_with_a_werkgebied_and_a_default_mapping(zeeland, tmp_path):
+    """The HSDS example is a UK service: its location lies abroad, its term is unknown here."""
+    plain = run(DATA / "service_full.json", zeeland, dry_run=True)
+    assert plain.rejected == 1
+    guidance = [w.reason for w in plain.warnings if "buiten Nederland" in w.reason]
+    assert guidance and "--werkgebied" in guidance[0] and "--mapping" in guidance[0]
+    mapping = tmp_path / "buitenland.csv"  # the example in docs/hsds.md, 'Een buitenlandse feed'
+    mapping.write_text("taxonomie,term,soort,code,toelichting\n"
+                       ",*,trede,voorliggend,Standaard\n"
+                       ",*,leefgebied,geestelijke-gezondheid,Standaard voor deze feed\n", encoding="utf-8")
+    report = run(DATA / "service_full.json", zeeland, mapping_path=mapping, fallback_area="GM0664")
+    assert (report.created, report.rejected, report.written) == (2, 0, True)
+    stored = services_by_id(zeeland.catalog.store, [EXAMPLE_SERVICE])[EXAMPLE_SERVICE]
+    assert stored["serves"] == ["GM0664"] and stored["life_domains"] == ["geestelijke-gezondheid"]
+
