@@ -217,7 +217,8 @@ def iter_organizations(store: GraphStore, *, batch: int = 500) -> Iterator[dict[
 # Our ids per HSDS UUID (hsds.public_id), per kind, kept per process until the next catalog write:
 # a uuid5 cannot be turned back, so an id in UUID form is looked up here.
 _ID_QUERIES = {"service": "MATCH (s:Service) RETURN collect(s.id) AS ids",
-               "service_at_location": "MATCH (s:Service) WHERE s.location_id IS NOT NULL RETURN collect(s.id) AS ids",
+               # every service: one with only a wijk (confidential) has a service_at_location too
+               "service_at_location": "MATCH (s:Service) RETURN collect(s.id) AS ids",
                "organization": "MATCH (o:Organization) RETURN collect(o.id) AS ids"}
 _id_maps: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # store -> {kind: (stamp, {uuid: id})}
 

@@ -280,7 +280,7 @@ class HsdsMapper:
                            source=self.source)
         if before is not None:
             for key, kept in ORGANIZATION_KEPT_WHEN_ABSENT.items():
-                if key not in record:
+                if _absent(record, key):
                     for name in kept:
                         setattr(org, name, before.get(name) if name != "formal" else before.get(name) is not False)
         try:
@@ -320,7 +320,7 @@ class HsdsMapper:
 
         terms = self._terms(record)
         features = terms.get("feature", [])
-        keep_terms = before is not None and "attributes" not in record  # set from the stored record below
+        keep_terms = before is not None and _absent(record, "attributes")  # set from the stored record below
         service = Service(
             id=service_id, organization_id=org_id, name=_text(record.get("name")) or "",
             description=_text(record.get("description")) or "",
@@ -623,7 +623,11 @@ class HsdsMapper:
 
 
 def _absent(record: dict[str, Any], key: str) -> bool:
-    """``key`` is not in the record; 'service_at_locations[].schedules': in none of its items."""
+    """``key`` is not in the record; 'service_at_locations[].schedules': in none of its items.
+    Attributes that only carry our own id (as in our list items) hold no terms: absent too."""
+    if key == "attributes" and key in record:
+        attributes = _records(record.get("attributes"))
+        return bool(attributes) and all(hsds.is_own_id_attribute(a) for a in attributes)
     if "[]." not in key:
         return key not in record
     outer, _, inner = key.partition("[].")

@@ -158,16 +158,20 @@ def own_id_attribute(kind: str, our_id: str) -> dict[str, Any]:
             "taxonomy_term": OWN_ID_TERM, "value": our_id, "label": "Id in de sociale kaart"}
 
 
+def is_own_id_attribute(attribute: Any) -> bool:
+    """An attribute of the socialekaart-id term (it carries an id, not a term)."""
+    if not isinstance(attribute, dict):
+        return False
+    term = attribute.get("taxonomy_term")
+    return OWN_ID_TERM["id"] in (attribute.get("taxonomy_term_id"), term.get("id") if isinstance(term, dict) else None)
+
+
 def own_id(record: Mapping[str, Any]) -> str | None:
     """Our own id kept in an HSDS record's attributes, if the record's id is the UUID of that id
     (so a copied attribute on another record is not trusted)."""
     attributes = record.get("attributes")
     for attribute in attributes if isinstance(attributes, list) else []:
-        if not isinstance(attribute, dict):
-            continue
-        term = attribute.get("taxonomy_term")
-        term_id_ = term.get("id") if isinstance(term, dict) else None
-        if OWN_ID_TERM["id"] not in (attribute.get("taxonomy_term_id"), term_id_):
+        if not is_own_id_attribute(attribute):
             continue
         value, kind = attribute.get("value"), attribute.get("link_entity")
         if isinstance(value, str) and isinstance(kind, str) and str(record.get("id") or "") == public_id(kind, value):
@@ -308,7 +312,7 @@ def _minimal_organization(s: Mapping[str, Any]) -> dict[str, Any]:
 def service_to_hsds(service: Mapping[str, Any], *, full: bool,
                     area_names: Mapping[str, str] | None = None) -> dict[str, Any]:
     """A stored service as an HSDS service. ``full``: with every nested object (as /services/{id});
-    otherwise the one-to-one fields and a minimal organisation (as list items).
+    otherwise the one-to-one fields, a minimal organisation and the own-id attribute (as list items).
     ``area_names`` (CBS code -> name) names the service areas; without it they carry the code."""
     s = service
     rung = taxonomy.RUNG_BY_CODE.get(s.get("rung") or "")
@@ -329,6 +333,7 @@ def service_to_hsds(service: Mapping[str, Any], *, full: bool,
         "assured_date": s.get("last_verified"),
         "last_modified": _timestamp(s.get("modified")),
         "organization": _minimal_organization(s),
+        "attributes": [own_id_attribute("service", s["id"])],  # list items too: an import finds the record
     })
     if not full:
         return body
@@ -340,7 +345,7 @@ def service_to_hsds(service: Mapping[str, Any], *, full: bool,
         "service_at_locations": [sal] if sal else [],
         "cost_options": _cost_options(s),
         "contacts": _contacts(s),
-        "attributes": [own_id_attribute("service", s["id"]),
+        "attributes": [*body["attributes"],
                        *(_attribute("service", s["id"], vocabulary, code) for vocabulary, code in _service_terms(s))],
     })
     return body
@@ -439,19 +444,20 @@ def service_at_location_to_hsds(service: Mapping[str, Any], *, full: bool,
 # -- organisations -----------------------------------------------------------------------------------
 def organization_to_hsds(org: Mapping[str, Any], services: list[Mapping[str, Any]] | None = None, *,
                          full: bool = True, full_services: bool = False) -> dict[str, Any]:
-    """A stored organisation as HSDS. ``full``: with phones and attributes (kind, informal);
+    """A stored organisation as HSDS, always with its own-id attribute. ``full``: with phones and the
+    attributes of its kind and whether it is informal;
     ``services`` given: with a ``services`` array (full services when ``full_services``)."""
     # HSDS requires a description: an organisation without one gets its name.
     body = _compact({"id": public_id("organization", org["id"]), "name": org["name"],
                      "description": org.get("description") or org["name"],
                      "email": org.get("email"), "website": org.get("website")})
+    body["attributes"] = [own_id_attribute("organization", org["id"])]
     if full:
         terms = [("organizationKind", org["kind"])] if org.get("kind") in _TERMS["organizationKind"] else []
         if org.get("formal") is False:
             terms.append(("feature", "informeel"))
         body["phones"] = _phones("organization", org["id"], org.get("phone"))
-        body["attributes"] = [own_id_attribute("organization", org["id"]),
-                              *(_attribute("organization", org["id"], v, c) for v, c in terms)]
+        body["attributes"] += [_attribute("organization", org["id"], v, c) for v, c in terms]
     if services is not None:
         body["services"] = [service_to_hsds(s, full=full_services) for s in services]
     return body

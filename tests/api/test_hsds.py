@@ -96,7 +96,8 @@ def test_services_list_is_an_hsds_page_of_valid_services(client, region):
     assert body["total_items"] == len(region.services) and body["total_pages"] == -(-len(region.services) // 25)
     assert body["size"] == 25 and body["page_number"] == 1 and body["first_page"] and not body["last_page"]
     first = body["contents"][0]
-    assert "attributes" not in first and "schedules" not in first  # list items: one-to-one fields only
+    assert "schedules" not in first  # list items: one-to-one fields only, and our own id
+    assert [a["taxonomy_term_id"] for a in first["attributes"]] == [hsds.OWN_ID_TERM["id"]]
     assert first["organization"]["id"] == first["organization_id"]
 
 
@@ -331,7 +332,8 @@ def test_organizations_list_full_and_detail(client, region):
     body = get_json(client, "/hsds/organizations?per_page=30")
     assert_valid_page("organization", body)
     assert body["total_items"] == len(region.organizations)
-    assert "attributes" not in body["contents"][0] and "services" not in body["contents"][0]
+    assert "services" not in body["contents"][0] and "phones" not in body["contents"][0]
+    assert all(hsds.own_id(o) for o in body["contents"])
     full = get_json(client, "/hsds/organizations?per_page=10&full=true&full_service=true")
     assert_valid_page("organization", full)
     for org in full["contents"]:
@@ -349,9 +351,9 @@ def test_organizations_list_full_and_detail(client, region):
         sorted(uid("service", s.id) for s in region.services if s.organization_id == org.id)
     assert detail["id"] == uid("organization", org.id)
     assert get_json(client, f"/hsds/organizations/{detail['id']}") == detail
-    assert all("attributes" not in s for s in detail["services"])
+    assert all(len(s["attributes"]) == 1 and hsds.own_id(s) for s in detail["services"])
     with_full = get_json(client, f"/hsds/organizations/{org.id}?full_service=true")
-    assert all("attributes" in s for s in with_full["services"])
+    assert all(len(s["attributes"]) > 1 for s in with_full["services"])
 
 
 def test_organization_search(client, region):
