@@ -1,8 +1,9 @@
 """Validate objects against the HSDS 3.0 JSON Schemas in tests/hsds_schema, offline.
 
 ``$ref``s between the object schemas ('phone.json') resolve from that folder, never the network.
-Formats are checked (date-time, date, email, uri) except ``uuid``: our ids are stable strings,
-as our HSDS profile says (docs/hsds.md).
+Every format the schemas use is checked: uuid, date-time (with a time zone), date, email and uri.
+The checks are written out here so that none of them silently depends on an optional package
+(jsonschema's own uri check is a no-op without rfc3987).
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ PAGE_FIELDS = {"total_items": int, "total_pages": int, "page_number": int, "size
                "first_page": bool, "last_page": bool, "empty": bool}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 formats = FormatChecker(formats=())
 
@@ -50,6 +52,11 @@ def _date(value: object) -> bool:
     return True
 
 
+@formats.checks("uuid")
+def _uuid(value: object) -> bool:
+    return not isinstance(value, str) or bool(_UUID.match(value))
+
+
 @formats.checks("email")
 def _email(value: object) -> bool:
     return not isinstance(value, str) or bool(_EMAIL.match(value))
@@ -60,6 +67,8 @@ def _uri(value: object) -> bool:
     if not isinstance(value, str):
         return True
     parts = urlsplit(value)
+    if any(c.isspace() or ord(c) < 32 for c in value):
+        return False
     return bool(parts.scheme) and (bool(parts.netloc) or parts.scheme in ("urn", "mailto", "tel"))
 
 
@@ -101,3 +110,4 @@ def assert_valid_page(kind: str, body: dict[str, Any]) -> None:
     assert body["size"] == len(body["contents"])
     for item in body["contents"]:
         assert_valid(kind, item)
+

@@ -16,6 +16,7 @@ from graph.backends.connection import request_path
 from graph.stores.catalog import GraphStore
 from graph.stores.rows import columns, record
 from graph.stores.search import SERVICE_FIELDS, candidates, place_clause
+from socialekaart.catalog import hsds
 from socialekaart.catalog.search import ServiceFilter
 
 HSDS_SERVICE_FIELDS = f"{SERVICE_FIELDS}, .location_id"
@@ -213,6 +214,30 @@ def iter_organizations(store: GraphStore, *, batch: int = 500) -> Iterator[dict[
         skip += batch
 
 
+# Our ids per HSDS UUID (hsds.public_id), per kind, kept per process until the next catalog write:
+# a uuid5 cannot be turned back, so an id in UUID form is looked up here.
+_ID_QUERIES = {"service": "MATCH (s:Service) RETURN collect(s.id) AS ids",
+               # every service: one with only a wijk (confidential) has a service_at_location too
+               "service_at_location": "MATCH (s:Service) RETURN collect(s.id) AS ids",
+               "organization": "MATCH (o:Organization) RETURN collect(o.id) AS ids"}
+_id_maps: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # store -> {kind: (stamp, {uuid: id})}
+
+
+def our_id(store: GraphStore, kind: str, value: str) -> str:
+    """Our id for ``value`` in either form; ``value`` itself when it is no UUID of one of ours."""
+    key = hsds.as_uuid(value)
+    if key is None:
+        return value
+    stamp = store.catalog_stamp()
+    kept = _id_maps.get(store, {}).get(kind)
+    if kept is None or kept[0] != stamp:
+        with request_path(None):
+            rows = store.connection.read(_ID_QUERIES[kind])
+        kept = (stamp, {hsds.public_id(kind, i): i for i in (rows[0]["ids"] if rows else [])})
+        _id_maps.setdefault(store, {})[kind] = kept
+    return kept[1].get(key, value)
+
+
 class StoreHsdsReads:
     """The functions above bound to one store: ``socialekaart.catalog.ports.HsdsReads``."""
 
@@ -222,6 +247,9 @@ class StoreHsdsReads:
     def search_services(self, f: ServiceFilter, *, skip: int, limit: int,
                         minimal: bool = False) -> tuple[int, list[dict[str, Any]]]:
         return search_services(self.store, f, skip=skip, limit=limit, minimal=minimal)
+
+    def our_id(self, kind: str, value: str) -> str:
+        return our_id(self.store, kind, value)
 
     def service(self, service_id: str) -> dict[str, Any] | None:
         return service(self.store, service_id)

@@ -8,9 +8,9 @@
 Both come from ``socialekaart.hsds``, so they match the /hsds API: the same ids every time, and
 confidential locations only as their wijk. ``socialekaart import hsds`` reads either back.
 
-Two things differ from the HSDS datapackage description, as our profile says (docs/hsds.md):
-ids are stable strings, not UUIDs (``format: uuid`` is left out), and a CSV time cannot say 24:00,
-so "open until midnight" is written 23:59:59 (the importer reads that back as midnight).
+Every id is a stable UUID derived from our own id, which travels as a ``socialekaart-id`` attribute
+(docs/hsds.md). One thing differs from the HSDS datapackage description: a CSV time cannot say
+24:00, so "open until midnight" is written 23:59:59 (the importer reads that back as midnight).
 """
 from __future__ import annotations
 
@@ -80,9 +80,6 @@ class _Tables:
         resources_out = []
         for name in written:
             resource = copy.deepcopy(self.resources[name])
-            for field_spec in resource["schema"]["fields"]:
-                if field_spec.get("format") == "uuid":
-                    del field_spec["format"]  # our ids are stable strings (docs/hsds.md)
             keys = [fk for fk in resource["schema"].get("foreignKeys", []) if fk["reference"]["resource"] in written]
             if keys:
                 resource["schema"]["foreignKeys"] = keys
@@ -123,6 +120,8 @@ def _add_service(tables: _Tables, service: dict[str, Any]) -> None:
         tables.add("service_at_location", sal)
         location = sal["location"]
         tables.add("location", location)
+        for attribute in location.get("attributes", []):
+            tables.add("attribute", attribute)
         for address in location.get("addresses", []):
             tables.add("address", address)
 
@@ -146,7 +145,7 @@ def export_hsds(reads: HsdsReads, folder: Path | str) -> ExportSummary:
     base = hsds_package()
     tables = _Tables(base)
     names = reads.area_names()
-    for tax in hsds.TAXONOMIES:
+    for tax in hsds.ALL_TAXONOMIES:
         tables.add("taxonomy", tax)
     for term in hsds.taxonomy_terms():
         tables.add("taxonomy_term", term)

@@ -4,8 +4,9 @@ Two forms, both ending as records in the shape of HSDS JSON (a service with its 
 schedules, service_at_locations, attributes ... nested; an organisation with its phones and
 attributes):
 - the tabular datapackage: ``datapackage.json`` with CSV files, as a folder or a zip;
-- the JSON form: a list of full services (also: one service, or an HSDS API page with
-  ``contents``).
+- the JSON form: a list of full services or organisations (also: one object, or an HSDS API
+  page with ``contents``); each object is read as what it is (``importers.hsds.entities``), and
+  a file of service_at_locations, locations, taxonomies or terms is refused with what to do instead.
 
 Every record carries where it came from (``ORIGIN``: file, line or object, JSON path), so each
 problem can be reported with file, line and column. Whole-input problems (too large, unsafe
@@ -17,12 +18,13 @@ import codecs
 import csv
 import io
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from importers.cbs import JSON_ERRORS
+from importers.hsds.entities import INSTEAD, NAMES, is_api_root, kinds_of
 from importers.limits import MB, read_limited_bytes, read_zip_member, safe_zip_members
 from importers.report import Problem
 from socialekaart.shared.errors import ImportRejected
@@ -39,6 +41,10 @@ TABLES = {
     "contact": "contacts.csv", "attribute": "attributes.csv", "taxonomy_term": "taxonomy_terms.csv",
     "taxonomy": "taxonomies.csv",
 }
+# Nested key of a service or organisation record -> the table its rows come from.
+CHILD_TABLES = {"phones": "phone", "schedules": "schedule", "service_areas": "service_area",
+                "service_at_locations": "service_at_location", "cost_options": "cost_option",
+                "contacts": "contact", "attributes": "attribute"}
 
 
 @dataclass(frozen=True)
@@ -64,7 +70,7 @@ class HsdsInput:
     label: str  # the path as given, for the report
     files: list[str]
     services: list[dict[str, Any]] = field(default_factory=list)
-    organizations: list[dict[str, Any]] = field(default_factory=list)  # CSV only; JSON nests them in services
+    organizations: list[dict[str, Any]] = field(default_factory=list)  # JSON also nests them in services
     warnings: list[Problem] = field(default_factory=list)
 
 
@@ -116,26 +122,70 @@ def _read_json(path: Path, max_bytes: int) -> HsdsInput:
     document = _load_json(read_limited_bytes(path, max_bytes), label)
     if isinstance(document, dict) and "resources" in document:
         return _read_package(_FolderFiles(path.parent, max_bytes), path.parent.name)
+    return read_json_document(document, label)
+
+
+def read_json_document(document: Any, label: str, result: HsdsInput | None = None, *,
+                       default_kind: str = "service") -> HsdsInput:
+    """Services and organisations from one HSDS JSON document (a list, one object, or an API page
+    with ``contents``), added to ``result`` when given. Every object is read as what it is; one
+    that could be anything is ``default_kind`` (what the endpoint it came from serves)."""
+    if is_api_root(document):
+        raise ImportRejected(f"{label} is de beschrijving van een HSDS-API (version, openapi_url), geen gegevens. "
+                             "Haal de diensten op met: socialekaart import hsds-api URL.")
     if isinstance(document, dict) and isinstance(document.get("contents"), list):
         items = document["contents"]  # an HSDS API page
-    elif isinstance(document, dict) and "id" in document and "name" in document:
-        items = [document]  # one full service
+    elif isinstance(document, dict) and "id" in document:
+        items = [document]  # one object
     elif isinstance(document, list):
         items = document
     else:
-        raise ImportRejected(f"{label} is geen HSDS-JSON: verwacht een lijst met diensten (services), één dienst "
-                             "of een pagina met 'contents'.")
-    result = HsdsInput(label, [label])
-    for number, item in enumerate(items, start=1):
+        raise ImportRejected(f"{label} is geen HSDS-JSON: verwacht een lijst met diensten (services) of "
+                             "organisaties, één zo'n object, of een pagina met 'contents'.")
+    result = result if result is not None else HsdsInput(label, [label])
+    kinds = kinds_of(items, default_kind)
+    _refuse_what_is_not_imported(kinds, label)
+    for number, (item, kind) in enumerate(zip(items, kinds), start=1):
         name = item.get("id") if isinstance(item, dict) else None
-        origin = Origin(label, record=f"dienst {number}" + (f" ({str(name)[:60]})" if name else ""))
+        named = f" ({str(name)[:60]})" if name else ""
+        if kind == "organization":
+            _add_organization(result, item, Origin(label, record=f"organisatie {number}{named}"))
+            continue
+        origin = Origin(label, record=f"dienst {number}{named}")
         if not isinstance(item, dict):
             result.services.append({ORIGIN: origin, "_not_an_object": True})
             continue
         result.services.append(_marked(item, origin))
-    if not result.services:
-        raise ImportRejected(f"{label} bevat geen diensten.")
+    if not result.services and not result.organizations and not items:
+        raise ImportRejected(f"{label} bevat geen diensten of organisaties (een lege lijst of pagina).")
     return result
+
+
+def _refuse_what_is_not_imported(kinds: list[str | None], label: str) -> None:
+    others = Counter(kind for kind in kinds if kind not in (None, "service", "organization"))
+    if not others:
+        return
+    kind, count = others.most_common(1)[0]
+    held = ", ".join(f"{n} {NAMES[k]}" for k, n in others.most_common())
+    imported = sum(1 for k in kinds if k in ("service", "organization"))
+    also = f" (en {imported} diensten of organisaties)" if imported else ""
+    raise ImportRejected(f"{label} bevat {held}{also}; die worden niet zo ingelezen. {INSTEAD[kind]}")
+
+
+def _add_organization(result: HsdsInput, item: dict[str, Any], origin: Origin) -> None:
+    """An organisation, and its nested services (each linked to it) as services."""
+    marked = _marked({key: value for key, value in item.items() if key != "services"}, origin)
+    result.organizations.append(marked)
+    services = item.get("services") if isinstance(item.get("services"), list) else []
+    for number, service in enumerate(services, start=1):
+        service_origin = Origin(origin.file, record=f"{origin.record}, dienst {number}",
+                                path=f"services[{number - 1}].")
+        if not isinstance(service, dict):
+            result.services.append({ORIGIN: service_origin, "_not_an_object": True})
+            continue
+        if not service.get("organization_id") and not isinstance(service.get("organization"), dict):
+            service = {**service, "organization_id": item.get("id")}
+        result.services.append(_marked(service, service_origin))
 
 
 def _marked(value: Any, origin: Origin) -> Any:
@@ -289,35 +339,42 @@ def _assemble(tables: dict[str, list[dict[str, Any]]], result: HsdsInput) -> Non
                               "organization_id")
     schedules = get("schedule")
     schedules_of_service, schedules_of_sal = _by(schedules, "service_id"), _by(schedules, "service_at_location_id")
-    addresses_of = _by(get("address"), "location_id")
-    locations = {row["id"]: {**row, "addresses": addresses_of.get(row["id"], [])}
-                 for row in get("location") if row.get("id")}
-    contacts_of = _by([{**c, "phones": phones_of_contact.get(c.get("id", ""), [])} for c in get("contact")],
-                      "service_id")
-    sals_of = _by([{**sal, "location": locations.get(sal.get("location_id", "")),
-                    "phones": phones_of_sal.get(sal.get("id", ""), []),
-                    "schedules": schedules_of_sal.get(sal.get("id", ""), [])} for sal in get("service_at_location")],
-                  "service_id")
-    areas_of, costs_of = _by(get("service_area"), "service_id"), _by(get("cost_option"), "service_id")
+
+    def present(record: dict[str, Any]) -> dict[str, Any]:
+        """Without the keys of tables the package leaves out: a missing table is not an empty one, and
+        must not clear what is stored."""
+        return {key: value for key, value in record.items()
+                if key not in CHILD_TABLES or CHILD_TABLES[key] in tables}
 
     def linked(link_id: str, entity: str) -> list[dict[str, Any]]:
         return [a for a in attributes_of.get(link_id, []) if a.get("link_entity", entity) in (entity, "")]
 
-    owners = {row.get("id") for row in (*get("organization"), *get("service"))}
+    addresses_of = _by(get("address"), "location_id")
+    locations = {row["id"]: {**row, "addresses": addresses_of.get(row["id"], []),
+                             "attributes": linked(row["id"], "location")}
+                 for row in get("location") if row.get("id")}
+    contacts_of = _by([present({**c, "phones": phones_of_contact.get(c.get("id", ""), [])})
+                       for c in get("contact")], "service_id")
+    sals_of = _by([present({**sal, "location": locations.get(sal.get("location_id", "")),
+                            "phones": phones_of_sal.get(sal.get("id", ""), []),
+                            "schedules": schedules_of_sal.get(sal.get("id", ""), [])})
+                   for sal in get("service_at_location")], "service_id")
+    areas_of, costs_of = _by(get("service_area"), "service_id"), _by(get("cost_option"), "service_id")
+    owners = {row.get("id") for row in (*get("organization"), *get("service"), *get("location"))}
     for row in attributes:
         if row.get("link_id") not in owners:
             result.warnings.append(row[ORIGIN].problem("link_id", "Dit attribuut hoort bij geen dienst of organisatie "
                                                                   "in dit pakket en is overgeslagen."))
     for row in get("organization"):
         org_id = row.get("id", "")
-        result.organizations.append({**row, "phones": organization_phones.get(org_id, []),
-                                     "attributes": linked(org_id, "organization")})
+        result.organizations.append(present({**row, "phones": organization_phones.get(org_id, []),
+                                             "attributes": linked(org_id, "organization")}))
     for row in get("service"):
         service_id = row.get("id", "")
-        result.services.append({
+        result.services.append(present({
             **row, "phones": phones_of_service.get(service_id, []),
             "schedules": schedules_of_service.get(service_id, []), "service_areas": areas_of.get(service_id, []),
             "service_at_locations": sals_of.get(service_id, []),
             "cost_options": costs_of.get(service_id, []), "contacts": contacts_of.get(service_id, []),
             "attributes": linked(service_id, "service"),
-        })
+        }))

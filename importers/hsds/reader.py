@@ -26,7 +26,7 @@ from importers.hsds.mapping import SOORT_OF_VOCABULARY, TermMapping, load_mappin
 from importers.providers import SOURCE_PATTERN
 from importers.report import ImportReport, Problem, settle
 from socialekaart.catalog import hsds, readability
-from socialekaart.catalog.importing import ImportService
+from socialekaart.catalog.importing import ImportService, service_from_snapshot
 from socialekaart.catalog.model import Location, Organization, Service
 from socialekaart.places.codes import CODE_BODIES, area_kind_of
 from socialekaart.places.geocoding import normalise_postcode
@@ -55,6 +55,26 @@ SERVICE_COLUMNS = {
     "location": "service_at_locations", "location.id": "service_at_locations", "lastVerified": "assured_date",
     "phone": "phones", "email": "email", "website": "url",
 }
+# What a minimal record (an HSDS list item, a package without some tables) leaves out must not
+# clear what is stored: HSDS key(s), all absent from the record -> the Service fields kept.
+KEPT_WHEN_ABSENT: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("description",), ("description",)),
+    (("schedules", "service_at_locations[].schedules"), ("hours",)),
+    (("cost_options",), ("cost",)),
+    (("fees_description",), ("cost_note",)),
+    (("wait_time",), ("wait_weeks", "capacity_note")),
+    (("phones", "contacts[].phones", "service_at_locations[].phones"), ("phone",)),
+    (("email", "contacts"), ("email",)),
+    (("url",), ("website",)),
+    (("minimum_age",), ("age_min",)),
+    (("maximum_age",), ("age_max",)),
+    (("assured_date",), ("last_verified",)),
+    (("service_areas",), ("serves",)),
+    (("service_at_locations",), ("location",)),
+    (("attributes",), ("rung", "life_domains", "target_groups", *FEATURE_FLAGS.values())),
+)
+ORGANIZATION_KEPT_WHEN_ABSENT = {"description": ("description",), "phones": ("phone",), "email": ("email",),
+                                 "website": ("website",), "attributes": ("kind", "formal")}
 ORGANIZATION_COLUMNS = {"id": "id", "name": "name", "description": "description", "kind": "attributes",
                         "phone": "phones", "email": "email", "website": "website"}
 
@@ -134,10 +154,13 @@ class HsdsMapper:
         self.fallback_area = fallback_area
         self._unmapped: dict[str, list[Any]] = {}  # term key -> [description, first origin, count]
         self._fallback_used = 0
+        self._kept_from_store = 0  # stored services whose record left fields out
+        self._abroad = 0  # locations outside the Netherlands: a foreign feed?
 
     # -- the whole input ---------------------------------------------------------------------------
     def read(self, data: HsdsInput, progress: Callable[[int, int], None] | None = None) -> HsdsRead:
         result = HsdsRead()
+        adopt_own_ids(data)
         org_records = list(data.organizations)
         known_org_ids = {str(r.get("id")) for r in org_records}
         for service in data.services:  # the JSON form nests the organisation in each service
@@ -160,15 +183,26 @@ class HsdsMapper:
             else:
                 organizations[org.id] = org
         seen: dict[str, Origin] = {}
+        offered: set[str] = set()  # organisations with at least one service in the input
         for done, record in enumerate(data.services, start=1):
             service, state = self._service(record, organizations, rejected_orgs, stored_orgs, stored_services, seen)
             result.warnings.extend(state.warnings)
+            if service is not None:
+                offered.add(service.organization_id)
             if state.problems:
                 result.rejected.append(state.problems)
             elif service is not None:
                 result.services.append(service)
             if progress is not None:
                 progress(done, len(data.services))
+        # With --skip-invalid, an organisation whose every service here was refused is not written
+        # either: it would appear on the kaart with nothing to offer.
+        kept = {s.organization_id for s in result.services}
+        for org_id in sorted(offered - kept):
+            if org_id in organizations:
+                del organizations[org_id]
+                result.warnings.append(Problem(data.label, f"De organisatie {org_id} wordt niet geschreven: al haar "
+                                                           "diensten in dit bestand zijn afgekeurd."))
         result.organizations = list(organizations.values())
         result.warnings.extend(self._closing_warnings(data))
         return result
@@ -179,6 +213,16 @@ class HsdsMapper:
             warnings.append(origin.problem("taxonomy_term_id", (
                 f"De term {description} staat niet in het mappingbestand ({self.mapping.label}); "
                 f"{count} keer gebruikt en nu niet meegenomen. Voeg een regel toe om hem te gebruiken.")))
+        if self._abroad:
+            warnings.append(Problem(data.label, (
+                f"{self._abroad} locatie(s) liggen buiten Nederland: is dit een buitenlandse feed? Geef de diensten "
+                "dan een werkgebied met --werkgebied (een CBS-code, zoals GM0664) en vertaal hun termen met een "
+                "mappingbestand (--mapping; met een standaardleefgebied: term *). Zie docs/hsds.md, "
+                "'Een buitenlandse feed'.")))
+        if self._kept_from_store:
+            warnings.append(Problem(data.label, f"{self._kept_from_store} bestaande dienst(en) zonder sommige "
+                                                "velden in dit bestand (zoals een lijstpagina zonder schedules of "
+                                                "cost_options): die velden houden hun opgeslagen waarde."))
         if self._fallback_used:
             what = "dienst zonder bruikbare locatie of werkgebied kreeg" if self._fallback_used == 1 else \
                 "diensten zonder bruikbare locatie of werkgebied kregen"
@@ -231,9 +275,14 @@ class HsdsMapper:
             state.places["phone"] = place
         org = Organization(id=org_id, name=_text(record.get("name")) or "", kind=kinds[0] if kinds else "overig",
                            formal="informeel" not in terms.get("feature", []),
-                           description=_text(record.get("description")) or "",
+                           description=_organization_description(record),
                            website=_text(record.get("website")), phone=phone, email=_text(record.get("email")),
                            source=self.source)
+        if before is not None:
+            for key, kept in ORGANIZATION_KEPT_WHEN_ABSENT.items():
+                if _absent(record, key):
+                    for name in kept:
+                        setattr(org, name, before.get(name) if name != "formal" else before.get(name) is not False)
         try:
             org.validate()
         except ValidationError as exc:
@@ -271,11 +320,13 @@ class HsdsMapper:
 
         terms = self._terms(record)
         features = terms.get("feature", [])
+        keep_terms = before is not None and _absent(record, "attributes")  # set from the stored record below
         service = Service(
             id=service_id, organization_id=org_id, name=_text(record.get("name")) or "",
             description=_text(record.get("description")) or "",
-            rung=self._rung(terms, state), life_domains=self._listed(terms, "lifeDomain", state, required=True),
-            target_groups=self._listed(terms, "targetGroup", state, required=False),
+            rung="" if keep_terms else self._rung(terms, state),
+            life_domains=[] if keep_terms else self._listed(terms, "lifeDomain", state, required=True),
+            target_groups=[] if keep_terms else self._listed(terms, "targetGroup", state, required=False),
             age_min=self._age(record, "minimum_age", "ageMin", state),
             age_max=self._age(record, "maximum_age", "ageMax", state),
             hours=self._hours(record, state), website=_text(record.get("url")),
@@ -292,6 +343,8 @@ class HsdsMapper:
             (_text(c.get("email")) for c in _records(record.get("contacts")) if _text(c.get("email"))), None)
         service.serves = self._serves(record, state)
         wijk = self._place(record, service, state, before)
+        if before is not None:
+            self._keep_what_is_absent(record, service, before)
         self._complete_place(service, wijk, state)
         try:
             service.validate()
@@ -302,6 +355,17 @@ class HsdsMapper:
             for message in readability.check(service.description):
                 state.warn("description", f"Leesbaarheid: {message}")
         return service, state
+
+    def _keep_what_is_absent(self, record: dict[str, Any], service: Service, before: dict[str, Any]) -> None:
+        """Fields whose HSDS keys the record leaves out keep their stored values."""
+        stored = service_from_snapshot(before)
+        kept = False
+        for keys, names in KEPT_WHEN_ABSENT:
+            if all(_absent(record, key) for key in keys):
+                for name in names:
+                    setattr(service, name, getattr(stored, name))
+                kept = True
+        self._kept_from_store += kept
 
     def _organization_id(self, record: dict[str, Any], state: _Record, organizations: dict[str, Organization],
                          rejected_orgs: set[str], stored_orgs: dict[str, dict[str, Any]]) -> str:
@@ -528,6 +592,7 @@ class HsdsMapper:
                 return None
             lat, lon = point.lat, point.lon
         if not in_netherlands(lat, lon):
+            self._abroad += 1
             state.warn("latitude", f"De locatie ({lat}, {lon}) ligt niet in Nederland en is overgeslagen.", origin)
             return None
         location_id = _text(location.get("id")) or ""
@@ -557,6 +622,51 @@ class HsdsMapper:
                           "werkgebied met een CBS-code. Geef met --werkgebied een gebied voor zulke diensten.")
 
 
+def _absent(record: dict[str, Any], key: str) -> bool:
+    """``key`` is not in the record; 'service_at_locations[].schedules': in none of its items.
+    Attributes that only carry our own id (as in our list items) hold no terms: absent too."""
+    if key == "attributes" and key in record:
+        attributes = _records(record.get("attributes"))
+        return bool(attributes) and all(hsds.is_own_id_attribute(a) for a in attributes)
+    if "[]." not in key:
+        return key not in record
+    outer, _, inner = key.partition("[].")
+    return not any(inner in item for item in _records(record.get(outer)))
+
+
+def _organization_description(record: dict[str, Any]) -> str:
+    """HSDS requires a description; our export writes the name for an organisation without one."""
+    description = _text(record.get("description")) or ""
+    return "" if description == _text(record.get("name")) else description
+
+
+def adopt_own_ids(data: HsdsInput) -> None:
+    """Our own export gives every record a UUID and keeps our id in a ``socialekaart-id`` attribute:
+    put our ids back (also in the references to them), so that re-importing an export finds the
+    same records. Records without that attribute keep their ids as they are."""
+    organizations: dict[str, str] = {}
+    nested = [s["organization"] for s in data.services if isinstance(s.get("organization"), dict)]
+    for record in [*data.organizations, *nested]:
+        own = hsds.own_id(record)
+        if own is not None:
+            organizations[str(record["id"])] = own
+    for record in [*data.organizations, *nested]:  # minimal nested copies have no attributes
+        if str(record.get("id")) in organizations:
+            record["id"] = organizations[str(record["id"])]
+    for service in data.services:
+        own = hsds.own_id(service)
+        if own is not None:
+            service["id"] = own
+        org_id = str(service.get("organization_id") or "")
+        if org_id in organizations:
+            service["organization_id"] = organizations[org_id]
+        for sal in _records(service.get("service_at_locations")):
+            location = sal.get("location")
+            own_location = hsds.own_id(location) if isinstance(location, dict) else None
+            if isinstance(location, dict) and own_location is not None:
+                location["id"] = own_location
+
+
 def _number_or_none(value: Any) -> float | None:
     try:
         return _number(value)
@@ -583,21 +693,46 @@ def import_hsds(path: Path | str, imports: ImportService, locator, *, source: st
                 before_write: Callable[[ImportReport], None] | None = None) -> ImportReport:
     """Read and check the whole input, then (unless a dry run, or services are rejected without
     ``skip_invalid``) write all organisations and services in one unit."""
-    if not SOURCE_PATTERN.match(source):
-        raise ImportRejected(f"{source[:40]!r} is geen geldige bron; gebruik kleine letters, cijfers, '-', '.' of '_'.")
-    if fallback_area is not None:
-        fallback_area = fallback_area.strip().upper()
-        if area_kind_of(fallback_area) not in ("gemeente", "wijk", "buurt"):
-            raise ImportRejected(f"--werkgebied {fallback_area[:30]!r} is geen CBS-code van een gemeente, wijk of "
-                                 "buurt (zoals GM0664).")
-        if known_areas is not None and fallback_area not in known_areas:
-            raise ImportRejected(f"--werkgebied {fallback_area} is niet bekend; importeer eerst de CBS-gebieden.")
-    mapping = load_mapping(mapping_path)
-    data = read_hsds(path, max_bytes=max_bytes)
-    mapper = HsdsMapper(imports, locator, mapping, source=source, known_areas=known_areas,
-                        fallback_area=fallback_area)
+    options = ImportOptions(source=source, mapping_path=mapping_path, fallback_area=fallback_area, dry_run=dry_run,
+                            skip_invalid=skip_invalid, known_areas=known_areas)
+    mapping = options.checked()
+    return import_hsds_input(read_hsds(path, max_bytes=max_bytes), imports, locator, options, mapping,
+                             progress=progress, before_write=before_write)
+
+
+@dataclass
+class ImportOptions:
+    source: str = DEFAULT_SOURCE
+    mapping_path: Path | str | None = None
+    fallback_area: str | None = None
+    dry_run: bool = False
+    skip_invalid: bool = False
+    known_areas: set[str] | None = None
+
+    def checked(self) -> TermMapping:
+        """Refuse bad options before any input is read; the term mapping they name."""
+        if not SOURCE_PATTERN.match(self.source):
+            raise ImportRejected(f"{self.source[:40]!r} is geen geldige bron; gebruik kleine letters, cijfers, '-', "
+                                 "'.' of '_'.")
+        if self.fallback_area is not None:
+            self.fallback_area = self.fallback_area.strip().upper()
+            if area_kind_of(self.fallback_area) not in ("gemeente", "wijk", "buurt"):
+                raise ImportRejected(f"--werkgebied {self.fallback_area[:30]!r} is geen CBS-code van een gemeente, "
+                                     "wijk of buurt (zoals GM0664).")
+            if self.known_areas is not None and self.fallback_area not in self.known_areas:
+                raise ImportRejected(f"--werkgebied {self.fallback_area} is niet bekend; importeer eerst de "
+                                     "CBS-gebieden.")
+        return load_mapping(self.mapping_path)
+
+
+def import_hsds_input(data: HsdsInput, imports: ImportService, locator, options: ImportOptions,
+                      mapping: TermMapping, *, progress: Callable[[int, int], None] | None = None,
+                      before_write: Callable[[ImportReport], None] | None = None) -> ImportReport:
+    """Map and check everything read (a file, or every page pulled from an API), then write all or nothing."""
+    mapper = HsdsMapper(imports, locator, mapping, source=options.source, known_areas=options.known_areas,
+                        fallback_area=options.fallback_area)
     read = mapper.read(data, progress)
-    report = ImportReport("hsds", data.files, dry_run=dry_run, skip_invalid=skip_invalid)
+    report = ImportReport("hsds", data.files, dry_run=options.dry_run, skip_invalid=options.skip_invalid)
     for problems in read.rejected:
         report.reject(problems)
     for warning in [*data.warnings, *read.warnings]:

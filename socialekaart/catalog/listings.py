@@ -15,12 +15,26 @@ from socialekaart.catalog.service import Catalog
 from socialekaart.shared.clock import Clock, utcnow
 from socialekaart.shared.errors import Forbidden, NotFound, ValidationError
 from socialekaart.shared.hours import LOCAL_TZ, WeeklyHours
+from socialekaart.shared.validation import control_character
 
 # API name -> Service field
 EDITABLE = {"name": "name", "description": "description", "phone": "phone", "email": "email",
             "website": "website", "openingHours": "hours", "waitWeeks": "wait_weeks",
             "capacityNote": "capacity_note", "costNote": "cost_note"}
 CLEARABLE = {"phone", "email", "website", "openingHours", "waitWeeks", "capacityNote", "costNote", "description"}
+# Texts of more than one line; the others take no tab or line break either.
+MULTILINE = {"description", "capacityNote", "costNote"}
+
+
+def _check_text(name: str, value: str) -> None:
+    """No empty text (null clears a field; an empty string would reach HSDS as an invalid url or
+    e-mail) and no control characters."""
+    if not value.strip():
+        raise ValidationError("Mag niet leeg zijn; stuur null om het veld te wissen." if name in CLEARABLE
+                              else "Mag niet leeg zijn.", field=name)
+    problem = control_character(value, single_line=name not in MULTILINE)
+    if problem:
+        raise ValidationError(problem, field=name)
 
 
 class ListingService:
@@ -44,6 +58,8 @@ class ListingService:
                 raise ValidationError(f"{name} kan hier niet gewijzigd worden.", field=name)
             if value is None and name not in CLEARABLE:
                 raise ValidationError("Mag niet leeg zijn.", field=name)
+            if isinstance(value, str):
+                _check_text(name, value)
             if name == "openingHours":
                 value = WeeklyHours.parse(value)
             elif name == "description":

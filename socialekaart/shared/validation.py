@@ -9,6 +9,18 @@ from socialekaart.shared.errors import ValidationError
 MAX_NAME = 200
 MAX_DESCRIPTION = 4000
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+# Control characters (C0 except tab and line breaks, DEL, C1): invisible, and they break JSON/XML
+# consumers downstream (HSDS feeds). A single-line value allows no tab or line break either.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+SINGLE_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def control_character(value: str, *, single_line: bool = False) -> str | None:
+    """A Dutch description of the first control character in ``value``; None when there is none."""
+    found = (SINGLE_LINE_CONTROL if single_line else CONTROL).search(value)
+    if found is None:
+        return None
+    return f"Bevat een ongeldig (onzichtbaar) teken U+{ord(found.group()):04X} op positie {found.start() + 1}."
 
 
 class Problems:
@@ -32,8 +44,9 @@ class Problems:
             return
         if len(value) > limit:
             self.add(field_name, f"Is te lang: hoogstens {limit} tekens.")
-        if "\x00" in value:
-            self.add(field_name, "Bevat een ongeldig teken (NUL).")
+        problem = control_character(value)
+        if problem:
+            self.add(field_name, problem)
 
     def raise_if_any(self, what: str) -> None:
         if self.errors:
@@ -46,7 +59,8 @@ PHONE_PATTERN = re.compile(r"^\+?[0-9 ()-]{6,20}$")
 def check_contact(problems: Problems, phone: str | None, email: str | None, website: str | None) -> None:
     if phone and not PHONE_PATTERN.match(phone):
         problems.add("phone", f"{phone!r} is geen geldig telefoonnummer.")
-    if email and not EMAIL_PATTERN.match(email):
+    if email and (not EMAIL_PATTERN.match(email) or control_character(email)):
         problems.add("email", f"{email!r} is geen geldig e-mailadres.")
-    if website and (not website.startswith(("https://", "http://")) or len(website) > 500):
+    if website and (not website.startswith(("https://", "http://")) or len(website) > 500
+                    or any(c.isspace() for c in website) or control_character(website)):
         problems.add("website", "Een website begint met https:// of http://.")

@@ -43,7 +43,12 @@ def all_pages(client, url: str, per_page: int = 100) -> list[dict]:
 
 
 def term_ids(service: dict) -> set[str]:
-    return {a["taxonomy_term_id"] for a in service["attributes"]}
+    """The readable ids (leefgebied-geldzaken) of the terms an object carries."""
+    return {a["taxonomy_term"]["term_uri"].rpartition("#")[2] for a in service["attributes"]}
+
+
+def uid(kind: str, our_id: str) -> str:
+    return hsds.public_id(kind, our_id)
 
 
 # -- / and the OpenAPI document ------------------------------------------------------------------------
@@ -91,7 +96,8 @@ def test_services_list_is_an_hsds_page_of_valid_services(client, region):
     assert body["total_items"] == len(region.services) and body["total_pages"] == -(-len(region.services) // 25)
     assert body["size"] == 25 and body["page_number"] == 1 and body["first_page"] and not body["last_page"]
     first = body["contents"][0]
-    assert "attributes" not in first and "schedules" not in first  # list items: one-to-one fields only
+    assert "schedules" not in first  # list items: one-to-one fields only, and our own id
+    assert [a["taxonomy_term_id"] for a in first["attributes"]] == [hsds.OWN_ID_TERM["id"]]
     assert first["organization"]["id"] == first["organization_id"]
 
 
@@ -108,7 +114,8 @@ def test_every_service_maps_in_full_and_every_kind_validates(client, region):
     by_id = {s["id"]: s for s in services}
     assert len(kinds) > 25
     for service_id in kinds.values():
-        assert_valid("service", by_id[service_id])
+        assert_valid("service", by_id[uid("service", service_id)])
+    assert set(by_id) == {uid("service", s.id) for s in region.services}
 
 
 def test_service_detail_carries_our_vocabularies_hours_and_location(client, region):
@@ -116,7 +123,8 @@ def test_service_detail_carries_our_vocabularies_hours_and_location(client, regi
                 and s.cost != "gratis" and s.hours.known and (s.wait_weeks or 0) > 1 and s.age_min is not None)
     body = get_json(client, f"/hsds/services/{ours.id}")
     assert_valid("service", body)
-    assert body["id"] == ours.id and body["organization_id"] == ours.organization_id
+    assert body["id"] == uid("service", ours.id) and body["organization_id"] == uid("organization", ours.organization_id)
+    assert hsds.own_id(body) == ours.id
     assert body["status"] == "active" and body["name"] == ours.name
     assert body["minimum_age"] == ours.age_min and body.get("maximum_age") == ours.age_max
     assert body["wait_time"] == f"{ours.wait_weeks} weken. {ours.capacity_note}"
@@ -124,7 +132,7 @@ def test_service_detail_carries_our_vocabularies_hours_and_location(client, regi
     expected = {f"trede-{ours.rung}", *(f"leefgebied-{c}" for c in ours.life_domains),
                 *(f"doelgroep-{c}" for c in ours.target_groups)}
     assert expected <= term_ids(body)
-    assert all(a["link_id"] == ours.id and a["link_entity"] == "service" for a in body["attributes"])
+    assert all(a["link_id"] == body["id"] and a["link_entity"] == "service" for a in body["attributes"])
     assert body["cost_options"][0]["option"] in ("Eigen bijdrage", "Betaald")
     # Hours: every opening range comes back as a weekly schedule.
     days = dict(zip(hsds.ICAL_DAYS, range(7)))
@@ -135,12 +143,15 @@ def test_service_detail_carries_our_vocabularies_hours_and_location(client, regi
     assert all(s["freq"] == "WEEKLY" for s in body["schedules"])
     [sal] = body["service_at_locations"]
     location = sal["location"]
-    assert location["id"] == ours.location.id and location["location_type"] == "physical"
+    assert location["id"] == uid("location", ours.location.id) and location["location_type"] == "physical"
+    assert hsds.own_id(location) == ours.location.id
     assert (location["latitude"], location["longitude"]) == (ours.location.lat, ours.location.lon)
     assert location["addresses"][0]["address_1"] == ours.location.address
     assert location["addresses"][0]["postal_code"] == ours.location.postcode
     # Deterministic: the same request gives the same ids.
     assert get_json(client, f"/hsds/services/{ours.id}") == body
+    assert get_json(client, f"/hsds/services/{body['id']}") == body  # and by its UUID
+    assert get_json(client, f"/hsds/services/{body['id'].upper()}") == body
 
 
 def test_werkgebied_becomes_service_areas(client, region):
@@ -157,9 +168,9 @@ def test_confidential_locations_are_never_exposed(client, region):
     assert hidden
     secrets = {s.id: (s.location.id, s.location.address, str(s.location.lat), str(s.location.lon)) for s in hidden}
     listed = all_pages(client, "/hsds/services?full=true&taxonomy_term_id=kenmerk-vertrouwelijk")
-    assert {s["id"] for s in listed} == {s.id for s in region.services if s.confidential}
+    assert {s["id"] for s in listed} == {uid("service", s.id) for s in region.services if s.confidential}
     at_locations = all_pages(client, "/hsds/service_at_locations?full=true&taxonomy_term_id=kenmerk-vertrouwelijk")
-    assert {s["id"] for s in at_locations} == set(secrets)
+    assert {s["service_id"] for s in at_locations} == {uid("service", i) for i in secrets}
     for service in hidden:
         detail = get_json(client, f"/hsds/services/{service.id}")
         sal = get_json(client, f"/hsds/service_at_locations/{service.id}")
@@ -170,7 +181,7 @@ def test_confidential_locations_are_never_exposed(client, region):
         assert not {"latitude", "longitude", "addresses"} & set(location)
         assert location["external_identifier_type"] == "CBS-wijkcode"
         assert detail["service_at_locations"][0]["location"] == location
-        text = json.dumps([detail, sal, [s for s in listed + at_locations if s["id"] == service.id]])
+        text = json.dumps([detail, sal, [s for s in listed + at_locations if s["id"] in (detail["id"], sal["id"])]])
         for secret in secrets[service.id]:
             assert secret not in text, f"{service.id} leaks {secret!r}"
 
@@ -213,10 +224,12 @@ def test_organization_filter_is_cumulative_with_the_others(client, region):
     org = max(region.organizations, key=lambda o: sum(s.organization_id == o.id for s in region.services))
     own = [s for s in region.services if s.organization_id == org.id]
     services = all_pages(client, f"/hsds/services?organization_id={org.id}")
-    assert sorted(s["id"] for s in services) == sorted(s.id for s in own)
+    assert sorted(s["id"] for s in services) == sorted(uid("service", s.id) for s in own)
+    by_uuid = all_pages(client, f"/hsds/services?organization_id={uid('organization', org.id)}")
+    assert by_uuid == services
     domain = own[0].life_domains[0]
     both = all_pages(client, f"/hsds/services?organization_id={org.id}&taxonomy_term_id=leefgebied-{domain}")
-    assert sorted(s["id"] for s in both) == sorted(s.id for s in own if domain in s.life_domains)
+    assert sorted(s["id"] for s in both) == sorted(uid("service", s.id) for s in own if domain in s.life_domains)
     assert get_json(client, "/hsds/services?organization_id=bestaat-niet")["total_items"] == 0
 
 
@@ -226,7 +239,7 @@ def test_search_postcode_and_proximity_match_the_own_api(client):
     ours = get_json(client, "/api/v1/services?q=schuld&postcode=4461AB&radius=2000&pageSize=100")
     body = get_json(client, "/hsds/services?search=schuld&postcode=4461AB&proximity=2000&per_page=100")
     assert 0 < body["total_items"] <= ours["total"]
-    assert {s["id"] for s in body["contents"]} <= {h["id"] for h in ours["results"]}
+    assert {s["id"] for s in body["contents"]} <= {uid("service", h["id"]) for h in ours["results"]}
     assert all("schuld" in (s["name"] + s["description"] + s["organization"]["name"]).lower()
                for s in body["contents"])
     # Without proximity: the default radius, as the own API.
@@ -255,13 +268,51 @@ def test_minimal_services_hold_only_id_and_modification(client, region):
     assert body["total_items"] == len(region.services)
 
 
+def test_every_id_and_reference_is_a_uuid_and_times_carry_a_zone(client, region):
+    """Every id, and every reference to one, is a UUID; no empty strings; last_modified in milliseconds."""
+    org = next(o for o in region.organizations if sum(s.organization_id == o.id for s in region.services) > 1)
+    body = get_json(client, f"/hsds/organizations/{org.id}?full_service=true")
+    assert_valid("organization", body)
+
+    def walk(node, path=""):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield from walk(value, f"{path}/{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                yield from walk(value, f"{path}/{index}")
+        else:
+            yield path, node
+
+    values = list(walk(body))
+    id_values = [(p, v) for p, v in values if p.rpartition("/")[2] == "id" or p.endswith("_id")]
+    assert len(id_values) > 20
+    assert all(hsds.as_uuid(v) == v for p, v in id_values), [pv for pv in id_values if hsds.as_uuid(pv[1]) != pv[1]]
+    assert not [p for p, v in values if v == ""], "empty strings"
+    stamps = [v for p, v in values if p.endswith("/last_modified")]
+    assert stamps and all(len(v) == 24 and v.endswith("Z") and v[19] == "." for v in stamps)
+
+
+def test_the_format_checks_are_active():
+    """Each format the HSDS schemas use fails on a bad value: a check that silently passes is no check."""
+    from tests.hsds_validation import formats
+
+    bad = {"uuid": "demo-svc-gm0664-0024", "date-time": "2026-01-05T10:00:00", "date": "05-01-2026",
+           "email": "", "uri": ""}
+    for name, value in bad.items():
+        assert not formats.conforms(value, name), name
+    assert formats.conforms("ae58cc39-8b70-4ab1-8aea-786882e5ac8e", "uuid")
+    assert formats.conforms("2026-01-05T10:00:00.123Z", "date-time")
+    assert set(bad) <= set(formats.checkers)
+
+
 # -- service_at_locations ------------------------------------------------------------------------------
 def test_service_at_locations_list_full_and_detail(client, region):
     located = [s for s in region.services if s.location]
     body = get_json(client, "/hsds/service_at_locations?per_page=20")
     assert_valid_page("service_at_location", body)
     assert body["total_items"] == len(located)
-    assert all(item["service"]["id"] == item["service_id"] == item["id"] for item in body["contents"])
+    assert all(item["service"]["id"] == item["service_id"] != item["id"] for item in body["contents"])
     full = get_json(client, "/hsds/service_at_locations?per_page=20&full=true&page=2")
     assert_valid_page("service_at_location", full)
     assert all("addresses" in item["location"] or item["location"]["location_type"] == "virtual"
@@ -269,7 +320,9 @@ def test_service_at_locations_list_full_and_detail(client, region):
     public = next(s for s in located if not s.confidential)
     detail = get_json(client, f"/hsds/service_at_locations/{public.id}")
     assert_valid("service_at_location", detail)
-    assert detail["location_id"] == public.location.id and detail["service"]["name"] == public.name
+    assert detail["location_id"] == uid("location", public.location.id) and detail["service"]["name"] == public.name
+    assert detail["id"] == uid("service_at_location", public.id)
+    assert get_json(client, f"/hsds/service_at_locations/{detail['id']}") == detail
     near = get_json(client, "/hsds/service_at_locations?postcode=4461AB&proximity=1000&per_page=100")
     assert near["total_items"] > 0 and all(item["location"] for item in near["contents"])
 
@@ -279,11 +332,13 @@ def test_organizations_list_full_and_detail(client, region):
     body = get_json(client, "/hsds/organizations?per_page=30")
     assert_valid_page("organization", body)
     assert body["total_items"] == len(region.organizations)
-    assert "attributes" not in body["contents"][0] and "services" not in body["contents"][0]
+    assert "services" not in body["contents"][0] and "phones" not in body["contents"][0]
+    assert all(hsds.own_id(o) for o in body["contents"])
     full = get_json(client, "/hsds/organizations?per_page=10&full=true&full_service=true")
     assert_valid_page("organization", full)
     for org in full["contents"]:
-        assert org["attributes"][0]["taxonomy_term_id"].startswith("organisatiesoort-")
+        assert any(t.startswith("organisatiesoort-") for t in term_ids(org))
+        assert org["attributes"][0]["value"] == hsds.own_id(org)
         for service in org["services"]:
             assert_valid("service", service)
             assert service["organization_id"] == org["id"] and "attributes" in service
@@ -293,10 +348,12 @@ def test_organizations_list_full_and_detail(client, region):
     assert detail["name"] == org.name and f"organisatiesoort-{org.kind}" in term_ids(detail)
     assert "kenmerk-informeel" in term_ids(detail)
     assert sorted(s["id"] for s in detail["services"]) == \
-        sorted(s.id for s in region.services if s.organization_id == org.id)
-    assert all("attributes" not in s for s in detail["services"])
+        sorted(uid("service", s.id) for s in region.services if s.organization_id == org.id)
+    assert detail["id"] == uid("organization", org.id)
+    assert get_json(client, f"/hsds/organizations/{detail['id']}") == detail
+    assert all(len(s["attributes"]) == 1 and hsds.own_id(s) for s in detail["services"])
     with_full = get_json(client, f"/hsds/organizations/{org.id}?full_service=true")
-    assert all("attributes" in s for s in with_full["services"])
+    assert all(len(s["attributes"]) > 1 for s in with_full["services"])
 
 
 def test_organization_search(client, region):
@@ -304,31 +361,37 @@ def test_organization_search(client, region):
     body = get_json(client, f"/hsds/organizations?search={word}&per_page=100")
     expected = {o.id for o in region.organizations
                 if word.lower() in o.name.lower() or word.lower() in (o.description or "").lower()}
-    assert {o["id"] for o in body["contents"]} == expected and body["total_items"] == len(expected)
+    assert {o["id"] for o in body["contents"]} == {uid("organization", i) for i in expected}
+    assert body["total_items"] == len(expected)
 
 
 # -- taxonomies ----------------------------------------------------------------------------------------
 def test_taxonomies_and_terms(client):
     body = get_json(client, "/hsds/taxonomies")
     assert_valid_page("taxonomy", body)
-    assert {t["id"] for t in body["contents"]} >= {"socialekaart-leefgebieden", "socialekaart-doelgroepen",
-                                                    "socialekaart-treden"}
-    assert get_json(client, "/hsds/taxonomies/socialekaart-treden")["name"] == "Treden"
+    assert {t["uri"].rpartition("#")[2] for t in body["contents"]} >= {
+        "socialekaart-leefgebieden", "socialekaart-doelgroepen", "socialekaart-treden", "socialekaart-ids"}
+    treden_tax = get_json(client, "/hsds/taxonomies/socialekaart-treden")
+    assert treden_tax["name"] == "Treden" and get_json(client, f"/hsds/taxonomies/{treden_tax['id']}") == treden_tax
     terms = all_pages(client, "/hsds/taxonomy_terms")
     for term in terms:
         assert_valid("taxonomy_term", term)
-    ids = {t["id"] for t in terms}
+    ids = {t["term_uri"].rpartition("#")[2] for t in terms}
     assert {"leefgebied-geldzaken", "doelgroep-ouderen", "trede-maatwerk", "trede-eigen-kracht"} <= ids
     treden = get_json(client, "/hsds/taxonomy_terms?taxonomy_id=socialekaart-treden")
     assert [t["code"] for t in treden["contents"]] == ["eigen-kracht", "informeel", "voorliggend", "licht",
                                                       "maatwerk"]
+    assert get_json(client, f"/hsds/taxonomy_terms?taxonomy_id={treden_tax['id']}") == treden
     found = get_json(client, "/hsds/taxonomy_terms?search=schulden")["contents"]
-    assert {"leefgebied-geldzaken", "doelgroep-schulden"} <= {t["id"] for t in found}
+    assert {"leefgebied-geldzaken", "doelgroep-schulden"} <= {t["term_uri"].rpartition("#")[2] for t in found}
     assert all("schulden" in (t["name"] + t["description"]).lower() for t in found)
     assert get_json(client, "/hsds/taxonomy_terms?top_only=true")["total_items"] == len(ids)
     assert get_json(client, "/hsds/taxonomy_terms?parent_id=leefgebied-geldzaken")["total_items"] == 0
     term = get_json(client, "/hsds/taxonomy_terms/leefgebied-geldzaken")
-    assert term["name"] == "Geldzaken" and term["taxonomy_id"] == "socialekaart-leefgebieden"
+    assert term["name"] == "Geldzaken" and term["taxonomy_id"] == hsds.taxonomy_uuid("socialekaart-leefgebieden")
+    assert get_json(client, f"/hsds/taxonomy_terms/{term['id']}") == term
+    by_uuid = get_json(client, f"/hsds/services?taxonomy_term_id={term['id']}&per_page=1")["total_items"]
+    assert by_uuid == get_json(client, "/hsds/services?taxonomy_term_id=leefgebied-geldzaken&per_page=1")["total_items"]
 
 
 # -- errors --------------------------------------------------------------------------------------------

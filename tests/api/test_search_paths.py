@@ -85,7 +85,8 @@ def test_hsds_listing_pages_are_stable_complete_and_in_order(client, demo_runtim
     by_id = {s.id: s for s in demo_runtime.demo_region.services}
     from socialekaart.shared import taxonomy
     expected = sorted(by_id, key=lambda i: (taxonomy.RUNG_BY_CODE[by_id[i].rung].level, by_id[i].name, i))
-    assert ids == expected
+    from socialekaart.catalog.hsds import public_id
+    assert ids == [public_id("service", i) for i in expected]
     again = client.get("/hsds/services?page=2&per_page=50&minimal=true").get_json()["contents"]
     assert [s["id"] for s in again] == ids[50:100]
 

@@ -1,6 +1,9 @@
 """A beheerder edits only its own organisation's services, and doing so refreshes 'last verified'."""
 from __future__ import annotations
 
+import pytest
+
+from tests.hsds_validation import assert_valid
 from tests.referrals.referral_helpers import START
 
 
@@ -50,3 +53,32 @@ def test_a_hard_description_gets_readability_tips_not_a_refusal(client, actors):
     tips = response.get_json()["readabilityWarnings"]
     assert any("moeilijk te lezen" in t for t in tips) and any("beschikking" in t for t in tips)
     assert client.get("/api/v1/services/svc-schuld").get_json()["description"] == hard  # saved all the same
+
+
+@pytest.mark.parametrize("field, value", [
+    ("website", ""), ("email", ""), ("phone", " "), ("name", ""), ("description", ""),
+    ("name", "Schuld\x07hulp"), ("name", "Schuldhulp\nGoes"), ("email", "info\x00@welzijn.nl"),
+    ("website", "https://welzijn.example.nl/\x7f"), ("description", "Inloop\x1b[31m"), ("capacityNote", "vol\x85"),
+])
+def test_empty_texts_and_control_characters_are_refused_and_write_nothing(client, actors, field, value):
+    """An empty string would reach /hsds as an invalid url or e-mail; null clears a field instead."""
+    h = actors["beheerder"].headers
+    before = client.get("/api/v1/services/svc-schuld").get_json()
+    response = client.patch("/api/v1/services/svc-schuld", json={field: value, "waitWeeks": 3}, headers=h)
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert field in {p["name"] for p in body["invalidParams"]}, body
+    assert all(p["reason"] for p in body["invalidParams"])
+    assert client.get("/api/v1/services/svc-schuld").get_json() == before
+
+
+def test_cleared_contact_details_are_absent_from_hsds_and_a_multi_line_description_is_kept(client, actors):
+    h = actors["beheerder"].headers
+    response = client.patch("/api/v1/services/svc-schuld", json={
+        "website": None, "email": None, "description": "Elke dinsdag inloop.\nOok zonder afspraak."}, headers=h)
+    assert response.status_code == 200, response.get_json()
+    body = client.get("/hsds/services/svc-schuld").get_json()
+    assert_valid("service", body)
+    assert "url" not in body and "email" not in body and body["contacts"] == []
+    assert body["description"] == "Elke dinsdag inloop.\nOok zonder afspraak."
+    assert "" not in [v for v in body.values() if isinstance(v, str)]

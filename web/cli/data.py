@@ -265,6 +265,40 @@ def import_hsds_command(ctx: click.Context, path: Path, dry_run: bool, skip_inva
                 report_path, "Diensten controleren")
 
 
+@import_group.command("hsds-api")
+@click.argument("url")
+@_import_options
+@click.option("--source", default="hsds", show_default=True, help="Bron; hoort bij de vaste id's.")
+@click.option("--mapping", "mapping_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Eigen mappingbestand van HSDS-termen naar leefgebieden, doelgroepen en treden (docs/hsds.md).")
+@click.option("--werkgebied", "fallback_area",
+              help="CBS-code (gemeente, wijk of buurt) voor diensten zonder bruikbare locatie of werkgebied.")
+@click.option("--rate", default=2.0, show_default=True, type=click.FloatRange(0.01, 100),
+              help="Hoogstens zoveel verzoeken per seconde; 429/503 met Retry-After wordt gevolgd.")
+@click.option("--per-page", default=100, show_default=True, type=click.IntRange(1, 100), help="Items per pagina.")
+@click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Statusbestand om een onderbroken run te hervatten (standaard .hsds-api-HOST.json hier).")
+@click.pass_context
+def import_hsds_api_command(ctx: click.Context, url: str, dry_run: bool, skip_invalid: bool,
+                            report_path: Path | None, source: str, mapping_path: Path | None,
+                            fallback_area: str | None, rate: float, per_page: int, state_path: Path | None) -> None:
+    """Haal een live HSDS 3.0-API op (URL = de basis, zoals https://voorbeeld.nl/hsds): alle pagina's van
+    /organizations en /services?full=true, dan controleren en alles-of-niets schrijven, zoals 'import hsds'.
+    Onderbroken? Start opnieuw: het gaat verder waar het bleef."""
+    from importers.hsds.api import PullOptions, import_hsds_api
+
+    runtime = runtime_of(ctx)
+    imports = _import_service(runtime)
+    guard(lambda: imports.catalog.store.init_schema())
+    known = guard(lambda: imports.snapshots.area_codes())
+    _run_import(lambda progress: import_hsds_api(url, imports, runtime.geocoder, state_path=state_path,
+                                                 pull_options=PullOptions(rate=rate, per_page=per_page),
+                                                 before_write=_announce_write, source=source.lower(),
+                                                 mapping_path=mapping_path, fallback_area=fallback_area,
+                                                 dry_run=dry_run, skip_invalid=skip_invalid, known_areas=known),
+                report_path, "Diensten controleren")
+
+
 @export_group.command("hsds")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.pass_context

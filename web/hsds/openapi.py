@@ -7,7 +7,8 @@ makes the document self-contained, so tools such as schemathesis need no network
   which hold the HSDS object schemas (their ``x.json`` refs rewritten the same way);
 - list items use the full object schema (stricter than HSDS's compiled *_list schemas);
   /service_at_locations/{id} answers a service_at_location (the reference says service by mistake);
-- our ids are stable strings, not UUIDs, so ``format: uuid`` is dropped (see docs/hsds.md);
+- every id is a UUID (``format: uuid`` stays); a path id and an id parameter also take our own
+  readable id (see docs/hsds.md), so those parameters list or describe both forms;
 - parameters get our limits (page, per_page, proximity, term ids ...), and every operation
   documents its 400/404/503 problem+json answers.
 
@@ -25,7 +26,11 @@ from typing import Any
 from socialekaart.catalog import hsds
 from socialekaart.catalog.search import MAX_QUERY_LENGTH, MAX_RADIUS_M
 from socialekaart.shared.validation import ID_PATTERN
-from web.hsds.schemas import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE
+from web.hsds.schemas import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, TAXONOMY_IDS
+
+# Our terms that filter services, by readable id and by UUID (the socialekaart-id term filters nothing).
+FILTER_TERM_IDS = [*(t["term_uri"].rpartition("#")[2] for t in hsds.taxonomy_terms()[:-1]),
+                   *(t["id"] for t in hsds.taxonomy_terms()[:-1])]
 
 REMOTE = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
 OBJECT_FOR_REMOTE = {
@@ -65,14 +70,12 @@ def _problem(description: str) -> dict[str, Any]:
 
 
 def _object_schema(schema: dict[str, Any]) -> Any:
-    """Refs 'x.json' -> '#/components/schemas/x'; no 'format: uuid'."""
+    """Refs 'x.json' -> '#/components/schemas/x'."""
     if isinstance(schema, dict):
         result = {}
         for key, value in schema.items():
             if key == "$ref" and isinstance(value, str) and value.endswith(".json"):
                 result[key] = f"#/components/schemas/{value[:-len('.json')]}"
-            elif key == "format" and value == "uuid":
-                continue
             else:
                 result[key] = _object_schema(value)
         return result
@@ -124,8 +127,8 @@ def _parameters(parameters: dict[str, Any]) -> dict[str, Any]:
         "full": {"type": "boolean", "default": False},
         "full_service": {"type": "boolean", "default": False},
         "modified_after": {"type": "string", "format": "date-time"},
-        "taxonomy_term_id": {"type": "string", "enum": [t["id"] for t in hsds.taxonomy_terms()]},
-        "taxonomy_id": {"type": "string", "enum": [t["id"] for t in hsds.TAXONOMIES]},
+        "taxonomy_term_id": {"type": "string", "enum": FILTER_TERM_IDS},
+        "taxonomy_id": {"type": "string", "enum": TAXONOMY_IDS},
         "organization_id": {"type": "string", "pattern": ID_PATTERN.pattern},
         "postcode": {"type": "string", "maxLength": 20},
         "proximity": {"type": "integer", "minimum": 1, "maximum": MAX_RADIUS_M},
@@ -150,7 +153,7 @@ def build_openapi(template: dict[str, Any], schemas: dict[str, dict[str, Any]]) 
     term_args = doc["paths"]["/taxonomy_terms"]["get"]["parameters"]
     for parameter in term_args:
         if parameter.get("name") == "parent_id":
-            parameter["schema"] = {"type": "string", "enum": [t["id"] for t in hsds.taxonomy_terms()]}
+            parameter["schema"] = {"type": "string", "enum": FILTER_TERM_IDS}
     components["schemas"] = {**components["schemas"], "Problem": PROBLEM_SCHEMA,
                              **{name: _object_schema(schemas[name]) for name in sorted(schemas)}}
     return doc

@@ -82,7 +82,8 @@ def _service_filter(args: dict[str, Any], *, located_only: bool = False) -> Serv
         words=tuple(search_words(args.get("search") or "")),
         term=hsds.parse_term_id(args["taxonomy_term_id"]) if args.get("taxonomy_term_id") else None,
         taxonomy=hsds.VOCABULARY_OF_TAXONOMY[args["taxonomy_id"]] if args.get("taxonomy_id") else None,
-        organization_id=args.get("organization_id"), modified_after=args.get("modified_after"),
+        organization_id=_reads().our_id("organization", args["organization_id"]) if args.get("organization_id")
+        else None, modified_after=args.get("modified_after"),
         point=point, radius=radius, near_areas=near, located_only=located_only)
 
 
@@ -110,7 +111,8 @@ def services():
 @bp.get("/services/<string:service_id>")
 def service(service_id: str):
     load_args(HsdsArgsSchema(), request.args)
-    found = _reads().service(service_id)
+    reads = _reads()
+    found = reads.service(reads.our_id("service", service_id))
     if found is None:
         raise NotFound(f"Er is geen dienst met id {service_id[:80]!r}.", field="id")
     return jsonify(hsds.service_to_hsds(found, full=True, area_names=_area_names([found])))
@@ -128,7 +130,8 @@ def service_at_locations():
 @bp.get("/service_at_locations/<string:sal_id>")
 def service_at_location(sal_id: str):
     load_args(HsdsArgsSchema(), request.args)
-    found = _reads().service(sal_id)
+    reads = _reads()
+    found = reads.service(reads.our_id("service_at_location", sal_id))
     body = hsds.service_at_location_to_hsds(found, full=True) if found else None
     if body is None:
         raise NotFound(f"Er is geen dienst op een locatie met id {sal_id[:80]!r}.", field="id")
@@ -153,11 +156,11 @@ def organizations():
 def organization(organization_id: str):
     args = load_args(OrganizationArgsSchema(), request.args)
     reads = _reads()
-    found = reads.organization(organization_id)
+    found = reads.organization(reads.our_id("organization", organization_id))
     if found is None:
         raise NotFound(f"Er is geen organisatie met id {organization_id[:80]!r}.", field="id")
-    services_of = reads.services_of_organizations([organization_id])
-    return jsonify(hsds.organization_to_hsds(found, services_of[organization_id], full=True,
+    services_of = reads.services_of_organizations([found["id"]])
+    return jsonify(hsds.organization_to_hsds(found, services_of[found["id"]], full=True,
                                              full_services=args["full_service"]))
 
 
@@ -177,14 +180,14 @@ def _static_page(items: list[dict[str, Any]], args: dict[str, Any]) -> dict[str,
 @bp.get("/taxonomies")
 def taxonomies():
     args = load_args(SearchArgsSchema(), request.args)
-    items = [t for t in hsds.TAXONOMIES if _matches(args.get("search"), t["name"], t["description"])]
+    items = [t for t in hsds.ALL_TAXONOMIES if _matches(args.get("search"), t["name"], t["description"])]
     return jsonify(_static_page(items, args))
 
 
 @bp.get("/taxonomies/<string:taxonomy_id>")
 def taxonomy_by_id(taxonomy_id: str):
     load_args(HsdsArgsSchema(), request.args)
-    found = next((t for t in hsds.TAXONOMIES if t["id"] == taxonomy_id), None)
+    found = next((t for t in hsds.ALL_TAXONOMIES if taxonomy_id in (t["id"], t["uri"].rpartition("#")[2])), None)
     if found is None:
         raise NotFound(f"Er is geen taxonomie met id {taxonomy_id[:80]!r}.", field="id")
     return jsonify(found)
@@ -194,7 +197,7 @@ def taxonomy_by_id(taxonomy_id: str):
 def taxonomy_terms():
     args = load_args(TaxonomyTermArgsSchema(), request.args)
     items = [t for t in hsds.taxonomy_terms()
-             if (not args.get("taxonomy_id") or t["taxonomy_id"] == args["taxonomy_id"])
+             if (not args.get("taxonomy_id") or t["taxonomy_id"] == hsds.taxonomy_uuid(args["taxonomy_id"]))
              # Our taxonomies are flat: no term has a parent, so every term is a top term.
              and (not args.get("parent_id") or t.get("parent_id") == args["parent_id"])
              and _matches(args.get("search"), t["code"], t["name"], t["description"])]
@@ -204,6 +207,8 @@ def taxonomy_terms():
 @bp.get("/taxonomy_terms/<string:term_id>")
 def taxonomy_term(term_id: str):
     load_args(HsdsArgsSchema(), request.args)
+    if term_id in (hsds.OWN_ID_TERM["id"], hsds.OWN_ID_TERM["code"]):
+        return jsonify(hsds.OWN_ID_TERM)
     parsed = hsds.parse_term_id(term_id)
     if parsed is None:
         raise NotFound(f"Er is geen term met id {term_id[:80]!r}.", field="id")

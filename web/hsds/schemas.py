@@ -21,7 +21,11 @@ from socialekaart.shared.validation import ID_PATTERN
 MAX_PAGE = 10_000
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 50
-TAXONOMY_IDS = [t["id"] for t in hsds.TAXONOMIES]
+# Our taxonomies by either id: the readable one (socialekaart-leefgebieden) or the HSDS UUID.
+TAXONOMY_NAMES = [t["uri"].rpartition("#")[2] for t in hsds.TAXONOMIES]
+TAXONOMY_IDS = [*TAXONOMY_NAMES, *(t["id"] for t in hsds.TAXONOMIES)]
+ALL_TAXONOMY_IDS = [*TAXONOMY_IDS, hsds.OWN_ID_TAXONOMY["id"],
+                    hsds.OWN_ID_TAXONOMY["uri"].rpartition("#")[2]]
 
 
 def _integer(low: int, high: int, **kwargs) -> fields.Integer:
@@ -43,7 +47,7 @@ def _text(limit: int, *also, **kwargs) -> fields.String:
 def _is_term_id(value: str) -> bool:
     if hsds.parse_term_id(value) is None:
         raise ma.ValidationError(f"Onbekende term {value[:60]!r}. Termen heten zoals leefgebied-geldzaken, "
-                                 "doelgroep-ouderen of trede-informeel; zie /hsds/taxonomy_terms.")
+                                 "doelgroep-ouderen of trede-informeel (of hun UUID); zie /hsds/taxonomy_terms.")
     return True
 
 
@@ -83,7 +87,8 @@ class SearchArgsSchema(PageArgsSchema):
 class ServiceFilterArgsSchema(SearchArgsSchema):
     taxonomy_term_id = _text(100, _is_term_id)
     taxonomy_id = fields.String(validate=validate.OneOf(TAXONOMY_IDS, error="Onbekende taxonomie; kies uit "
-                                                                            f"{', '.join(TAXONOMY_IDS)}."))
+                                                                            f"{', '.join(TAXONOMY_NAMES)} "
+                                                                            "(of hun UUID)."))
     organization_id = fields.String(validate=validate.Regexp(ID_PATTERN, error="Geen geldig organisatie-id."))
     modified_after = UtcDateTime()
     postcode = _text(20)
@@ -116,8 +121,9 @@ class OrganizationArgsSchema(HsdsArgsSchema):
 
 
 class TaxonomyTermArgsSchema(SearchArgsSchema):
-    taxonomy_id = fields.String(validate=validate.OneOf(TAXONOMY_IDS, error="Onbekende taxonomie; kies uit "
-                                                                            f"{', '.join(TAXONOMY_IDS)}."))
+    taxonomy_id = fields.String(validate=validate.OneOf(ALL_TAXONOMY_IDS, error="Onbekende taxonomie; kies uit "
+                                                                                f"{', '.join(TAXONOMY_NAMES)} "
+                                                                                "(of hun UUID)."))
     top_only = _boolean(load_default=False)
     parent_id = _text(100, _is_term_id)
 
