@@ -48,6 +48,7 @@ import shapely
 from shapely import STRtree
 
 from socialekaart.coverage.needs import Need
+from socialekaart.coverage.small_areas import AreaRate, add_up, robust_rates
 from socialekaart.places.geo import EARTH_RADIUS_M, haversine_m
 from socialekaart.shared import taxonomy
 
@@ -79,6 +80,7 @@ class AreaInput:
     ages: Mapping[str, int | None] = field(default_factory=dict)  # keys AGE_KEYS
     lat: float | None = None
     lon: float | None = None
+    households: int | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> "AreaInput":
@@ -87,7 +89,7 @@ class AreaInput:
                 "45-64": row.get("age_45_64"), "65+": row.get("age_65_plus")}
         return cls(code=row["code"], kind=row["kind"], name=row.get("name") or row["code"],
                    parent_code=row.get("parent_code"), population=row.get("population"), ages=ages,
-                   lat=row.get("lat"), lon=row.get("lon"))
+                   lat=row.get("lat"), lon=row.get("lon"), households=row.get("households"))
 
     @property
     def centroid(self) -> tuple[float, float] | None:
@@ -275,9 +277,15 @@ class Coverage:
 
     @property
     def per_1000(self) -> float | None:
-        """Sociale-basis services per 1,000 (relevant) inwoners."""
+        """Sociale-basis services per 1,000 (relevant) inwoners, as counted (raw)."""
         people = self.relevant_population
         return self.sociale_basis * 1000 / people if people else None
+
+    @property
+    def per_1000_robust(self) -> float | None:
+        """The same rate, shrunk toward the rate of the sibling areas so a tiny population cannot
+        distort it: the figure to compare and colour by (socialekaart.coverage.small_areas)."""
+        return self.result.robust[self.column][self.area_code]
 
     # -- reach and capacity
     @property
@@ -358,6 +366,21 @@ class CoverageResult:
     def __post_init__(self) -> None:
         self.index = {code: row for row, code in enumerate(self.codes)}
         self.basis = self.supply[:, :, [RUNG_INDEX[r] for r in SOCIALE_BASIS], :].sum(axis=(2, 3))
+        self.robust = self._robust_per_1000()
+
+    def _robust_per_1000(self) -> list[dict[str, float | None]]:
+        """Per leefgebied column: the sociale-basis rate per 1,000 of every area, shrunk toward its
+        siblings' rate (socialekaart.coverage.small_areas)."""
+        columns = []
+        for column, domain in enumerate(LIFE_DOMAIN_CODES):
+            rates = {}
+            for row, code in enumerate(self.codes):
+                area = self.areas[code]
+                parent = area.parent_code if area.parent_code in self.areas else ""
+                rates[code] = AreaRate(count=float(self.basis[row, column]),
+                                       population=relevant_population(area, domain), group=f"{area.kind}:{parent}")
+            columns.append(robust_rates(rates))
+        return columns
 
     def record(self, area_code: str, life_domain: str) -> Coverage:
         return Coverage(self, self.index[area_code], DOMAIN_INDEX[life_domain])
@@ -506,7 +529,7 @@ def compute_coverage(areas: Iterable[AreaInput], services: Iterable[ServiceInput
                      needs: Iterable[Need] = (), referrals: ReferralSignals | Iterable[ReferralInput] = (),
                      params: CoverageParams = CoverageParams()) -> CoverageResult:
     started = time.perf_counter()
-    geo = _Geography(areas)
+    geo = _Geography(add_up(areas))
     codes = sorted(geo.areas)
     index = {code: row for row, code in enumerate(codes)}
     services = [s for s in services if s.rung in taxonomy.RUNG_BY_CODE]

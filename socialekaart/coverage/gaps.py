@@ -9,9 +9,10 @@ Wijken with fewer than ``gap_min_population`` inwoners get none of the first thr
 - ``ver-weg``: the wijk has sociale-basis help for the leefgebied, but at least
   ``reach_share_threshold`` of the inwoners live farther than ``reach_threshold_m`` from it.
   Severity: that share. (Without any, ``geen-basisaanbod`` says it already.)
-- ``weinig-aanbod``: sociale-basis services per 1,000 (relevant) inwoners below
-  ``supply_below_median_factor`` × the median of the wijken in the same regio (only when the
-  wijk has some; none is ``geen-basisaanbod``). Severity: 1 − value / median.
+- ``weinig-aanbod``: the robust sociale-basis rate per 1,000 (relevant) inwoners (shrunk toward
+  the sibling areas, ``small_areas``) below ``supply_below_median_factor`` × the median of the
+  robust rates of the wijken in the same regio (only when the wijk has some; none is
+  ``geen-basisaanbod``). Severity: 1 − value / median.
 - ``geen-capaciteit`` and ``buiten-werkgebied``: at least ``capacity_declines_min`` referrals
   declined for that reason. Severity: declined / referrals.
 - ``vooral-maatwerk``: at least ``maatwerk_min_referrals`` referrals, and at least
@@ -168,7 +169,8 @@ def gap_areas(result: CoverageResult) -> list[str]:
 
 
 def regional_medians(result: CoverageResult, thresholds: Thresholds) -> dict[tuple[str, str], float]:
-    """Per (regio, leefgebied): the median sociale-basis supply per 1,000 of the gap areas."""
+    """Per (regio, leefgebied): the median of the robust sociale-basis supply per 1,000 of the gap areas:
+    the one median that every page, report and export quotes and colours by."""
     values: dict[tuple[str, str], list[float]] = {}
     for code in gap_areas(result):
         area = result.areas[code]
@@ -176,7 +178,7 @@ def regional_medians(result: CoverageResult, thresholds: Thresholds) -> dict[tup
             continue
         regio = result.regio_of(code)
         for domain in taxonomy.LIFE_DOMAIN_BY_CODE:
-            per_1000 = result.record(code, domain).per_1000
+            per_1000 = result.record(code, domain).per_1000_robust
             if per_1000 is not None:
                 values.setdefault((regio, domain), []).append(per_1000)
     return {key: statistics.median(found) for key, found in values.items()}
@@ -242,14 +244,14 @@ class _Context:
                                   f"inwoners ({nl_int(reach.inwoners_beyond)} van {nl_int(reach.inwoners)}).",
                                   shareBeyond=reach.share_beyond, inwonersBeyond=reach.inwoners_beyond,
                                   inwoners=reach.inwoners, thresholdM=t.reach_threshold_m))
-        per_1000 = record.per_1000
+        per_1000 = record.per_1000_robust
         if record.sociale_basis > 0 and per_1000 is not None and median \
                 and per_1000 < t.supply_below_median_factor * median:
             people = RELEVANT_POPULATION_LABELS.get(self.domain, "inwoners")
             found.append(self.gap("weinig-aanbod", 1 - per_1000 / median, record.relevant_population or 0,
                                   f"{self.where}: {nl_decimal(per_1000, 2)} informele of voorliggende voorzieningen "
-                                  f"voor {domain} per 1.000 {people}; de mediaan van de wijken in de regio is "
-                                  f"{nl_decimal(median, 2)}.",
+                                  f"voor {domain} per 1.000 {people} ({nl_int(record.relevant_population or 0)} "
+                                  f"{people}); de mediaan van de wijken in de regio is {nl_decimal(median, 2)}.",
                                   per1000=per_1000, median=median, socialeBasis=record.sociale_basis,
                                   relevantPopulation=record.relevant_population,
                                   relevantAges=list(RELEVANT_AGES.get(self.domain, ()))))

@@ -12,7 +12,7 @@ import contextvars
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Iterable
 
@@ -24,7 +24,7 @@ from socialekaart.coverage.compute import (
     ServiceInput,
     compute_coverage,
 )
-from socialekaart.coverage.gaps import INDICATORS, Gap, Thresholds, find_gaps
+from socialekaart.coverage.gaps import INDICATORS, Gap, Thresholds, find_gaps, regional_medians
 from socialekaart.coverage.needs import Need
 from socialekaart.coverage.ports import CoverageRepository
 from socialekaart.places.codes import area_kind_of
@@ -44,6 +44,11 @@ class Analysis:
     today: date
     referrals_since: str
     seconds: float  # reading and computing together
+    medians: dict[tuple[str, str], float] = field(default_factory=dict)  # (regio, leefgebied): the one median
+
+    def median(self, area_code: str, life_domain: str) -> float | None:
+        """The one median for an area's regio and a leefgebied: what every figure is compared with."""
+        return self.medians.get((self.result.regio_of(area_code), life_domain))
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,8 @@ class CoverageService:
             self.thresholds.coverage_params)
         today = now.astimezone(LOCAL_TZ).date()
         gaps = find_gaps(result, self.thresholds, today=today)
-        return Analysis(result, gaps, self.thresholds, today, since, time.perf_counter() - started)
+        return Analysis(result, gaps, self.thresholds, today, since, time.perf_counter() - started,
+                        medians=regional_medians(result, self.thresholds))
 
     def _read(self, since: str) -> dict[str, Any]:
         """The four reads at once: the store counts the referrals while this process reads the

@@ -65,7 +65,7 @@ def test_coverage_of_a_gemeente_with_its_wijken(api, scenario):
     mean = (1000 * haversine_m(fx.NOORD_A, fx.MAATJES) + 1500 * haversine_m(fx.NOORD_B, fx.MAATJES)) / 2500
     assert noord["reach"]["sociale-basis"] == {"meanDistanceM": round(mean), "shareBeyond": 0.6,
                                                "inwonersBeyond": 1500, "inwoners": 2500}
-    assert noord["displayName"] == "Wijk Noord (Eerstedorp)" and noord["gaps"] == 2  # too few, too far
+    assert noord["displayName"] == "Wijk Noord (Eerstedorp)" and noord["gaps"] == 1  # too far (1 service for 2,500 against 1 for 1,000 is chance: no "too few")
     assert noord["ageGroups"]["0-14"] == 400
 
 
@@ -82,7 +82,7 @@ def test_referral_counts_are_aggregates_with_small_counts_suppressed(api, scenar
 
 def test_gaps_ranked_filtered_and_paged(api, scenario):
     body = get(api, scenario, "coordinator", "/api/v1/gaps?area=GM0001&pageSize=3").get_json()
-    assert body["total"] == 11 + 12 + 8 and (body["page"], body["pageSize"]) == (1, 3)
+    assert body["total"] == 11 + 12 + 7 and (body["page"], body["pageSize"]) == (1, 3)
     assert [g["rank"] for g in body["items"]] == [1, 2, 3]
     assert all(g["indicator"] == "geen-basisaanbod" and g["areaCode"] == "WK000101" for g in body["items"])
 
@@ -116,7 +116,8 @@ def test_csv_export(api, scenario):
     assert (noord["naam"], noord["inwoners"], noord["informele hulp: informeel"],
             noord["lichte ondersteuning: formeel"], noord["sociale basis"], noord["sociale basis per 1000"], noord["aandeel inwoners buiten bereik"],
             noord["inwoners buiten bereik"], noord["knelpunten"]) == \
-        ("Wijk 01 Noord", "2500", "1", "1", "1", "0,4", "0,6", "1500", "2")
+        ("Wijk 01 Noord", "2500", "1", "1", "1", "0,4", "0,6", "1500", "1")
+    assert noord["sociale basis per 1000 (robuust)"] == "0,571"  # the gemeente's 2 per 3,500
     zuid_geld = rows[4]
     assert (zuid_geld["doorverwijzingen"], zuid_geld["afgewezen: geen capaciteit"],
             zuid_geld["afgewezen: buiten werkgebied"], zuid_geld["gemiddelde wachttijd (weken)"]) == \
@@ -136,8 +137,10 @@ def test_geojson_for_a_choropleth(api, scenario):
     noord, zuid = (f["properties"] for f in body["features"])
     assert (noord["socialeBasisPer1000"], noord["shareBeyondReach"], noord["informeelInformal"],
             noord["lichtFormal"], noord["gaps"], noord["displayName"]) == \
-        (0.4, 0.6, 1, 1, 2, "Wijk Noord (Eerstedorp)")
+        (0.4, 0.6, 1, 1, 1, "Wijk Noord (Eerstedorp)")
     assert (zuid["socialeBasisPer1000"], zuid["shareBeyondReach"], zuid["voorliggendFormal"]) == (1.0, 0.0, 1)
+    # One service each for 2,500 and 1,000 inwoners differ by chance only: both get their gemeente's 2 / 3.5.
+    assert noord["socialeBasisPer1000Robust"] == zuid["socialeBasisPer1000Robust"] == round(2 / 3.5, 3)
     buurt = get(api, scenario, "coordinator", "/api/v1/coverage?area=BU00010102&lifeDomain=geldzaken"
                                               "&format=geojson").get_json()
     assert [f["id"] for f in buurt["features"]] == ["BU00010102"]  # no areas inside: the area itself
@@ -158,6 +161,10 @@ def test_gaps_csv_and_printable_report(api, scenario):
     assert "10 van de 11 doorverwijzingen voor geldzaken (91%) gingen naar maatwerk" in html
     assert "Wijk Noord (Eerstedorp)" in html and "Stand van 01-11-2026" in html
     assert "style=" not in html and "<script" not in html  # works under a strict Content-Security-Policy
+    # Kerncijfers add up: CBS gives the gemeente no age bands, its wijken do (400 + 250).
+    assert "<dt>0-14 jaar</dt><dd>650</dd>" in html and "<dt>Inwoners</dt><dd>3.500</dd>" in html
+    regio = get(api, scenario, "regio", "/api/v1/coverage/report?area=RG-test").get_data(as_text=True)
+    assert "<dt>Inwoners</dt><dd>5.550</dd>" in regio  # 3,500 + 2,050: CBS gives a regio nothing
 
 
 def test_inventarisatie_figures_show_in_the_coverage(api, scenario):

@@ -47,3 +47,17 @@ def test_bench_gaps_covers_the_whole_demo_region(demo_runtime):
     assert figures["countryGaps"] > 300 and figures["gemeente"] == "GM0715"  # Terneuzen, the largest
     assert 0 < figures["gemeenteGaps"] < figures["countryGaps"]
     assert figures["seconds"] > 0 and figures["gemeente_s"] > 0
+
+
+def test_kerncijfers_add_up_to_the_regio_on_the_demo(demo_runtime, demo_analysis):
+    """The printable report of the regio said 'onbekend' for every age band: CBS gives none for a regio."""
+    result = demo_analysis.result
+    regio = result.areas["RG-zeeland"]
+    gemeenten = [result.areas[c] for c in result.children["RG-zeeland"]]
+    assert regio.population == sum(g.population for g in gemeenten) > 0
+    for band in ("0-14", "15-24", "25-44", "45-64", "65+"):
+        assert regio.ages[band] == sum(g.ages[band] for g in gemeenten) > 0, band
+    for gemeente in gemeenten:  # and every gemeente is the sum of its wijken where CBS gives them all
+        wijken = [result.areas[c] for c in result.children.get(gemeente.code, ())]
+        if wijken and all(w.population is not None for w in wijken):
+            assert gemeente.population == sum(w.population for w in wijken), gemeente.code

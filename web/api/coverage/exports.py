@@ -130,7 +130,7 @@ def report_context(view: AreaView, gaps: list[Gap]) -> dict[str, Any]:
             "label": taxonomy.LIFE_DOMAIN_BY_CODE[domain].label,
             "rungs": [record.rung_total(rung) for rung in RUNG_CODES],
             "formal": record.formal, "informal": record.informal, "basis": record.sociale_basis,
-            "per1000": nl_decimal(record.per_1000, 2) if record.per_1000 is not None else "–",
+            "per1000": nl_decimal(record.per_1000_robust, 2) if record.per_1000_robust is not None else "–",
             "beyond": f"{percent(reach.share_beyond)}%" if reach.share_beyond is not None else "–",
             "wait": nl_decimal(record.mean_wait_weeks) if record.mean_wait_weeks is not None else "–",
             "referrals": _count(record.referrals), "gaps": counts.get((area.code, domain), 0),

@@ -60,6 +60,7 @@ def record_body(result: CoverageResult, record: Coverage, gap_count: int = 0) ->
                        for rung in RUNG_CODES},
             "formal": record.formal, "informal": record.informal, "socialeBasis": record.sociale_basis,
             "total": record.total, "socialeBasisPer1000": rounded(record.per_1000, 3),
+            "socialeBasisPer1000Robust": rounded(record.per_1000_robust, 3),
         },
         "reach": {group: reach_body(record, group) for group in REACH_GROUPS},
         "capacity": {"servicesWithWait": record.wait_count, "meanWaitWeeks": rounded(record.mean_wait_weeks, 1),
@@ -100,6 +101,7 @@ def coverage_body(view: AreaView) -> dict[str, Any]:
         "referralsSince": analysis.referrals_since,
         "thresholds": thresholds_body(analysis.thresholds),
         "suppressionThreshold": THRESHOLD,
+        "medians": {d: rounded(analysis.median(view.area.code, d), 3) for d in view.life_domains},
         "summary": records_of(view.area),
         "children": [{"area": area_ref(result, child), "records": records_of(child)} for child in view.children],
     }
@@ -148,6 +150,7 @@ def flat_record(result: CoverageResult, record: Coverage, gap_count: int) -> dic
     row.update({
         "formal": record.formal, "informal": record.informal, "socialeBasis": record.sociale_basis,
         "total": record.total, "socialeBasisPer1000": rounded(record.per_1000, 3),
+        "socialeBasisPer1000Robust": rounded(record.per_1000_robust, 3),
         "meanDistanceM": metres(basis.mean_distance_m), "shareBeyondReach": rounded(basis.share_beyond, 3),
         "inwonersBeyondReach": basis.inwoners_beyond,
         "servicesWithWait": record.wait_count, "meanWaitWeeks": rounded(record.mean_wait_weeks, 1),
@@ -169,7 +172,9 @@ CSV_COLUMNS: dict[str, str] = {
     **{rung_key(rung, formal): f"{taxonomy.RUNG_BY_CODE[rung].label.lower()}: {'formeel' if formal else 'informeel'}"
        for rung in RUNG_CODES for formal in (True, False)},
     "formal": "formeel totaal", "informal": "informeel totaal", "socialeBasis": "sociale basis", "total": "totaal",
-    "socialeBasisPer1000": "sociale basis per 1000", "meanDistanceM": "gemiddelde afstand sociale basis (m)",
+    "socialeBasisPer1000": "sociale basis per 1000",
+    "socialeBasisPer1000Robust": "sociale basis per 1000 (robuust)",
+    "meanDistanceM": "gemiddelde afstand sociale basis (m)",
     "shareBeyondReach": "aandeel inwoners buiten bereik", "inwonersBeyondReach": "inwoners buiten bereik",
     "servicesWithWait": "voorzieningen met wachttijd", "meanWaitWeeks": "gemiddelde wachttijd (weken)",
     "maxWaitWeeks": "langste wachttijd (weken)", "referrals": "doorverwijzingen",

@@ -207,13 +207,12 @@
 
   // -- the choropleth -------------------------------------------------------------------------------
 
-  function median(values) {
-    var sorted = values.slice().sort(function (a, b) { return a - b; });
-    if (!sorted.length) {
-      return null;
-    }
-    var middle = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  // The one median: the server's, of the robust figures of the wijken in the regio (the same one the
+  // gap list and the report quote), never one worked out here over whatever is on screen.
+  function theMedian() {
+    var medians = state.coverage && state.coverage.medians;
+    var value = medians ? medians[state.domain] : null;
+    return value === undefined ? null : value;
   }
 
   // Classes 0 (worst) to 4 (best), "leeg" for no figure; with the legend's words.
@@ -233,12 +232,10 @@
         explain: "Aandeel inwoners zonder informeel of voorliggend aanbod binnen " + reachKm + " km."
       };
     }
-    var values = features.map(function (f) { return f.properties.socialeBasisPer1000; })
-      .filter(function (v) { return v !== null && v !== undefined; });
-    var middle = median(values);
+    var middle = theMedian();
     return {
       of: function (p) {
-        var value = p.socialeBasisPer1000;
+        var value = p.socialeBasisPer1000Robust;
         if (value === null || value === undefined) { return "leeg"; }
         if (value === 0) { return 0; }
         if (!middle) { return 2; }
@@ -249,8 +246,9 @@
       },
       legend: ["geen aanbod", "minder dan de helft van het midden", "onder het midden", "boven het midden",
                "anderhalf keer het midden of meer"],
-      explain: "Informele en voorliggende voorzieningen per 1.000 inwoners, vergeleken met het midden van deze " +
-        "gebieden" + (middle !== null ? " (" + decimal.format(middle) + ")" : "") + "."
+      explain: "Informele en voorliggende voorzieningen per 1.000 inwoners (robuust: kleine gebieden naar het " +
+        "cijfer van hun buurgebieden getrokken), vergeleken met de mediaan van de wijken in de regio" +
+        (middle !== null ? " (" + decimal.format(middle) + ")" : "") + "."
     };
   }
 
@@ -276,7 +274,8 @@
   function tooltipText(p, klass) {
     var value = state.measure === "bereik"
       ? percent(p.shareBeyondReach) + " zonder aanbod dichtbij"
-      : (p.socialeBasisPer1000 === null ? "geen inwoners bekend" : decimal.format(p.socialeBasisPer1000) + " per 1.000");
+      : (p.socialeBasisPer1000Robust === null || p.socialeBasisPer1000Robust === undefined ? "geen inwoners bekend"
+        : decimal.format(p.socialeBasisPer1000Robust) + " per 1.000 (" + number.format(p.relevantPopulation) + " inwoners)");
     return p.displayName + ": " + value + (klass === 0 && state.measure !== "bereik" ? " (geen aanbod)" : "");
   }
 
@@ -417,12 +416,12 @@
   function renderCharts(coverage) {
     var rows = areaRows(coverage);
     var supply = rows.map(function (r) {
-      return { label: shortName(r.area), value: r.record.supply.socialeBasisPer1000 };
+      return { label: shortName(r.area) + " (" + (r.record.relevantPopulation === null ? "?"
+        : number.format(r.record.relevantPopulation)) + ")", value: r.record.supply.socialeBasisPer1000Robust };
     });
-    var values = supply.map(function (r) { return r.value; }).filter(function (v) { return v !== null; });
     barChart("grafiek-aanbod", supply, "inv-staaf-aanbod", function (v) {
       return v === null ? "geen inwoners" : decimal.format(v);
-    }, median(values));
+    }, theMedian());
     var need = rows.map(function (r) {
       return { label: shortName(r.area), value: r.record.reach["sociale-basis"].inwonersBeyond };
     });
@@ -467,7 +466,8 @@
       cell(row, String(byRung.informeel.formal + byRung.informeel.informal + byRung["eigen-kracht"].formal +
                        byRung["eigen-kracht"].informal));
       cell(row, String(byRung.voorliggend.formal + byRung.voorliggend.informal));
-      cell(row, record.supply.socialeBasisPer1000 === null ? "–" : decimal.format(record.supply.socialeBasisPer1000));
+      cell(row, record.supply.socialeBasisPer1000Robust === null ? "–"
+        : decimal.format(record.supply.socialeBasisPer1000Robust));
       cell(row, percent(record.reach["sociale-basis"].shareBeyond));
       cell(row, count(record.need.referrals));
       cell(row, String(record.gaps));
