@@ -129,6 +129,7 @@ def load_cipher(settings: Settings) -> FieldCipher:
         path = Path(settings.secret_key_file)
         if not path.is_file():
             raise ConfigError(f"SOCIALEKAART_SECRET_KEY_FILE: het bestand {path} bestaat niet.")
+        _warn_if_beside_the_data(path, settings.data_dir)
         return FieldCipher.from_text(path.read_text(encoding="utf-8"), "SOCIALEKAART_SECRET_KEY_FILE")
     path = Path(settings.data_dir) / KEY_FILE_NAME
     if not path.exists():
@@ -140,6 +141,14 @@ def load_cipher(settings: Settings) -> FieldCipher:
         else:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(new_key() + "\n")
-            log.warning("Geen %s ingesteld: nieuwe sleutel gemaakt in %s. Stel in productie een sleutel in "
-                        "en bewaar die buiten de gegevensmap.", SETTING, path)
+            log.warning("Geen %s ingesteld: nieuwe sleutel gemaakt in %s.", SETTING, path)
+    _warn_if_beside_the_data(path, settings.data_dir)
     return FieldCipher.from_text(path.read_text(encoding="utf-8"), str(path))
+
+
+def _warn_if_beside_the_data(key_file: Path, data_dir: Path) -> None:
+    """A key next to the data it protects ends up in the same backup or copy: say so at every start."""
+    if Path(key_file).resolve().is_relative_to(Path(data_dir).resolve()):
+        log.warning("De sleutel voor de versleutelde velden staat in de gegevensmap (%s): wie de gegevensmap "
+                    "of een kopie ervan heeft, kan alles lezen. Bewaar de sleutel elders "
+                    "(SOCIALEKAART_SECRET_KEY of SOCIALEKAART_SECRET_KEY_FILE, zie docs/privacy.md).", key_file)
