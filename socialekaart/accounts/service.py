@@ -120,13 +120,17 @@ def generate_password() -> str:
 class SignInLimiter:
     """Failed sign-ins per key (e-mail address, client address) in a sliding window.
 
-    After ``max_failures`` failures within ``window_seconds`` a key is blocked until the oldest
-    failure leaves the window. A successful sign-in clears the e-mail key.
+    After ``max_failures`` failures within ``window_seconds`` an account (e-mail key) is blocked
+    until the oldest failure leaves the window; a client address (``client:`` key) after
+    ``client_max_failures``, higher because one address may be a whole office or a proxy. A
+    successful sign-in clears the e-mail key.
     """
 
     def __init__(self, max_failures: int = 5, window_seconds: float = 900, *,
-                 clock: Callable[[], float] = time.monotonic, max_keys: int = 100_000):
+                 clock: Callable[[], float] = time.monotonic, max_keys: int = 100_000,
+                 client_max_failures: int | None = None):
         self.max_failures = max_failures
+        self.client_max_failures = client_max_failures if client_max_failures is not None else 4 * max_failures
         self.window = window_seconds
         self.clock = clock
         self.max_keys = max_keys
@@ -146,7 +150,8 @@ class SignInLimiter:
         with self._lock:
             for key in keys:
                 recent = self._recent(key, now)
-                if len(recent) >= self.max_failures:
+                limit = self.client_max_failures if key.startswith("client:") else self.max_failures
+                if len(recent) >= limit:
                     wait = max(1, int(self.window - (now - recent[0])) + 1)
                     raise TooManyRequests("Te veel mislukte pogingen om aan te melden. Probeer het over "
                                           f"{(wait + 59) // 60} minuten opnieuw.", retry_after=wait)
