@@ -51,6 +51,7 @@ class Principal:
     areas: tuple[str, ...] = ()
     email: str = ""
     name: str = ""
+    session_version: int = 0
 
     @classmethod
     def system(cls, name: str = "systeem") -> "Principal":
@@ -237,6 +238,39 @@ class AccountService:
         account = self._find(email_or_id)
         self.store.set_password_hash(account.id, hash_password(password))
 
+    # -- account controls (the CLI) ------------------------------------------------------------------
+    def reset_password(self, email_or_id: str) -> str:
+        """A new random password (shown once to whoever reset it); every session and token ends."""
+        account = self._find(email_or_id)
+        password = generate_password()
+        self.store.set_password_hash(account.id, hash_password(password))
+        self.store.raise_session_version(account.id)
+        return password
+
+    def log_out_everywhere(self, email_or_id: str) -> int:
+        """End every page session and make every token of the account invalid; the new session version."""
+        account = self._find(email_or_id)
+        version = self.store.raise_session_version(account.id)
+        if version is None:
+            raise NotFound(f"Er is geen account {email_or_id[:80]!r}.", field="account")
+        return version
+
+    def set_active(self, email_or_id: str, active: bool) -> dict[str, Any]:
+        """Disable (every session and token ends at once) or enable again (old tokens stay invalid)."""
+        account = self._find(email_or_id)
+        self.store.set_active(account.id, active)
+        if not active:
+            self.store.raise_session_version(account.id)
+        return self._find(account.id).public()
+
+    def delete(self, email_or_id: str) -> dict[str, Any]:
+        """Remove the account and its tokens. Referrals and audit entries keep its id (not its name or
+        e-mail address), so what happened stays traceable."""
+        account = self._find(email_or_id)
+        if not self.store.delete_account(account.id):
+            raise NotFound(f"Er is geen account {email_or_id[:80]!r}.", field="account")
+        return account.public()
+
     # -- tokens ----------------------------------------------------------------------------------
     def issue_token(self, email_or_id: str, *, days: int | None = None, name: str = "") -> IssuedToken:
         days = self.token_days if days is None else days
@@ -251,7 +285,7 @@ class AccountService:
         now = self.clock()
         record = Token(id="tok-" + secrets.token_hex(6), hash=hash_token(token), account_id=account.id,
                        name=name.strip(), created_at=iso(now), expires_at=iso(now + timedelta(days=days)),
-                       revoked_at=None)
+                       revoked_at=None, session_version=account.session_version)
         if not self.store.create_token(record):
             raise NotFound(f"Er is geen account {email_or_id!r}.", field="account")
         return IssuedToken(token, record.id, account.id, record.expires_at)
@@ -281,6 +315,9 @@ class AccountService:
                                "Vraag een nieuw token aan.")
         if not account.active:
             raise Unauthorized("Dit account is uitgeschakeld.")
+        if record.session_version != account.session_version:
+            raise Unauthorized("Dit toegangstoken geldt niet meer: het account is overal afgemeld. "
+                               "Vraag een nieuw token aan.")
         return principal_of(account)
 
     # -- passwords (sign-in on the pages) --------------------------------------------------------
@@ -301,10 +338,11 @@ def principal_of(account: Account | Mapping[str, Any]) -> Principal:
     """Who acts for an Account, or for the public dict of one (``AccountService.account``)."""
     if isinstance(account, Account):
         return Principal(account_id=account.id, role=account.role, organization_id=account.organization_id,
-                         areas=account.areas, email=account.email, name=account.name)
+                         areas=account.areas, email=account.email, name=account.name,
+                         session_version=account.session_version)
     return Principal(account_id=account["id"], role=account["role"], organization_id=account.get("organization_id"),
                      areas=tuple(account.get("areas") or ()), email=account.get("email", ""),
-                     name=account.get("name", ""))
+                     name=account.get("name", ""), session_version=int(account.get("session_version") or 0))
 
 
 def may_edit_service(principal: Principal, service_organization_id: str) -> bool:
@@ -321,7 +359,7 @@ class DemoAccount:
     role: str
     organization_id: str | None
     organization_name: str | None
-    token: str
+    token: str | None  # None when asked for no tokens (make run: no tokens in logs)
     password: str | None  # only when the account was made just now
     areas: tuple[str, ...] = field(default_factory=tuple)
 
@@ -330,7 +368,8 @@ DEMO_DOMAIN = "demo.example.nl"
 
 
 def demo_accounts(accounts: AccountService, organizations: Iterable[Any], *, prefer: str = "gm0664",
-                  coordinator_areas: tuple[str, ...] = ("RG-zeeland",), token_days: int = 30) -> list[DemoAccount]:
+                  coordinator_areas: tuple[str, ...] = ("RG-zeeland",), token_days: int = 30,
+                  with_tokens: bool = True) -> list[DemoAccount]:
     """A few demo accounts: a professional at a sociaal wijkteam, a professional at a welzijnsorganisatie,
     a beheerder of that welzijnsorganisatie and a regio coordinator. Safe to run again: existing
     accounts keep their password and get a fresh token.
@@ -361,7 +400,7 @@ def demo_accounts(accounts: AccountService, organizations: Iterable[Any], *, pre
             password = generate_password()
             accounts.create_account(email=email, name=name, role=role, organization_id=org["id"] if org else None,
                                     areas=areas, password=password)
-        issued = accounts.issue_token(email, days=token_days, name="demo")
+        token = accounts.issue_token(email, days=token_days, name="demo").token if with_tokens else None
         made.append(DemoAccount(email, role, org["id"] if org else None, org["name"] if org else None,
-                                issued.token, password, tuple(areas)))
+                                token, password, tuple(areas)))
     return made
