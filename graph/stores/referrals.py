@@ -44,6 +44,7 @@ from socialekaart.shared.clock import iso
 EVENT_COUNTER = "referral-event-seq"
 SUMMARY_FIELDS = (".id, .status, .version, .urgency, .life_domains, .from_org_id, .to_org_id, .to_service_id, "
                   ".created_at, .updated_at, .sent_at, .receive_due_at, .accept_due_at")
+SEALED_FIELDS = ".request_enc, .contact_enc, .client_ref_enc, .client_ref_hash, .consent_purpose_enc"
 REFERRAL_FIELDS = (
     SUMMARY_FIELDS + ", .sender_account_id, .from_formal, .to_rung, .to_formal, .wijk_code, .gemeente_code, "
     ".request_enc, .contact_enc, .client_ref_enc, .client_ref_hash, .consent_purpose_enc, .consent_partner_id, "
@@ -278,11 +279,11 @@ class ReferralStore:
             {"since": since_seq, "at": since_at, "org": organization_id, "limit": limit})
         return [row["event"] for row in rows]
 
-    def by_client_ref(self, organization_id: str, ref_hash: str) -> list[dict[str, Any]]:
+    def by_client_ref(self, organization_id: str, ref_hashes: list[str]) -> list[dict[str, Any]]:
         rows = self.connection.read(
-            f"MATCH (r:Referral {{client_ref_hash: $hash}}) WHERE r.from_org_id = $org WITH r "
+            f"MATCH (r:Referral) WHERE r.client_ref_hash IN $hashes AND r.from_org_id = $org WITH r "
             f"ORDER BY r.created_at, r.id {NAMES}RETURN r {{{REFERRAL_FIELDS}}} AS referral, {NAME_COLUMNS}",
-            {"hash": ref_hash, "org": organization_id})
+            {"hashes": ref_hashes, "org": organization_id})
         return [_with_names(row) for row in rows]
 
     def expirable(self, now: str) -> list[dict[str, Any]]:
@@ -433,3 +434,32 @@ class ReferralStore:
                                     "RETURN w {.organization_id, .url, .secret_enc} AS webhook",
                                     {"ids": organization_ids})
         return [row["webhook"] for row in rows]
+
+    # -- key rotation ----------------------------------------------------------------------------
+    def sealed_page(self, after_id: str, limit: int) -> list[dict[str, Any]]:
+        """Referrals with their sealed fields, by id after ``after_id`` (a page of the rotation)."""
+        rows = self.connection.read(
+            "MATCH (r:Referral) WHERE r.id > $after RETURN r {.id, .from_org_id, " + SEALED_FIELDS + "} AS referral "
+            "ORDER BY r.id LIMIT $limit", {"after": after_id, "limit": limit})
+        return [row["referral"] for row in rows]
+
+    def reseal(self, referral_id: str, before: dict[str, Any], after: dict[str, Any]) -> bool:
+        """Write the re-sealed fields only if they are still what was read (else someone changed them)."""
+        conditions = " AND ".join(f"((r.{name} IS NULL AND $was_{name} IS NULL) OR r.{name} = $was_{name})"
+                                  for name in after)
+        params = {"id": referral_id, "after": after, **{f"was_{name}": before.get(name) for name in after}}
+        rows = self.connection.write(f"MATCH (r:Referral {{id: $id}}) WHERE {conditions} SET r += $after "
+                                     "RETURN r.id AS id", params)
+        return bool(rows)
+
+    def webhook_secrets(self) -> list[dict[str, Any]]:
+        rows = self.connection.read("MATCH (w:Webhook) RETURN w {.organization_id, .secret_enc} AS webhook "
+                                    "ORDER BY w.organization_id")
+        return [row["webhook"] for row in rows]
+
+    def reseal_webhook(self, organization_id: str, before: str, after: str) -> bool:
+        rows = self.connection.write("MATCH (w:Webhook {organization_id: $org}) WHERE w.secret_enc = $before "
+                                     "SET w.secret_enc = $after RETURN w.organization_id AS id",
+                                     {"org": organization_id, "before": before, "after": after})
+        return bool(rows)
+

@@ -325,8 +325,9 @@ class ReferralService:
         actor.require("professional", action="doorverwijzingen exporteren")
         if not isinstance(client_ref, str) or not client_ref.strip() or len(client_ref) > 64:
             raise ValidationError("Geef de cliëntreferentie op (hoogstens 64 tekens).", field="clientRef")
-        ref_hash = self.cipher.blind_index(client_ref, actor.organization_id or "")
-        rows = self.store.by_client_ref(actor.organization_id or "", ref_hash)
+        # Every configured key: after a rotation, referrals written under an older key are found too.
+        ref_hashes = self.cipher.blind_indexes(client_ref, actor.organization_id or "")
+        rows = self.store.by_client_ref(actor.organization_id or "", ref_hashes)
         now = self.clock()
         if rows:
             self.store.audit([self._audit_row(actor, "exporteren", row["id"], now) for row in rows])
