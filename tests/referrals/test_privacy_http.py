@@ -82,10 +82,20 @@ def test_metrics_only_with_the_metrics_token(app):
 @pytest.fixture
 def behind_proxy(app, rr, actors):
     """The app on a real waitress server as ``socialekaart serve`` starts it, trusting the proxy on 127.0.0.1."""
+    yield from serve(app, rr, actors, {"SOCIALEKAART_TRUSTED_PROXY": "127.0.0.1"})
+
+
+@pytest.fixture
+def untrusted_proxy(app, rr, actors):
+    """The same without the setting: every visitor has the proxy's address."""
+    yield from serve(app, rr, actors, {})
+
+
+def serve(app, rr, actors, environ):
     hashed = hash_password(PASSWORD)
     for name in ("swt", "welzijn"):
         rr.accounts.store.set_password_hash(actors[name].principal.account_id, hashed)
-    options = proxy_options({"SOCIALEKAART_TRUSTED_PROXY": "127.0.0.1"})
+    options = proxy_options(environ)
     server = waitress.server.create_server(app, host="127.0.0.1", port=0, threads=2, **options)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -110,6 +120,14 @@ def test_behind_a_trusted_proxy_one_guesser_locks_out_one_account_not_everyone(b
     assert sign_in(behind_proxy, "welzijn@test.example.nl", PASSWORD, "198.51.100.7") == 303
     # The guessed account stays locked from everywhere, even with the right password.
     assert sign_in(behind_proxy, "swt@test.example.nl", PASSWORD, "198.51.100.7") == 429
+
+
+def test_without_the_proxy_setting_one_guesser_still_locks_out_only_that_account(untrusted_proxy):
+    # All visitors share the proxy's address: the per-address limit is higher than the per-account one.
+    for _ in range(5):
+        assert sign_in(untrusted_proxy, "swt@test.example.nl", "fout-fout-fout", "203.0.113.5") == 401
+    assert sign_in(untrusted_proxy, "welzijn@test.example.nl", PASSWORD, "198.51.100.7") == 303
+    assert sign_in(untrusted_proxy, "swt@test.example.nl", PASSWORD, "198.51.100.7") == 429
 
 
 def test_without_a_trusted_proxy_forwarded_addresses_are_ignored():
