@@ -44,11 +44,12 @@ from socialekaart.shared.clock import iso
 EVENT_COUNTER = "referral-event-seq"
 SUMMARY_FIELDS = (".id, .status, .version, .urgency, .life_domains, .from_org_id, .to_org_id, .to_service_id, "
                   ".created_at, .updated_at, .sent_at, .receive_due_at, .accept_due_at")
-SEALED_FIELDS = ".request_enc, .contact_enc, .client_ref_enc, .client_ref_hash, .consent_purpose_enc"
+SEALED_FIELDS = (".request_enc, .contact_enc, .client_ref_enc, .client_ref_hash, .consent_purpose_enc, "
+                 ".legal_basis_reason_enc")
 REFERRAL_FIELDS = (
     SUMMARY_FIELDS + ", .sender_account_id, .from_formal, .to_rung, .to_formal, .wijk_code, .gemeente_code, "
     ".request_enc, .contact_enc, .client_ref_enc, .client_ref_hash, .consent_purpose_enc, .consent_partner_id, "
-    ".consent_date, .consent_method, .legal_basis, .forwarded_from, .forwarded_to, .expires_at, .received_at, "
+    ".consent_date, .consent_method, .legal_basis, .legal_basis_reason_enc, .forwarded_from, .forwarded_to, .expires_at, .received_at, "
     ".accepted_at, .declined_at, .waitlisted_at, .started_at, .closed_at, .decline_reason, .cancel_reason, "
     ".outcome, .anonymised_at")
 FACT_FIELDS = (".id, .status, .from_org_id, .to_org_id, .to_rung, .from_formal, .to_formal, .life_domains, "
@@ -219,7 +220,7 @@ class ReferralStore:
             # One map for the whole node: FalkorDB removes the wrong properties when one query
             # clears several with separate `SET x = null` items (see graph/store.py).
             "SET r = r {.*, request_enc: null, contact_enc: null, client_ref_enc: null, client_ref_hash: null, "
-            "consent_purpose_enc: null, anonymised_at: $now} "
+            "consent_purpose_enc: null, legal_basis_reason_enc: null, anonymised_at: $now} "
             "CREATE (a:AuditEntry) SET a += $audit, a.id = $audit.id + '-' + r.id, a.referral_id = r.id "
             "RETURN r.id AS id ORDER BY id",
             {"final": sorted(FINAL_STATES), "cutoff": cutoff, "now": now, "audit": audit})

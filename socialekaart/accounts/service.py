@@ -29,7 +29,7 @@ from socialekaart.accounts.ports import AccountRepository
 from socialekaart.places.codes import area_kind_of
 from socialekaart.shared.clock import Clock, iso, utcnow
 from socialekaart.shared.errors import Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized, ValidationError
-from socialekaart.shared.validation import EMAIL_PATTERN, ID_PATTERN
+from socialekaart.shared.validation import ID_PATTERN, valid_email
 
 ROLES = ("professional", "beheerder", "coordinator", "admin")
 ROLE_LABELS = {"professional": "Professional", "beheerder": "Beheerder", "coordinator": "Coördinator",
@@ -189,7 +189,7 @@ class AccountService:
         email = normalise_email(email)
         areas = tuple(a.strip() for a in areas if a.strip())
         errors: dict[str, list[str]] = {}
-        if not EMAIL_PATTERN.match(email):
+        if not valid_email(email):
             errors.setdefault("email", []).append(f"{email[:60]!r} is geen geldig e-mailadres.")
         if not name or not name.strip() or len(name) > MAX_NAME:
             errors.setdefault("name", []).append(f"Een naam is verplicht (hoogstens {MAX_NAME} tekens).")
@@ -325,7 +325,7 @@ class AccountService:
         email = normalise_email(email)
         keys = (f"email:{email}", f"client:{client}") if client else (f"email:{email}",)
         self.limiter.check(*keys)
-        account = self.store.account_by_email(email) if EMAIL_PATTERN.match(email) else None
+        account = self.store.account_by_email(email) if valid_email(email) else None
         ok = verify_password(account.password_hash if account else None, password or "")
         if not ok or account is None or not account.active:
             self.limiter.failed(*keys)

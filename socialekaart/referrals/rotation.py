@@ -15,7 +15,7 @@ from socialekaart.referrals.crypto import FieldCipher
 PAGE = 500
 # field -> the associated-data suffix it was sealed with (``<referral id>/<suffix>``)
 SEALED = {"request_enc": "request", "contact_enc": "contact", "client_ref_enc": "client-ref",
-          "consent_purpose_enc": "consent-purpose"}
+          "consent_purpose_enc": "consent-purpose", "legal_basis_reason_enc": "legal-basis-reason"}
 
 
 class ResealStore(Protocol):

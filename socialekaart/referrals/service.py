@@ -104,6 +104,8 @@ class ReferralService:
         referral = self._referral_props(new_id("ref"), actor, new, target, now, status="concept")
         events = [self._event(referral, None, "concept", actor, SENDER, now)]
         audits = [self._audit_row(actor, "aanmaken", referral["id"], now)]
+        if new.legal_basis:  # no consent: the organisation's audit shows on which basis (the reason is sealed)
+            audits.append(self._audit_row(actor, f"grondslag:{new.legal_basis}", referral["id"], now))
         if send:
             referral.update(self._sent_stamps(now), status="verzonden", version=2)
             events.append(self._event(referral, "concept", "verzonden", actor, SENDER, now))
@@ -152,6 +154,8 @@ class ReferralService:
             "consent_date": new.consent.given_on.isoformat() if new.consent else None,
             "consent_method": new.consent.method if new.consent else None,
             "legal_basis": new.legal_basis, "forwarded_from": forwarded_from,
+            "legal_basis_reason_enc": seal(new.legal_basis_reason, f"{referral_id}/legal-basis-reason")
+            if new.legal_basis_reason else None,
         }
         if status == "verzonden":
             props.update(self._sent_stamps(now))
@@ -446,6 +450,7 @@ class ReferralService:
                 "partner_id": r.get("consent_partner_id"), "date": r.get("consent_date"),
                 "method": r.get("consent_method")},
             "legal_basis": r.get("legal_basis"),
+            "legal_basis_reason": self.cipher.open(r.get("legal_basis_reason_enc"), f"{rid}/legal-basis-reason"),
             "forwarded_from": r.get("forwarded_from"), "forwarded_to": r.get("forwarded_to"),
             "anonymised_at": r.get("anonymised_at"),
             "allowed_next": sorted({t for side in sides for t in next_states(r["status"], side)},

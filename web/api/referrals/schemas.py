@@ -61,6 +61,9 @@ class NewReferralSchema(Strict):
     consent = fields.Nested(ConsentSchema)
     legalBasis = fields.String(metadata={"description": "In plaats van toestemming: "
                                                         f"{', '.join(LEGAL_BASES)}."})
+    legalBasisReason = fields.String(validate=validate.Length(max=TEXT_BOUND),
+                                     metadata={"description": "Verplicht bij legalBasis: waarom geen toestemming "
+                                                              "(komt in de audit van uw organisatie)."})
     wijkCode = fields.String(validate=validate.Length(max=8),
                              metadata={"description": "CBS-wijk waar de inwoner woont (voor de cijfers)."})
 
@@ -157,6 +160,7 @@ class ReferralSchema(ReferralSummarySchema):
     clientRef = fields.String(allow_none=True, metadata={"description": "Alleen voor de verzender."})
     consent = fields.Dict(allow_none=True)
     legalBasis = fields.String(allow_none=True)
+    legalBasisReason = fields.String(allow_none=True)
     forwardedFrom = fields.String(allow_none=True)
     forwardedTo = fields.String(allow_none=True)
     anonymisedAt = fields.String(allow_none=True)
