@@ -19,6 +19,7 @@ import tempfile
 import time
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import redis
@@ -186,6 +187,8 @@ class EmbeddedServer:
             "--dir", str(self.data_dir),
             "--appendonly", "yes", "--appendfsync", "always", "--appenddirname", "appendonlydir",
             "--save", "",
+            # Uncompressed snapshots: an operator can check with grep that an erased value is gone.
+            "--rdbcompression", "no",
             # Fold the log into a snapshot once it has grown, so a restart replays little.
             "--auto-aof-rewrite-percentage", "100", "--auto-aof-rewrite-min-size", "8mb",
             "--daemonize", "yes",
@@ -349,3 +352,73 @@ def restore_snapshot(server: EmbeddedServer, snapshot: Path) -> Path:
             kept.rename(aof_dir)
         raise
     return kept
+
+
+# -- erasing for real ------------------------------------------------------------------------------
+KEPT_ASIDE = ("appendonlydir.voor-herstel-", "appendonlydir.mislukt-herstel-")
+
+
+def rewrite_log(server: EmbeddedServer, timeout: float = 600.0) -> None:
+    """Rewrite the append-only files from what the store holds now (BGREWRITEAOF). The old files keep
+    every value ever written, also erased ones; the server deletes them once the rewrite is done."""
+    client = server._client(timeout)
+    try:
+        before = client.info("persistence").get("aof_rewrites", 0)
+        with suppress(redis.ResponseError):  # "already in progress": wait for that one, then ours
+            client.bgrewriteaof()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            info = client.info("persistence")
+            busy = info.get("aof_rewrite_in_progress") or info.get("aof_rewrite_scheduled")
+            if not busy and info.get("aof_rewrites", 0) > before and not _history_files(server.data_dir):
+                break
+            if not busy and info.get("aof_rewrites", 0) <= before:
+                with suppress(redis.ResponseError):
+                    client.bgrewriteaof()
+            time.sleep(0.05)
+        else:
+            raise StoreUnavailable("Het herschrijven van de databasebestanden duurde te lang; probeer het opnieuw.")
+        if info.get("aof_last_bgrewrite_status") != "ok":
+            raise StoreUnavailable(f"De database kon haar bestanden niet herschrijven; zie {server.log_path}.")
+    finally:
+        client.close()
+
+
+def _history_files(data_dir: Path) -> list[str]:
+    """Old append-only files the server still has to delete after a rewrite."""
+    manifest = data_dir / "appendonlydir" / "appendonly.aof.manifest"
+    try:
+        lines = manifest.read_text().splitlines()
+    except FileNotFoundError:
+        return []
+    return [line for line in lines if line.rstrip().endswith("type h")]
+
+
+def expire_copies(data_dir: Path, backups: Path | None, older_than: timedelta,
+                  now: datetime | None = None) -> list[Path]:
+    """Delete what the product keeps beside the live files once it is older than ``older_than``: the
+    folders a restore put aside (named by their time) and the back-ups (RDB files) in ``backups``."""
+    moment = now or datetime.now()
+    removed: list[Path] = []
+    for folder in sorted(data_dir.glob("appendonlydir.*-herstel-*")):
+        stamp = next((folder.name[len(p):] for p in KEPT_ASIDE if folder.name.startswith(p)), None)
+        try:
+            made = datetime.strptime(stamp or "", "%Y%m%d-%H%M%S")
+        except ValueError:
+            continue
+        if moment - made > older_than and folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder)
+            removed.append(folder)
+    if backups is not None:
+        for path in sorted(backups.iterdir()):
+            if not path.is_file() or path.is_symlink() or not _is_snapshot(path):
+                continue
+            if moment - datetime.fromtimestamp(path.stat().st_mtime) > older_than:
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
+def _is_snapshot(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(5) == b"REDIS"

@@ -49,7 +49,8 @@ SEALED_FIELDS = (".request_enc, .contact_enc, .client_ref_enc, .client_ref_hash,
 REFERRAL_FIELDS = (
     SUMMARY_FIELDS + ", .sender_account_id, .from_formal, .to_rung, .to_formal, .wijk_code, .gemeente_code, "
     ".request_enc, .contact_enc, .client_ref_enc, .client_ref_hash, .consent_purpose_enc, .consent_partner_id, "
-    ".consent_date, .consent_method, .legal_basis, .legal_basis_reason_enc, .forwarded_from, .forwarded_to, .expires_at, .received_at, "
+    ".consent_date, .consent_method, .legal_basis, .legal_basis_reason_enc, .forwarded_from, .forwarded_to, "
+    ".expires_at, .received_at, "
     ".accepted_at, .declined_at, .waitlisted_at, .started_at, .closed_at, .decline_reason, .cancel_reason, "
     ".outcome, .anonymised_at")
 FACT_FIELDS = (".id, .status, .from_org_id, .to_org_id, .to_rung, .from_formal, .to_formal, .life_domains, "
@@ -214,16 +215,18 @@ class ReferralStore:
             + tail + "RETURN " + returns, params)
         return rows[0] if rows else None
 
-    def anonymise(self, cutoff: str, now: str, audit: dict[str, Any]) -> list[str]:
+    def anonymise(self, cutoff: str, now: str, audit: dict[str, Any], *, also: list[str] | None = None) -> list[str]:
+        """Closed before ``cutoff``, or one of ``also`` (just closed for the retention): sealed fields removed."""
         rows = self.connection.write(
-            "MATCH (r:Referral) WHERE r.status IN $final AND r.closed_at < $cutoff AND r.anonymised_at IS NULL "
+            "MATCH (r:Referral) WHERE (r.status IN $final AND r.closed_at < $cutoff OR r.id IN $also) "
+            "AND r.anonymised_at IS NULL "
             # One map for the whole node: FalkorDB removes the wrong properties when one query
             # clears several with separate `SET x = null` items (see graph/store.py).
             "SET r = r {.*, request_enc: null, contact_enc: null, client_ref_enc: null, client_ref_hash: null, "
             "consent_purpose_enc: null, legal_basis_reason_enc: null, anonymised_at: $now} "
             "CREATE (a:AuditEntry) SET a += $audit, a.id = $audit.id + '-' + r.id, a.referral_id = r.id "
             "RETURN r.id AS id ORDER BY id",
-            {"final": sorted(FINAL_STATES), "cutoff": cutoff, "now": now, "audit": audit})
+            {"final": sorted(FINAL_STATES), "cutoff": cutoff, "now": now, "audit": audit, "also": also or []})
         return [row["id"] for row in rows]
 
     def audit(self, entries: list[dict[str, Any]]) -> None:
@@ -291,6 +294,14 @@ class ReferralStore:
         rows = self.connection.read(
             f"MATCH (r:Referral) WHERE r.status IN ['verzonden', 'ontvangen'] AND r.expires_at < $now "
             f"RETURN r {{{REFERRAL_FIELDS}}} AS referral ORDER BY r.expires_at, r.id", {"now": now})
+        return [row["referral"] for row in rows]
+
+    def stale_open(self, statuses: list[str], cutoff: str) -> list[dict[str, Any]]:
+        """Open referrals not changed since ``cutoff``."""
+        rows = self.connection.read(
+            f"MATCH (r:Referral) WHERE r.status IN $statuses AND r.updated_at < $cutoff "
+            f"RETURN r {{{REFERRAL_FIELDS}}} AS referral ORDER BY r.updated_at, r.id",
+            {"statuses": statuses, "cutoff": cutoff})
         return [row["referral"] for row in rows]
 
     def audit_entries(self, referral_id: str) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ from socialekaart.referrals.crypto import FieldCipher
 from socialekaart.referrals.lifecycle import (
     FINAL_STATES,
     MILESTONES,
+    OPEN_STATES,
     RECEIVER,
     SENDER,
     STATE_LABELS,
@@ -355,7 +356,22 @@ class ReferralService:
         else:
             raise ValidationError("Geef een bewaartermijn op, zoals 24m.", field="olderThan")
         system = Principal.system()
-        return self.store.anonymise(iso(cutoff), iso(now), self._audit_row(system, "anonimiseren", None, now))
+        stale = self._close_stale(cutoff)
+        return self.store.anonymise(iso(cutoff), iso(now), self._audit_row(system, "anonimiseren", None, now),
+                                    also=stale)
+
+    def _close_stale(self, cutoff: datetime) -> builtins.list[str]:
+        """Open referrals nobody touched within the retention are closed as 'verlopen' (by the system),
+        so their personal data does not outlive it. Each is its own check-and-write."""
+        system = Principal.system()
+        closed: builtins.list[str] = []
+        for referral in self.store.stale_open(sorted(OPEN_STATES), iso(cutoff)):
+            try:
+                self._apply(system, referral, Transition(referral["status"], "verlopen", SYSTEM))
+            except Conflict:
+                continue  # someone acted on it meanwhile: it is not stale
+            closed.append(referral["id"])
+        return closed
 
     # -- helpers ----------------------------------------------------------------------------------
     def _visible(self, actor: Principal, referral_id: str,

@@ -9,8 +9,8 @@ import pytest
 from socialekaart.referrals.lifecycle import parse_new_referral
 from socialekaart.shared.errors import ValidationError
 from socialekaart.shared.validation import valid_email
-from tests.referrals.test_referral_privacy import raw_referrals
 from tests.referrals.referral_helpers import referral_body
+from tests.referrals.test_referral_privacy import raw_referrals
 
 REASON = "Acuut gevaar: de inwoner is niet aanspreekbaar en heeft direct hulp nodig."
 

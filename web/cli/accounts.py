@@ -261,10 +261,19 @@ def _period(text: str) -> dict:
 @click.option("--older-than", "older_than", required=True, help="Gesloten langer dan: 24m, 730d of 2y.")
 @click.pass_context
 def anonymise(ctx, older_than) -> None:
-    """Verwijder contactgegevens en vrije tekst uit gesloten doorverwijzingen; de cijfers blijven."""
+    """Verwijder contactgegevens en vrije tekst uit doorverwijzingen die langer dan de termijn gesloten
+    zijn of open en onaangeroerd (die worden eerst 'verlopen'); de cijfers blijven. De ingebouwde
+    database herschrijft daarna haar bestanden, zodat de gewiste waarden ook daar weg zijn."""
     period = _period(older_than)
-    done = guard(lambda: referral_runtime_of(ctx).referrals.anonymise(**period))
+    rt = referral_runtime_of(ctx)
+    done = guard(lambda: rt.referrals.anonymise(**period))
     click.echo(f"{len(done)} doorverwijzing(en) geanonimiseerd.")
+    server = getattr(rt.runtime.store.connection, "server", None)
+    if server is not None:
+        from graph.backends.embedded import rewrite_log
+
+        guard(lambda: rewrite_log(server))
+        click.echo("Databasebestanden herschreven: oude waarden staan er niet meer in.")
 
 
 @referrals_group.command("expire")
