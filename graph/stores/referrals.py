@@ -304,6 +304,19 @@ class ReferralStore:
             {"statuses": statuses, "cutoff": cutoff})
         return [row["referral"] for row in rows]
 
+    def organization_audit(self, organization_id: str, since: str, until: str, limit: int) -> list[dict[str, Any]]:
+        """What the organisation's own accounts did and saw, newest first."""
+        rows = self.connection.read(
+            f"MATCH (a:AuditEntry) WHERE a.organization_id = $org AND a.at >= $since AND a.at <= $until "
+            f"RETURN a {{{AUDIT_FIELDS}}} AS entry ORDER BY a.at DESC, a.id DESC LIMIT $limit",
+            {"org": organization_id, "since": since, "until": until, "limit": limit})
+        return [row["entry"] for row in rows]
+
+    def prune_audit(self, before: str) -> int:
+        rows = self.connection.write("MATCH (a:AuditEntry) WHERE a.at < $before DELETE a RETURN count(*) AS n",
+                                     {"before": before})
+        return int(rows[0]["n"]) if rows else 0
+
     def audit_entries(self, referral_id: str) -> list[dict[str, Any]]:
         rows = self.connection.read(f"MATCH (a:AuditEntry {{referral_id: $id}}) RETURN a {{{AUDIT_FIELDS}}} AS entry "
                                     "ORDER BY a.at, a.id", {"id": referral_id})

@@ -51,6 +51,7 @@ from socialekaart.shared.workdays import add_working_days
 log = logging.getLogger(__name__)
 MAX_PAGE_SIZE = 100
 MAX_FEED = 500
+MAX_AUDIT_PAGE = 1000
 BOXES = ("received", "sent")
 
 
@@ -341,6 +342,37 @@ class ReferralService:
     def audit_trail(self, actor: Principal, referral_id: str) -> builtins.list[dict[str, Any]]:
         actor.require("admin", "system", action="het auditlog inzien")
         return self.store.audit_entries(referral_id)
+
+    def organization_audit(self, actor: Principal, *, since: datetime | None = None, until: datetime | None = None,
+                           limit: int = 200) -> builtins.list[dict[str, Any]]:
+        """Who of the actor's organisation saw or changed which referral, when (newest first): for the
+        organisation's beheerder. Reading it is audited too."""
+        actor.require("beheerder", action="het auditlog van uw organisatie inzien")
+        if not actor.organization_id:
+            raise Forbidden("Dit account hoort bij geen organisatie: er is geen auditlog om in te zien.")
+        if not 1 <= limit <= MAX_AUDIT_PAGE:
+            raise ValidationError(f"limit ligt tussen 1 en {MAX_AUDIT_PAGE}.", field="limit")
+        now = self.clock()
+        until = until or now
+        since = since or until - timedelta(days=31)
+        if since > until:
+            raise ValidationError("since ligt vóór until.", field="since")
+        entries = self.store.organization_audit(actor.organization_id, iso(since), iso(until), limit)
+        self.store.audit([self._audit_row(actor, "auditlog-inzien", None, now)])
+        return entries
+
+    def prune_audit(self, *, older_than: timedelta | None = None, months: int | None = None) -> int:
+        """Delete audit entries older than the retention; one new entry records the pruning."""
+        now = self.clock()
+        if months is not None and months >= 1:
+            cutoff = months_before(now, months)
+        elif older_than is not None and older_than > timedelta(0):
+            cutoff = now - older_than
+        else:
+            raise ValidationError("Geef een bewaartermijn op, zoals 24m.", field="olderThan")
+        removed = self.store.prune_audit(iso(cutoff))
+        self.store.audit([self._audit_row(Principal.system(), "auditlog-opschonen", None, now)])
+        return removed
 
     # -- privacy ----------------------------------------------------------------------------------
     def anonymise(self, *, older_than: timedelta | None = None, months: int | None = None) -> builtins.list[str]:

@@ -276,6 +276,16 @@ def anonymise(ctx, older_than) -> None:
         click.echo("Databasebestanden herschreven: oude waarden staan er niet meer in.")
 
 
+@referrals_group.command("prune-audit")
+@click.option("--older-than", "older_than", required=True, help="Bewaartermijn van auditregels: 24m, 730d of 2y.")
+@click.pass_context
+def prune_audit(ctx, older_than) -> None:
+    """Verwijder auditregels ouder dan de bewaartermijn (draai dit met anonymise mee)."""
+    period = _period(older_than)
+    removed = guard(lambda: referral_runtime_of(ctx).referrals.prune_audit(**period))
+    click.echo(f"{removed} auditregel(s) verwijderd.")
+
+
 @referrals_group.command("expire")
 @click.pass_context
 def expire(ctx) -> None:

@@ -100,6 +100,26 @@ class FeedArgsSchema(Strict):
     limit = fields.Integer(load_default=100, validate=validate.Range(1, MAX_FEED))
 
 
+class AuditArgsSchema(Strict):
+    since = fields.AwareDateTime(metadata={"description": "Vanaf (ISO 8601 met zone); standaard 31 dagen terug."})
+    until = fields.AwareDateTime(metadata={"description": "Tot (ISO 8601 met zone); standaard nu."})
+    limit = fields.Integer(load_default=200, validate=validate.Range(1, 1000))
+
+
+class AuditEntrySchema(ma.Schema):
+    at = fields.String()
+    accountId = fields.String(allow_none=True)
+    role = fields.String(allow_none=True)
+    action = fields.String(metadata={"description": "inzien, lijst, aanmaken, status:…, exporteren, grondslag:…"})
+    referralId = fields.String(allow_none=True)
+    allowed = fields.Boolean()
+
+
+class AuditLogSchema(ma.Schema):
+    organizationId = fields.String()
+    entries = fields.List(fields.Nested(AuditEntrySchema))
+
+
 class ExportSchema(Strict):
     clientRef = fields.String(required=True, validate=validate.Length(min=1, max=64))
 
