@@ -326,18 +326,38 @@ class ReferralService:
         cursor = rows[-1]["seq"] if rows else since_seq
         return {"events": [event_view(row) for row in rows], "cursor": cursor, "more": more}
 
-    def export(self, actor: Principal, client_ref: str) -> builtins.list[dict[str, Any]]:
-        """Everything the actor's organisation sent for one client reference (inzageverzoek)."""
+    def export(self, actor: Principal, client_ref: str, *, forwarded: bool = False) -> builtins.list[dict[str, Any]]:
+        """Everything the actor's organisation sent for one client reference (inzageverzoek); with
+        ``forwarded`` also the referrals the receivers passed on from those (at any depth), as the
+        organisations that hold them see them: for the operator answering an inzageverzoek."""
         actor.require("professional", action="doorverwijzingen exporteren")
         if not isinstance(client_ref, str) or not client_ref.strip() or len(client_ref) > 64:
             raise ValidationError("Geef de cliëntreferentie op (hoogstens 64 tekens).", field="clientRef")
         # Every configured key: after a rotation, referrals written under an older key are found too.
         ref_hashes = self.cipher.blind_indexes(client_ref, actor.organization_id or "")
         rows = self.store.by_client_ref(actor.organization_id or "", ref_hashes)
+        onward = self._forwarded_from(rows) if forwarded else []
         now = self.clock()
-        if rows:
-            self.store.audit([self._audit_row(actor, "exporteren", row["id"], now) for row in rows])
-        return [self._view({"referral": row, "events": self.store.events_of(row["id"])}, {SENDER}) for row in rows]
+        if rows or onward:
+            self.store.audit([self._audit_row(actor, "exporteren", row["id"], now) for row in rows + onward])
+        own = [self._view({"referral": row, "events": self.store.events_of(row["id"])}, {SENDER}) for row in rows]
+        return own + [self._view({"referral": row, "events": self.store.events_of(row["id"])}, {SENDER, RECEIVER})
+                      for row in onward]
+
+    def _forwarded_from(self, rows: builtins.list[dict[str, Any]]) -> builtins.list[dict[str, Any]]:
+        found: builtins.list[dict[str, Any]] = []
+        seen = {row["id"] for row in rows}
+        queue = [row.get("forwarded_to") for row in rows]
+        while queue:
+            rid = queue.pop(0)
+            if not rid or rid in seen:
+                continue
+            seen.add(rid)
+            row = self.store.get(rid)
+            if row is not None:
+                found.append(row)
+                queue.append(row.get("forwarded_to"))
+        return found
 
     def audit_trail(self, actor: Principal, referral_id: str) -> builtins.list[dict[str, Any]]:
         actor.require("admin", "system", action="het auditlog inzien")

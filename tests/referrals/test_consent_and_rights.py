@@ -84,3 +84,39 @@ def test_the_reason_is_sealed_shown_to_both_sides_and_the_basis_is_in_the_audit(
     basis = [a for a in trail if a["action"] == "grondslag:vitaal-belang"]
     assert len(basis) == 1 and basis[0]["organization_id"] == "org-swt"
     assert basis[0]["account_id"] == swt.principal.account_id
+
+
+def test_the_inzage_export_covers_the_referrals_passed_on_and_who_holds_them(client, actors, rr, runtime,
+                                                                           monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+
+    from tests.conftest import set_store_env
+    from tests.referrals.referral_helpers import SECRET_KEY, consent_for
+    from web.cli import main
+
+    swt, welzijn = actors["swt"].headers, actors["welzijn"].headers
+    rid = client.post("/api/v1/referrals", json=referral_body(clientRef="K-9"), headers=swt).get_json()["id"]
+    for who, target in ((swt, "verzonden"), (welzijn, "ontvangen")):
+        client.post(f"/api/v1/referrals/{rid}/transitions", json={"to": target}, headers=who)
+    forward = {"serviceId": "svc-maatje", "consent": consent_for("org-netwerk"), "clientRef": "WZ-77",
+               "requestText": "Zoekt een maatje om de post samen door te nemen."}
+    passed_on = client.post(f"/api/v1/referrals/{rid}/transitions", json={"to": "doorverwezen", "forward": forward},
+                            headers=welzijn).get_json()["forwardedTo"]
+    # The API export stays what the organisation itself sent …
+    own = client.post("/api/v1/referrals/export", json={"clientRef": "K-9"}, headers=swt).get_json()
+    assert [r["id"] for r in own["referrals"]] == [rid]
+    # … the inzage export for the inwoner follows the referral to every organisation that holds it.
+    set_store_env(monkeypatch, runtime.settings)
+    monkeypatch.setenv("SOCIALEKAART_SECRET_KEY", SECRET_KEY)
+    result = CliRunner().invoke(main, ["referrals", "export", "--organization", "org-swt", "--client-ref", "K-9"])
+    assert result.exit_code == 0, result.output
+    exported = json.loads(result.output)
+    assert [r["id"] for r in exported["referrals"]] == [rid, passed_on] and exported["count"] == 2
+    onward = exported["referrals"][1]
+    assert onward["forwardedFrom"] == rid and onward["sender"]["organizationId"] == "org-welzijn"
+    assert onward["receiver"]["organizationId"] == "org-netwerk"
+    assert onward["requestText"] == forward["requestText"] and onward["contact"]["name"] == "Sanne"
+    trail = rr.referrals.audit_trail(actors["admin"].principal, passed_on)
+    assert trail[-1]["action"] == "exporteren" and trail[-1]["organization_id"] == "org-swt"

@@ -302,9 +302,10 @@ def expire(ctx) -> None:
 @click.option("--client-ref", "client_ref", required=True, help="De cliëntreferentie van die organisatie.")
 @click.pass_context
 def export(ctx, organization_id, client_ref) -> None:
-    """Alle doorverwijzingen van een organisatie voor één cliëntreferentie, als JSON (inzageverzoek)."""
+    """Alle doorverwijzingen van een organisatie voor één cliëntreferentie, als JSON (inzageverzoek),
+    met de doorverwijzingen die ontvangers daarvan weer doorverwezen (zoals die organisaties ze hebben)."""
     actor = Principal(account_id="cli:export", role="professional", organization_id=organization_id)
-    found = guard(lambda: referral_runtime_of(ctx).referrals.export(actor, client_ref))
+    found = guard(lambda: referral_runtime_of(ctx).referrals.export(actor, client_ref, forwarded=True))
     click.echo(json.dumps({"organizationId": organization_id, "count": len(found),
                            "referrals": [referral_json(r) for r in found]},
                           ensure_ascii=False, indent=2))
