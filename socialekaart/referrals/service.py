@@ -414,10 +414,14 @@ class ReferralService:
 
     def _close_stale(self, cutoff: datetime) -> builtins.list[str]:
         """Open referrals nobody touched within the retention are closed as 'verlopen' (by the system),
-        so their personal data does not outlive it. Each is its own check-and-write."""
+        so their personal data does not outlive it. Each is its own check-and-write. A concept stays a
+        concept (only anonymised): closed, it would show to the receiver it was never sent to."""
         system = Principal.system()
         closed: builtins.list[str] = []
         for referral in self.store.stale_open(sorted(OPEN_STATES), iso(cutoff)):
+            if referral["status"] == "concept":
+                closed.append(referral["id"])
+                continue
             try:
                 self._apply(system, referral, Transition(referral["status"], "verlopen", SYSTEM))
             except Conflict:

@@ -19,6 +19,7 @@ from graph.backends.embedded import EmbeddedServer
 from socialekaart.referrals.crypto import DecryptionFailed, FieldCipher
 from socialekaart.referrals.lifecycle import OPEN_STATES
 from socialekaart.shared.config import Settings
+from socialekaart.shared.errors import NotFound
 from tests.referrals.referral_helpers import SECRET_KEY, FakeClock, consent_for, referral_body, region
 from tests.referrals.test_referral_privacy import raw_referrals
 from web.bootstrap import ReferralRuntime, Runtime
@@ -43,7 +44,7 @@ def open_referral_in(rr, principals, status: str, clock) -> str:
     return rid
 
 
-def test_old_open_referrals_in_every_open_state_are_closed_as_verlopen_and_anonymised(rr, actors, clock):
+def test_old_open_referrals_are_closed_as_verlopen_and_anonymised_and_concepts_anonymised(rr, actors, clock):
     principals = {name: actor.principal for name, actor in actors.items()}
     start = clock()
     stale = {status: open_referral_in(rr, principals, status, clock) for status in OPEN_STATES}
@@ -56,10 +57,20 @@ def test_old_open_referrals_in_every_open_state_are_closed_as_verlopen_and_anony
     assert sorted(done) == sorted(stale.values())
     for status, rid in stale.items():
         detail = rr.referrals.get(principals["swt"], rid)
+        assert detail["anonymised_at"] and detail["contact"] is None and detail["request_text"] is None
+        if status == "concept":  # never sent: anonymised, not closed (closed, the receiver would see it)
+            assert detail["status"] == "concept"
+            continue
         assert detail["status"] == "verlopen", status
         assert detail["anonymised_at"] and detail["contact"] is None and detail["request_text"] is None
         assert detail["closed_at"] and detail["events"][-1]["to"] == "verlopen"
         assert detail["events"][-1]["from"] == status
+    # The concept was never sent: the receiver still does not see it.
+    with pytest.raises(NotFound):
+        rr.referrals.get(principals["welzijn"], stale["concept"])
+    received = rr.referrals.list(principals["welzijn"], box="received", page_size=100)
+    assert stale["concept"] not in {item["id"] for item in received.items}
+    assert set(stale.values()) - {stale["concept"]} <= {item["id"] for item in received.items}
     kept = rr.referrals.get(principals["swt"], fresh)
     assert kept["status"] == "gestart" and kept["contact"] == {"name": "Sanne", "phone": "06 1234 5678"}
     nodes = {node["id"]: node for node in raw_referrals(rr.runtime)}
