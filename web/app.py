@@ -11,6 +11,7 @@ from socialekaart.shared.config import Settings
 from web.bootstrap import RUNTIME_EXTENSION, Runtime
 from web.limits import register_limits
 from web.metrics import register_metrics
+from web.privacy_http import register_privacy_http
 from web.problems import register_problem_handlers
 from web.security import register_security
 from web.timeouts import register_timeouts
@@ -62,6 +63,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health_bp)
     register_problem_handlers(app)
     register_security(app, settings.tile_url)
+    register_privacy_http(app)  # no-store on personal data (web/privacy_http.py)
     register_metrics(app)
     register_limits(app)  # flask-limiter: per token and sign-in per client (web/limits.py)
     register_timeouts(app, settings)  # short store timeouts on the request path (web/timeouts.py)

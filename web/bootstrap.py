@@ -131,11 +131,14 @@ class ReferralRuntime:
 
     @property
     def webhooks(self) -> WebhookRegistry:
-        return self._once("webhooks", lambda: WebhookRegistry(self.referral_store, self.cipher, clock=self.clock))
+        allow_private = self.settings.webhook_allow_private
+        return self._once("webhooks", lambda: WebhookRegistry(self.referral_store, self.cipher, clock=self.clock,
+                                                              allow_private=allow_private))
 
     @property
     def dispatcher(self) -> WebhookDispatcher:
-        return self._once("dispatcher", lambda: WebhookDispatcher(self.webhooks.endpoints,
+        allow_private = self.settings.webhook_allow_private
+        return self._once("dispatcher", lambda: WebhookDispatcher(self.webhooks.endpoints, allow_private=allow_private,
                                                                   base_delay=self.webhook_base_delay))
 
     @property

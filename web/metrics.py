@@ -1,10 +1,15 @@
-"""Prometheus metrics at /metrics: request counts and durations per endpoint, and store health."""
+"""Prometheus metrics at /metrics: request counts and durations per endpoint, and store health.
+
+Only with the metrics token (SOCIALEKAART_METRICS_TOKEN, see web/privacy_http.py); without it, off."""
 from __future__ import annotations
 
 import time
 
 from flask import Flask, Response, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+from web.privacy_http import metrics_allowed
+from web.problems import problem
 
 
 def register_metrics(app: Flask) -> None:
@@ -30,6 +35,12 @@ def register_metrics(app: Flask) -> None:
 
     @app.get("/metrics")
     def metrics():
+        allowed = metrics_allowed(app)
+        if allowed is None:
+            return problem(404, "Deze pagina of dit adres bestaat niet.")
+        if not allowed:
+            return problem(401, "Gebruik 'Authorization: Bearer <SOCIALEKAART_METRICS_TOKEN>'.",
+                           headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
         runtime = app.extensions["socialekaart"]
         try:
             store_up.set(1 if runtime.store.ping() else 0)

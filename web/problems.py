@@ -6,6 +6,7 @@ an unexpected error is logged and answered with a plain 500 problem, never a sta
 from __future__ import annotations
 
 import logging
+import uuid
 from http import HTTPStatus
 from typing import Any
 
@@ -26,6 +27,8 @@ from socialekaart.shared.errors import (
 )
 
 log = logging.getLogger(__name__)
+GENERIC_DETAIL = {500: "Er ging iets mis aan onze kant. Probeer het later opnieuw.",
+                  503: "De database is niet bereikbaar. Probeer het over een minuut opnieuw."}
 PROBLEM_JSON = "application/problem+json"
 STATUS_FOR = {ValidationError: 400, NotFound: 404, Conflict: 409, StoreUnavailable: 503, StoreCorrupt: 503,
               ConfigError: 503, Unauthorized: 401, Forbidden: 403, TooManyRequests: 429}
@@ -108,7 +111,7 @@ def register_problem_handlers(app: Flask) -> None:
     def domain_error(error: SocialeKaartError):
         status = next((code for kind, code in STATUS_FOR.items() if isinstance(error, kind)), 500)
         if status >= 500:
-            log.warning("store problem on %s: %s", request.path, error.message)
+            return server_side(status, error)
         params = [{"name": name, "reason": reason} for name, reasons in error.errors.items() for reason in reasons]
         headers = {"WWW-Authenticate": 'Bearer realm="socialekaart"'} if status == 401 else {}
         if isinstance(error, TooManyRequests):
@@ -152,5 +155,14 @@ def register_problem_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
-        log.exception("unexpected error on %s", request.path)
-        return problem(500, "Er ging iets mis aan onze kant. Probeer het later opnieuw.")
+        correlation = uuid.uuid4().hex
+        log.exception("unexpected error on %s [correlationId=%s]", request.path, correlation)
+        return problem(500, GENERIC_DETAIL[500], extensions={"correlationId": correlation})
+
+
+def server_side(status: int, error: SocialeKaartError) -> Response:
+    """A store or server fault: the database's own words, file paths and log lines go to the server
+    log only; the client gets a generic Dutch problem and the correlation id to quote."""
+    correlation = uuid.uuid4().hex
+    log.error("%s on %s [correlationId=%s]: %s", type(error).__name__, request.path, correlation, error.message)
+    return problem(status, GENERIC_DETAIL.get(status, GENERIC_DETAIL[500]), extensions={"correlationId": correlation})

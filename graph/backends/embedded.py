@@ -13,11 +13,13 @@ import hashlib
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import redis
@@ -30,8 +32,11 @@ SOCKET_NAME = "falkordb.sock"
 PID_NAME = "falkordb.pid"
 LOG_NAME = "falkordb.log"
 LOCK_NAME = ".start.lock"
-# Unix socket paths are limited to 108 bytes; longer data dirs get their socket in /tmp.
+# Unix socket paths are limited to 108 bytes; longer data dirs get their socket in a private
+# directory under /tmp (0700, owned by this user, checked before every connect).
 MAX_SOCKET_PATH = 100
+# The store holds art. 9 data: only the owner may read or enter anything in the data dir.
+PRIVATE_UMASK = 0o077
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,34 @@ class EmbeddedServer:
         if len(str(inside)) <= MAX_SOCKET_PATH:
             return inside
         digest = hashlib.sha256(str(self.data_dir).encode()).hexdigest()[:16]
-        return Path(tempfile.gettempdir()) / f"socialekaart-{digest}.sock"
+        return Path(tempfile.gettempdir()) / f"socialekaart-{os.getuid()}-{digest}" / SOCKET_NAME
+
+    def _check_socket_dir(self, create: bool) -> bool:
+        """Refuse a socket directory that someone else could have made or can enter: whoever
+        answers on that socket would receive password hashes and token look-ups.
+        False when it does not exist (and ``create`` is off)."""
+        folder = self.socket_path.parent
+        if create and not os.path.lexists(folder):
+            try:
+                folder.mkdir(mode=0o700)
+            except FileExistsError:
+                pass  # made by someone else just now: checked below like any other
+        try:
+            info = os.lstat(folder)
+        except FileNotFoundError:
+            return False
+        if not stat.S_ISDIR(info.st_mode):
+            raise StoreUnavailable(f"De socketmap {folder} is geen gewone map (een symbolische koppeling?); "
+                                   "de server maakt er geen verbinding mee.")
+        if info.st_uid != os.getuid():
+            raise StoreUnavailable(f"De socketmap {folder} is van een andere gebruiker (uid {info.st_uid}); "
+                                   "de server maakt er geen verbinding mee. Verwijder de map of kies een "
+                                   "kortere SOCIALEKAART_DATA_DIR.")
+        if info.st_mode & 0o077:
+            raise StoreUnavailable(f"De socketmap {folder} is voor anderen toegankelijk "
+                                   f"(rechten {stat.S_IMODE(info.st_mode):o}, nodig: 700); de server maakt er "
+                                   "geen verbinding mee. Zet de rechten met 'chmod 700'.")
+        return True
 
     # -- state -------------------------------------------------------------------------------
     def pid(self) -> int | None:
@@ -87,7 +119,7 @@ class EmbeddedServer:
                            socket_connect_timeout=timeout, retry=Retry(NoBackoff(), 0))
 
     def ping(self, timeout: float = 1.0) -> bool:
-        if not self.socket_path.exists():
+        if not self._check_socket_dir(create=False) or not self.socket_path.exists():
             return False
         client = self._client(timeout)
         try:
@@ -107,8 +139,9 @@ class EmbeddedServer:
     # -- start and stop ------------------------------------------------------------------------
     @contextmanager
     def _start_lock(self):
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.data_dir / LOCK_NAME, "a+") as handle:
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(self.data_dir / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "r+") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
@@ -117,9 +150,11 @@ class EmbeddedServer:
 
     def ensure_running(self) -> bool:
         """Connect to the server of this data dir, starting it when needed. True if started now."""
-        if self.ping():
-            return False
         try:
+            if self.data_dir.is_dir():
+                lock_down(self.data_dir)  # also a data dir an older version left readable
+            if self.ping():
+                return False
             with self._start_lock():
                 if self.ping():  # another process started it while we waited for the lock
                     return False
@@ -139,6 +174,8 @@ class EmbeddedServer:
     def _start(self) -> None:
         if not os.access(self.data_dir, os.W_OK):
             raise StoreUnavailable(f"De gegevensmap {self.data_dir} is niet schrijfbaar.")
+        lock_down(self.data_dir)
+        self._check_socket_dir(create=True)
         self.pid_path.unlink(missing_ok=True)
         self.socket_path.unlink(missing_ok=True)
         log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
@@ -150,6 +187,8 @@ class EmbeddedServer:
             "--dir", str(self.data_dir),
             "--appendonly", "yes", "--appendfsync", "always", "--appenddirname", "appendonlydir",
             "--save", "",
+            # Uncompressed snapshots: an operator can check with grep that an erased value is gone.
+            "--rdbcompression", "no",
             # Fold the log into a snapshot once it has grown, so a restart replays little.
             "--auto-aof-rewrite-percentage", "100", "--auto-aof-rewrite-min-size", "8mb",
             "--daemonize", "yes",
@@ -158,7 +197,8 @@ class EmbeddedServer:
             "--loadmodule", module,
         ]
         launcher = subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT, timeout=30, start_new_session=True)
+                                  stderr=subprocess.STDOUT, timeout=30, start_new_session=True,
+                                  umask=PRIVATE_UMASK)
         if launcher.returncode != 0:
             raise StoreCorrupt(f"De FalkorDB-server start niet: {launcher.stdout.decode(errors='replace')[-500:]}")
         if not self._wait_until_ready(None):
@@ -220,7 +260,40 @@ class EmbeddedServer:
         deadline = time.monotonic() + timeout
         while self.pid() is not None and time.monotonic() < deadline:
             time.sleep(0.05)
+        if self.socket_path.parent != self.data_dir and self.pid() is None:
+            with suppress(OSError):  # our private socket folder, once empty (the server removes its socket)
+                os.rmdir(self.socket_path.parent)
         return True
+
+
+def lock_down(data_dir: Path) -> None:
+    """Folders 0700 and files 0600 in the data dir, also for files an older version left open.
+    A data dir of another user is refused: its owner could read everything."""
+    info = os.lstat(data_dir)
+    if info.st_uid != os.getuid():
+        raise StoreUnavailable(f"De gegevensmap {data_dir} is van een andere gebruiker (uid {info.st_uid}); "
+                               "de server start daar niet.")
+    os.chmod(data_dir, 0o700)
+    for root, folders, files in os.walk(data_dir):
+        for name in folders:
+            _tighten(Path(root) / name, 0o700)
+        for name in files:
+            _tighten(Path(root) / name, 0o600)
+
+
+def _tighten(path: Path, mode: int) -> None:
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISLNK(info.st_mode) and not stat.S_ISSOCK(info.st_mode) and stat.S_IMODE(info.st_mode) & 0o077:
+        os.chmod(path, stat.S_IMODE(info.st_mode) & mode)
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
 
 
 # -- backup and restore ----------------------------------------------------------------------------
@@ -246,8 +319,10 @@ def make_snapshot(server: EmbeddedServer, target: Path, timeout: float = 600.0) 
     finally:
         client.close()
     source = server.data_dir / SNAPSHOT_NAME
-    target.parent.mkdir(parents=True, exist_ok=True)
+    source.chmod(0o600)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     shutil.move(source, target)
+    target.chmod(0o600)  # a copy across file systems, or a file that was there before
     return target.stat().st_size
 
 
@@ -261,12 +336,12 @@ def restore_snapshot(server: EmbeddedServer, snapshot: Path) -> Path:
     kept = server.data_dir / f"appendonlydir.voor-herstel-{time.strftime('%Y%m%d-%H%M%S')}"
     if aof_dir.exists():
         aof_dir.rename(kept)
-    aof_dir.mkdir()
+    aof_dir.mkdir(mode=0o700)
     # A Redis 7 append-only manifest whose base is the snapshot: the server loads it, then logs on.
-    (aof_dir / "appendonly.aof.1.base.rdb").write_bytes(snapshot.read_bytes())
-    (aof_dir / "appendonly.aof.1.incr.aof").write_bytes(b"")
-    (aof_dir / "appendonly.aof.manifest").write_text(
-        "file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n")
+    _write_private(aof_dir / "appendonly.aof.1.base.rdb", snapshot.read_bytes())
+    _write_private(aof_dir / "appendonly.aof.1.incr.aof", b"")
+    _write_private(aof_dir / "appendonly.aof.manifest",
+                   b"file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n")
     try:
         server.ensure_running()
     except StoreCorrupt:
@@ -277,3 +352,73 @@ def restore_snapshot(server: EmbeddedServer, snapshot: Path) -> Path:
             kept.rename(aof_dir)
         raise
     return kept
+
+
+# -- erasing for real ------------------------------------------------------------------------------
+KEPT_ASIDE = ("appendonlydir.voor-herstel-", "appendonlydir.mislukt-herstel-")
+
+
+def rewrite_log(server: EmbeddedServer, timeout: float = 600.0) -> None:
+    """Rewrite the append-only files from what the store holds now (BGREWRITEAOF). The old files keep
+    every value ever written, also erased ones; the server deletes them once the rewrite is done."""
+    client = server._client(timeout)
+    try:
+        before = client.info("persistence").get("aof_rewrites", 0)
+        with suppress(redis.ResponseError):  # "already in progress": wait for that one, then ours
+            client.bgrewriteaof()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            info = client.info("persistence")
+            busy = info.get("aof_rewrite_in_progress") or info.get("aof_rewrite_scheduled")
+            if not busy and info.get("aof_rewrites", 0) > before and not _history_files(server.data_dir):
+                break
+            if not busy and info.get("aof_rewrites", 0) <= before:
+                with suppress(redis.ResponseError):
+                    client.bgrewriteaof()
+            time.sleep(0.05)
+        else:
+            raise StoreUnavailable("Het herschrijven van de databasebestanden duurde te lang; probeer het opnieuw.")
+        if info.get("aof_last_bgrewrite_status") != "ok":
+            raise StoreUnavailable(f"De database kon haar bestanden niet herschrijven; zie {server.log_path}.")
+    finally:
+        client.close()
+
+
+def _history_files(data_dir: Path) -> list[str]:
+    """Old append-only files the server still has to delete after a rewrite."""
+    manifest = data_dir / "appendonlydir" / "appendonly.aof.manifest"
+    try:
+        lines = manifest.read_text().splitlines()
+    except FileNotFoundError:
+        return []
+    return [line for line in lines if line.rstrip().endswith("type h")]
+
+
+def expire_copies(data_dir: Path, backups: Path | None, older_than: timedelta,
+                  now: datetime | None = None) -> list[Path]:
+    """Delete what the product keeps beside the live files once it is older than ``older_than``: the
+    folders a restore put aside (named by their time) and the back-ups (RDB files) in ``backups``."""
+    moment = now or datetime.now()
+    removed: list[Path] = []
+    for folder in sorted(data_dir.glob("appendonlydir.*-herstel-*")):
+        stamp = next((folder.name[len(p):] for p in KEPT_ASIDE if folder.name.startswith(p)), None)
+        try:
+            made = datetime.strptime(stamp or "", "%Y%m%d-%H%M%S")
+        except ValueError:
+            continue
+        if moment - made > older_than and folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder)
+            removed.append(folder)
+    if backups is not None:
+        for path in sorted(backups.iterdir()):
+            if not path.is_file() or path.is_symlink() or not _is_snapshot(path):
+                continue
+            if moment - datetime.fromtimestamp(path.stat().st_mtime) > older_than:
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
+def _is_snapshot(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(5) == b"REDIS"

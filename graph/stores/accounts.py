@@ -14,8 +14,9 @@ from typing import Any, Mapping
 from graph.stores.catalog import GraphStore
 from socialekaart.accounts.model import Account, Token
 
-ACCOUNT_FIELDS = ".id, .email, .name, .role, .organization_id, .areas, .active, .password_hash, .created_at"
-TOKEN_FIELDS = ".id, .account_id, .name, .created_at, .expires_at, .revoked_at"
+ACCOUNT_FIELDS = (".id, .email, .name, .role, .organization_id, .areas, .active, .password_hash, .created_at, "
+                  ".session_version")
+TOKEN_FIELDS = ".id, .account_id, .name, .created_at, .expires_at, .revoked_at, .session_version"
 
 
 # -- rows <-> objects ------------------------------------------------------------------------------
@@ -25,26 +26,29 @@ def _account(row: Mapping[str, Any]) -> Account:
     return Account(id=row["id"], email=row.get("email") or "", name=row.get("name") or "",
                    role=row.get("role") or "", organization_id=row.get("organization_id") or None,
                    areas=tuple(row.get("areas") or ()), active=bool(row.get("active", True)),
-                   password_hash=row.get("password_hash") or None, created_at=row.get("created_at") or "")
+                   password_hash=row.get("password_hash") or None, created_at=row.get("created_at") or "",
+                   session_version=int(row.get("session_version") or 0))
 
 
 def _account_properties(account: Account) -> dict[str, Any]:
     """The properties an Account node is written with (the same keys as ever)."""
     return {"id": account.id, "email": account.email, "name": account.name, "role": account.role,
             "organization_id": account.organization_id, "areas": list(account.areas), "active": account.active,
-            "password_hash": account.password_hash, "created_at": account.created_at}
+            "password_hash": account.password_hash, "created_at": account.created_at,
+            "session_version": account.session_version}
 
 
 def _token(row: Mapping[str, Any]) -> Token:
     """A ``t {TOKEN_FIELDS}`` projection as a Token (its hash is never read back)."""
     return Token(id=row["id"], account_id=row.get("account_id") or "", expires_at=row.get("expires_at") or "",
                  name=row.get("name") or "", created_at=row.get("created_at") or "",
-                 revoked_at=row.get("revoked_at") or None)
+                 revoked_at=row.get("revoked_at") or None, session_version=int(row.get("session_version") or 0))
 
 
 def _token_properties(token: Token) -> dict[str, Any]:
     return {"id": token.id, "hash": token.hash, "account_id": token.account_id, "name": token.name,
-            "created_at": token.created_at, "expires_at": token.expires_at, "revoked_at": token.revoked_at}
+            "created_at": token.created_at, "expires_at": token.expires_at, "revoked_at": token.revoked_at,
+            "session_version": token.session_version}
 
 
 class AccountStore:
@@ -101,3 +105,30 @@ class AccountStore:
         rows = self.connection.read(f"MATCH (t:Token {{account_id: $id}}) RETURN t {{{TOKEN_FIELDS}}} AS token "
                                     "ORDER BY t.created_at", {"id": account_id})
         return [_token(row["token"]) for row in rows]
+
+    def set_active(self, account_id: str, active: bool) -> bool:
+        return bool(self.connection.write("MATCH (a:Account {id: $id}) SET a.active = $active RETURN a.id AS id",
+                                          {"id": account_id, "active": active}))
+
+    def raise_session_version(self, account_id: str) -> int | None:
+        """One step up, in one statement (two concurrent calls give two steps); None: no such account."""
+        rows = self.connection.write("MATCH (a:Account {id: $id}) "
+                                     "SET a.session_version = coalesce(a.session_version, 0) + 1 "
+                                     "RETURN a.session_version AS version", {"id": account_id})
+        return int(rows[0]["version"]) if rows else None
+
+    def delete_account(self, account_id: str) -> bool:
+        """The account and its tokens, in one statement. Referrals and audit entries keep the account id."""
+        rows = self.connection.write("MATCH (a:Account {id: $id}) OPTIONAL MATCH (t:Token {account_id: $id}) "
+                                     "DETACH DELETE a, t RETURN count(*) AS removed", {"id": account_id})
+        return bool(rows) and rows[0]["removed"] > 0
+
+    def only_demo_organizations(self) -> bool:
+        """True when there are organisations and all come from the demo region (source 'demo')."""
+        rows = self.connection.read("MATCH (o:Organization) RETURN count(o) AS total, "
+                                    "sum(CASE WHEN o.source = 'demo' THEN 1 ELSE 0 END) AS demo")
+        return bool(rows) and rows[0]["total"] > 0 and rows[0]["total"] == rows[0]["demo"]
+
+    def organization_count(self) -> int:
+        return int(self.connection.read("MATCH (o:Organization) RETURN count(o) AS n")[0]["n"])
+

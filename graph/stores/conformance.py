@@ -14,6 +14,7 @@ from socialekaart.catalog.corrections import CorrectionStore
 from socialekaart.catalog.ports import CatalogStore, CatalogWrites, ExportReads, HsdsReads, Snapshots
 from socialekaart.coverage.ports import CoverageRepository
 from socialekaart.referrals.ports import NetworkRepository, ReferralRepository
+from socialekaart.referrals.rotation import ResealStore
 
 
 def catalog(store: GraphStore) -> CatalogStore:
@@ -37,6 +38,10 @@ def hsds(reads: StoreHsdsReads) -> HsdsReads:
 
 
 def referrals(store: ReferralStore) -> ReferralRepository:
+    return store
+
+
+def reseal(store: ReferralStore) -> ResealStore:
     return store
 
 

@@ -45,11 +45,13 @@ EVENT_COUNTER = "referral-event-seq"
 SUMMARY_FIELDS = (".id, .status, .version, .urgency, .life_domains, .from_org_id, .to_org_id, .to_service_id, "
                   ".created_at, .updated_at, .sent_at, .receive_due_at, .accept_due_at, .expires_at, .client_ref_enc, "
                   ".decline_reason, .cancel_reason, .outcome, .closed_at, .from_formal, .to_formal")
+SEALED_FIELDS = (".request_enc, .contact_enc, .client_ref_enc, .client_ref_hash, .consent_purpose_enc, "
+                 ".legal_basis_reason_enc")
 REFERRAL_FIELDS = (
     SUMMARY_FIELDS + ", .sender_account_id, .to_rung, .wijk_code, .gemeente_code, "
     ".request_enc, .contact_enc, .client_ref_hash, .consent_purpose_enc, .consent_partner_id, "
-    ".consent_date, .consent_method, .legal_basis, .forwarded_from, .forwarded_to, .received_at, "
-    ".accepted_at, .declined_at, .waitlisted_at, .started_at, .anonymised_at")
+    ".consent_date, .consent_method, .legal_basis, .legal_basis_reason_enc, .forwarded_from, .forwarded_to, "
+    ".received_at, .accepted_at, .declined_at, .waitlisted_at, .started_at, .anonymised_at")
 FACT_FIELDS = (".id, .status, .from_org_id, .to_org_id, .to_rung, .from_formal, .to_formal, .life_domains, "
                ".wijk_code, .gemeente_code, .sent_at, .received_at, .accepted_at, .declined_at, .started_at, "
                ".closed_at, .decline_reason, .outcome, .receive_due_at, .accept_due_at")
@@ -219,16 +221,18 @@ class ReferralStore:
             + tail + "RETURN " + returns, params)
         return rows[0] if rows else None
 
-    def anonymise(self, cutoff: str, now: str, audit: dict[str, Any]) -> list[str]:
+    def anonymise(self, cutoff: str, now: str, audit: dict[str, Any], *, also: list[str] | None = None) -> list[str]:
+        """Closed before ``cutoff``, or one of ``also`` (just closed for the retention): sealed fields removed."""
         rows = self.connection.write(
-            "MATCH (r:Referral) WHERE r.status IN $final AND r.closed_at < $cutoff AND r.anonymised_at IS NULL "
+            "MATCH (r:Referral) WHERE (r.status IN $final AND r.closed_at < $cutoff OR r.id IN $also) "
+            "AND r.anonymised_at IS NULL "
             # One map for the whole node: FalkorDB removes the wrong properties when one query
             # clears several with separate `SET x = null` items (see graph/store.py).
             "SET r = r {.*, request_enc: null, contact_enc: null, client_ref_enc: null, client_ref_hash: null, "
-            "consent_purpose_enc: null, anonymised_at: $now} "
+            "consent_purpose_enc: null, legal_basis_reason_enc: null, anonymised_at: $now} "
             "CREATE (a:AuditEntry) SET a += $audit, a.id = $audit.id + '-' + r.id, a.referral_id = r.id "
             "RETURN r.id AS id ORDER BY id",
-            {"final": sorted(FINAL_STATES), "cutoff": cutoff, "now": now, "audit": audit})
+            {"final": sorted(FINAL_STATES), "cutoff": cutoff, "now": now, "audit": audit, "also": also or []})
         return [row["id"] for row in rows]
 
     def audit(self, entries: list[dict[str, Any]]) -> None:
@@ -312,11 +316,11 @@ class ReferralStore:
             {"since": since_seq, "at": since_at, "org": organization_id, "limit": limit})
         return [row["event"] for row in rows]
 
-    def by_client_ref(self, organization_id: str, ref_hash: str) -> list[dict[str, Any]]:
+    def by_client_ref(self, organization_id: str, ref_hashes: list[str]) -> list[dict[str, Any]]:
         rows = self.connection.read(
-            f"MATCH (r:Referral {{client_ref_hash: $hash}}) WHERE r.from_org_id = $org WITH r "
+            f"MATCH (r:Referral) WHERE r.client_ref_hash IN $hashes AND r.from_org_id = $org WITH r "
             f"ORDER BY r.created_at, r.id {NAMES}RETURN r {{{REFERRAL_FIELDS}}} AS referral, {NAME_COLUMNS}",
-            {"hash": ref_hash, "org": organization_id})
+            {"hashes": ref_hashes, "org": organization_id})
         return [_with_names(row) for row in rows]
 
     def expirable(self, now: str) -> list[dict[str, Any]]:
@@ -324,6 +328,27 @@ class ReferralStore:
             f"MATCH (r:Referral) WHERE r.status IN ['verzonden', 'ontvangen'] AND r.expires_at < $now "
             f"RETURN r {{{REFERRAL_FIELDS}}} AS referral ORDER BY r.expires_at, r.id", {"now": now})
         return [row["referral"] for row in rows]
+
+    def stale_open(self, statuses: list[str], cutoff: str) -> list[dict[str, Any]]:
+        """Open referrals not changed since ``cutoff``."""
+        rows = self.connection.read(
+            f"MATCH (r:Referral) WHERE r.status IN $statuses AND r.updated_at < $cutoff "
+            f"RETURN r {{{REFERRAL_FIELDS}}} AS referral ORDER BY r.updated_at, r.id",
+            {"statuses": statuses, "cutoff": cutoff})
+        return [row["referral"] for row in rows]
+
+    def organization_audit(self, organization_id: str, since: str, until: str, limit: int) -> list[dict[str, Any]]:
+        """What the organisation's own accounts did and saw, newest first."""
+        rows = self.connection.read(
+            f"MATCH (a:AuditEntry) WHERE a.organization_id = $org AND a.at >= $since AND a.at <= $until "
+            f"RETURN a {{{AUDIT_FIELDS}}} AS entry ORDER BY a.at DESC, a.id DESC LIMIT $limit",
+            {"org": organization_id, "since": since, "until": until, "limit": limit})
+        return [row["entry"] for row in rows]
+
+    def prune_audit(self, before: str) -> int:
+        rows = self.connection.write("MATCH (a:AuditEntry) WHERE a.at < $before DELETE a RETURN count(*) AS n",
+                                     {"before": before})
+        return int(rows[0]["n"]) if rows else 0
 
     def audit_entries(self, referral_id: str) -> list[dict[str, Any]]:
         rows = self.connection.read(f"MATCH (a:AuditEntry {{referral_id: $id}}) RETURN a {{{AUDIT_FIELDS}}} AS entry "
@@ -467,3 +492,32 @@ class ReferralStore:
                                     "RETURN w {.organization_id, .url, .secret_enc} AS webhook",
                                     {"ids": organization_ids})
         return [row["webhook"] for row in rows]
+
+    # -- key rotation ----------------------------------------------------------------------------
+    def sealed_page(self, after_id: str, limit: int) -> list[dict[str, Any]]:
+        """Referrals with their sealed fields, by id after ``after_id`` (a page of the rotation)."""
+        rows = self.connection.read(
+            "MATCH (r:Referral) WHERE r.id > $after RETURN r {.id, .from_org_id, " + SEALED_FIELDS + "} AS referral "
+            "ORDER BY r.id LIMIT $limit", {"after": after_id, "limit": limit})
+        return [row["referral"] for row in rows]
+
+    def reseal(self, referral_id: str, before: dict[str, Any], after: dict[str, Any]) -> bool:
+        """Write the re-sealed fields only if they are still what was read (else someone changed them)."""
+        conditions = " AND ".join(f"((r.{name} IS NULL AND $was_{name} IS NULL) OR r.{name} = $was_{name})"
+                                  for name in after)
+        params = {"id": referral_id, "after": after, **{f"was_{name}": before.get(name) for name in after}}
+        rows = self.connection.write(f"MATCH (r:Referral {{id: $id}}) WHERE {conditions} SET r += $after "
+                                     "RETURN r.id AS id", params)
+        return bool(rows)
+
+    def webhook_secrets(self) -> list[dict[str, Any]]:
+        rows = self.connection.read("MATCH (w:Webhook) RETURN w {.organization_id, .secret_enc} AS webhook "
+                                    "ORDER BY w.organization_id")
+        return [row["webhook"] for row in rows]
+
+    def reseal_webhook(self, organization_id: str, before: str, after: str) -> bool:
+        rows = self.connection.write("MATCH (w:Webhook {organization_id: $org}) WHERE w.secret_enc = $before "
+                                     "SET w.secret_enc = $after RETURN w.organization_id AS id",
+                                     {"org": organization_id, "before": before, "after": after})
+        return bool(rows)
+

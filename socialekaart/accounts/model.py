@@ -22,6 +22,9 @@ class Account:
     active: bool = True
     password_hash: str | None = field(default=None, repr=False)
     created_at: str = ""
+    # Raised by "log out everywhere", a password reset and disabling: sessions and tokens made under
+    # an older version no longer count.
+    session_version: int = 0
 
     @property
     def has_password(self) -> bool:
@@ -31,7 +34,8 @@ class Account:
         """The account for callers outside the context (CLI, pages, API): without its password hash."""
         return {"id": self.id, "email": self.email, "name": self.name, "role": self.role,
                 "organization_id": self.organization_id, "areas": list(self.areas), "active": self.active,
-                "created_at": self.created_at, "has_password": self.has_password}
+                "created_at": self.created_at, "has_password": self.has_password,
+                "session_version": self.session_version}
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class Token:
     created_at: str = ""
     revoked_at: str | None = None
     hash: str = field(default="", repr=False)
+    session_version: int = 0  # the account's session version when the token was issued
 
     @property
     def revoked(self) -> bool:

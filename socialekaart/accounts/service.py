@@ -29,7 +29,7 @@ from socialekaart.accounts.ports import AccountRepository
 from socialekaart.places.codes import area_kind_of
 from socialekaart.shared.clock import Clock, iso, utcnow
 from socialekaart.shared.errors import Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized, ValidationError
-from socialekaart.shared.validation import EMAIL_PATTERN, ID_PATTERN
+from socialekaart.shared.validation import ID_PATTERN, valid_email
 
 ROLES = ("professional", "beheerder", "coordinator", "admin")
 ROLE_LABELS = {"professional": "Professional", "beheerder": "Beheerder", "coordinator": "Coördinator",
@@ -51,6 +51,7 @@ class Principal:
     areas: tuple[str, ...] = ()
     email: str = ""
     name: str = ""
+    session_version: int = 0
 
     @classmethod
     def system(cls, name: str = "systeem") -> "Principal":
@@ -120,13 +121,17 @@ def generate_password() -> str:
 class SignInLimiter:
     """Failed sign-ins per key (e-mail address, client address) in a sliding window.
 
-    After ``max_failures`` failures within ``window_seconds`` a key is blocked until the oldest
-    failure leaves the window. A successful sign-in clears the e-mail key.
+    After ``max_failures`` failures within ``window_seconds`` an account (e-mail key) is blocked
+    until the oldest failure leaves the window; a client address (``client:`` key) after
+    ``client_max_failures``, higher because one address may be a whole office or a proxy. A
+    successful sign-in clears the e-mail key.
     """
 
     def __init__(self, max_failures: int = 5, window_seconds: float = 900, *,
-                 clock: Callable[[], float] = time.monotonic, max_keys: int = 100_000):
+                 clock: Callable[[], float] = time.monotonic, max_keys: int = 100_000,
+                 client_max_failures: int | None = None):
         self.max_failures = max_failures
+        self.client_max_failures = client_max_failures if client_max_failures is not None else 4 * max_failures
         self.window = window_seconds
         self.clock = clock
         self.max_keys = max_keys
@@ -146,7 +151,8 @@ class SignInLimiter:
         with self._lock:
             for key in keys:
                 recent = self._recent(key, now)
-                if len(recent) >= self.max_failures:
+                limit = self.client_max_failures if key.startswith("client:") else self.max_failures
+                if len(recent) >= limit:
                     wait = max(1, int(self.window - (now - recent[0])) + 1)
                     raise TooManyRequests("Te veel mislukte pogingen om aan te melden. Probeer het over "
                                           f"{(wait + 59) // 60} minuten opnieuw.", retry_after=wait)
@@ -183,7 +189,7 @@ class AccountService:
         email = normalise_email(email)
         areas = tuple(a.strip() for a in areas if a.strip())
         errors: dict[str, list[str]] = {}
-        if not EMAIL_PATTERN.match(email):
+        if not valid_email(email):
             errors.setdefault("email", []).append(f"{email[:60]!r} is geen geldig e-mailadres.")
         if not name or not name.strip() or len(name) > MAX_NAME:
             errors.setdefault("name", []).append(f"Een naam is verplicht (hoogstens {MAX_NAME} tekens).")
@@ -232,6 +238,39 @@ class AccountService:
         account = self._find(email_or_id)
         self.store.set_password_hash(account.id, hash_password(password))
 
+    # -- account controls (the CLI) ------------------------------------------------------------------
+    def reset_password(self, email_or_id: str) -> str:
+        """A new random password (shown once to whoever reset it); every session and token ends."""
+        account = self._find(email_or_id)
+        password = generate_password()
+        self.store.set_password_hash(account.id, hash_password(password))
+        self.store.raise_session_version(account.id)
+        return password
+
+    def log_out_everywhere(self, email_or_id: str) -> int:
+        """End every page session and make every token of the account invalid; the new session version."""
+        account = self._find(email_or_id)
+        version = self.store.raise_session_version(account.id)
+        if version is None:
+            raise NotFound(f"Er is geen account {email_or_id[:80]!r}.", field="account")
+        return version
+
+    def set_active(self, email_or_id: str, active: bool) -> dict[str, Any]:
+        """Disable (every session and token ends at once) or enable again (old tokens stay invalid)."""
+        account = self._find(email_or_id)
+        self.store.set_active(account.id, active)
+        if not active:
+            self.store.raise_session_version(account.id)
+        return self._find(account.id).public()
+
+    def delete(self, email_or_id: str) -> dict[str, Any]:
+        """Remove the account and its tokens. Referrals and audit entries keep its id (not its name or
+        e-mail address), so what happened stays traceable."""
+        account = self._find(email_or_id)
+        if not self.store.delete_account(account.id):
+            raise NotFound(f"Er is geen account {email_or_id[:80]!r}.", field="account")
+        return account.public()
+
     # -- tokens ----------------------------------------------------------------------------------
     def issue_token(self, email_or_id: str, *, days: int | None = None, name: str = "") -> IssuedToken:
         days = self.token_days if days is None else days
@@ -246,7 +285,7 @@ class AccountService:
         now = self.clock()
         record = Token(id="tok-" + secrets.token_hex(6), hash=hash_token(token), account_id=account.id,
                        name=name.strip(), created_at=iso(now), expires_at=iso(now + timedelta(days=days)),
-                       revoked_at=None)
+                       revoked_at=None, session_version=account.session_version)
         if not self.store.create_token(record):
             raise NotFound(f"Er is geen account {email_or_id!r}.", field="account")
         return IssuedToken(token, record.id, account.id, record.expires_at)
@@ -276,6 +315,9 @@ class AccountService:
                                "Vraag een nieuw token aan.")
         if not account.active:
             raise Unauthorized("Dit account is uitgeschakeld.")
+        if record.session_version != account.session_version:
+            raise Unauthorized("Dit toegangstoken geldt niet meer: het account is overal afgemeld. "
+                               "Vraag een nieuw token aan.")
         return principal_of(account)
 
     # -- passwords (sign-in on the pages) --------------------------------------------------------
@@ -283,7 +325,7 @@ class AccountService:
         email = normalise_email(email)
         keys = (f"email:{email}", f"client:{client}") if client else (f"email:{email}",)
         self.limiter.check(*keys)
-        account = self.store.account_by_email(email) if EMAIL_PATTERN.match(email) else None
+        account = self.store.account_by_email(email) if valid_email(email) else None
         ok = verify_password(account.password_hash if account else None, password or "")
         if not ok or account is None or not account.active:
             self.limiter.failed(*keys)
@@ -296,10 +338,11 @@ def principal_of(account: Account | Mapping[str, Any]) -> Principal:
     """Who acts for an Account, or for the public dict of one (``AccountService.account``)."""
     if isinstance(account, Account):
         return Principal(account_id=account.id, role=account.role, organization_id=account.organization_id,
-                         areas=account.areas, email=account.email, name=account.name)
+                         areas=account.areas, email=account.email, name=account.name,
+                         session_version=account.session_version)
     return Principal(account_id=account["id"], role=account["role"], organization_id=account.get("organization_id"),
                      areas=tuple(account.get("areas") or ()), email=account.get("email", ""),
-                     name=account.get("name", ""))
+                     name=account.get("name", ""), session_version=int(account.get("session_version") or 0))
 
 
 def may_edit_service(principal: Principal, service_organization_id: str) -> bool:
@@ -316,7 +359,7 @@ class DemoAccount:
     role: str
     organization_id: str | None
     organization_name: str | None
-    token: str
+    token: str | None  # None when asked for no tokens (make run: no tokens in logs)
     password: str | None  # only when the account was made just now
     areas: tuple[str, ...] = field(default_factory=tuple)
 
@@ -325,7 +368,8 @@ DEMO_DOMAIN = "demo.example.nl"
 
 
 def demo_accounts(accounts: AccountService, organizations: Iterable[Any], *, prefer: str = "gm0664",
-                  coordinator_areas: tuple[str, ...] = ("RG-zeeland",), token_days: int = 30) -> list[DemoAccount]:
+                  coordinator_areas: tuple[str, ...] = ("RG-zeeland",), token_days: int = 30,
+                  with_tokens: bool = True) -> list[DemoAccount]:
     """A few demo accounts: a professional at a sociaal wijkteam, a professional at a welzijnsorganisatie,
     a beheerder of that welzijnsorganisatie and a regio coordinator. Safe to run again: existing
     accounts keep their password and get a fresh token.
@@ -356,7 +400,7 @@ def demo_accounts(accounts: AccountService, organizations: Iterable[Any], *, pre
             password = generate_password()
             accounts.create_account(email=email, name=name, role=role, organization_id=org["id"] if org else None,
                                     areas=areas, password=password)
-        issued = accounts.issue_token(email, days=token_days, name="demo")
+        token = accounts.issue_token(email, days=token_days, name="demo").token if with_tokens else None
         made.append(DemoAccount(email, role, org["id"] if org else None, org["name"] if org else None,
-                                issued.token, password, tuple(areas)))
+                                token, password, tuple(areas)))
     return made

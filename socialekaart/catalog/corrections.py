@@ -15,7 +15,7 @@ from typing import Any, Callable, Protocol
 
 from socialekaart.shared.clock import Clock, utcnow
 from socialekaart.shared.errors import NotFound, ValidationError
-from socialekaart.shared.validation import EMAIL_PATTERN, ID_PATTERN
+from socialekaart.shared.validation import ID_PATTERN, valid_email
 
 MIN_TEXT = 5
 MAX_TEXT = 1000
@@ -72,7 +72,7 @@ def check_correction(text: str | None, email: str | None) -> tuple[str, str | No
     elif len(cleaned) > MAX_TEXT:
         problems["tekst"] = [f"Uw tekst is te lang: {len(cleaned)} tekens. Gebruik hoogstens {MAX_TEXT} tekens."]
     address = clean_text(email).replace("\n", "").replace(" ", "") or None
-    if address and (len(address) > MAX_EMAIL or not EMAIL_PATTERN.match(address)):
+    if address and (len(address) > MAX_EMAIL or not valid_email(address)):
         problems["email"] = ["Dit e-mailadres klopt niet. Laat het leeg of schrijf het zo: naam@voorbeeld.nl."]
     if problems:
         first_field, messages = next(iter(problems.items()))

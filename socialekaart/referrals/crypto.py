@@ -3,10 +3,12 @@
 A sealed value reads ``v1.<key id>.<base64url(nonce + ciphertext)>``. The associated data
 binds it to one record and field (``referral-id/contact``), so a ciphertext copied onto another
 referral or field does not open. Several keys may be given (comma-separated): the first seals,
-all open, so a key can be rotated without re-encrypting at once.
+all open, so a key can be rotated without re-encrypting at once; ``socialekaart keys rotate``
+(socialekaart/referrals/rotation.py) then re-seals everything with the first.
 
 ``blind_index`` gives a keyed HMAC of a value (a client reference), so the store can find
-records by it without holding the value itself.
+records by it without holding the value itself; ``blind_indexes`` gives it under every configured
+key, so a look-up also finds what was written under an older key.
 """
 from __future__ import annotations
 
@@ -73,7 +75,8 @@ class FieldCipher:
             key_id = hashlib.sha256(master).hexdigest()[:8]
             self._aeads.setdefault(key_id, AESGCM(_derive(master, "field-encryption")))
         self._primary = hashlib.sha256(keys[0]).hexdigest()[:8]
-        self._index_key = _derive(keys[0], "blind-index")
+        self._index_keys = list(dict.fromkeys(_derive(master, "blind-index") for master in keys))
+        self._index_key = self._index_keys[0]
 
     @classmethod
     def from_text(cls, text: str, where: str = SETTING) -> "FieldCipher":
@@ -116,8 +119,20 @@ class FieldCipher:
     # -- look-up hashes --------------------------------------------------------------------------
     def blind_index(self, value: str, scope: str) -> str:
         """The same value in the same scope (an organisation) gives the same hash; nothing else does."""
+        return self._hmac(self._index_key, value, scope)
+
+    def blind_indexes(self, value: str, scope: str) -> list[str]:
+        """The hash under every configured key, the first key's first: for look-ups during a rotation."""
+        return [self._hmac(key, value, scope) for key in self._index_keys]
+
+    @staticmethod
+    def _hmac(key: bytes, value: str, scope: str) -> str:
         message = f"{scope}\x00{value.strip()}".encode("utf-8")
-        return hmac.new(self._index_key, message, hashlib.sha256).hexdigest()
+        return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+    def sealed_with_primary(self, token: str | None) -> bool:
+        """Whether a sealed value already uses the first key (None counts as done)."""
+        return token is None or token.split(".", 2)[1:2] == [self._primary]
 
 
 def load_cipher(settings: Settings) -> FieldCipher:
@@ -129,6 +144,7 @@ def load_cipher(settings: Settings) -> FieldCipher:
         path = Path(settings.secret_key_file)
         if not path.is_file():
             raise ConfigError(f"SOCIALEKAART_SECRET_KEY_FILE: het bestand {path} bestaat niet.")
+        _warn_if_beside_the_data(path, settings.data_dir)
         return FieldCipher.from_text(path.read_text(encoding="utf-8"), "SOCIALEKAART_SECRET_KEY_FILE")
     path = Path(settings.data_dir) / KEY_FILE_NAME
     if not path.exists():
@@ -140,6 +156,14 @@ def load_cipher(settings: Settings) -> FieldCipher:
         else:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(new_key() + "\n")
-            log.warning("Geen %s ingesteld: nieuwe sleutel gemaakt in %s. Stel in productie een sleutel in "
-                        "en bewaar die buiten de gegevensmap.", SETTING, path)
+            log.warning("Geen %s ingesteld: nieuwe sleutel gemaakt in %s.", SETTING, path)
+    _warn_if_beside_the_data(path, settings.data_dir)
     return FieldCipher.from_text(path.read_text(encoding="utf-8"), str(path))
+
+
+def _warn_if_beside_the_data(key_file: Path, data_dir: Path) -> None:
+    """A key next to the data it protects ends up in the same backup or copy: say so at every start."""
+    if Path(key_file).resolve().is_relative_to(Path(data_dir).resolve()):
+        log.warning("De sleutel voor de versleutelde velden staat in de gegevensmap (%s): wie de gegevensmap "
+                    "of een kopie ervan heeft, kan alles lezen. Bewaar de sleutel elders "
+                    "(SOCIALEKAART_SECRET_KEY of SOCIALEKAART_SECRET_KEY_FILE, zie docs/privacy.md).", key_file)

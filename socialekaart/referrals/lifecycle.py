@@ -18,7 +18,7 @@ from typing import Any
 from socialekaart.places.codes import CBS_CODE_PATTERNS
 from socialekaart.shared import taxonomy
 from socialekaart.shared.errors import Conflict, Forbidden, ValidationError
-from socialekaart.shared.validation import EMAIL_PATTERN, ID_PATTERN, PHONE_PATTERN
+from socialekaart.shared.validation import ID_PATTERN, PHONE_PATTERN, valid_email
 
 STATES = ("concept", "verzonden", "ontvangen", "geaccepteerd", "afgewezen", "wachtlijst", "gestart",
           "afgerond", "geannuleerd", "verlopen", "doorverwezen")
@@ -78,6 +78,7 @@ LEGAL_BASES = {"vitaal-belang": "Vitaal belang: acuut gevaar voor de inwoner of 
 
 MAX_REQUEST_TEXT = 1000
 MAX_PURPOSE = 300
+MIN_LEGAL_BASIS_REASON = 10
 MAX_CONTACT_NAME = 100
 MAX_REACHABLE = 200
 MAX_LIFE_DOMAINS = 5
@@ -138,6 +139,7 @@ class NewReferral:
     contact: dict[str, str] = field(default_factory=dict)
     consent: Consent | None = None
     legal_basis: str | None = None
+    legal_basis_reason: str | None = None  # why consent was not asked: required with a legal basis
     wijk_code: str | None = None  # where the inwoner lives (for the figures), if known
 
 
@@ -187,6 +189,7 @@ def parse_new_referral(data: dict[str, Any], *, today: date, defaults: dict[str,
         add("clientRef", "Dit lijkt een BSN. Gebruik uw eigen cliëntnummer, geen BSN.")
     contact = _contact(data.get("contact"), add)
     consent, legal_basis = _consent(data.get("consent"), data.get("legalBasis"), today, add)
+    legal_basis_reason = _legal_basis_reason(legal_basis, data.get("legalBasisReason"), add)
     wijk = data.get("wijkCode")
     if wijk is not None and (not isinstance(wijk, str) or not WIJK_PATTERN.match(wijk)):
         add("wijkCode", "Geef een CBS-wijkcode zoals WK066401.")
@@ -196,7 +199,7 @@ def parse_new_referral(data: dict[str, Any], *, today: date, defaults: dict[str,
     assert isinstance(service_id, str) and isinstance(client_ref, str)  # else a problem was raised above
     return NewReferral(service_id=service_id, life_domains=tuple(codes), urgency=urgency, request_text=text.strip(),
                        client_ref=client_ref, contact=contact, consent=consent, legal_basis=legal_basis,
-                       wijk_code=wijk)
+                       legal_basis_reason=legal_basis_reason, wijk_code=wijk)
 
 
 def _contact(value: Any, add) -> dict[str, str]:
@@ -214,7 +217,7 @@ def _contact(value: Any, add) -> dict[str, str]:
         add("contact", "Geef een telefoonnummer of e-mailadres waarop de ontvanger de inwoner kan bereiken.")
     if "phone" in contact and not PHONE_PATTERN.match(contact["phone"]):
         add("contact.phone", "Geen geldig telefoonnummer.")
-    if "email" in contact and not EMAIL_PATTERN.match(contact["email"]):
+    if "email" in contact and not valid_email(contact["email"]):
         add("contact.email", "Geen geldig e-mailadres.")
     if len(contact.get("name", "")) > MAX_CONTACT_NAME:
         add("contact.name", f"Hoogstens {MAX_CONTACT_NAME} tekens.")
@@ -262,6 +265,25 @@ def _consent(value: Any, legal_basis: Any, today: date, add) -> tuple[Consent | 
             and isinstance(method, str) and method):
         return None, None
     return Consent(purpose.strip(), partner, given_on, method), None
+
+
+def _legal_basis_reason(legal_basis: str | None, value: Any, add) -> str | None:
+    """A legal basis replaces consent only with a reason: why asking was not possible or not needed."""
+    given = value.strip() if isinstance(value, str) else ""
+    if legal_basis is None:
+        if given:
+            add("legalBasisReason", "Een reden hoort alleen bij een wettelijke grondslag.")
+        return None
+    if len(given) < MIN_LEGAL_BASIS_REASON:
+        add("legalBasisReason", "Leg uit waarom u geen toestemming vraagt (minstens "
+                                f"{MIN_LEGAL_BASIS_REASON} tekens); dit komt in de audit van uw organisatie.")
+    elif len(given) > MAX_PURPOSE:
+        add("legalBasisReason", f"Hoogstens {MAX_PURPOSE} tekens.")
+    elif "\x00" in given:
+        add("legalBasisReason", "Bevat een ongeldig teken.")
+    else:
+        return given
+    return None
 
 
 def check_step_details(step: Transition, *, reason: str | None, outcome: str | None, has_forward: bool) -> None:

@@ -25,6 +25,7 @@ from socialekaart.referrals.crypto import FieldCipher
 from socialekaart.referrals.lifecycle import (
     FINAL_STATES,
     MILESTONES,
+    OPEN_STATES,
     RECEIVER,
     SENDER,
     STATE_LABELS,
@@ -51,6 +52,7 @@ from socialekaart.shared.workdays import add_working_days
 log = logging.getLogger(__name__)
 MAX_PAGE_SIZE = 100
 MAX_FEED = 500
+MAX_AUDIT_PAGE = 1000
 BOXES = ("received", "sent")
 SORTS = ("nieuwste", "oudste", "termijn", "urgentie")
 
@@ -106,6 +108,8 @@ class ReferralService:
         referral = self._referral_props(new_id("ref"), actor, new, target, now, status="concept")
         events = [self._event(referral, None, "concept", actor, SENDER, now)]
         audits = [self._audit_row(actor, "aanmaken", referral["id"], now)]
+        if new.legal_basis:  # no consent: the organisation's audit shows on which basis (the reason is sealed)
+            audits.append(self._audit_row(actor, f"grondslag:{new.legal_basis}", referral["id"], now))
         if send:
             referral.update(self._sent_stamps(now), status="verzonden", version=2)
             events.append(self._event(referral, "concept", "verzonden", actor, SENDER, now))
@@ -154,6 +158,8 @@ class ReferralService:
             "consent_date": new.consent.given_on.isoformat() if new.consent else None,
             "consent_method": new.consent.method if new.consent else None,
             "legal_basis": new.legal_basis, "forwarded_from": forwarded_from,
+            "legal_basis_reason_enc": seal(new.legal_basis_reason, f"{referral_id}/legal-basis-reason")
+            if new.legal_basis_reason else None,
         }
         if status == "verzonden":
             props.update(self._sent_stamps(now))
@@ -333,21 +339,73 @@ class ReferralService:
         cursor = rows[-1]["seq"] if rows else since_seq
         return {"events": [event_view(row) for row in rows], "cursor": cursor, "more": more}
 
-    def export(self, actor: Principal, client_ref: str) -> builtins.list[dict[str, Any]]:
-        """Everything the actor's organisation sent for one client reference (inzageverzoek)."""
+    def export(self, actor: Principal, client_ref: str, *, forwarded: bool = False) -> builtins.list[dict[str, Any]]:
+        """Everything the actor's organisation sent for one client reference (inzageverzoek); with
+        ``forwarded`` also the referrals the receivers passed on from those (at any depth), as the
+        organisations that hold them see them: for the operator answering an inzageverzoek."""
         actor.require("professional", action="doorverwijzingen exporteren")
         if not isinstance(client_ref, str) or not client_ref.strip() or len(client_ref) > 64:
             raise ValidationError("Geef de cliëntreferentie op (hoogstens 64 tekens).", field="clientRef")
-        ref_hash = self.cipher.blind_index(client_ref, actor.organization_id or "")
-        rows = self.store.by_client_ref(actor.organization_id or "", ref_hash)
+        # Every configured key: after a rotation, referrals written under an older key are found too.
+        ref_hashes = self.cipher.blind_indexes(client_ref, actor.organization_id or "")
+        rows = self.store.by_client_ref(actor.organization_id or "", ref_hashes)
+        onward = self._forwarded_from(rows) if forwarded else []
         now = self.clock()
-        if rows:
-            self.store.audit([self._audit_row(actor, "exporteren", row["id"], now) for row in rows])
-        return [self._view({"referral": row, "events": self.store.events_of(row["id"])}, {SENDER}) for row in rows]
+        if rows or onward:
+            self.store.audit([self._audit_row(actor, "exporteren", row["id"], now) for row in rows + onward])
+        own = [self._view({"referral": row, "events": self.store.events_of(row["id"])}, {SENDER}) for row in rows]
+        return own + [self._view({"referral": row, "events": self.store.events_of(row["id"])}, {SENDER, RECEIVER})
+                      for row in onward]
+
+    def _forwarded_from(self, rows: builtins.list[dict[str, Any]]) -> builtins.list[dict[str, Any]]:
+        found: builtins.list[dict[str, Any]] = []
+        seen = {row["id"] for row in rows}
+        queue = [row.get("forwarded_to") for row in rows]
+        while queue:
+            rid = queue.pop(0)
+            if not rid or rid in seen:
+                continue
+            seen.add(rid)
+            row = self.store.get(rid)
+            if row is not None:
+                found.append(row)
+                queue.append(row.get("forwarded_to"))
+        return found
 
     def audit_trail(self, actor: Principal, referral_id: str) -> builtins.list[dict[str, Any]]:
         actor.require("admin", "system", action="het auditlog inzien")
         return self.store.audit_entries(referral_id)
+
+    def organization_audit(self, actor: Principal, *, since: datetime | None = None, until: datetime | None = None,
+                           limit: int = 200) -> builtins.list[dict[str, Any]]:
+        """Who of the actor's organisation saw or changed which referral, when (newest first): for the
+        organisation's beheerder. Reading it is audited too."""
+        actor.require("beheerder", action="het auditlog van uw organisatie inzien")
+        if not actor.organization_id:
+            raise Forbidden("Dit account hoort bij geen organisatie: er is geen auditlog om in te zien.")
+        if not 1 <= limit <= MAX_AUDIT_PAGE:
+            raise ValidationError(f"limit ligt tussen 1 en {MAX_AUDIT_PAGE}.", field="limit")
+        now = self.clock()
+        until = until or now
+        since = since or until - timedelta(days=31)
+        if since > until:
+            raise ValidationError("since ligt vóór until.", field="since")
+        entries = self.store.organization_audit(actor.organization_id, iso(since), iso(until), limit)
+        self.store.audit([self._audit_row(actor, "auditlog-inzien", None, now)])
+        return entries
+
+    def prune_audit(self, *, older_than: timedelta | None = None, months: int | None = None) -> int:
+        """Delete audit entries older than the retention; one new entry records the pruning."""
+        now = self.clock()
+        if months is not None and months >= 1:
+            cutoff = months_before(now, months)
+        elif older_than is not None and older_than > timedelta(0):
+            cutoff = now - older_than
+        else:
+            raise ValidationError("Geef een bewaartermijn op, zoals 24m.", field="olderThan")
+        removed = self.store.prune_audit(iso(cutoff))
+        self.store.audit([self._audit_row(Principal.system(), "auditlog-opschonen", None, now)])
+        return removed
 
     # -- privacy ----------------------------------------------------------------------------------
     def anonymise(self, *, older_than: timedelta | None = None, months: int | None = None) -> builtins.list[str]:
@@ -363,7 +421,26 @@ class ReferralService:
         else:
             raise ValidationError("Geef een bewaartermijn op, zoals 24m.", field="olderThan")
         system = Principal.system()
-        return self.store.anonymise(iso(cutoff), iso(now), self._audit_row(system, "anonimiseren", None, now))
+        stale = self._close_stale(cutoff)
+        return self.store.anonymise(iso(cutoff), iso(now), self._audit_row(system, "anonimiseren", None, now),
+                                    also=stale)
+
+    def _close_stale(self, cutoff: datetime) -> builtins.list[str]:
+        """Open referrals nobody touched within the retention are closed as 'verlopen' (by the system),
+        so their personal data does not outlive it. Each is its own check-and-write. A concept stays a
+        concept (only anonymised): closed, it would show to the receiver it was never sent to."""
+        system = Principal.system()
+        closed: builtins.list[str] = []
+        for referral in self.store.stale_open(sorted(OPEN_STATES), iso(cutoff)):
+            if referral["status"] == "concept":
+                closed.append(referral["id"])
+                continue
+            try:
+                self._apply(system, referral, Transition(referral["status"], "verlopen", SYSTEM))
+            except Conflict:
+                continue  # someone acted on it meanwhile: it is not stale
+            closed.append(referral["id"])
+        return closed
 
     # -- helpers ----------------------------------------------------------------------------------
     def _visible(self, actor: Principal, referral_id: str,
@@ -467,6 +544,7 @@ class ReferralService:
                 "partner_id": r.get("consent_partner_id"), "date": r.get("consent_date"),
                 "method": r.get("consent_method")},
             "legal_basis": r.get("legal_basis"),
+            "legal_basis_reason": self.cipher.open(r.get("legal_basis_reason_enc"), f"{rid}/legal-basis-reason"),
             "forwarded_from": r.get("forwarded_from"), "forwarded_to": r.get("forwarded_to"),
             "anonymised_at": r.get("anonymised_at"),
             "allowed_next": sorted({t for side in sides for t in next_states(r["status"], side)},

@@ -4,23 +4,31 @@
   details or text. The partner fetches the rest through the API with its own token.
 - Signed with HMAC-SHA256 over ``<timestamp>.<body>`` with the partner's secret:
   ``X-Socialekaart-Signature: sha256=<hex>`` and ``X-Socialekaart-Timestamp: <unix seconds>``.
-- Sent from one background thread. ``publish`` only puts events in a queue, so the request that
-  caused them never waits; failures are retried with exponential backoff.
+- Sent in the background, one lane (thread) per endpoint: ``publish`` only puts events in a queue,
+  so the request that caused them never waits, and one slow partner never holds up another's
+  deliveries. Failures are retried with exponential backoff.
+- Never to this machine or an internal network: an address that is (or resolves to) a private,
+  loopback, link-local or otherwise non-public IP is refused when set and again at every delivery,
+  and the connection goes to the very address that was checked (no second look-up that DNS
+  rebinding could turn). ``allow_private`` (SOCIALEKAART_WEBHOOK_ALLOW_PRIVATE) lifts this for a
+  partner inside your own network, and for development.
 """
 from __future__ import annotations
 
 import hashlib
 import heapq
 import hmac
+import http.client
 import ipaddress
 import itertools
 import json
 import logging
+import queue
 import secrets
+import socket
+import ssl
 import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import urlsplit
@@ -37,15 +45,8 @@ MAX_URL = 500
 LOOPBACK_HOSTS = ("localhost",)
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirect is not followed (it could lead anywhere): it counts as a failed delivery."""
-
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirect)
-_DIRECT = urllib.request.build_opener(_NoRedirect, urllib.request.ProxyHandler({}))  # loopback: no proxy
+class UnsafeTarget(ValidationError):
+    """A webhook address on this machine or an internal network, without ``allow_private``."""
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -65,8 +66,10 @@ def verify(secret: str, timestamp: str, body: bytes, signature: str, *, now: flo
     return hmac.compare_digest(sign(secret, moment, body), signature or "")
 
 
-def check_url(url: str) -> str:
-    """https, or plain http to this machine only (for development and tests)."""
+def check_url(url: str, *, allow_private: bool = False) -> str:
+    """https, or plain http to this machine only (for development and tests); never to a
+    non-public address unless ``allow_private``. A name that does not resolve yet is accepted: it is
+    checked again at every delivery."""
     url = (url or "").strip()
     parts = urlsplit(url)
     if len(url) > MAX_URL or parts.scheme not in ("https", "http") or not parts.hostname:
@@ -75,7 +78,31 @@ def check_url(url: str) -> str:
         raise ValidationError("Zet geen gebruikersnaam of wachtwoord in het webhookadres.", field="url")
     if parts.scheme == "http" and not _loopback(parts.hostname):
         raise ValidationError("Een webhookadres gebruikt https:// (http alleen naar deze machine zelf).", field="url")
+    if not allow_private:
+        try:
+            public_addresses(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
+        except OSError:
+            pass  # not resolvable now: refused or accepted at delivery
     return url
+
+
+def _is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def public_addresses(host: str, port: int, *, allow_private: bool = False) -> list[str]:
+    """The addresses ``host`` resolves to; UnsafeTarget if any is not public (one bad answer is enough:
+    a name that points inward is not a partner's). OSError when it does not resolve."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    if not allow_private and not all(_is_public(address) for address in addresses):
+        raise UnsafeTarget(f"Het webhookadres {host} wijst naar deze machine of een intern netwerk; dat mag "
+                           "niet (zet SOCIALEKAART_WEBHOOK_ALLOW_PRIVATE aan voor een partner in uw eigen netwerk).",
+                           field="url")
+    return addresses
 
 
 def _loopback(host: str) -> bool:
@@ -120,14 +147,15 @@ class Delivery:
 class WebhookRegistry:
     """Where each organisation wants its webhooks; the secret is stored sealed."""
 
-    def __init__(self, store, cipher: FieldCipher, *, clock: Clock = utcnow):
+    def __init__(self, store, cipher: FieldCipher, *, clock: Clock = utcnow, allow_private: bool = False):
         self.store = store
         self.cipher = cipher
         self.clock = clock
+        self.allow_private = allow_private
 
     def set(self, organization_id: str, url: str) -> str:
         """Set (or replace) the webhook of an organisation; returns the new secret, shown once."""
-        url = check_url(url)
+        url = check_url(url, allow_private=self.allow_private)
         secret = "whsec_" + secrets.token_urlsafe(32)
         sealed = self.cipher.seal(secret, f"webhook/{organization_id}")
         if not self.store.set_webhook(organization_id, url, sealed, iso(self.clock())):
@@ -143,22 +171,62 @@ class WebhookRegistry:
                 for w in self.store.webhooks_for(organization_ids)]
 
 
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the address that was checked, not to a fresh look-up of the name."""
+
+    def __init__(self, host: str, port: int, address: str, timeout: float):
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+
+class _PinnedHTTPSConnection(_PinnedHTTPConnection):
+    _context = ssl.create_default_context()
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock = self._context.wrap_socket(self.sock, server_hostname=self.host)  # certificate of the name
+
+
+def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float, allow_private: bool) -> int:
+    """POST to a checked address; the status (a redirect is not followed: it could lead anywhere)."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    address = public_addresses(parts.hostname or "", port, allow_private=allow_private)[0]
+    kind = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    connection = kind(parts.hostname or "", port, address, timeout)
+    try:
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
 class WebhookDispatcher:
-    """One daemon thread delivers; ``publish`` never blocks (a full queue drops, with a log line)."""
+    """``publish`` never blocks (a full queue drops, with a log line). One planner thread turns events
+    into deliveries and keeps the retry schedule; each endpoint has its own lane (a thread and a
+    queue), so a slow or hanging partner delays only its own deliveries, in their order."""
 
     def __init__(self, lookup: Callable[[list[str]], list[Endpoint]], *, max_attempts: int = 6,
                  base_delay: float = 2.0, max_delay: float = 600.0, timeout: float = 5.0,
-                 queue_limit: int = 10_000):
+                 queue_limit: int = 10_000, allow_private: bool = False):
         self.lookup = lookup
         self.max_attempts = max_attempts
         self.base_delay = base_delay
         self.max_delay = max_delay
         self.timeout = timeout
         self.queue_limit = queue_limit
+        self.allow_private = allow_private
         self._inbox: list[dict[str, Any]] = []
         self._scheduled: list[tuple[float, int, Delivery]] = []
         self._order = itertools.count()
-        self._busy = 0
+        self._busy = 0  # deliveries handed to a lane and not yet done, plus the planner at work
+        self._lanes: dict[str, queue.SimpleQueue[Delivery | None]] = {}
         self._cond = threading.Condition()
         self._thread: threading.Thread | None = None
         self._stopping = False
@@ -192,11 +260,14 @@ class WebhookDispatcher:
     def close(self, timeout: float = 2.0) -> None:
         with self._cond:
             self._stopping = True
+            lanes = list(self._lanes.values())
             self._cond.notify_all()
+        for lane in lanes:
+            lane.put(None)
         if self._thread is not None:
             self._thread.join(timeout)
 
-    # -- the worker ------------------------------------------------------------------------------
+    # -- the planner -----------------------------------------------------------------------------
     def _run(self) -> None:
         while True:
             with self._cond:
@@ -212,8 +283,8 @@ class WebhookDispatcher:
                 self._busy += 1
             try:
                 for delivery in self._expand(events) + due:
-                    self._attempt(delivery)
-            except Exception:  # never let the worker die
+                    self._hand_to_lane(delivery)
+            except Exception:  # never let the planner die
                 log.exception("webhook worker error")
             finally:
                 with self._cond:
@@ -236,27 +307,55 @@ class WebhookDispatcher:
                     deliveries.append(Delivery(endpoints[org], body, f"{event['id']}-{org}"))
         return deliveries
 
+    # -- the lanes -------------------------------------------------------------------------------
+    def _hand_to_lane(self, delivery: Delivery) -> None:
+        key = delivery.endpoint.url
+        with self._cond:
+            if self._stopping:
+                return
+            lane = self._lanes.get(key)
+            if lane is None:
+                lane = self._lanes[key] = queue.SimpleQueue()
+                threading.Thread(target=self._lane, args=(lane,), name=f"webhooks-{len(self._lanes)}",
+                                 daemon=True).start()
+            self._busy += 1
+        lane.put(delivery)
+
+    def _lane(self, lane: "queue.SimpleQueue[Delivery | None]") -> None:
+        while (delivery := lane.get()) is not None:
+            try:
+                self._attempt(delivery)
+            except Exception:  # never let a lane die
+                log.exception("webhook lane error")
+            finally:
+                with self._cond:
+                    self._busy -= 1
+                    self._cond.notify_all()
+
     def _attempt(self, delivery: Delivery) -> None:
         delivery.attempt += 1
         timestamp = int(time.time())
-        request = urllib.request.Request(delivery.endpoint.url, data=delivery.body, method="POST", headers={
-            "Content-Type": "application/json", "User-Agent": "socialekaart-webhooks/1",
-            SIGNATURE_HEADER: sign(delivery.endpoint.secret, timestamp, delivery.body),
-            TIMESTAMP_HEADER: str(timestamp), DELIVERY_HEADER: delivery.delivery_id})
+        headers = {"Content-Type": "application/json", "User-Agent": "socialekaart-webhooks/1",
+                   SIGNATURE_HEADER: sign(delivery.endpoint.secret, timestamp, delivery.body),
+                   TIMESTAMP_HEADER: str(timestamp), DELIVERY_HEADER: delivery.delivery_id}
         retry = True
         try:
-            opener = _DIRECT if _loopback(urlsplit(delivery.endpoint.url).hostname or "") else _OPENER
-            with opener.open(request, timeout=self.timeout) as response:  # noqa: S310 - URL checked when set
-                if 200 <= response.status < 300:
+            status = post(delivery.endpoint.url, delivery.body, headers, timeout=self.timeout,
+                          allow_private=self.allow_private)
+            if 200 <= status < 300:
+                with self._cond:
                     self.delivered += 1
-                    return
-        except urllib.error.HTTPError as exc:
-            retry = exc.code >= 500 or exc.code in (408, 429)
-            log.info("webhook %s answered %s", delivery.endpoint.url, exc.code)
-        except (urllib.error.URLError, OSError) as exc:
+                return
+            retry = status >= 500 or status in (408, 429)
+            log.info("webhook %s answered %s", delivery.endpoint.url, status)
+        except UnsafeTarget as exc:
+            retry = False
+            log.warning("webhook %s refused: %s", delivery.endpoint.url, exc.message)
+        except (OSError, http.client.HTTPException) as exc:
             log.info("webhook %s unreachable: %s", delivery.endpoint.url, exc)
         if not retry or delivery.attempt >= self.max_attempts:
-            self.failed += 1
+            with self._cond:
+                self.failed += 1
             log.warning("webhook delivery %s to %s given up after %d attempts", delivery.delivery_id,
                         delivery.endpoint.url, delivery.attempt)
             return

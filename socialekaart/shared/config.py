@@ -43,6 +43,8 @@ class Settings:
     referral_accept_days: int = 5
     referral_expire_days: int = 20
     token_days: int = 90  # default lifetime of a personal access token
+    # Webhooks to private, loopback or link-local addresses (a partner inside your own network, development).
+    webhook_allow_private: bool = False
     # Lokale inventarisatie (issue 6): thresholds of the gap indicators, see socialekaart/gaps.py.
     reach_threshold_m: int = 1500  # informal and voorliggend help farther than this is out of reach
     reach_share_threshold: float = 0.5  # a gap when at least this share of inwoners is out of reach
@@ -83,6 +85,14 @@ class Settings:
                 raise ConfigError(f"SOCIALEKAART_{name} moet tussen {low:g} en {high:g} liggen, niet {raw}.")
             return value
 
+        def flag(name: str) -> bool:
+            raw = text(name).lower()
+            if raw in ("", "0", "false", "nee", "no", "off", "uit"):
+                return False
+            if raw in ("1", "true", "ja", "yes", "on", "aan"):
+                return True
+            raise ConfigError(f"SOCIALEKAART_{name} moet aan (1, true, ja) of uit (0, false, nee) zijn, niet {raw!r}.")
+
         geocoder = text("GEOCODER", "offline").lower()
         if geocoder not in GEOCODER_KINDS:
             raise ConfigError(
@@ -109,6 +119,7 @@ class Settings:
             referral_accept_days=int(number("REFERRAL_ACCEPT_DAYS", 5, 1, 60)),
             referral_expire_days=int(number("REFERRAL_EXPIRE_DAYS", 20, 1, 260)),
             token_days=int(number("TOKEN_DAYS", 90, 1, 365)),
+            webhook_allow_private=flag("WEBHOOK_ALLOW_PRIVATE"),
             reach_threshold_m=int(number("REACH_THRESHOLD_M", 1500, 100, 50_000)),
             reach_share_threshold=number("REACH_SHARE_THRESHOLD", 0.5, 0.01, 1.0),
             supply_below_median_factor=number("SUPPLY_BELOW_MEDIAN_FACTOR", 0.5, 0.01, 1.0),

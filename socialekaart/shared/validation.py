@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from email_validator import EmailNotValidError, validate_email
+
 from socialekaart.shared.errors import ValidationError
 
 MAX_NAME = 200
@@ -52,14 +54,25 @@ class Problems:
         if self.errors:
             summary = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in self.errors.items())
             raise ValidationError(f"{what} is ongeldig. {summary}", errors=self.errors)
-EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[A-Za-z]{2,}$")
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()-]{6,20}$")
+
+
+def valid_email(address: str) -> bool:
+    """An RFC 5321/5322 address (no quoted local part, no domain literal, no ``?bcc=`` or other
+    characters a mailto link would carry on). No DNS look-up: validation stays offline."""
+    if not isinstance(address, str) or any(c in address for c in "?&\"<>,;"):
+        return False
+    try:
+        validate_email(address, check_deliverability=False, allow_quoted_local=False, allow_domain_literal=False)
+    except EmailNotValidError:
+        return False
+    return True
 
 
 def check_contact(problems: Problems, phone: str | None, email: str | None, website: str | None) -> None:
     if phone and not PHONE_PATTERN.match(phone):
         problems.add("phone", f"{phone!r} is geen geldig telefoonnummer.")
-    if email and (not EMAIL_PATTERN.match(email) or control_character(email)):
+    if email and (not valid_email(email) or control_character(email)):
         problems.add("email", f"{email!r} is geen geldig e-mailadres.")
     if website and (not website.startswith(("https://", "http://")) or len(website) > 500
                     or any(c.isspace() for c in website) or control_character(website)):

@@ -26,7 +26,7 @@ def pytest_terminal_summary(terminalreporter):
 @pytest.fixture(scope="module")
 def world(stores):
     """One seeded graph per test module (the tests in a module may add to it, never remove)."""
-    settings = stores.settings("module").with_overrides(secret_key=SECRET_KEY)
+    settings = stores.settings("module").with_overrides(secret_key=SECRET_KEY, webhook_allow_private=True)
     runtime = Runtime(settings)
     made = seed_world(runtime)
     yield made

@@ -21,7 +21,9 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def runtime(stores):
-    settings = stores.settings("function").with_overrides(secret_key=SECRET_KEY)
+    # The partner systems of these tests listen on 127.0.0.1: allowed here, refused by default
+    # (tests/referrals/test_webhook_targets.py).
+    settings = stores.settings("function").with_overrides(secret_key=SECRET_KEY, webhook_allow_private=True)
     rt = Runtime(settings)
     rt.store.connection.delete_graph()
     rt.store.init_schema()

@@ -151,5 +151,11 @@ def test_demo_accounts(cli, rr):
     assert {rr.accounts.authenticate(a.token).email for a in made} == {a.email for a in made}
     again = demo_accounts(rr.accounts, organizations, coordinator_areas=("GM0664",))
     assert [a.email for a in again] == [a.email for a in made] and not any(a.password for a in again)
-    code, out = cli("accounts", "demo")
+    code, out = cli("accounts", "demo")  # the command refuses beside organisations that are not demo data
+    assert code != 0 and "nooit naast echte organisaties" in out
+    from dataclasses import replace
+
+    from tests.referrals.referral_helpers import region
+    rr.runtime.catalog.save(organizations=[replace(o, source="demo") for o in region()[1]])
+    code, out = cli("accounts", "demo")  # asked for explicitly: the tokens are shown
     assert code == 0 and "swt@demo.example.nl" in out and out.count("skt_") == 4

@@ -140,7 +140,7 @@ def test_consent_needs_purpose_partner_date_and_method(consent, field):
 
 
 def test_a_legal_basis_replaces_consent_but_not_both():
-    data = {**good(), "legalBasis": "meldcode"}
+    data = {**good(), "legalBasis": "meldcode", "legalBasisReason": "Vermoeden van kindermishandeling; melding bij Veilig Thuis."}
     data.pop("consent")
     assert parse_new_referral(data, today=TODAY).legal_basis == "meldcode"
     with pytest.raises(ValidationError):

@@ -118,7 +118,7 @@ def test_no_retry_on_a_client_error_and_give_up_after_the_attempts(partner):
     refused, broken = partner(script=[400]), partner(script=[500] * 10)
     endpoints = [Endpoint("org-a", refused.url("/a"), "s1"), Endpoint("org-b", broken.url("/b"), "s2")]
     dispatcher = WebhookDispatcher(lambda orgs: [e for e in endpoints if e.organization_id in orgs],
-                                   max_attempts=3, base_delay=0.01)
+                                   max_attempts=3, base_delay=0.01, allow_private=True)
     event = {"id": "evt-1", "referral_id": "ref-1", "at": "2026-01-12T09:00:00.000+00:00", "from_status": "ontvangen",
              "to_status": "geaccepteerd", "from_org_id": "org-a", "to_org_id": "org-b", "receiver_visible": True,
              "seq": 7}
@@ -137,7 +137,9 @@ def test_signature_and_urls():
     assert not verify("geheim", "1700000000", body, signature, now=1_700_001_000)  # too old: replay
     assert not verify("ander", "1700000000", body, signature, now=1_700_000_100)
     assert check_url("https://partner.example.nl/hook") == "https://partner.example.nl/hook"
-    assert check_url("http://127.0.0.1:8080/hook")
+    assert check_url("http://127.0.0.1:8080/hook", allow_private=True)
+    with pytest.raises(ValidationError, match="intern netwerk"):
+        check_url("http://127.0.0.1:8080/hook")  # this machine only with SOCIALEKAART_WEBHOOK_ALLOW_PRIVATE
     for bad in ("http://partner.example.nl/hook", "ftp://x", "https://user:pw@partner.example.nl/", "javascript:x"):
         with pytest.raises(ValidationError):
             check_url(bad)

@@ -30,14 +30,15 @@ def test_an_account_row_round_trips():
     row = _account_properties(ACCOUNT)
     assert row == {"id": "acc-1", "email": "piet@example.nl", "name": "Piet", "role": "coordinator",
                    "organization_id": None, "areas": ["GM0664", "RG-zeeland"], "active": True,
-                   "password_hash": "$argon2id$geheim", "created_at": "2026-01-01T00:00:00.000+00:00"}
+                   "password_hash": "$argon2id$geheim", "created_at": "2026-01-01T00:00:00.000+00:00",
+                   "session_version": 0}
     assert _account(row) == ACCOUNT
 
 
 def test_a_token_row_round_trips_without_its_hash():
     row = _token_properties(TOKEN)
     assert row == {"id": "tok-1", "hash": "ab" * 32, "account_id": "acc-1", "name": "crm", "created_at": iso(NOW),
-                   "expires_at": iso(NOW + timedelta(days=30)), "revoked_at": None}
+                   "expires_at": iso(NOW + timedelta(days=30)), "revoked_at": None, "session_version": 0}
     read = {k: v for k, v in row.items() if k != "hash"}  # what the TOKEN_FIELDS projection returns
     assert _token(read) == Token(**read)
 

@@ -8,6 +8,7 @@ from web.cli.accounts import accounts_group, referrals_group
 from web.cli.data import export_group, import_group
 from web.cli.db import db
 from web.cli.demo import demo
+from web.cli.keys import keys_group
 from web.cli.lexicon import lexicon_group
 from web.cli.serve import serve
 
@@ -18,7 +19,8 @@ def main() -> None:
     """socialekaart: de sociale kaart en doorverwijzingen voor het sociaal domein."""
 
 
-for command in (db, demo, serve, import_group, export_group, accounts_group, referrals_group, lexicon_group):
+for command in (db, demo, serve, import_group, export_group, accounts_group, referrals_group, lexicon_group,
+                keys_group):
     main.add_command(command)
 
 __all__ = ["main"]

@@ -71,6 +71,55 @@ def create_account(ctx, email, name, role, organization_id, areas, password) -> 
         click.echo(f"Wachtwoord (wordt niet opnieuw getoond): {secret}")
 
 
+@accounts_group.command("disable")
+@click.option("--email", required=True, help="E-mailadres of account-id.")
+@click.pass_context
+def disable(ctx, email) -> None:
+    """Schakel een account uit: aanmelden kan niet meer, sessies en tokens vervallen meteen."""
+    account = guard(lambda: referral_runtime_of(ctx).accounts.set_active(email, False))
+    click.echo(f"Account {account['email']} uitgeschakeld; alle sessies en tokens zijn vervallen.")
+
+
+@accounts_group.command("enable")
+@click.option("--email", required=True, help="E-mailadres of account-id.")
+@click.pass_context
+def enable(ctx, email) -> None:
+    """Schakel een account weer in (oude sessies en tokens blijven vervallen)."""
+    account = guard(lambda: referral_runtime_of(ctx).accounts.set_active(email, True))
+    click.echo(f"Account {account['email']} ingeschakeld. Maak zo nodig een nieuw token.")
+
+
+@accounts_group.command("delete")
+@click.option("--email", required=True, help="E-mailadres of account-id.")
+@click.option("--yes", is_flag=True, help="Niet om bevestiging vragen.")
+@click.pass_context
+def delete(ctx, email, yes) -> None:
+    """Verwijder een account en zijn tokens. Doorverwijzingen en auditregels houden alleen de account-id."""
+    if not yes:
+        click.confirm(f"Account {email} en zijn tokens verwijderen?", abort=True)
+    account = guard(lambda: referral_runtime_of(ctx).accounts.delete(email))
+    click.echo(f"Account {account['email']} ({account['id']}) verwijderd.")
+
+
+@accounts_group.command("reset-password")
+@click.option("--email", required=True, help="E-mailadres of account-id.")
+@click.pass_context
+def reset_password(ctx, email) -> None:
+    """Geef een account een nieuw wachtwoord (één keer getoond); alle sessies en tokens vervallen."""
+    password = guard(lambda: referral_runtime_of(ctx).accounts.reset_password(email))
+    click.echo(f"Nieuw wachtwoord (één keer getoond, geef het veilig door): {password}")
+    click.echo("Alle sessies en tokens van dit account zijn vervallen.")
+
+
+@accounts_group.command("logout-everywhere")
+@click.option("--email", required=True, help="E-mailadres of account-id.")
+@click.pass_context
+def logout_everywhere(ctx, email) -> None:
+    """Meld een account overal af: alle sessies en tokens vervallen meteen."""
+    guard(lambda: referral_runtime_of(ctx).accounts.log_out_everywhere(email))
+    click.echo(f"{email} is overal afgemeld; alle sessies en tokens zijn vervallen.")
+
+
 @accounts_group.command("token")
 @click.option("--email", required=True, help="E-mailadres of account-id.")
 @click.option("--days", type=click.IntRange(1, 365), default=None, help="Geldigheid in dagen (standaard 90).")
@@ -133,6 +182,8 @@ def demo(ctx, if_missing) -> None:
     if if_missing:
         _demo_if_missing(rt)
         return
+    if not guard(rt.accounts.store.only_demo_organizations):
+        raise CliError(NOT_ONLY_DEMO)
     organizations = guard(lambda: rt.referral_store.partners(None))
     made = guard(lambda: demo_accounts(rt.accounts, organizations))
     if not made:
@@ -145,14 +196,21 @@ def demo(ctx, if_missing) -> None:
         click.echo(f"{'':<13} token:      {account.token}")
 
 
+NOT_ONLY_DEMO = ("Geen demo-accounts: demo-accounts (met hun gepubliceerde wachtwoorden) komen alleen in een database "
+                 "met alleen de demoregio, nooit naast echte organisaties of voor echte gebieden.")
 # Fixed passwords, for the demo accounts in the demo region only (documented in docs/referrals.md).
 DEMO_PASSWORDS = {"swt": "demo-wijkteam-goes", "welzijn": "demo-welzijn-goes", "beheer": "demo-beheer-goes",
                   "coordinator": "demo-coordinator-zeeland"}
 
 
 def _demo_if_missing(rt: ReferralRuntime) -> None:
-    """Make the demo accounts that are missing, on the demo region's own organisations only (never on
-    real ones), with the fixed demo passwords; then list them. Safe to run on every start."""
+    """Make the demo accounts that are missing, only in a store that holds the demo region and nothing
+    else (never beside real organisations or for real areas), with the fixed demo passwords; then list
+    them, without tokens (this runs on every start: its output ends up in logs). Safe to run again."""
+    if not guard(rt.accounts.store.only_demo_organizations):
+        click.echo(NOT_ONLY_DEMO if guard(rt.accounts.store.organization_count) else
+                   "Geen demoregio in de database: geen demo-accounts gemaakt.")
+        return
     catalog = rt.runtime.catalog
     organizations = [org for kind in ("sociaal-wijkteam", "welzijnsorganisatie")
                      for org, _ in guard(lambda: catalog.organizations(kind=kind, gemeente="GM0664", page_size=100)[1])
@@ -161,12 +219,10 @@ def _demo_if_missing(rt: ReferralRuntime) -> None:
         click.echo("Geen demoregio in de database: geen demo-accounts gemaakt.")
         return
     emails = [f"{local}@{DEMO_DOMAIN}" for local in DEMO_PASSWORDS]
-    tokens: dict[str, str] = {}
     if not all(_exists(rt, email) for email in emails):
-        for account in guard(lambda: demo_accounts(rt.accounts, organizations)):
+        for account in guard(lambda: demo_accounts(rt.accounts, organizations, with_tokens=False)):
             if account.password:  # made just now: give it its documented demo password
                 guard(lambda: rt.accounts.set_password(account.email, DEMO_PASSWORDS[account.email.split("@")[0]]))
-                tokens[account.email] = account.token
     names = {org.id: org.name for org in organizations}
     click.echo("Demo-accounts (alleen voor de demoregio; meld u aan op /aanmelden):")
     for email in emails:
@@ -177,8 +233,7 @@ def _demo_if_missing(rt: ReferralRuntime) -> None:
         shown = password if verify_password(found.password_hash, password) else "(gewijzigd)"
         where = names.get(found.organization_id or "") or ", ".join(found.areas)
         click.echo(f"  {found.role:<13} {email:<30} wachtwoord: {shown:<26} {where}")
-        if email in tokens:
-            click.echo(f"  {'':<13} token voor de API (één keer getoond): {tokens[email]}")
+    click.echo("Een token voor de API: socialekaart accounts token --email <e-mailadres>.")
 
 
 def _exists(rt: ReferralRuntime, email: str) -> bool:
@@ -206,10 +261,29 @@ def _period(text: str) -> dict:
 @click.option("--older-than", "older_than", required=True, help="Gesloten langer dan: 24m, 730d of 2y.")
 @click.pass_context
 def anonymise(ctx, older_than) -> None:
-    """Verwijder contactgegevens en vrije tekst uit gesloten doorverwijzingen; de cijfers blijven."""
+    """Verwijder contactgegevens en vrije tekst uit doorverwijzingen die langer dan de termijn gesloten
+    zijn of open en onaangeroerd (die worden eerst 'verlopen'); de cijfers blijven. De ingebouwde
+    database herschrijft daarna haar bestanden, zodat de gewiste waarden ook daar weg zijn."""
     period = _period(older_than)
-    done = guard(lambda: referral_runtime_of(ctx).referrals.anonymise(**period))
+    rt = referral_runtime_of(ctx)
+    done = guard(lambda: rt.referrals.anonymise(**period))
     click.echo(f"{len(done)} doorverwijzing(en) geanonimiseerd.")
+    server = getattr(rt.runtime.store.connection, "server", None)
+    if server is not None:
+        from graph.backends.embedded import rewrite_log
+
+        guard(lambda: rewrite_log(server))
+        click.echo("Databasebestanden herschreven: oude waarden staan er niet meer in.")
+
+
+@referrals_group.command("prune-audit")
+@click.option("--older-than", "older_than", required=True, help="Bewaartermijn van auditregels: 24m, 730d of 2y.")
+@click.pass_context
+def prune_audit(ctx, older_than) -> None:
+    """Verwijder auditregels ouder dan de bewaartermijn (draai dit met anonymise mee)."""
+    period = _period(older_than)
+    removed = guard(lambda: referral_runtime_of(ctx).referrals.prune_audit(**period))
+    click.echo(f"{removed} auditregel(s) verwijderd.")
 
 
 @referrals_group.command("expire")
@@ -228,9 +302,10 @@ def expire(ctx) -> None:
 @click.option("--client-ref", "client_ref", required=True, help="De cliëntreferentie van die organisatie.")
 @click.pass_context
 def export(ctx, organization_id, client_ref) -> None:
-    """Alle doorverwijzingen van een organisatie voor één cliëntreferentie, als JSON (inzageverzoek)."""
+    """Alle doorverwijzingen van een organisatie voor één cliëntreferentie, als JSON (inzageverzoek),
+    met de doorverwijzingen die ontvangers daarvan weer doorverwezen (zoals die organisaties ze hebben)."""
     actor = Principal(account_id="cli:export", role="professional", organization_id=organization_id)
-    found = guard(lambda: referral_runtime_of(ctx).referrals.export(actor, client_ref))
+    found = guard(lambda: referral_runtime_of(ctx).referrals.export(actor, client_ref, forwarded=True))
     click.echo(json.dumps({"organizationId": organization_id, "count": len(found),
                            "referrals": [referral_json(r) for r in found]},
                           ensure_ascii=False, indent=2))

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -86,6 +88,25 @@ def db_backup(ctx: click.Context, target: str) -> None:
     _embedded_only(runtime, "Een back-up maken")
     size = guard(lambda: make_snapshot(runtime.store.connection.server, Path(target)))
     click.echo(f"Back-up geschreven naar {target} ({size / 1_000_000:.1f} MB).")
+
+
+@db.command("expire")
+@click.option("--older-than", "older_than", required=True, help="Bewaartermijn: bijvoorbeeld 30d.")
+@click.option("--backups", type=click.Path(exists=True, file_okay=False), help="De map met uw back-ups.")
+def db_expire(older_than: str, backups: str | None) -> None:
+    """Verwijder back-ups en bij herstel bewaarde databasebestanden die ouder zijn dan de termijn."""
+    from graph.backends.embedded import expire_copies
+
+    match = re.fullmatch(r"(\d{1,4})d", older_than.strip().lower())
+    if not match or int(match.group(1)) < 1:
+        raise CliError(f"Onbekende termijn {older_than!r}: geef een aantal dagen, bijvoorbeeld 30d.")
+    runtime = runtime_without_store()
+    _embedded_only(runtime, "Back-ups laten verlopen")
+    removed = expire_copies(runtime.location.data_dir, Path(backups) if backups else None,
+                            timedelta(days=int(match.group(1))))
+    for path in removed:
+        click.echo(f"Verwijderd: {path}")
+    click.echo(f"{len(removed)} oude kopie(ën) verwijderd.")
 
 
 @db.command("restore")

@@ -8,6 +8,7 @@ import click
 
 from web.cli.common import guard, runtime_of
 from web.cli.demo import load_demo
+from web.privacy_http import proxy_options
 
 
 # -- serve -----------------------------------------------------------------------------------------
@@ -33,4 +34,4 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, init: bool, de
     click.echo(f"socialekaart draait op http://{host}:{port}  (database: {runtime.location.describe()})")
     # SIGTERM ends like Ctrl-C, so the close hooks run and an embedded server we started stops cleanly.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    waitress.serve(app, host=host, port=port, threads=threads, ident="socialekaart", clear_untrusted_proxy_headers=True)
+    waitress.serve(app, host=host, port=port, threads=threads, ident="socialekaart", **proxy_options())

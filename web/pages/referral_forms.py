@@ -24,12 +24,12 @@ FIELD_OF = {
     "contact.name": "contact_naam", "contact.reachable": "contact_bereikbaar",
     "consent": "grondslag", "consent.partnerId": "grondslag", "consent.purpose": "toestemming_doel",
     "consent.date": "toestemming_datum", "consent.method": "toestemming_wijze",
-    "legalBasis": "wettelijke_grondslag",
+    "legalBasis": "wettelijke_grondslag", "legalBasisReason": "grondslag_reden",
 }
 # Fields the error summary links to (each has an element with id "veld-<name>").
 FORM_FIELDS = ("leefgebied", "urgentie", "hulpvraag", "contact_naam", "contact_telefoon", "contact_email",
                "contact_bereikbaar", "clientreferentie", "grondslag", "toestemming_doel", "toestemming_datum",
-               "toestemming_wijze", "toestemming_bevestigd", "wettelijke_grondslag")
+               "toestemming_wijze", "toestemming_bevestigd", "wettelijke_grondslag", "grondslag_reden")
 ACTIONS = ("concept", "versturen")
 
 
@@ -49,6 +49,7 @@ class ReferForm:
     consent_method: str = ""
     consent_confirmed: bool = False
     legal_basis: str = ""
+    legal_basis_reason: str = ""
     action: str = "concept"
 
     @classmethod
@@ -71,6 +72,7 @@ class ReferForm:
                    basis=text("grondslag"), consent_purpose=text("toestemming_doel"),
                    consent_date=text("toestemming_datum"), consent_method=text("toestemming_wijze"),
                    consent_confirmed=text("toestemming_bevestigd") == "ja", legal_basis=text("wettelijke_grondslag"),
+                   legal_basis_reason=text("grondslag_reden"),
                    action=action if action in ACTIONS else "concept")
 
     def own_problems(self) -> dict[str, str]:
@@ -94,6 +96,7 @@ class ReferForm:
                                "method": self.consent_method}
         elif self.basis == "wettelijk":
             data["legalBasis"] = self.legal_basis
+            data["legalBasisReason"] = self.legal_basis_reason
         return data
 
 

@@ -69,6 +69,7 @@ CSRF_FIELD = "csrf_token"
 # Keys in the session cookie.
 ACCOUNT_KEY = "account"
 SIGNED_IN_KEY = "aangemeld_om"
+VERSION_KEY = "sessieversie"  # the account's session version at sign-in ("log out everywhere" raises it)
 CSRF_KEY = "csrf"
 # The session signing key is an HMAC (keyed by the app's secret key) of this text. The scope holds a
 # '/' and a space, which no organisation id may (ID_PATTERN), so it never equals a stored client-reference hash.
@@ -143,7 +144,7 @@ def _accounts():
 def session_values(principal: Principal, *, now: float | None = None) -> dict[str, Any]:
     """What a fresh session holds after signing in (also used by tests to start a session)."""
     return {ACCOUNT_KEY: principal.account_id, SIGNED_IN_KEY: int(time.time() if now is None else now),
-            CSRF_KEY: secrets.token_urlsafe(32)}
+            VERSION_KEY: principal.session_version, CSRF_KEY: secrets.token_urlsafe(32)}
 
 
 def current_account() -> Principal | None:
@@ -159,9 +160,10 @@ def current_account() -> Principal | None:
                 account = _accounts().account(account_id)
             except NotFound:
                 account = None
-            if account is not None and account.get("active", True):
+            if account is not None and account.get("active", True) \
+                    and account.get("session_version", 0) == session.get(VERSION_KEY, 0):
                 found = principal_of(account)
-        if found is None:  # expired, removed or disabled: sign out
+        if found is None:  # expired, removed, disabled or logged out everywhere: sign out
             session.clear()
     g.page_account = found
     return found

@@ -8,6 +8,8 @@ from flask.views import MethodView
 
 from web.api.blueprint import Blueprint
 from web.api.referrals.schemas import (
+    AuditArgsSchema,
+    AuditLogSchema,
     ExportResultSchema,
     ExportSchema,
     FeedArgsSchema,
@@ -105,6 +107,23 @@ class ReferralEvents(MethodView):
         """Gebeurtenissen sinds een cursor (om te pollen)"""
         feed = _service().events(principal(), since=args.get("since"), limit=args["limit"])
         return {"events": [event_json(e) for e in feed["events"]], "cursor": feed["cursor"], "more": feed["more"]}
+
+
+@blp.route("/audit")
+class AuditLog(MethodView):
+    @blp.login_required
+    @blp.arguments(AuditArgsSchema, location="query", error_status_code=400, unknown=ma.RAISE)
+    @blp.response(200, AuditLogSchema, description="Wie van uw organisatie wat zag of deed, nieuwste eerst.")
+    @blp.problems(400, 403)
+    def get(self, args):
+        """Het auditlog van uw organisatie (beheerder)"""
+        me = principal()
+        entries = _service().organization_audit(me, since=args.get("since"), until=args.get("until"),
+                                                limit=args["limit"])
+        return {"organizationId": me.organization_id,
+                "entries": [{"at": e["at"], "accountId": e.get("account_id"), "role": e.get("role"),
+                             "action": e["action"], "referralId": e.get("referral_id"),
+                             "allowed": bool(e.get("allowed"))} for e in entries]}
 
 
 @blp.route("/me")

@@ -61,6 +61,9 @@ class NewReferralSchema(Strict):
     consent = fields.Nested(ConsentSchema)
     legalBasis = fields.String(metadata={"description": "In plaats van toestemming: "
                                                         f"{', '.join(LEGAL_BASES)}."})
+    legalBasisReason = fields.String(validate=validate.Length(max=TEXT_BOUND),
+                                     metadata={"description": "Verplicht bij legalBasis: waarom geen toestemming "
+                                                              "(komt in de audit van uw organisatie)."})
     wijkCode = fields.String(validate=validate.Length(max=8),
                              metadata={"description": "CBS-wijk waar de inwoner woont (voor de cijfers)."})
 
@@ -95,6 +98,26 @@ class FeedArgsSchema(Strict):
         "description": "De cursor van de laatste gebeurtenis die u kreeg (0 voor alles), of een tijdstip "
                        "(ISO 8601 met zone)."})
     limit = fields.Integer(load_default=100, validate=validate.Range(1, MAX_FEED))
+
+
+class AuditArgsSchema(Strict):
+    since = fields.AwareDateTime(metadata={"description": "Vanaf (ISO 8601 met zone); standaard 31 dagen terug."})
+    until = fields.AwareDateTime(metadata={"description": "Tot (ISO 8601 met zone); standaard nu."})
+    limit = fields.Integer(load_default=200, validate=validate.Range(1, 1000))
+
+
+class AuditEntrySchema(ma.Schema):
+    at = fields.String()
+    accountId = fields.String(allow_none=True)
+    role = fields.String(allow_none=True)
+    action = fields.String(metadata={"description": "inzien, lijst, aanmaken, status:…, exporteren, grondslag:…"})
+    referralId = fields.String(allow_none=True)
+    allowed = fields.Boolean()
+
+
+class AuditLogSchema(ma.Schema):
+    organizationId = fields.String()
+    entries = fields.List(fields.Nested(AuditEntrySchema))
 
 
 class ExportSchema(Strict):
@@ -157,6 +180,7 @@ class ReferralSchema(ReferralSummarySchema):
     clientRef = fields.String(allow_none=True, metadata={"description": "Alleen voor de verzender."})
     consent = fields.Dict(allow_none=True)
     legalBasis = fields.String(allow_none=True)
+    legalBasisReason = fields.String(allow_none=True)
     forwardedFrom = fields.String(allow_none=True)
     forwardedTo = fields.String(allow_none=True)
     anonymisedAt = fields.String(allow_none=True)

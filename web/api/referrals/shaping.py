@@ -39,7 +39,8 @@ def referral_json(r: dict[str, Any]) -> dict[str, Any]:
         "requestText": r.get("request_text"), "contact": r.get("contact"), "clientRef": r.get("client_ref"),
         "consent": None if consent is None else {"purpose": consent["purpose"], "partnerId": consent["partner_id"],
                                                  "date": consent["date"], "method": consent["method"]},
-        "legalBasis": r.get("legal_basis"), "forwardedFrom": r.get("forwarded_from"),
+        "legalBasis": r.get("legal_basis"),
+        "legalBasisReason": r.get("legal_basis_reason"), "forwardedFrom": r.get("forwarded_from"),
         "forwardedTo": r.get("forwarded_to"), "anonymisedAt": r.get("anonymised_at"),
         "allowedNext": r.get("allowed_next") or [], "events": [event_json(e) for e in r.get("events") or []],
     })
