@@ -36,6 +36,7 @@ from socialekaart.referrals.lifecycle import (
     check_step_details,
     next_states,
     parse_new_referral,
+    receiver_only_status,
     refuse_confidential,
     side_label,
     transition_for,
@@ -412,7 +413,7 @@ class ReferralService:
 
     def _summary(self, row: dict[str, Any], now: str, sides: set[str]) -> dict[str, Any]:
         r = row
-        return {
+        summary = {
             "id": r["id"], "status": r["status"], "status_label": STATE_LABELS[r["status"]],
             "version": r["version"], "urgency": r.get("urgency"), "life_domains": list(r.get("life_domains") or []),
             "from": {"organization_id": r["from_org_id"], "organization_name": r.get("from_org_name")},
@@ -421,6 +422,9 @@ class ReferralService:
             "created_at": r.get("created_at"), "updated_at": r.get("updated_at"), "sent_at": r.get("sent_at"),
             "overdue": overdue_kind(r, now), "side": sorted(sides)[0] if len(sides) == 1 else "beide",
         }
+        if receiver_only_status(r["status"], sides):
+            summary.update(urgency=None, life_domains=[])
+        return summary
 
     def _view(self, loaded: dict[str, Any], sides: set[str]) -> dict[str, Any]:
         r = loaded["referral"]
@@ -446,13 +450,20 @@ class ReferralService:
                 "method": r.get("consent_method")},
             "legal_basis": r.get("legal_basis"),
             "forwarded_from": r.get("forwarded_from"), "forwarded_to": r.get("forwarded_to"),
-            "anonymised_at": r.get("anonymised_at"),
+            "anonymised_at": r.get("anonymised_at"), "client_data_withheld": False,
             "allowed_next": sorted({t for side in sides for t in next_states(r["status"], side)},
                                    key=STATES.index),
             "events": [event_view(e) for e in loaded["events"]
                        if SENDER in sides or e.get("receiver_visible")],
         })
+        if receiver_only_status(r["status"], sides):
+            view.update({name: None for name in CLIENT_DATA_FIELDS}, client_data_withheld=True)
         return view
+
+
+# What the receiver no longer sees after cancel, decline or expiry (lifecycle.RECEIVER_LOSES_CLIENT_DATA).
+CLIENT_DATA_FIELDS = ("request_text", "contact", "client_ref", "consent", "legal_basis", "wijk_code",
+                      "gemeente_code", "urgency")
 
 
 def _changed_meanwhile(current: dict[str, Any]) -> InvalidTransition:
