@@ -1,0 +1,97 @@
+"""Disclosure control for published counts: threshold k = 5 with complementary suppression.
+
+A count is a *cell*; a published table says how cells add up (a *constraint*: the parent is the sum
+of its children — a total over the groups of a grouping, a group's referrals over its
+formal/informal pairs, …). A cell below the threshold, zero included, is hidden. Hiding alone is not
+enough: with the parent and the other children shown, a hidden child follows by subtraction. So
+``protect`` hides more cells (complementary suppression, the smallest shown cell next to the exposed
+one) until ``exposed`` — an attacker who knows every shown cell, every constraint and that counts are
+never negative, and narrows each hidden cell to an interval by propagating the sums — can pin no
+hidden cell to one value. The attacker is not told which hidden cells are small: a hidden cell is
+anything from 0 up.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Iterable, Mapping, Sequence
+
+THRESHOLD = 5
+MAX_ROUNDS = 200
+
+Cell = Any  # any hashable name of a count
+Constraint = tuple[Cell, Sequence[Cell]]  # parent = sum(children)
+
+
+def bounds(shown: Mapping[Cell, int], hidden: Iterable[Cell],
+           constraints: Sequence[Constraint]) -> dict[Cell, tuple[float, float]]:
+    """What the attacker can know of each cell: [low, high], from the shown values and the sums."""
+    known: dict[Cell, tuple[float, float]] = {cell: (value, value) for cell, value in shown.items()}
+    for cell in hidden:
+        known[cell] = (0, math.inf)
+    for _ in range(MAX_ROUNDS):
+        changed = False
+        for parent, children in constraints:
+            low_sum = sum(known[c][0] for c in children)
+            high_sum = sum(known[c][1] for c in children)
+            changed |= _narrow(known, parent, low_sum, high_sum)
+            p_low, p_high = known[parent]
+            for child in children:
+                c_low, c_high = known[child]
+                others_low, others_high = low_sum - c_low, high_sum - c_high
+                low = p_low - others_high if others_high != math.inf else 0
+                high = p_high - others_low
+                changed |= _narrow(known, child, low, high)
+        if not changed:
+            break
+    return known
+
+
+def _narrow(known: dict[Cell, tuple[float, float]], cell: Cell, low: float, high: float) -> bool:
+    old_low, old_high = known[cell]
+    new = (max(old_low, low), min(old_high, high))
+    if new != (old_low, old_high):
+        known[cell] = new
+        return True
+    return False
+
+
+def exposed(shown: Mapping[Cell, int], hidden: Iterable[Cell], constraints: Sequence[Constraint]) -> set[Cell]:
+    """The hidden cells the attacker can pin to one value."""
+    hidden = set(hidden)
+    known = bounds(shown, hidden, constraints)
+    return {cell for cell in hidden if known[cell][0] >= known[cell][1]}
+
+
+def protect(values: Mapping[Cell, int], constraints: Sequence[Constraint], *,
+            also_hidden: Iterable[Cell] = ()) -> set[Cell]:
+    """The cells to hide: every cell under THRESHOLD (zero too), ``also_hidden``, and as few more as
+    this greedy search finds so that no hidden cell can be worked out."""
+    hidden = {cell for cell, value in values.items() if value < THRESHOLD} | set(also_hidden)
+    touching: dict[Cell, list[Constraint]] = {}
+    for constraint in constraints:
+        for cell in (constraint[0], *constraint[1]):
+            touching.setdefault(cell, []).append(constraint)
+    while True:
+        shown = {cell: value for cell, value in values.items() if cell not in hidden}
+        found = exposed(shown, hidden, constraints)
+        if not found:
+            return hidden
+        added = {partner for cell in sorted(found, key=repr)
+                 if (partner := _complement(cell, values, hidden, touching, shown)) is not None}
+        if not added:  # cannot happen while a shown cell remains; hide all rather than publish a leak
+            return set(values)
+        hidden |= added
+
+
+def _complement(cell: Cell, values: Mapping[Cell, int], hidden: set[Cell],
+                touching: Mapping[Cell, list[Constraint]], shown: Mapping[Cell, int]) -> Cell | None:
+    """The shown cell to hide next to an exposed one: the smallest child of a sum it is in, else the
+    sum itself, else (exposed through a chain of sums) the smallest shown cell in any sum."""
+    children = [c for parent, kids in touching.get(cell, []) for c in kids if c != cell and c not in hidden]
+    if children:
+        return min(children, key=lambda c: (values[c], repr(c)))
+    parents = [parent for parent, _ in touching.get(cell, []) if parent != cell and parent not in hidden]
+    if parents:
+        return min(parents, key=lambda c: (values[c], repr(c)))
+    linked = [c for c in touching if c in shown]
+    return min(linked, key=lambda c: (values[c], repr(c))) if linked else None

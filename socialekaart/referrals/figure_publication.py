@@ -1,0 +1,169 @@
+"""Publishing the network figures: every grouping the API offers for one filter (scope and period)
+is protected together, so no answer can be combined with another to work out a hidden count.
+
+The method (docs/referrals.md, "Netwerkcijfers"):
+- a group of fewer than THRESHOLD referrals is not shown by name: it goes into one group "overig";
+  while "overig" itself would be small, the next smallest group joins it (a leefgebied, where one
+  referral counts in several, is left out instead);
+- every count under THRESHOLD, zero included, is ``null``; then complementary suppression
+  (``disclosure.protect``) over every sum a reader can form: the total over the groups of each
+  grouping (gemeente, wijk, rung, partner, month) for every count, and within a group the
+  referrals over the formal/informal pairs and the declines over their reasons;
+- a share, median or p90 is given only when the counts it rests on are shown.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from socialekaart.referrals.disclosure import THRESHOLD, Constraint, protect
+from socialekaart.referrals.figures import GROUPINGS, Durations, Tally, keys_of, summed, tally
+from socialekaart.referrals.lifecycle import DECLINE_REASONS, OUTCOMES
+from socialekaart.shared import taxonomy
+
+ADDITIVE = ("gemeente", "wijk", "rung", "partner", "month")  # each referral in exactly one group
+OTHER = "overig"
+OTHER_LABEL = "Overige (samen)"
+TOTAL_KEY = "alle"
+PAIRS = {"formalToInformal": (True, False), "informalToFormal": (False, True), "formalToFormal": (True, True),
+         "informalToInformal": (False, False)}
+OVERDUE = {"notReceived": "not_received", "notAccepted": "not_accepted", "expired": "expired"}
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: str
+    tally: Tally
+    pooled: bool = False  # "overig": no medians, they cannot be added up
+
+
+def counts(t: Tally) -> dict[str, int]:
+    """Every count a group's figures publish, by its path in the answer."""
+    return {
+        "referrals": t.referrals, "received": t.received, "accepted": t.accepted, "declined": t.declined,
+        **{f"declineReasons.{code}": t.reasons.get(code, 0) for code in DECLINE_REASONS},
+        "hoursToReceived.count": t.to_received.count, "hoursToAccepted.count": t.to_accepted.count,
+        "hoursToStarted.count": t.to_started.count,
+        "loopClosure.eligible": t.matured, "loopClosure.closed": t.closed,
+        **{f"outcomes.{code}": t.outcomes.get(code, 0) for code in OUTCOMES},
+        **{f"overdue.{name}": getattr(t, field) for name, field in OVERDUE.items()},
+        **{f"rungs.{rung.code}": t.rungs.get(rung.code, 0) for rung in taxonomy.RUNGS},
+        **{f"formalInformal.{name}": t.formality.get(pair, 0) for name, pair in PAIRS.items()},
+    }
+
+
+PATHS = tuple(counts(Tally()))
+
+
+def within_group(cell: Any) -> list[Constraint]:
+    """The sums inside one group's figures; ``cell(path)`` names its cells."""
+    return [(cell("referrals"), [cell(f"formalInformal.{name}") for name in PAIRS]),
+            (cell("declined"), [cell(f"declineReasons.{code}") for code in DECLINE_REASONS]),
+            (cell("hoursToReceived.count"), [cell("received")]),
+            (cell("hoursToAccepted.count"), [cell("accepted")])]
+
+
+def pooled(groups: list[Group], group_by: str) -> list[Group]:
+    """Groups of fewer than THRESHOLD go into "overig" (with the next smallest while it is small);
+    for a leefgebied they are left out."""
+    small = [g for g in groups if g.tally.referrals < THRESHOLD]
+    if group_by not in ADDITIVE:
+        return [g for g in groups if g not in small]
+    named = sorted((g for g in groups if g not in small), key=lambda g: (g.tally.referrals, g.key))
+    while small and 0 < sum(g.tally.referrals for g in small) < THRESHOLD and named:
+        small.append(named.pop(0))
+    if not small:
+        return sorted(named, key=lambda g: g.key)
+    together = summed([g.tally for g in small], Tally())
+    together = replace(together, to_received=Durations(sum(g.tally.to_received.count for g in small)),
+                       to_accepted=Durations(sum(g.tally.to_accepted.count for g in small)),
+                       to_started=Durations(sum(g.tally.to_started.count for g in small)))
+    return [*sorted(named, key=lambda g: g.key), Group(OTHER, OTHER_LABEL, together, pooled=True)]
+
+
+def publish(total: Tally, grouped: dict[str, list[Group]], *, closure_days: int) -> dict[str, Any]:
+    """The protected figures: ``{"total": figures, "groups": {group_by: [group figures]}}``."""
+    shown_groups = {group_by: pooled(groups, group_by) for group_by, groups in grouped.items()}
+    values: dict[tuple[str, str, str], int] = {("total", TOTAL_KEY, p): v for p, v in counts(total).items()}
+    constraints: list[Constraint] = within_group(lambda p: ("total", TOTAL_KEY, p))
+    for group_by, groups in shown_groups.items():
+        for g in groups:
+            values.update({(group_by, g.key, p): v for p, v in counts(g.tally).items()})
+            constraints += within_group(lambda p, g=g, group_by=group_by: (group_by, g.key, p))
+        if group_by in ADDITIVE:
+            constraints += [(("total", TOTAL_KEY, p), [(group_by, g.key, p) for g in groups]) for p in PATHS]
+    hidden: set[tuple[str, str, str]] = set()
+    while True:  # a group whose number of referrals is hidden is hidden whole
+        whole = {(gb, key, p) for gb, key, path in hidden | {c for c, v in values.items() if c[2] == "referrals"
+                                                             and v < THRESHOLD}
+                 if path == "referrals" for p in PATHS}
+        again = protect(values, constraints, also_hidden=whole)
+        if again == hidden:
+            break
+        hidden = again
+    total_figures = figures(total, lambda p: ("total", TOTAL_KEY, p) in hidden, closure_days=closure_days)
+    return {"total": total_figures,
+            "groups": {group_by: [{"key": g.key, "label": g.label,
+                                   **figures(g.tally, lambda p, g=g, gb=group_by: (gb, g.key, p) in hidden,
+                                             closure_days=closure_days, pooled=g.pooled)}
+                                  for g in groups]
+                       for group_by, groups in shown_groups.items()}}
+
+
+def figures(t: Tally, is_hidden: Any, *, closure_days: int, pooled: bool = False) -> dict[str, Any]:
+    """One group's figures with its hidden counts ``null`` and no share or median resting on them."""
+    if is_hidden("referrals"):
+        return {"referrals": None, "suppressed": True}
+    value = {path: None if is_hidden(path) else n for path, n in counts(t).items()}
+
+    def share(numerator: list[str], denominator: list[str]) -> float | None:
+        shown = {p: value[p] for p in numerator + denominator}
+        if any(n is None for n in shown.values()):
+            return None
+        top, bottom = sum(shown[p] or 0 for p in numerator), sum(shown[p] or 0 for p in denominator)
+        return round(top / bottom, 3) if bottom else None
+
+    def durations(name: str, d: Durations) -> dict[str, Any]:
+        count = value[f"{name}.count"]
+        if count is None or pooled or d.low is None:
+            return {"count": count, "median": None, "p90": None}
+        return {"count": count, "median": round(d.median, 1), "p90": round(d.p90, 1) if d.p90 is not None else None}
+
+    basis = [f"rungs.{rung.code}" for rung in taxonomy.RUNGS if rung.sociale_basis]
+    return {
+        "referrals": value["referrals"], "suppressed": False,
+        "received": value["received"], "accepted": value["accepted"], "declined": value["declined"],
+        "acceptanceRate": share(["accepted"], ["accepted", "declined"]),
+        "declineReasons": {code: value[f"declineReasons.{code}"] for code in DECLINE_REASONS},
+        "hoursToReceived": durations("hoursToReceived", t.to_received),
+        "hoursToAccepted": durations("hoursToAccepted", t.to_accepted),
+        "hoursToStarted": durations("hoursToStarted", t.to_started),
+        "loopClosure": {"days": closure_days, "eligible": value["loopClosure.eligible"],
+                        "closed": value["loopClosure.closed"],
+                        "rate": share(["loopClosure.closed"], ["loopClosure.eligible"])},
+        "outcomes": {code: value[f"outcomes.{code}"] for code in OUTCOMES},
+        "overdue": {name: value[f"overdue.{name}"] for name in OVERDUE},
+        "rungs": {rung.code: value[f"rungs.{rung.code}"] for rung in taxonomy.RUNGS},
+        "socialeBasisShare": share(basis, ["referrals"]),
+        "maatwerkShare": share(["rungs.maatwerk"], ["referrals"]),
+        "formalInformal": {name: value[f"formalInformal.{name}"] for name in PAIRS},
+    }
+
+
+
+def published_from_rows(rows: list[dict[str, Any]], *, now: datetime, closure_days: int) -> dict[str, Any]:
+    """``publish`` on figures counted from fact rows (all sent) in Python: what the store's answer
+    must equal, and what the property tests attack."""
+    grouped: dict[str, list[Group]] = {}
+    for group_by in GROUPINGS[1:]:
+        members: dict[str, list[dict[str, Any]]] = {}
+        labels: dict[str, str] = {}
+        for row in rows:
+            for key, label in keys_of(row, group_by):
+                members.setdefault(key, []).append(row)
+                labels[key] = label
+        grouped[group_by] = [Group(key, labels[key], tally(members[key], now=now, closure_days=closure_days))
+                             for key in sorted(members)]
+    return publish(tally(rows, now=now, closure_days=closure_days), grouped, closure_days=closure_days)
