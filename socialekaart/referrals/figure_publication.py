@@ -18,7 +18,16 @@ from datetime import datetime
 from typing import Any
 
 from socialekaart.referrals.disclosure import THRESHOLD, Constraint, protect
-from socialekaart.referrals.figures import GROUPINGS, Durations, Tally, keys_of, summed, tally
+from socialekaart.referrals.figures import (
+    GROUPINGS,
+    MATRIX_LIMIT,
+    Durations,
+    Tally,
+    keys_of,
+    pairs_from_rows,
+    summed,
+    tally,
+)
 from socialekaart.referrals.lifecycle import DECLINE_REASONS, OUTCOMES
 from socialekaart.shared import taxonomy
 
@@ -83,10 +92,12 @@ def pooled(groups: list[Group], group_by: str) -> list[Group]:
     return [*sorted(named, key=lambda g: g.key), Group(OTHER, OTHER_LABEL, together, pooled=True)]
 
 
-def publish(total: Tally, grouped: dict[str, list[Group]], *, closure_days: int) -> dict[str, Any]:
-    """The protected figures: ``{"total": figures, "groups": {group_by: [group figures]}}``."""
+def publish(total: Tally, grouped: dict[str, list[Group]], *, closure_days: int,
+            flows: Flows | None = None) -> dict[str, Any]:
+    """The protected figures: ``{"total": figures, "groups": {group_by: [group figures]}, "flows": …}``."""
+    flows = flows or Flows({}, {}, [])
     shown_groups = {group_by: pooled(groups, group_by) for group_by, groups in grouped.items()}
-    values: dict[tuple[str, str, str], int] = {("total", TOTAL_KEY, p): v for p, v in counts(total).items()}
+    values: dict[Any, int] = {("total", TOTAL_KEY, p): v for p, v in counts(total).items()}
     constraints: list[Constraint] = within_group(lambda p: ("total", TOTAL_KEY, p))
     for group_by, groups in shown_groups.items():
         for g in groups:
@@ -94,12 +105,19 @@ def publish(total: Tally, grouped: dict[str, list[Group]], *, closure_days: int)
             constraints += within_group(lambda p, g=g, group_by=group_by: (group_by, g.key, p))
         if group_by in ADDITIVE:
             constraints += [(("total", TOTAL_KEY, p), [(group_by, g.key, p) for g in groups]) for p in PATHS]
-    hidden: set[tuple[str, str, str]] = set()
-    while True:  # a group whose number of referrals is hidden is hidden whole
-        whole = {(gb, key, p) for gb, key, path in hidden | {c for c, v in values.items() if c[2] == "referrals"
-                                                             and v < THRESHOLD}
-                 if path == "referrals" for p in PATHS}
-        again = protect(values, constraints, also_hidden=whole)
+    flow_values, flow_constraints = flows.cells([g.key for g in shown_groups.get("partner", []) if not g.pooled])
+    values.update(flow_values)
+    constraints += flow_constraints
+    owners = {cell[:2] for cell in values if cell[0] not in ("flow", "flow-rest")}
+
+    def whole_groups(hidden: set[Any]) -> set[Any]:
+        """A group whose number of referrals is hidden is hidden whole."""
+        return {(*owner, p) for owner in owners
+                if (*owner, "referrals") in hidden or values[(*owner, "referrals")] < THRESHOLD for p in PATHS}
+
+    hidden: set[Any] = set()
+    while True:
+        again = protect(values, constraints, also_hidden=whole_groups(hidden))
         if again == hidden:
             break
         hidden = again
@@ -109,7 +127,73 @@ def publish(total: Tally, grouped: dict[str, list[Group]], *, closure_days: int)
                                    **figures(g.tally, lambda p, g=g, gb=group_by: (gb, g.key, p) in hidden,
                                              closure_days=closure_days, pooled=g.pooled)}
                                   for g in groups]
-                       for group_by, groups in shown_groups.items()}}
+                       for group_by, groups in shown_groups.items()},
+            "flows": flows.body(hidden, [g.key for g in shown_groups.get("partner", []) if not g.pooled])}
+
+
+@dataclass(frozen=True)
+class Flows:
+    """Who refers to whom: referrals per (from, to) organisation, the organisations and the partners in
+    scope. Published are only organisations with a flow of THRESHOLD or more; their flows are cells
+    like any other count, and a named partner's referrals are its column plus the unpublished rest."""
+    pairs: dict[tuple[str, str], int]
+    orgs: dict[str, dict[str, Any]]
+    partners: list[dict[str, Any]]
+
+    @property
+    def listed(self) -> list[str]:
+        ids = {org for pair, n in self.pairs.items() if n >= THRESHOLD for org in pair}
+        return sorted(ids, key=lambda org: (self.orgs.get(org, {}).get("name") or "", org))
+
+    @property
+    def matrix_orgs(self) -> list[str]:
+        listed = self.listed
+        if len(listed) <= MATRIX_LIMIT:
+            return listed
+        volume: dict[str, int] = {}
+        for (a, b), n in self.pairs.items():
+            volume[a] = volume.get(a, 0) + n
+            volume[b] = volume.get(b, 0) + n
+        busiest = set(sorted(listed, key=lambda org: (-volume.get(org, 0), org))[:MATRIX_LIMIT])
+        return [org for org in listed if org in busiest]
+
+    def published_pairs(self) -> set[tuple[str, str]]:
+        listed, shown = set(self.listed), self.matrix_orgs
+        return {pair for pair, n in self.pairs.items() if n and pair[0] in listed and pair[1] in listed} | \
+            {(a, b) for a in shown for b in shown}
+
+    def cells(self, named_partners: list[str]) -> tuple[dict[Any, int], list[Constraint]]:
+        published = self.published_pairs()
+        values: dict[Any, int] = {("flow", a, b): self.pairs.get((a, b), 0) for a, b in published}
+        constraints: list[Constraint] = []
+        for partner in named_partners:
+            column = [pair for pair in published if pair[1] == partner]
+            if not column:
+                continue
+            total = sum(n for (_, to), n in self.pairs.items() if to == partner)
+            values[("flow-rest", partner)] = total - sum(self.pairs.get(pair, 0) for pair in column)
+            constraints.append((("partner", partner, "referrals"),
+                                [("flow", a, b) for a, b in column] + [("flow-rest", partner)]))
+        return values, constraints
+
+    def body(self, hidden: set[Any], named_partners: list[str]) -> dict[str, Any]:
+        def shown(a: str, b: str) -> int | None:
+            return None if ("flow", a, b) in hidden else self.pairs.get((a, b), 0)
+
+        def org(key: str) -> dict[str, Any]:
+            found = self.orgs.get(key, {})
+            return {"id": key, "name": found.get("name"), "formal": bool(found.get("formal", True)),
+                    "kind": found.get("kind")}
+
+        listed, ids = self.listed, self.matrix_orgs
+        edges = [{"from": a, "to": b, "count": n} for a, b in sorted(self.published_pairs())
+                 if (n := shown(a, b)) is not None]
+        return {"organizations": [org(o) for o in ids], "matrix": [[shown(a, b) for b in ids] for a in ids],
+                "matrixComplete": len(ids) == len(listed),
+                "graph": {"nodes": [org(o) for o in listed], "edges": edges, "suppressedEdges": None},
+                "rarelyReferredTo": [{"id": p["id"], "name": p.get("name"), "kind": p.get("kind"),
+                                      "formal": bool(p.get("formal", True))}
+                                     for p in self.partners if p["id"] not in named_partners]}
 
 
 def figures(t: Tally, is_hidden: Any, *, closure_days: int, pooled: bool = False) -> dict[str, Any]:
@@ -153,7 +237,8 @@ def figures(t: Tally, is_hidden: Any, *, closure_days: int, pooled: bool = False
 
 
 
-def published_from_rows(rows: list[dict[str, Any]], *, now: datetime, closure_days: int) -> dict[str, Any]:
+def published_from_rows(rows: list[dict[str, Any]], *, now: datetime, closure_days: int,
+                        partners: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """``publish`` on figures counted from fact rows (all sent) in Python: what the store's answer
     must equal, and what the property tests attack."""
     grouped: dict[str, list[Group]] = {}
@@ -166,4 +251,6 @@ def published_from_rows(rows: list[dict[str, Any]], *, now: datetime, closure_da
                 labels[key] = label
         grouped[group_by] = [Group(key, labels[key], tally(members[key], now=now, closure_days=closure_days))
                              for key in sorted(members)]
-    return publish(tally(rows, now=now, closure_days=closure_days), grouped, closure_days=closure_days)
+    pairs, orgs = pairs_from_rows(rows)
+    return publish(tally(rows, now=now, closure_days=closure_days), grouped, closure_days=closure_days,
+                   flows=Flows(pairs, orgs, partners or []))

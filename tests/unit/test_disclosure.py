@@ -7,6 +7,7 @@ value, zero included. The attacker here is written from the published answer alo
 socialekaart/referrals/disclosure.py."""
 from __future__ import annotations
 
+import json
 import math
 from datetime import datetime, timedelta, timezone
 
@@ -40,7 +41,7 @@ def flat(figures: dict, prefix: str = "") -> dict[str, int | None]:
     return found
 
 
-def equations(answers: dict[str, dict]) -> tuple[dict, list]:
+def equations(answers: dict[str, dict], flows: dict | None = None) -> tuple[dict, list]:
     """Every published count (None when hidden) and every sum between them, from the answers alone."""
     cells: dict[tuple, int | None] = {}
     sums: list[tuple[tuple, list[tuple]]] = []
@@ -64,6 +65,17 @@ def equations(answers: dict[str, dict]) -> tuple[dict, list]:
         sums.append((cell("declined"), [cell(f"declineReasons.{c}") for c in DECLINE_REASONS]))
         sums.append((cell("hoursToReceived.count"), [cell("received")]))
         sums.append((cell("hoursToAccepted.count"), [cell("accepted")]))
+    if flows is not None:  # a named partner's referrals: its column in the matrix plus what is not shown
+        ids = [o["id"] for o in flows["organizations"]]
+        named = {g["key"] for g in answers["partner"]["groups"]}
+        for j, partner in enumerate(ids):
+            if partner in named:
+                column = []
+                for i, sender in enumerate(ids):
+                    cells[("flow", sender, partner)] = flows["matrix"][i][j]
+                    column.append(("flow", sender, partner))
+                cells[("rest", partner)] = None
+                sums.append((("partner", partner, "referrals"), column + [("rest", partner)]))
     for group_by, answer in answers.items():
         if group_by in ADDITIVE:
             for path in paths:
@@ -104,6 +116,7 @@ def referral(draw) -> dict:
     row = {"sent_at": sent.isoformat(), "status": status, "gemeente_code": draw(st.sampled_from(["GM0664", "GM0687"])),
            "wijk_code": draw(st.sampled_from(["WK066401", "WK066402", None])),
            "to_rung": draw(st.sampled_from(RUNGS)), "to_org_id": org, "to_org_name": org.upper(),
+           "from_org_id": draw(st.sampled_from(["org-s", "org-t", "org-a"])),
            "from_formal": draw(st.booleans()), "to_formal": draw(st.booleans()),
            "life_domains": draw(st.lists(st.sampled_from(["geldzaken", "wonen", "zelfzorg"]), max_size=2, unique=True)),
            "receive_due_at": (sent + timedelta(days=2)).isoformat(), "accept_due_at": (sent + timedelta(days=5)).isoformat()}
@@ -130,7 +143,7 @@ def answers_of(published: dict) -> dict[str, dict]:
 @given(st.lists(referral(), min_size=1, max_size=40))
 def test_no_hidden_count_can_be_worked_out_from_all_groupings_together(rows):
     published = published_from_rows(rows, now=NOW, closure_days=30)
-    cells, sums = equations(answers_of(published))
+    cells, sums = equations(answers_of(published), published["flows"])
     assert pinned(cells, sums) == {}
     shown = [v for v in cells.values() if v is not None]
     assert all(v >= THRESHOLD for v in shown)  # zero and 1-4 look the same: hidden
@@ -155,6 +168,7 @@ def test_small_groups_are_not_named_and_shares_rest_on_shown_counts(rows):
 def test_the_finding_total_8_and_one_gemeente_of_7_no_longer_gives_the_other_as_1():
     rows = [{"sent_at": (START + timedelta(days=i)).isoformat(), "status": "verzonden", "gemeente_code": "GM0664",
              "to_org_id": "org-a", "to_rung": "maatwerk"} for i in range(7)]
+    rows = [dict(row, from_org_id="org-swt") for row in rows]
     rows.append({**rows[0], "gemeente_code": "GM0687", "to_org_id": "org-ggz", "to_org_name": "GGZ"})
     # Before: the total and the gemeente of 7 were shown, so the other was 8 - 7 = 1.
     old_total = group_figures(rows, now=NOW, closure_days=30)["referrals"]
@@ -163,8 +177,9 @@ def test_the_finding_total_8_and_one_gemeente_of_7_no_longer_gives_the_other_as_
     published = published_from_rows(rows, now=NOW, closure_days=30)
     assert [g["key"] for g in published["groups"]["gemeente"]] == ["overig"]
     assert [g["key"] for g in published["groups"]["partner"]] == ["overig"]  # the ggz partner is not named
-    cells, sums = equations(answers_of(published))
+    cells, sums = equations(answers_of(published), published["flows"])
     assert pinned(cells, sums) == {}
+    assert "org-ggz" not in json.dumps(published["flows"])
 
 
 def test_the_attacker_does_find_a_lone_hidden_cell():
