@@ -415,6 +415,13 @@ class ReferralStore:
                                     "RETURN g.code AS code ORDER BY code", {"codes": regio_codes})
         return [row["code"] for row in rows]
 
+    def area_populations(self, codes: list[str]) -> dict[str, int | None]:
+        """Inhabitants (CBS kerncijfers) of these areas; None where not known."""
+        rows = self.connection.read("MATCH (a:Area) WHERE a.code IN $codes RETURN a.code AS code, "
+                                    "a.population AS population", {"codes": codes})
+        found: dict[str, int | None] = {row["code"]: row["population"] for row in rows}
+        return {code: found.get(code) for code in codes}
+
     # -- webhooks --------------------------------------------------------------------------------
     def set_webhook(self, organization_id: str, url: str, secret_enc: str, at: str) -> bool:
         rows = self.connection.write(

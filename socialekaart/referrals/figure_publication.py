@@ -2,9 +2,10 @@
 is protected together, so no answer can be combined with another to work out a hidden count.
 
 The method (docs/referrals.md, "Netwerkcijfers"):
-- a group of fewer than THRESHOLD referrals is not shown by name: it goes into one group "overig";
-  while "overig" itself would be small, the next smallest group joins it (a leefgebied, where one
-  referral counts in several, is left out instead);
+- a group of fewer than THRESHOLD referrals (or a wijk of too few inhabitants) is not shown by
+  name: it goes into one group "overig"; while "overig" would be small or hold one group only, the
+  next smallest group joins it (a leefgebied, where one referral counts in several, is left out
+  instead);
 - every count under THRESHOLD, zero included, is ``null``; then complementary suppression
   (``disclosure.protect``) over every sum a reader can form: the total over the groups of each
   grouping (gemeente, wijk, rung, partner, month) for every count, and within a group the
@@ -74,14 +75,15 @@ def within_group(cell: Any) -> list[Constraint]:
             (cell("hoursToAccepted.count"), [cell("accepted")])]
 
 
-def pooled(groups: list[Group], group_by: str) -> list[Group]:
-    """Groups of fewer than THRESHOLD go into "overig" (with the next smallest while it is small);
-    for a leefgebied they are left out."""
-    small = [g for g in groups if g.tally.referrals < THRESHOLD]
+def pooled(groups: list[Group], group_by: str, small_areas: frozenset[str] = frozenset()) -> list[Group]:
+    """Groups of fewer than THRESHOLD, and areas with too few inhabitants, go into "overig" (with the
+    next smallest group while it is small); for a leefgebied they are left out."""
+    small = [g for g in groups if g.tally.referrals < THRESHOLD or g.key in small_areas]
     if group_by not in ADDITIVE:
         return [g for g in groups if g not in small]
     named = sorted((g for g in groups if g not in small), key=lambda g: (g.tally.referrals, g.key))
-    while small and 0 < sum(g.tally.referrals for g in small) < THRESHOLD and named:
+    # One group alone under "overig" would be that group by another name.
+    while small and (sum(g.tally.referrals for g in small) < THRESHOLD or len(small) == 1) and named:
         small.append(named.pop(0))
     if not small:
         return sorted(named, key=lambda g: g.key)
@@ -93,10 +95,13 @@ def pooled(groups: list[Group], group_by: str) -> list[Group]:
 
 
 def publish(total: Tally, grouped: dict[str, list[Group]], *, closure_days: int,
-            flows: Flows | None = None) -> dict[str, Any]:
-    """The protected figures: ``{"total": figures, "groups": {group_by: [group figures]}, "flows": …}``."""
+            flows: Flows | None = None, small_areas: set[str] | None = None) -> dict[str, Any]:
+    """The protected figures: ``{"total": figures, "groups": {group_by: [group figures]}, "flows": …}``.
+    ``small_areas``: wijken with too few inhabitants to be shown on their own."""
     flows = flows or Flows({}, {}, [])
-    shown_groups = {group_by: pooled(groups, group_by) for group_by, groups in grouped.items()}
+    too_small = frozenset(small_areas or ())
+    shown_groups = {group_by: pooled(groups, group_by, too_small if group_by == "wijk" else frozenset())
+                    for group_by, groups in grouped.items()}
     values: dict[Any, int] = {("total", TOTAL_KEY, p): v for p, v in counts(total).items()}
     constraints: list[Constraint] = within_group(lambda p: ("total", TOTAL_KEY, p))
     for group_by, groups in shown_groups.items():

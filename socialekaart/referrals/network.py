@@ -2,7 +2,9 @@
 published answer (``figure_publication``: every grouping for one filter protected together).
 
 Figures cover whole calendar months: a shorter or day-level period would let a reader take one
-day's referrals out of a month (``MIN_PERIOD_MONTHS``).
+day's referrals out of a month (``MIN_PERIOD_MONTHS``). And they cover areas of at least
+``MIN_AREA_POPULATION`` inhabitants (CBS kerncijfers): a smaller gemeente or wijk cannot be asked
+for, and a smaller wijk goes into "overig" when grouping by wijk.
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ MAX_CLOSURE_DAYS = 365
 DEFAULT_PERIOD_MONTHS = 12
 MIN_PERIOD_MONTHS = 1
 MAX_PERIOD_MONTHS = 60
+MIN_AREA_POPULATION = 1000
 WHOLE_MONTHS = ("Cijfers gaan over hele kalendermaanden: laat de periode op de eerste dag van een maand "
                 "beginnen en op de laatste dag van een maand eindigen.")
 
@@ -55,6 +58,7 @@ class NetworkService:
             raise ValidationError("Geef een wijkcode zoals WK066401.", field="wijk")
         if gemeente and wijk and wijk[2:6] != gemeente[2:6]:
             raise ValidationError(f"Wijk {wijk} ligt niet in gemeente {gemeente}.", field="wijk")
+        self._check_area_size([code for code in (gemeente, wijk) if code])
         wanted = gemeente or (f"GM{wijk[2:6]}" if wijk else None)
         if actor.role == "admin":
             return Scope([wanted] if wanted else None, wijk)
@@ -66,6 +70,17 @@ class NetworkService:
             raise Forbidden(f"U bent coördinator voor {', '.join(actor.areas) or 'geen gebied'}; "
                             f"{wanted} valt daar niet onder.")
         return Scope([wanted], wijk)
+
+    def _check_area_size(self, codes: list[str]) -> None:
+        for code, population in self.store.area_populations(codes).items():
+            field = area_kind_of(code) or "gemeente"
+            if population is None:
+                raise ValidationError(f"Van {code} is geen inwonertal (CBS) bekend; cijfers voor dit gebied kunnen "
+                                      "daarom niet. Kies een groter gebied.", field=field)
+            if population < MIN_AREA_POPULATION:
+                raise ValidationError(f"{code} heeft minder dan {MIN_AREA_POPULATION:,} inwoners (CBS); cijfers voor "
+                                      "zo'n klein gebied kunnen niet. Kies een groter gebied.".replace(",", "."),
+                                      field=field)
 
     def period(self, since: date | None, until: date | None) -> tuple[datetime, datetime]:
         """Local dates, ``until`` inclusive, to a UTC half-open interval of whole calendar months.
@@ -121,7 +136,10 @@ class NetworkService:
                                                        for o in (row["from_org_id"], row["to_org_id"])}))
         pairs, orgs = pairs_from_store(pair_rows, named)
         flows = Flows(pairs, orgs, self.store.partners(scope.gemeenten))
-        return publish(total, grouped, closure_days=closure_days, flows=flows)
+        wijken = [g.key for g in grouped.get("wijk", []) if area_kind_of(g.key) == "wijk"]
+        populations = self.store.area_populations(wijken) if wijken else {}
+        small = {code for code, population in populations.items() if (population or 0) < MIN_AREA_POPULATION}
+        return publish(total, grouped, closure_days=closure_days, flows=flows, small_areas=small)
 
     def flows(self, actor: Principal, *, gemeente: str | None = None, wijk: str | None = None,
               since: date | None = None, until: date | None = None) -> dict[str, Any]:

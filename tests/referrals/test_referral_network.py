@@ -345,3 +345,21 @@ def test_no_hidden_count_follows_from_all_api_answers_together(played, client, a
     cells, sums = equations(answers, flows)
     assert pinned(cells, sums) == {}
     assert all(v is None or v >= 5 for v in cells.values())
+
+
+def test_areas_with_too_few_inhabitants_are_refused_or_pooled(played, client, actors, runtime):
+    """A wijk under MIN_AREA_POPULATION (CBS) cannot be asked for; grouped by wijk it goes into 'overig'."""
+    from socialekaart.places.model import Area
+    from socialekaart.referrals.network import MIN_AREA_POPULATION
+
+    runtime.catalog.save(areas=[Area("WK066402", "wijk", "Goes-Oost", parent_code="GM0664", centroid=(51.50, 3.925),
+                                     population=MIN_AREA_POPULATION - 1)])
+    h = actors["coordinator"].headers
+    for path in ("figures", "flows"):
+        refused = client.get(f"/api/v1/network/{path}?wijk=WK066402", headers=h)
+        assert refused.status_code == 400 and refused.mimetype == "application/problem+json"
+        assert "minder dan 1.000 inwoners" in json.dumps(refused.get_json(), ensure_ascii=False)
+    assert client.get("/api/v1/network/figures?wijk=WK066401", headers=h).status_code == 200
+    wijken = client.get("/api/v1/network/figures?groupBy=wijk", headers=h).get_json()["groups"]
+    # Goes-Oost (11) is pooled; Goes-Centrum (12) with it, else 23 - 12 would give Goes-Oost away.
+    assert [(g["key"], g["referrals"]) for g in wijken] == [("overig", 23)]
