@@ -13,6 +13,7 @@ anything from 0 up.
 from __future__ import annotations
 
 import math
+from collections import deque
 from typing import Any, Iterable, Mapping, Sequence
 
 THRESHOLD = 5
@@ -24,25 +25,45 @@ Constraint = tuple[Cell, Sequence[Cell]]  # parent = sum(children)
 
 def bounds(shown: Mapping[Cell, int], hidden: Iterable[Cell],
            constraints: Sequence[Constraint]) -> dict[Cell, tuple[float, float]]:
-    """What the attacker can know of each cell: [low, high], from the shown values and the sums."""
+    """What the attacker can know of each cell: [low, high], from the shown values and the sums
+    (propagated until nothing narrows; only the sums around a narrowed cell are looked at again)."""
     known: dict[Cell, tuple[float, float]] = {cell: (value, value) for cell, value in shown.items()}
     for cell in hidden:
         known[cell] = (0, math.inf)
-    for _ in range(MAX_ROUNDS):
-        changed = False
-        for parent, children in constraints:
-            low_sum = sum(known[c][0] for c in children)
-            high_sum = sum(known[c][1] for c in children)
-            changed |= _narrow(known, parent, low_sum, high_sum)
-            p_low, p_high = known[parent]
-            for child in children:
-                c_low, c_high = known[child]
-                others_low, others_high = low_sum - c_low, high_sum - c_high
-                low = p_low - others_high if others_high != math.inf else 0
-                high = p_high - others_low
-                changed |= _narrow(known, child, low, high)
-        if not changed:
-            break
+    around: dict[Cell, list[int]] = {}
+    for index, (parent, children) in enumerate(constraints):
+        for cell in (parent, *children):
+            around.setdefault(cell, []).append(index)
+    queue = deque(range(len(constraints)))
+    waiting = set(queue)
+    budget = MAX_ROUNDS * max(1, len(constraints))  # narrowing always ends; this only bounds a bug
+    while queue and budget:
+        budget -= 1
+        index = queue.popleft()
+        waiting.discard(index)
+        parent, children = constraints[index]
+        narrowed = []
+        low_sum = sum(known[c][0] for c in children)
+        unbounded = sum(1 for c in children if known[c][1] == math.inf)
+        finite_high = sum(known[c][1] for c in children if known[c][1] != math.inf)
+        if _narrow(known, parent, low_sum, math.inf if unbounded else finite_high):
+            narrowed.append(parent)
+        p_low, p_high = known[parent]
+        for child in children:
+            c_low, c_high = known[child]
+            if c_high == math.inf:
+                others_high = math.inf if unbounded > 1 else finite_high
+            else:
+                others_high = math.inf if unbounded else finite_high - c_high
+            low = p_low - others_high if others_high != math.inf else 0
+            high = p_high - (low_sum - c_low)
+            if _narrow(known, child, low, high):
+                narrowed.append(child)
+        for cell in narrowed:
+            for other in around[cell]:
+                if other not in waiting:
+                    waiting.add(other)
+                    queue.append(other)
     return known
 
 
@@ -67,6 +88,10 @@ def protect(values: Mapping[Cell, int], constraints: Sequence[Constraint], *,
     """The cells to hide: every cell under THRESHOLD (zero too), ``also_hidden``, and as few more as
     this greedy search finds so that no hidden cell can be worked out."""
     hidden = {cell for cell, value in values.items() if value < THRESHOLD} | set(also_hidden)
+    parts = components(values, constraints)
+    if len(parts) > 1:  # sums that share no cell cannot tell each other anything
+        return set().union(*(protect({c: values[c] for c in cells}, sums, also_hidden=hidden & cells.keys())
+                             for cells, sums in parts))
     touching: dict[Cell, list[Constraint]] = {}
     for constraint in constraints:
         for cell in (constraint[0], *constraint[1]):
@@ -95,3 +120,29 @@ def _complement(cell: Cell, values: Mapping[Cell, int], hidden: set[Cell],
         return min(parents, key=lambda c: (values[c], repr(c)))
     linked = [c for c in touching if c in shown]
     return min(linked, key=lambda c: (values[c], repr(c))) if linked else None
+
+
+def components(values: Mapping[Cell, int], constraints: Sequence[Constraint]
+               ) -> list[tuple[dict[Cell, None], list[Constraint]]]:
+    """The cells and sums that hang together; a cell in no sum is a part of its own."""
+    leader: dict[Cell, Cell] = {cell: cell for cell in values}
+
+    def find(cell: Cell) -> Cell:
+        while leader[cell] != cell:
+            leader[cell] = leader[leader[cell]]
+            cell = leader[cell]
+        return cell
+
+    for parent, children in constraints:
+        root = find(parent)
+        for child in children:
+            other = find(child)
+            if other != root:
+                leader[other] = root
+    cells: dict[Cell, dict[Cell, None]] = {}
+    for cell in values:
+        cells.setdefault(find(cell), {})[cell] = None
+    sums: dict[Cell, list[Constraint]] = {}
+    for constraint in constraints:
+        sums.setdefault(find(constraint[0]), []).append(constraint)
+    return [(members, sums.get(root, [])) for root, members in cells.items()]

@@ -108,15 +108,26 @@ class NetworkService:
                 closure_days: int = 30) -> dict[str, Any]:
         if group_by not in GROUPINGS:
             raise ValidationError(f"groupBy is een van {', '.join(GROUPINGS)}.", field="groupBy")
+        return self.overview(actor, group_bys=(group_by,), gemeente=gemeente, wijk=wijk, since=since, until=until,
+                             closure_days=closure_days)["figures"][group_by]
+
+    def overview(self, actor: Principal, *, group_bys: tuple[str, ...] = GROUPINGS, gemeente: str | None = None,
+                 wijk: str | None = None, since: date | None = None, until: date | None = None,
+                 closure_days: int = 30) -> dict[str, Any]:
+        """The figures per grouping in ``group_bys`` and the flows, from one protected publication
+        (what a page showing several of them needs, counted and protected once)."""
         if not 1 <= closure_days <= MAX_CLOSURE_DAYS:
             raise ValidationError(f"closureDays ligt tussen 1 en {MAX_CLOSURE_DAYS}.", field="closureDays")
         scope = self.scope(actor, gemeente=gemeente, wijk=wijk)
         start, end = self.period(since, until)
         published = self.published(scope, start, end, closure_days)
-        groups = [] if group_by == "total" else published["groups"][group_by]
-        return {"scope": {"gemeenten": scope.gemeenten, "wijk": scope.wijk},
-                "period": {"from": iso(start), "until": iso(end)}, "groupBy": group_by, "closureDays": closure_days,
-                "suppressionThreshold": THRESHOLD, "total": published["total"], "groups": groups}
+        head = {"scope": {"gemeenten": scope.gemeenten, "wijk": scope.wijk},
+                "period": {"from": iso(start), "until": iso(end)}}
+        figures = {group_by: {**head, "groupBy": group_by, "closureDays": closure_days,
+                              "suppressionThreshold": THRESHOLD, "total": published["total"],
+                              "groups": [] if group_by == "total" else published["groups"][group_by]}
+                   for group_by in group_bys}
+        return {"figures": figures, "flows": {**head, "suppressionThreshold": THRESHOLD, **published["flows"]}}
 
     def published(self, scope: Scope, start: datetime, end: datetime, closure_days: int) -> dict[str, Any]:
         """Every grouping and the flows for this filter, counted at once and protected together: what
@@ -143,12 +154,7 @@ class NetworkService:
 
     def flows(self, actor: Principal, *, gemeente: str | None = None, wijk: str | None = None,
               since: date | None = None, until: date | None = None) -> dict[str, Any]:
-        scope = self.scope(actor, gemeente=gemeente, wijk=wijk)
-        start, end = self.period(since, until)
-        published = self.published(scope, start, end, 30)
-        return {"scope": {"gemeenten": scope.gemeenten, "wijk": scope.wijk},
-                "period": {"from": iso(start), "until": iso(end)}, "suppressionThreshold": THRESHOLD,
-                **published["flows"]}
+        return self.overview(actor, group_bys=(), gemeente=gemeente, wijk=wijk, since=since, until=until)["flows"]
 
 
 def month_end(day: date) -> date:

@@ -93,7 +93,7 @@ def pinned(cells: dict, sums: list) -> dict[tuple, float]:
             lows, highs = sum(low[c] for c in children), sum(high[c] for c in children)
             low[parent], high[parent] = max(low[parent], lows), min(high[parent], highs)
             for child in children:
-                rest_high = highs - high[child]
+                rest_high = sum(high[c] for c in children if c != child)
                 if rest_high != math.inf:
                     low[child] = max(low[child], low[parent] - rest_high)
                 high[child] = min(high[child], high[parent] - (lows - low[child]))

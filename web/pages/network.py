@@ -141,13 +141,11 @@ def network():
 
 
 def _figures(actor, args: dict[str, Any]) -> dict[str, Any]:
-    network_service = _rr().network
-
-    def grouped(group_by: str) -> dict[str, Any]:
-        return network_service.figures(actor, group_by=group_by, **args)
-
-    total, by_month, by_partner, by_domain = (grouped(g) for g in ("total", "month", "partner", "leefgebied"))
-    flows = network_service.flows(actor, **args)
+    # One protected publication for all of it: counted once, and consistent by construction.
+    overview = _rr().network.overview(actor, group_bys=("total", "month", "partner", "leefgebied"), **args)
+    total, by_month, by_partner, by_domain = (overview["figures"][g] for g in ("total", "month", "partner",
+                                                                              "leefgebied"))
+    flows = overview["flows"]
     months = months_between(parse_iso(total["period"]["from"]), parse_iso(total["period"]["until"]))
     names = {o["id"]: o.get("name") or o["id"] for o in flows["organizations"]}
     return {
