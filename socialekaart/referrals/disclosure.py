@@ -79,24 +79,27 @@ def _narrow(known: dict[Cell, tuple[float, float]], cell: Cell, low: float, high
 def exposed(shown: Mapping[Cell, int], hidden: Iterable[Cell], constraints: Sequence[Constraint]) -> set[Cell]:
     """The hidden cells the attacker can pin to one value."""
     hidden = set(hidden)
-    known = bounds(shown, hidden, constraints)
+    # A sum of shown cells only tells what is already shown: leave it out of the propagation.
+    relevant = [c for c in constraints if c[0] in hidden or any(child in hidden for child in c[1])]
+    known = bounds(shown, hidden, relevant)
     return {cell for cell in hidden if known[cell][0] >= known[cell][1]}
 
 
 def protect(values: Mapping[Cell, int], constraints: Sequence[Constraint], *,
             also_hidden: Iterable[Cell] = ()) -> set[Cell]:
     """The cells to hide: every cell under THRESHOLD (zero too), ``also_hidden``, and as few more as
-    this greedy search finds so that no hidden cell can be worked out."""
+    this greedy search finds so that no hidden cell can be worked out.
+
+    First a cheap rule, one pass over the sums: no sum may hold exactly one hidden cell (that cell
+    would be the sum minus the rest); then the exact attack (``exposed``) checks the result, and only
+    what it still finds costs another round. The cost grows with the cells and sums, not the data."""
     hidden = {cell for cell, value in values.items() if value < THRESHOLD} | set(also_hidden)
-    parts = components(values, constraints)
-    if len(parts) > 1:  # sums that share no cell cannot tell each other anything
-        return set().union(*(protect({c: values[c] for c in cells}, sums, also_hidden=hidden & cells.keys())
-                             for cells, sums in parts))
     touching: dict[Cell, list[Constraint]] = {}
     for constraint in constraints:
         for cell in (constraint[0], *constraint[1]):
             touching.setdefault(cell, []).append(constraint)
     while True:
+        _no_lone_hidden(values, constraints, hidden)
         shown = {cell: value for cell, value in values.items() if cell not in hidden}
         found = exposed(shown, hidden, constraints)
         if not found:
@@ -106,6 +109,41 @@ def protect(values: Mapping[Cell, int], constraints: Sequence[Constraint], *,
         if not added:  # cannot happen while a shown cell remains; hide all rather than publish a leak
             return set(values)
         hidden |= added
+
+
+def _no_lone_hidden(values: Mapping[Cell, int], constraints: Sequence[Constraint], hidden: set[Cell]) -> None:
+    """Hide the smallest shown child (else the sum) in every sum that gives a hidden cell away: one
+    with exactly one hidden cell, or a shown sum whose hidden children add up to 0 (each is then 0).
+    Hidden cells are counted per sum, so every sum is looked at about once."""
+    around: dict[Cell, list[int]] = {}
+    count = [0] * len(constraints)
+    for index, (parent, children) in enumerate(constraints):
+        for cell in (parent, *children):
+            around.setdefault(cell, []).append(index)
+            count[index] += cell in hidden
+
+    def gives_away(index: int) -> bool:
+        if count[index] == 1:
+            return True
+        parent, children = constraints[index]
+        # A cell hidden here later is a shown one (>= THRESHOLD), so only sums that start at 0 matter.
+        return count[index] > 1 and parent not in hidden and sum(values[c] for c in children if c in hidden) == 0
+
+    waiting = deque(index for index in range(len(constraints)) if count[index] and gives_away(index))
+    while waiting:
+        index = waiting.popleft()
+        if not gives_away(index):
+            continue
+        parent, children = constraints[index]
+        candidates = [c for c in children if c not in hidden] or ([parent] if parent not in hidden else [])
+        if not candidates:
+            continue
+        partner = min(candidates, key=lambda c: (values[c], repr(c)))
+        hidden.add(partner)
+        for other in around[partner]:
+            count[other] += 1
+            if count[other] == 1:
+                waiting.append(other)
 
 
 def _complement(cell: Cell, values: Mapping[Cell, int], hidden: set[Cell],
@@ -120,29 +158,3 @@ def _complement(cell: Cell, values: Mapping[Cell, int], hidden: set[Cell],
         return min(parents, key=lambda c: (values[c], repr(c)))
     linked = [c for c in touching if c in shown]
     return min(linked, key=lambda c: (values[c], repr(c))) if linked else None
-
-
-def components(values: Mapping[Cell, int], constraints: Sequence[Constraint]
-               ) -> list[tuple[dict[Cell, None], list[Constraint]]]:
-    """The cells and sums that hang together; a cell in no sum is a part of its own."""
-    leader: dict[Cell, Cell] = {cell: cell for cell in values}
-
-    def find(cell: Cell) -> Cell:
-        while leader[cell] != cell:
-            leader[cell] = leader[leader[cell]]
-            cell = leader[cell]
-        return cell
-
-    for parent, children in constraints:
-        root = find(parent)
-        for child in children:
-            other = find(child)
-            if other != root:
-                leader[other] = root
-    cells: dict[Cell, dict[Cell, None]] = {}
-    for cell in values:
-        cells.setdefault(find(cell), {})[cell] = None
-    sums: dict[Cell, list[Constraint]] = {}
-    for constraint in constraints:
-        sums.setdefault(find(constraint[0]), []).append(constraint)
-    return [(members, sums.get(root, [])) for root, members in cells.items()]

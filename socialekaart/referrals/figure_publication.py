@@ -79,9 +79,10 @@ def pooled(groups: list[Group], group_by: str, small_areas: frozenset[str] = fro
     """Groups of fewer than THRESHOLD, and areas with too few inhabitants, go into "overig" (with the
     next smallest group while it is small); for a leefgebied they are left out."""
     small = [g for g in groups if g.tally.referrals < THRESHOLD or g.key in small_areas]
+    small_keys = {g.key for g in small}  # by key: comparing whole tallies made this quadratic
     if group_by not in ADDITIVE:
-        return [g for g in groups if g not in small]
-    named = sorted((g for g in groups if g not in small), key=lambda g: (g.tally.referrals, g.key))
+        return [g for g in groups if g.key not in small_keys]
+    named = sorted((g for g in groups if g.key not in small_keys), key=lambda g: (g.tally.referrals, g.key))
     # One group alone under "overig" would be that group by another name.
     while small and (sum(g.tally.referrals for g in small) < THRESHOLD or len(small) == 1) and named:
         small.append(named.pop(0))
@@ -120,12 +121,9 @@ def publish(total: Tally, grouped: dict[str, list[Group]], *, closure_days: int,
         return {(*owner, p) for owner in owners
                 if (*owner, "referrals") in hidden or values[(*owner, "referrals")] < THRESHOLD for p in PATHS}
 
-    hidden: set[Any] = set()
-    while True:
-        again = protect(values, constraints, also_hidden=whole_groups(hidden))
-        if again == hidden:
-            break
-        hidden = again
+    hidden = protect(values, constraints, also_hidden=whole_groups(set()))
+    while not whole_groups(hidden) <= hidden:  # a complement hid a group's referrals: hide it whole
+        hidden = protect(values, constraints, also_hidden=whole_groups(hidden) | hidden)
     total_figures = figures(total, lambda p: ("total", TOTAL_KEY, p) in hidden, closure_days=closure_days)
     return {"total": total_figures,
             "groups": {group_by: [{"key": g.key, "label": g.label,
@@ -171,11 +169,17 @@ class Flows:
         published = self.published_pairs()
         values: dict[Any, int] = {("flow", a, b): self.pairs.get((a, b), 0) for a, b in published}
         constraints: list[Constraint] = []
+        columns: dict[str, list[tuple[str, str]]] = {}
+        for pair in sorted(published):
+            columns.setdefault(pair[1], []).append(pair)
+        received: dict[str, int] = {}
+        for (_, to), n in self.pairs.items():
+            received[to] = received.get(to, 0) + n
         for partner in named_partners:
-            column = [pair for pair in published if pair[1] == partner]
+            column = columns.get(partner)
             if not column:
                 continue
-            total = sum(n for (_, to), n in self.pairs.items() if to == partner)
+            total = received.get(partner, 0)
             values[("flow-rest", partner)] = total - sum(self.pairs.get(pair, 0) for pair in column)
             constraints.append((("partner", partner, "referrals"),
                                 [("flow", a, b) for a, b in column] + [("flow-rest", partner)]))
