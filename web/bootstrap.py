@@ -26,7 +26,7 @@ from socialekaart.coverage.gaps import Thresholds
 from socialekaart.coverage.service import CoverageService
 from socialekaart.places.geocoding import make_geocoder
 from socialekaart.referrals.crypto import FieldCipher, load_cipher
-from socialekaart.referrals.figures import NetworkService
+from socialekaart.referrals.network import NetworkService
 from socialekaart.referrals.service import ReferralService
 from socialekaart.referrals.webhooks import WebhookDispatcher, WebhookRegistry
 from socialekaart.shared.clock import Clock, utcnow

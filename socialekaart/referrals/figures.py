@@ -22,11 +22,9 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Iterable
 
-from socialekaart.accounts.service import Principal
-from socialekaart.places.codes import area_kind_of
 from socialekaart.referrals.figure_rules import (
     COUNT_NAMES,
     DURATIONS,
@@ -38,10 +36,9 @@ from socialekaart.referrals.figure_rules import (
     state_row,
 )
 from socialekaart.referrals.lifecycle import DECLINE_REASONS, OUTCOMES
-from socialekaart.referrals.ports import NetworkRepository
 from socialekaart.shared import taxonomy
-from socialekaart.shared.clock import Clock, iso, parse_iso, utcnow
-from socialekaart.shared.errors import Forbidden, ValidationError
+from socialekaart.shared.clock import iso, parse_iso
+from socialekaart.shared.errors import ValidationError
 from socialekaart.shared.hours import LOCAL_TZ
 
 THRESHOLD = 5
@@ -249,7 +246,7 @@ def group_label(group_by: str, key: str, name: str | None = None) -> str:
     return key
 
 
-def _keys(row: dict[str, Any], group_by: str) -> list[tuple[str, str]]:
+def keys_of(row: dict[str, Any], group_by: str) -> list[tuple[str, str]]:
     """(key, label) pairs a referral counts under; a referral with two leefgebieden counts in both."""
     match group_by:
         case "total":
@@ -278,7 +275,7 @@ def grouped_figures(rows: list[dict[str, Any]], *, group_by: str, now: datetime,
     groups: dict[str, list[dict[str, Any]]] = {}
     labels: dict[str, str] = {}
     for row in rows:
-        for key, label in _keys(row, group_by):
+        for key, label in keys_of(row, group_by):
             groups.setdefault(key, []).append(row)
             labels[key] = label
     return [{"key": key, "label": labels[key], **group_figures(groups[key], now=now, closure_days=closure_days)}
@@ -289,6 +286,11 @@ def flows(rows: list[dict[str, Any]], partners: Iterable[dict[str, Any]], referr
     """Who refers to whom: a matrix and a graph (edges of 5 or more only), and the partners in
     scope that nobody referred to in the period. From the referrals themselves, like
     ``group_figures``: the reference for ``flows_from_store``."""
+    pairs, orgs = pairs_from_rows(rows)
+    return flows_body(pairs, orgs, partners, referred)
+
+
+def pairs_from_rows(rows: list[dict[str, Any]]) -> tuple[dict[tuple[str, str], int], dict[str, dict[str, Any]]]:
     pairs = Counter((r["from_org_id"], r["to_org_id"]) for r in rows)
     orgs: dict[str, dict[str, Any]] = {}
     for r in rows:
@@ -296,13 +298,20 @@ def flows(rows: list[dict[str, Any]], partners: Iterable[dict[str, Any]], referr
                                            "formal": bool(r.get("from_formal", True)), "kind": r.get("from_org_kind")})
         orgs.setdefault(r["to_org_id"], {"id": r["to_org_id"], "name": r.get("to_org_name"),
                                          "formal": bool(r.get("to_formal", True)), "kind": r.get("to_org_kind")})
-    return flows_body(pairs, orgs, partners, referred)
+    return dict(pairs), orgs
 
 
 def flows_from_store(pair_rows: list[dict[str, Any]], named: dict[str, dict[str, Any]],
                      partners: Iterable[dict[str, Any]], referred: set[str]) -> dict[str, Any]:
-    """``flows`` from the store's pair counts (``ReferralStore.flow_pairs``): an organisation's
-    formality is that of the first referral (by sent_at, id) it appears in, as in ``flows``."""
+    """``flows`` from the store's pair counts (``ReferralStore.flow_pairs``)."""
+    pairs, orgs = pairs_from_store(pair_rows, named)
+    return flows_body(pairs, orgs, partners, referred)
+
+
+def pairs_from_store(pair_rows: list[dict[str, Any]], named: dict[str, dict[str, Any]]
+                     ) -> tuple[dict[tuple[str, str], int], dict[str, dict[str, Any]]]:
+    """Referrals per (from, to) organisation and the organisations: an organisation's formality is
+    that of the first referral (by sent_at, id) it appears in, as in ``flows``."""
     pairs = {(row["from_org_id"], row["to_org_id"]): row["n"] for row in pair_rows}
     first: dict[str, tuple[str, int, bool]] = {}
     for row in pair_rows:
@@ -313,7 +322,7 @@ def flows_from_store(pair_rows: list[dict[str, Any]], named: dict[str, dict[str,
                 first[org] = seen
     orgs = {org: {"id": org, "name": named.get(org, {}).get("name"), "formal": seen[2],
                   "kind": named.get(org, {}).get("kind")} for org, seen in first.items()}
-    return flows_body(pairs, orgs, partners, referred)
+    return pairs, orgs
 
 
 def matrix_members(pairs: dict[tuple[str, str], int], orgs: dict[str, dict[str, Any]]) -> set[str]:
@@ -357,95 +366,3 @@ def local_months(start: datetime, end: datetime) -> list[tuple[str, str]]:
         months.append((iso(begins), f"{year:04d}-{month:02d}"))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
-
-
-# -- the service -----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Scope:
-    gemeenten: list[str] | None  # None: everything (admin)
-    wijk: str | None = None
-
-
-class NetworkService:
-    def __init__(self, store: NetworkRepository, *, clock: Clock = utcnow):
-        self.store = store
-        self.clock = clock
-
-    def scope(self, actor: Principal, *, gemeente: str | None = None, wijk: str | None = None) -> Scope:
-        actor.require("coordinator", "admin", action="netwerkcijfers inzien")
-        if gemeente and area_kind_of(gemeente) != "gemeente":
-            raise ValidationError("Geef een gemeentecode zoals GM0664.", field="gemeente")
-        if wijk and area_kind_of(wijk) != "wijk":
-            raise ValidationError("Geef een wijkcode zoals WK066401.", field="wijk")
-        if gemeente and wijk and wijk[2:6] != gemeente[2:6]:
-            raise ValidationError(f"Wijk {wijk} ligt niet in gemeente {gemeente}.", field="wijk")
-        wanted = gemeente or (f"GM{wijk[2:6]}" if wijk else None)
-        if actor.role == "admin":
-            return Scope([wanted] if wanted else None, wijk)
-        allowed = sorted({a for a in actor.areas if area_kind_of(a) == "gemeente"}
-                         | set(self.store.gemeenten_in([a for a in actor.areas if area_kind_of(a) == "regio"])))
-        if wanted is None:
-            return Scope(allowed, None)
-        if wanted not in allowed:
-            raise Forbidden(f"U bent coördinator voor {', '.join(actor.areas) or 'geen gebied'}; "
-                            f"{wanted} valt daar niet onder.")
-        return Scope([wanted], wijk)
-
-    def period(self, since: date | None, until: date | None) -> tuple[datetime, datetime]:
-        """Local dates, ``until`` inclusive, to a UTC half-open interval. Default: the last year."""
-        today = self.clock().astimezone(LOCAL_TZ).date()
-        until = until or today
-        since = since or until - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
-        if since > until:
-            raise ValidationError("De begindatum ligt na de einddatum.", field="from")
-        if (until - since).days > MAX_PERIOD_DAYS:
-            raise ValidationError("Kies een periode van hoogstens vijf jaar.", field="from")
-        start = datetime.combine(since, time(0), tzinfo=LOCAL_TZ).astimezone(timezone.utc)
-        end = datetime.combine(until + timedelta(days=1), time(0), tzinfo=LOCAL_TZ).astimezone(timezone.utc)
-        return start, end
-
-    def figures(self, actor: Principal, *, group_by: str = "total", gemeente: str | None = None,
-                wijk: str | None = None, since: date | None = None, until: date | None = None,
-                closure_days: int = 30) -> dict[str, Any]:
-        if group_by not in GROUPINGS:
-            raise ValidationError(f"groupBy is een van {', '.join(GROUPINGS)}.", field="groupBy")
-        if not 1 <= closure_days <= MAX_CLOSURE_DAYS:
-            raise ValidationError(f"closureDays ligt tussen 1 en {MAX_CLOSURE_DAYS}.", field="closureDays")
-        scope = self.scope(actor, gemeente=gemeente, wijk=wijk)
-        start, end = self.period(since, until)
-        now = self.clock()
-        if group_by == "total":
-            groupings = [("total", False)]
-        elif group_by == "leefgebied":  # a referral counts in each of its leefgebieden: no sum
-            groupings = [(group_by, False), ("total", False)]
-        else:  # the counts add up over the groups; the medians need the store once more
-            groupings = [(group_by, False), ("total", True)]
-        counted = self.store.figure_tallies(
-            since=iso(start), until=iso(end), gemeenten=scope.gemeenten, wijk=scope.wijk, groupings=groupings,
-            moments=Moments(now, closure_days), months=local_months(start, end) if group_by == "month" else None)
-        group_rows = counted[0]
-        tallies = [tally_from_store(row) for row in group_rows]
-        total_rows = counted[-1]
-        total = tally_from_store(total_rows[0]) if total_rows else Tally()
-        if groupings[-1][1]:
-            total = summed(tallies, total)
-        groups = [{"key": row["key"], "label": group_label(group_by, row["key"], row.get("name")),
-                   **figures_of(t, closure_days=closure_days)} for row, t in zip(group_rows, tallies)]
-        return {"scope": {"gemeenten": scope.gemeenten, "wijk": scope.wijk},
-                "period": {"from": iso(start), "until": iso(end)}, "groupBy": group_by, "closureDays": closure_days,
-                "suppressionThreshold": THRESHOLD, "total": figures_of(total, closure_days=closure_days),
-                "groups": groups}
-
-    def flows(self, actor: Principal, *, gemeente: str | None = None, wijk: str | None = None,
-              since: date | None = None, until: date | None = None) -> dict[str, Any]:
-        scope = self.scope(actor, gemeente=gemeente, wijk=wijk)
-        start, end = self.period(since, until)
-        pairs = self.store.flow_pairs(since=iso(start), until=iso(end), gemeenten=scope.gemeenten, wijk=scope.wijk)
-        named = self.store.organizations_named(sorted({o for row in pairs for o in (row["from_org_id"],
-                                                                                     row["to_org_id"])}))
-        partners = self.store.partners(scope.gemeenten)
-        among = None if scope.gemeenten is None else [p["id"] for p in partners]
-        referred = self.store.referred_organizations(since=iso(start), until=iso(end), among=among)
-        body = flows_from_store(pairs, named, partners, referred)
-        return {"scope": {"gemeenten": scope.gemeenten, "wijk": scope.wijk},
-                "period": {"from": iso(start), "until": iso(end)}, "suppressionThreshold": THRESHOLD, **body}

@@ -31,6 +31,16 @@ OPEN_STATES = tuple(s for s in STATES if s not in FINAL_STATES)
 
 SENDER, RECEIVER, SYSTEM = "verzender", "ontvanger", "systeem"
 
+# Need-to-know: once a referral is cancelled (also when consent is withdrawn), declined or expired the
+# receiver gives no help, so from that moment it sees status and reason only, never the client's data.
+# The sender keeps it (inzage, a new referral) until anonymisation.
+RECEIVER_LOSES_CLIENT_DATA = frozenset({"geannuleerd", "afgewezen", "verlopen"})
+
+
+def receiver_only_status(status: str, sides: set[str]) -> bool:
+    """Whether this party may see only the status and reason of a referral in ``status``."""
+    return RECEIVER in sides and SENDER not in sides and status in RECEIVER_LOSES_CLIENT_DATA
+
 
 @dataclass(frozen=True)
 class Transition:

@@ -38,6 +38,7 @@ from socialekaart.referrals.lifecycle import (
     check_step_details,
     next_states,
     parse_new_referral,
+    receiver_only_status,
     refuse_confidential,
     side_label,
     transition_for,
@@ -502,7 +503,7 @@ class ReferralService:
 
     def _summary(self, row: dict[str, Any], now: str, sides: set[str]) -> dict[str, Any]:
         r = row
-        return {
+        summary = {
             "id": r["id"], "status": r["status"], "status_label": STATE_LABELS[r["status"]],
             "version": r["version"], "urgency": r.get("urgency"), "life_domains": list(r.get("life_domains") or []),
             "from": {"organization_id": r["from_org_id"], "organization_name": r.get("from_org_name")},
@@ -516,6 +517,9 @@ class ReferralService:
             "decline_reason": r.get("decline_reason"), "cancel_reason": r.get("cancel_reason"),
             "from_formal": r.get("from_formal"), "to_formal": r.get("to_formal"),
         }
+        if receiver_only_status(r["status"], sides):
+            summary.update(urgency=None, life_domains=[])
+        return summary
 
     def _client_ref(self, r: dict[str, Any], sides: set[str]) -> str | None:
         # The client reference is the sender's own; the receiver does not need it.
@@ -546,12 +550,14 @@ class ReferralService:
             "legal_basis": r.get("legal_basis"),
             "legal_basis_reason": self.cipher.open(r.get("legal_basis_reason_enc"), f"{rid}/legal-basis-reason"),
             "forwarded_from": r.get("forwarded_from"), "forwarded_to": r.get("forwarded_to"),
-            "anonymised_at": r.get("anonymised_at"),
+            "anonymised_at": r.get("anonymised_at"), "client_data_withheld": False,
             "allowed_next": sorted({t for side in sides for t in next_states(r["status"], side)},
                                    key=STATES.index),
             "events": [event_view(e) for e in loaded["events"]
                        if SENDER in sides or e.get("receiver_visible")],
         })
+        if receiver_only_status(r["status"], sides):
+            view.update({name: None for name in CLIENT_DATA_FIELDS}, client_data_withheld=True)
         return view
 
 
@@ -568,6 +574,11 @@ def days_overdue(referral: dict[str, Any], now: str) -> int | None:
     deadline = current_deadline(referral)
     assert deadline is not None  # overdue means past this deadline
     return (parse_iso(now) - parse_iso(deadline)).days
+
+
+# What the receiver no longer sees after cancel, decline or expiry (lifecycle.RECEIVER_LOSES_CLIENT_DATA).
+CLIENT_DATA_FIELDS = ("request_text", "contact", "client_ref", "consent", "legal_basis", "wijk_code",
+                      "gemeente_code", "urgency", "legal_basis_reason")
 
 
 def _changed_meanwhile(current: dict[str, Any]) -> InvalidTransition:

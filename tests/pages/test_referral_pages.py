@@ -583,18 +583,19 @@ def test_network_page_shows_figures_flows_and_charts_with_small_counts_suppresse
     assert response.status_code == 200
     page, words = html(response), text(response)
     assert "Verstuurd 7" in words and "Geaccepteerd 6" in words
-    assert "&lt;5" in page  # the single referral to Zorg Plus, and small counts elsewhere
-    assert "Welzijn Goes 6 6 100%" in words  # per partner: sent, accepted, acceptance
-    assert "Zorg Plus <5 – – –" in words
+    assert "&lt;5" in page  # small counts, zeros and what would reveal them
+    # Per partner: Zorg Plus's single referral is not named, nor given as 7 - 6: both partners are
+    # pooled (sent, accepted, acceptance — the latter rests on the hidden 0 declines).
+    assert "Overige (samen) 7 6 –" in words and "Welzijn Goes 6" not in words
     # The diagram's data: only the flow of 5 or more; the script is a static file.
     data = re.search(r'<script type="application/json" id="netwerk-gegevens">(.*?)</script>', page, re.S)
     assert data and '"count": 6' in data.group(1) and '"from": "org-swt"' in data.group(1)
     assert '<script src="/static/js/network.js" defer></script>' in page
-    # One bar per month of the period; January 2026 has the referrals, the months before are 0.
+    # One bar per month of the period; January 2026 has the referrals, the months before show <5 (0 too).
     charts = re.findall(r'<svg class="staven"', page)
     assert len(charts) == 2
-    assert page.count("<title>jan 2026: 7</title>") == 1 and "<title>dec 2025: 0</title>" in page
-    assert "GGZ Goes" in words  # a partner nobody referred to
+    assert page.count("<title>jan 2026: 7</title>") == 1 and "<title>dec 2025: &lt;5</title>" in page
+    assert "GGZ Goes" in words  # a partner without figures of its own
     assert "Alleenstaande moeder" not in page and "06 1234" not in page  # aggregates only
 
     bad = client.get("/netwerk?van=gisteren")

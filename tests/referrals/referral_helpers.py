@@ -43,10 +43,10 @@ class FakeClock:
 def region() -> tuple[list[Area], list[Organization], list[Service]]:
     areas = [
         Area("RG-zeeland", "regio", "Zeeland"),
-        Area("GM0664", "gemeente", "Goes", parent_code="RG-zeeland", centroid=(51.50, 3.90)),
-        Area("GM0687", "gemeente", "Middelburg", parent_code="RG-zeeland", centroid=(51.50, 3.61)),
-        Area("WK066401", "wijk", "Goes-Centrum", parent_code="GM0664", centroid=(51.50, 3.89)),
-        Area("WK066402", "wijk", "Goes-Oost", parent_code="GM0664", centroid=(51.50, 3.925)),
+        Area("GM0664", "gemeente", "Goes", parent_code="RG-zeeland", centroid=(51.50, 3.90), population=38_900),
+        Area("GM0687", "gemeente", "Middelburg", parent_code="RG-zeeland", centroid=(51.50, 3.61), population=49_800),
+        Area("WK066401", "wijk", "Goes-Centrum", parent_code="GM0664", centroid=(51.50, 3.89), population=9_100),
+        Area("WK066402", "wijk", "Goes-Oost", parent_code="GM0664", centroid=(51.50, 3.925), population=7_400),
         Area("BU06640101", "buurt", "Binnenstad", parent_code="WK066401", geometry=GOES, centroid=(51.50, 3.89)),
         Area("BU06640201", "buurt", "Oostwijk", parent_code="WK066402", geometry=GOES_OOST, centroid=(51.50, 3.925)),
     ]

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from socialekaart.referrals.crypto import DecryptionFailed, FieldCipher, new_key
+from socialekaart.referrals.network import month_end
 from tests.conftest import set_store_env
 from tests.referrals.referral_helpers import SECRET_KEY, consent_for, referral_body
 from web.cli import main
@@ -130,7 +131,8 @@ def test_anonymise_removes_contact_and_text_of_old_closed_referrals_and_keeps_fi
         consent=consent_for("org-welzijn", on=clock().date())))["id"]
     clock.set(now)
     coordinator = actors["coordinator"].principal
-    window = {"since": (now - timedelta(days=4 * 365)).date(), "until": now.date()}
+    # Figures cover whole calendar months.
+    window = {"since": (now - timedelta(days=4 * 365)).date().replace(day=1), "until": month_end(now.date())}
     figures_before = rr.network.figures(coordinator, **window)
 
     settings = runtime.settings

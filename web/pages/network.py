@@ -34,7 +34,7 @@ def _rr():
 
 # -- numbers as text ---------------------------------------------------------------------------
 def count_text(value: int | None) -> str:
-    """A count; a suppressed one (1 to 4) is '<5'."""
+    """A count; a suppressed one (under 5, zero too, or what would reveal one) is '<5'."""
     return f"<{THRESHOLD}" if value is None else f"{value:,}".replace(",", ".")
 
 
@@ -65,15 +65,14 @@ def months_between(start: datetime, end: datetime) -> list[str]:
 def month_chart(groups: list[dict[str, Any]], months: list[str], key: str) -> dict[str, Any]:
     """Bars for one figure (``referrals`` or ``accepted``) per month, positioned for an SVG.
 
-    A month without referrals is 0; a suppressed value is drawn as a dashed bar of height 4 and
-    labelled '<5', so the chart never tells more than the tables."""
+    A month not in the groups (fewer than 5, zero too, or pooled under 'overig') and a suppressed
+    value are drawn as a dashed bar of height 4 and labelled '<5', so the chart never tells more
+    than the tables."""
     by_month = {g["key"]: g for g in groups}
     values: list[int | None] = []
     for month in months:
         group = by_month.get(month)
-        if group is None:
-            values.append(0)
-        elif group.get("suppressed"):
+        if group is None or group.get("suppressed"):
             values.append(None)
         else:
             values.append(group.get(key))
@@ -142,13 +141,11 @@ def network():
 
 
 def _figures(actor, args: dict[str, Any]) -> dict[str, Any]:
-    network_service = _rr().network
-
-    def grouped(group_by: str) -> dict[str, Any]:
-        return network_service.figures(actor, group_by=group_by, **args)
-
-    total, by_month, by_partner, by_domain = (grouped(g) for g in ("total", "month", "partner", "leefgebied"))
-    flows = network_service.flows(actor, **args)
+    # One protected publication for all of it: counted once, and consistent by construction.
+    overview = _rr().network.overview(actor, group_bys=("total", "month", "partner", "leefgebied"), **args)
+    total, by_month, by_partner, by_domain = (overview["figures"][g] for g in ("total", "month", "partner",
+                                                                              "leefgebied"))
+    flows = overview["flows"]
     months = months_between(parse_iso(total["period"]["from"]), parse_iso(total["period"]["until"]))
     names = {o["id"]: o.get("name") or o["id"] for o in flows["organizations"]}
     return {

@@ -1,5 +1,5 @@
-"""/api/v1/network: referral figures and flows for coordinators (and admins). Aggregates only;
-counts from 1 to 4 are suppressed."""
+"""/api/v1/network: referral figures and flows for coordinators (and admins). Aggregates only,
+over whole calendar months; counts under 5 (zero too) and whatever would reveal them are null."""
 from __future__ import annotations
 
 import marshmallow as ma
@@ -36,8 +36,8 @@ class Figures(MethodView):
 class Flows(MethodView):
     @blp.login_required
     @blp.arguments(NetworkArgsSchema, location="query", error_status_code=400, unknown=ma.RAISE)
-    @blp.response(200, FlowsSchema, description="Wie verwijst naar wie (matrix en graaf), en partners naar wie "
-                                                "niemand verwees.")
+    @blp.response(200, FlowsSchema, description="Wie verwijst naar wie (matrix en graaf), en partners zonder "
+                                                "eigen cijfer.")
     @blp.problems(400)
     def get(self, args):
         """Verwijsstromen tussen organisaties"""

@@ -5,7 +5,8 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from socialekaart.places.codes import code_regex
-from socialekaart.referrals.figures import GROUPINGS, MAX_CLOSURE_DAYS
+from socialekaart.referrals.figures import GROUPINGS
+from socialekaart.referrals.network import MAX_CLOSURE_DAYS
 
 
 class NetworkArgsSchema(ma.Schema):
@@ -16,9 +17,10 @@ class NetworkArgsSchema(ma.Schema):
                              metadata={"description": "Eén gemeente binnen uw gebied (standaard: uw hele gebied)."})
     wijk = fields.String(validate=validate.Regexp(code_regex("wijk")), metadata={"description": "Eén wijk."})
     # 'from' is a Python keyword: the field is read as data_key.
-    since = fields.Date(data_key="from", metadata={"description": "Eerste dag (JJJJ-MM-DD); standaard een jaar "
-                                                                  "geleden."})
-    until = fields.Date(metadata={"description": "Laatste dag (JJJJ-MM-DD, telt mee); standaard vandaag."})
+    since = fields.Date(data_key="from", metadata={"description": "Eerste dag van een maand (JJJJ-MM-DD); "
+                                                                  "standaard elf maanden voor deze."})
+    until = fields.Date(metadata={"description": "Laatste dag van een maand (JJJJ-MM-DD, telt mee); "
+                                                     "standaard het eind van deze maand."})
 
 
 class FiguresArgsSchema(NetworkArgsSchema):
@@ -33,7 +35,8 @@ class FiguresSchema(ma.Schema):
     period = fields.Dict()
     groupBy = fields.String()
     closureDays = fields.Integer()
-    suppressionThreshold = fields.Integer(metadata={"description": "Aantallen van 1 tot dit getal zijn null."})
+    suppressionThreshold = fields.Integer(metadata={"description": "Aantallen onder dit getal (ook 0) zijn null, "
+                                                                   "net als wat daaruit terug te rekenen is."})
     total = fields.Dict()
     groups = fields.List(fields.Dict())
 
@@ -48,6 +51,9 @@ class FlowsSchema(ma.Schema):
                                                   "(organizations[i] en organizations[j])."})
     matrixComplete = fields.Boolean(metadata={
         "description": "false: de matrix toont alleen de 60 organisaties met de meeste doorverwijzingen "
-                       "(verzonden + ontvangen); graph.nodes bevat ze allemaal."})
+                       "(verzonden + ontvangen); graph.nodes bevat ze allemaal. Alleen organisaties met een "
+                       "stroom van 5 of meer staan erin."})
     graph = fields.Dict()
-    neverReferredTo = fields.List(fields.Dict())
+    rarelyReferredTo = fields.List(fields.Dict(), metadata={
+        "description": "Partners in uw gebied zonder eigen cijfer: minder dan 5 doorverwijzingen (ook 0), of "
+                       "samengenomen onder 'overig'."})

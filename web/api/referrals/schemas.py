@@ -184,6 +184,9 @@ class ReferralSchema(ReferralSummarySchema):
     forwardedFrom = fields.String(allow_none=True)
     forwardedTo = fields.String(allow_none=True)
     anonymisedAt = fields.String(allow_none=True)
+    clientDataWithheld = fields.Boolean(metadata={"description": "Gesloten zonder hulp van de ontvanger "
+                                                                 "(geannuleerd, afgewezen, verlopen): de ontvanger "
+                                                                 "ziet alleen status en reden."})
     allowedNext = fields.List(fields.String(),
                               metadata={"description": "Statussen waar u deze nu naartoe kunt zetten."})
     events = fields.List(fields.Nested(EventSchema))

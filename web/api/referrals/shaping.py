@@ -42,6 +42,7 @@ def referral_json(r: dict[str, Any]) -> dict[str, Any]:
         "legalBasis": r.get("legal_basis"),
         "legalBasisReason": r.get("legal_basis_reason"), "forwardedFrom": r.get("forwarded_from"),
         "forwardedTo": r.get("forwarded_to"), "anonymisedAt": r.get("anonymised_at"),
+        "clientDataWithheld": bool(r.get("client_data_withheld")),
         "allowedNext": r.get("allowed_next") or [], "events": [event_json(e) for e in r.get("events") or []],
     })
     body["_links"]["transitions"] = {"href": f"{API_PREFIX}/referrals/{r['id']}/transitions"}
