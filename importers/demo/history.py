@@ -27,6 +27,7 @@ from socialekaart.shared.workdays import add_working_days
 HISTORY_SEED = 2026
 GEMEENTEN = {"GM0664": ("GOES", 170), "GM0687": ("MIDDELBURG", 60), "GM0718": ("VLISSINGEN", 60)}
 INFORMAL_SHARE = 0.4  # of referrals from a formal sender, the share to an informal partner
+INFORMAL_TO_INFORMAL_SHARE = 0.3  # of referrals from an informal sender, the share to another informal one
 OPEN_DAYS = 12  # referrals sent in the last days of the year are left open
 REQUESTS = {
     "sociaal-netwerk": "Inwoner woont alleen sinds het overlijden van de partner en komt weinig buiten.",
@@ -152,6 +153,8 @@ def plan_history(organizations: list[Organization], services: list[Service], *, 
                         pool = to_welzijn
                     elif sender.id == welzijn.id and rng.random() < 0.4:
                         pool = to_swt
+                elif rng.random() < INFORMAL_TO_INFORMAL_SHARE:
+                    pool = informal  # a buurthuis to a taalmaatje: the sociale basis among itself
                 else:
                     pool = to_swt + [s for s in formal if s.rung in ("licht", "voorliggend")]
                 target = rng.choice([s for s in pool if s.organization_id != sender.id])
