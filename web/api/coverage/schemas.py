@@ -7,6 +7,7 @@ from marshmallow import fields, validate
 from socialekaart.coverage.compute import REACH_GROUPS, RUNG_CODES
 from socialekaart.coverage.gaps import INDICATORS
 from socialekaart.places.codes import code_regex
+from web.api.fields import day
 
 MAX_REPEATS = 20
 AREA = fields.String(validate=validate.Regexp(code_regex("regio", "gemeente", "wijk", "buurt")),
@@ -142,7 +143,7 @@ class CoverageSchema(ma.Schema):
     path = fields.List(fields.Nested(AreaRefSchema), metadata={"description": "De gebieden erboven, voor een "
                                                                               "kruimelpad."})
     lifeDomains = fields.List(fields.Nested(LifeDomainRefSchema))
-    computedOn = fields.String()
+    computedOn = day()
     referralsSince = fields.String()
     thresholds = fields.Dict()
     suppressionThreshold = fields.Integer(metadata={"description": "Aantallen doorverwijzingen van 1 tot dit getal "

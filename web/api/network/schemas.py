@@ -6,6 +6,7 @@ from marshmallow import fields, validate
 
 from socialekaart.places.codes import code_regex
 from socialekaart.referrals.figures import GROUPINGS, MAX_CLOSURE_DAYS
+from web.api.fields import UtcTime
 
 
 class NetworkArgsSchema(ma.Schema):
@@ -28,9 +29,13 @@ class FiguresArgsSchema(NetworkArgsSchema):
                                  metadata={"description": "Termijn in dagen voor het sluiten van de cirkel."})
 
 
+# The period the figures cover: from the first moment up to (not including) the end, in UTC.
+PeriodSchema = ma.Schema.from_dict({"from": UtcTime(), "until": UtcTime()}, name="PeriodSchema")
+
+
 class FiguresSchema(ma.Schema):
     scope = fields.Dict()
-    period = fields.Dict()
+    period = fields.Nested(PeriodSchema)
     groupBy = fields.String()
     closureDays = fields.Integer()
     suppressionThreshold = fields.Integer(metadata={"description": "Aantallen van 1 tot dit getal zijn null."})
@@ -40,7 +45,7 @@ class FiguresSchema(ma.Schema):
 
 class FlowsSchema(ma.Schema):
     scope = fields.Dict()
-    period = fields.Dict()
+    period = fields.Nested(PeriodSchema)
     suppressionThreshold = fields.Integer()
     organizations = fields.List(fields.Dict())
     matrix = fields.List(fields.List(fields.Integer(allow_none=True)),

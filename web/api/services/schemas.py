@@ -6,6 +6,7 @@ from marshmallow import fields, validate
 
 from socialekaart.catalog.search import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, MAX_RADIUS_M, SORTS
 from socialekaart.places.codes import code_regex
+from web.api.fields import day
 
 MAX_REPEATS = 20
 CODE = fields.String(validate=validate.Length(max=60))
@@ -137,7 +138,7 @@ class CrisisSchema(ma.Schema):
         "description": "De woorden of zinnen uit de crisislijst die in de vraag staan."})
     lines = fields.List(fields.Nested(NationalLineSchema), metadata={
         "description": "Landelijke hulplijnen voor deze crisis (telefoon, chat, waarvoor)."})
-    linesCheckedOn = fields.String(metadata={"description": "Wanneer de nummers het laatst zijn gecontroleerd."})
+    linesCheckedOn = day(metadata={"description": "Wanneer de nummers het laatst zijn gecontroleerd."})
     advice = fields.List(fields.String(), metadata={"description": "Wat u nu kunt doen, per soort crisis, in "
                                                                    "gewone taal (ook als er geen landelijke lijn is)."})
     services = fields.List(fields.Nested(ServiceHitSchema), metadata={
