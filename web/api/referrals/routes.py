@@ -70,7 +70,7 @@ class ReferralExport(MethodView):
         return {"count": len(found), "referrals": [referral_json(r) for r in found]}
 
 
-@blp.route("/referrals/<string:referral_id>")
+@blp.route("/referrals/<referral_id:referral_id>")
 class ReferralById(MethodView):
     @blp.login_required
     @blp.response(200, ReferralSchema, description="Eén doorverwijzing met haar geschiedenis.")
@@ -80,7 +80,7 @@ class ReferralById(MethodView):
         return referral_json(_service().get(principal(), referral_id))
 
 
-@blp.route("/referrals/<string:referral_id>/transitions")
+@blp.route("/referrals/<referral_id:referral_id>/transitions")
 class ReferralTransitions(MethodView):
     @blp.login_required
     @blp.arguments(TransitionSchema, error_status_code=400)
