@@ -5,7 +5,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from socialekaart.places.codes import code_regex
-from socialekaart.referrals.figures import GROUPINGS, MAX_CLOSURE_DAYS
+from socialekaart.referrals.figures import GROUPINGS, MAX_CLOSURE_DAYS, MAX_PERIOD_DAYS
 from web.api.fields import UtcTime
 
 
@@ -15,10 +15,12 @@ class NetworkArgsSchema(ma.Schema):
 
     gemeente = fields.String(validate=validate.Regexp(code_regex("gemeente")),
                              metadata={"description": "Eén gemeente binnen uw gebied (standaard: uw hele gebied)."})
-    wijk = fields.String(validate=validate.Regexp(code_regex("wijk")), metadata={"description": "Eén wijk."})
+    wijk = fields.String(validate=validate.Regexp(code_regex("wijk")), metadata={
+        "description": "Eén wijk; met gemeente erbij moet de wijk in die gemeente liggen."})
     # 'from' is a Python keyword: the field is read as data_key.
     since = fields.Date(data_key="from", metadata={"description": "Eerste dag (JJJJ-MM-DD); standaard een jaar "
-                                                                  "geleden."})
+                                                                  "geleden. Niet na until; de periode is "
+                                                                  f"hoogstens {MAX_PERIOD_DAYS} dagen."})
     until = fields.Date(metadata={"description": "Laatste dag (JJJJ-MM-DD, telt mee); standaard vandaag."})
 
 

@@ -50,7 +50,8 @@ class ConsentSchema(Strict):
                             metadata={"description": "Waarvoor de inwoner toestemming gaf."})
     partnerId = fields.String(validate=validate.Length(max=128),
                               metadata={"description": "De ontvangende organisatie waarvoor de toestemming geldt."})
-    date = day(validate=validate.Length(max=10), metadata={"description": "JJJJ-MM-DD."})
+    date = day(validate=validate.Length(max=10), metadata={
+        "description": "JJJJ-MM-DD; niet in de toekomst en niet ouder dan een jaar."})
     method = fields.String(metadata={"description": f"Hoe gegeven: {', '.join(CONSENT_METHODS)}.",
                                      "enum": list(CONSENT_METHODS)})
 
@@ -71,7 +72,9 @@ class NewReferralSchema(Strict):
                               metadata={"description": "Uw eigen cliëntreferentie (geen naam, geen BSN: niet 8 of "
                                                        "9 cijfers).", "pattern": CLIENT_REF_PATTERN.pattern})
     contact = fields.Nested(ContactSchema)
-    consent = fields.Nested(ConsentSchema)
+    consent = fields.Nested(ConsentSchema, metadata={
+        "description": "Verplicht, tenzij legalBasis is gegeven (niet allebei); partnerId is de ontvangende "
+                       "organisatie."})
     legalBasis = fields.String(metadata={"description": "In plaats van toestemming (consent en legalBasis sluiten "
                                                         f"elkaar uit): {', '.join(LEGAL_BASES)}.",
                                          "enum": list(LEGAL_BASES)})
@@ -99,7 +102,8 @@ class ReferralListArgsSchema(Strict):
     box = fields.String(load_default="received", validate=validate.OneOf(BOXES),
                         metadata={"description": "received: ontvangen door uw organisatie; sent: door u verstuurd."})
     status = fields.List(fields.String(validate=validate.OneOf(STATES)), validate=validate.Length(max=len(STATES)),
-                         metadata={"description": "Alleen deze status(sen), herhaalbaar."})
+                         metadata={"description": "Alleen deze status(sen), herhaalbaar. concept alleen met "
+                                                  "box=sent: een concept staat niet bij de ontvanger."})
     overdue = fields.Boolean(load_default=False, metadata={"description": "Alleen te laat ontvangen/geaccepteerd."})
     page = fields.Integer(load_default=1, validate=validate.Range(1, 10_000))
     pageSize = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PAGE_SIZE))
