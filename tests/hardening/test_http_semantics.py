@@ -90,3 +90,11 @@ def test_times_are_utc_with_z_and_days_are_dates(client, world):
     assert ZULU.match(figures["period"]["from"]) and ZULU.match(figures["period"]["until"])
     feed = client.get("/api/v1/referral-events?since=0", headers=world.callers["swt"].headers).get_json()
     assert feed["events"] and all(ZULU.match(e["at"]) for e in feed["events"])
+
+
+def test_options_on_the_export_names_only_its_own_methods(client, world):
+    answer = client.options("/api/v1/referrals/export", headers=world.callers["swt"].headers)
+    assert {m.strip() for m in answer.headers["Allow"].split(",")} == {"POST", "OPTIONS"}
+    other = client.options(f"/api/v1/referrals/{world.referrals['sent']}", headers=world.callers["swt"].headers)
+    assert "GET" in other.headers["Allow"] and "POST" not in other.headers["Allow"]
+    assert client.get("/api/v1/referrals/export-1", headers=world.callers["swt"].headers).status_code == 404

@@ -1,18 +1,16 @@
 """The ``referral_id`` path converter: any path segment except the fixed names beside it under
-/referrals (``export``), so ``GET /referrals/export`` is a 405 for the export and never a look-up of
-a referral called "export"."""
+/referrals (``export``), so ``GET /referrals/export`` is a 405 for the export, its ``Allow`` (also on
+OPTIONS) names only POST, and it is never a look-up of a referral called "export"."""
 from __future__ import annotations
 
-from werkzeug.routing import BaseConverter, ValidationError
+from werkzeug.routing import BaseConverter
 
 RESERVED = ("export",)
 
 
 class ReferralIdConverter(BaseConverter):
-    def to_python(self, value: str) -> str:
-        if value in RESERVED:
-            raise ValidationError()  # werkzeug then tries the next rule: /referrals/export
-        return value
+    # A segment that is not exactly one of RESERVED (the lookahead stops at the end of the segment).
+    regex = "(?!(?:" + "|".join(RESERVED) + ")(?![^/]))[^/]+"
 
 
 def referral_id_schema(converter: ReferralIdConverter) -> dict:

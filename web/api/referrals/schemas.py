@@ -111,9 +111,9 @@ class ReferralListArgsSchema(Strict):
 
 class FeedArgsSchema(Strict):
     since = fields.String(validate=validate.Length(max=40), metadata={
-        "description": "De cursor van de laatste gebeurtenis die u kreeg (0 voor alles), of een tijdstip "
+        "description": "De cursor van de laatste gebeurtenis die u kreeg (0 of leeg voor alles), of een tijdstip "
                        "(ISO 8601 met zone).",
-        "oneOf": [{"type": "string", "pattern": r"^[0-9]{1,18}$"}, {"type": "string", "format": "date-time"}]})
+        "oneOf": [{"type": "string", "pattern": r"^[0-9]{0,18}$"}, {"type": "string", "format": "date-time"}]})
     limit = fields.Integer(load_default=100, validate=validate.Range(1, MAX_FEED))
 
 
