@@ -278,7 +278,10 @@ class ReferralService:
             raise ValidationError(f"Onbekende status {unknown[0][:30]!r}; kies uit {', '.join(STATES)}.",
                                   field="status")
         if box == "received" and "concept" in statuses:
-            raise ValidationError("Een concept is nog niet verstuurd en staat niet bij de ontvanger.", field="status")
+            # A concept is never in the receiver's box: asking for it is a valid question with no answers.
+            statuses = [s for s in statuses if s != "concept"]
+            if not statuses:
+                return ReferralPage(0, page, page_size, [])
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValidationError(f"pageSize ligt tussen 1 en {MAX_PAGE_SIZE}.", field="pageSize")
         if not 1 <= page <= 10_000:
