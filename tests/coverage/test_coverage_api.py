@@ -37,7 +37,7 @@ def test_sign_in_is_required(api, path):
     ("coordinator", "/api/v1/coverage?area=GM0001&lifeDomain=zwemmen", 400),
     ("coordinator", "/api/v1/coverage?gemeente=GM0001", 400),  # unknown parameter
     ("coordinator", "/api/v1/gaps?indicator=alles", 400),
-    ("coordinator", "/api/v1/coverage?area=GM0001&format=geojson", 400),  # a map needs one leefgebied
+    ("coordinator", "/api/v1/coverage?area=GM0001&format=geojson", 200),  # every leefgebied on one map
 ])
 def test_roles_and_areas(api, scenario, who, path, status):
     response = get(api, scenario, who, path)
@@ -141,6 +141,11 @@ def test_geojson_for_a_choropleth(api, scenario):
     buurt = get(api, scenario, "coordinator", "/api/v1/coverage?area=BU00010102&lifeDomain=geldzaken"
                                               "&format=geojson").get_json()
     assert [f["id"] for f in buurt["features"]] == ["BU00010102"]  # no areas inside: the area itself
+    every = get(api, scenario, "coordinator", "/api/v1/coverage?area=GM0001&format=geojson").get_json()
+    assert every["lifeDomain"] is None and len(every["lifeDomains"]) > 1
+    assert len(every["features"]) == 2 * len(every["lifeDomains"])
+    by_id = {f["id"]: f["properties"] for f in every["features"]}
+    assert by_id["WK000101/sociaal-netwerk"] == noord and by_id["WK000102/sociaal-netwerk"] == zuid
 
 
 def test_gaps_csv_and_printable_report(api, scenario):

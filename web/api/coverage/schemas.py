@@ -29,7 +29,8 @@ class CoverageArgsSchema(ma.Schema):
     lifeDomain = LIFE_DOMAIN
     format = fields.String(validate=validate.OneOf(["json", "csv", "geojson"]),
                            metadata={"description": "json (standaard), csv (download) of geojson (de gebieden "
-                                                    "in het gebied, voor een kaart; kies dan één leefgebied)."})
+                                                    "in het gebied, voor een kaart: per gebied en leefgebied een "
+                                                    "feature, met één leefgebied per gebied één)."})
 
 
 class GapsArgsSchema(ma.Schema):
