@@ -8,6 +8,7 @@ from flask.views import MethodView
 
 from web.api.blueprint import Blueprint
 from web.api.referrals.schemas import (
+    NEW_REFERRAL_BODY,
     ExportResultSchema,
     ExportSchema,
     FeedArgsSchema,
@@ -52,6 +53,7 @@ class Referrals(MethodView):
     @blp.arguments(NewReferralSchema, error_status_code=400)
     @blp.response(201, ReferralSchema, description="De nieuwe doorverwijzing, als concept.")
     @blp.problems(400, 404, 409)
+    @blp.doc(requestBody=NEW_REFERRAL_BODY)
     def post(self, body):
         """Maak een doorverwijzing (concept; toestemming is verplicht)"""
         created = _service().create(principal(), body)

@@ -10,6 +10,7 @@ from marshmallow import fields, validate
 
 from socialekaart.referrals.lifecycle import (
     CLIENT_REF_PATTERN,
+    CONSENT_FIELDS,
     CONSENT_METHODS,
     LEGAL_BASES,
     MAX_CONTACT_NAME,
@@ -17,13 +18,15 @@ from socialekaart.referrals.lifecycle import (
     MAX_PURPOSE,
     MAX_REACHABLE,
     MAX_REQUEST_TEXT,
+    REACH_FIELDS,
+    REQUIRED_FIELDS,
     STATES,
     URGENCIES,
     WIJK_PATTERN,
 )
 from socialekaart.referrals.service import BOXES, MAX_FEED, MAX_PAGE_SIZE
 from socialekaart.shared.taxonomy import LIFE_DOMAINS
-from socialekaart.shared.validation import ID_PATTERN
+from socialekaart.shared.validation import EMAIL_PATTERN, ID_PATTERN, PHONE_PATTERN
 from web.api.fields import UtcTime, day
 
 ID = fields.String(validate=validate.Length(max=128))
@@ -39,17 +42,18 @@ class Strict(ma.Schema):
 class ContactSchema(Strict):
     name = fields.String(validate=validate.Length(max=MAX_CONTACT_NAME),
                          metadata={"description": "Roepnaam, als de ontvanger die nodig heeft."})
-    phone = fields.String(validate=validate.Length(max=30))
-    email = fields.String(validate=validate.Length(max=320))
+    phone = fields.String(validate=validate.Length(max=30), metadata={"pattern": PHONE_PATTERN.pattern})
+    email = fields.String(validate=validate.Length(max=320), metadata={"pattern": EMAIL_PATTERN.pattern})
     reachable = fields.String(validate=validate.Length(max=MAX_REACHABLE),
                               metadata={"description": "Wanneer en hoe de inwoner bereikbaar is."})
 
 
 class ConsentSchema(Strict):
     purpose = fields.String(validate=validate.Length(max=MAX_PURPOSE),
-                            metadata={"description": "Waarvoor de inwoner toestemming gaf."})
+                            metadata={"description": "Waarvoor de inwoner toestemming gaf.", "pattern": r"\S"})
     partnerId = fields.String(validate=validate.Length(max=128),
-                              metadata={"description": "De ontvangende organisatie waarvoor de toestemming geldt."})
+                              metadata={"description": "De ontvangende organisatie waarvoor de toestemming geldt.",
+                                        "pattern": ID_PATTERN.pattern})
     date = day(validate=validate.Length(max=10), metadata={
         "description": "JJJJ-MM-DD; niet in de toekomst en niet ouder dan een jaar."})
     method = fields.String(metadata={"description": f"Hoe gegeven: {', '.join(CONSENT_METHODS)}.",
@@ -83,6 +87,19 @@ class NewReferralSchema(Strict):
                                        "pattern": WIJK_PATTERN.pattern})
 
 
+# What POST /referrals must hold, in the description only: the domain checks it and answers in Dutch with
+# every problem at once (required=True in marshmallow would answer in English, and NewReferralSchema is
+# also the optional `forward` of a transition, where what is left out comes from the original).
+NEW_REFERRAL_RULES = {
+    "required": list(REQUIRED_FIELDS),
+    "properties": {"contact": {"anyOf": [{"required": [name]} for name in REACH_FIELDS]},
+                   "consent": {"required": list(CONSENT_FIELDS)}},
+    "oneOf": [{"required": ["consent"]}, {"required": ["legalBasis"]}],
+}
+NEW_REFERRAL_BODY = {"content": {"application/json": {"schema": {
+    "allOf": [{"$ref": "#/components/schemas/NewReferral"}, NEW_REFERRAL_RULES]}}}}
+
+
 class TransitionSchema(Strict):
     to = fields.String(required=True, validate=validate.OneOf(STATES),
                        metadata={"description": "De nieuwe status."})
@@ -102,8 +119,8 @@ class ReferralListArgsSchema(Strict):
     box = fields.String(load_default="received", validate=validate.OneOf(BOXES),
                         metadata={"description": "received: ontvangen door uw organisatie; sent: door u verstuurd."})
     status = fields.List(fields.String(validate=validate.OneOf(STATES)), validate=validate.Length(max=len(STATES)),
-                         metadata={"description": "Alleen deze status(sen), herhaalbaar. concept alleen met "
-                                                  "box=sent: een concept staat niet bij de ontvanger."})
+                         metadata={"description": "Alleen deze status(sen), herhaalbaar. Een concept staat "
+                                                  "nooit bij de ontvanger: met box=received geeft concept niets."})
     overdue = fields.Boolean(load_default=False, metadata={"description": "Alleen te laat ontvangen/geaccepteerd."})
     page = fields.Integer(load_default=1, validate=validate.Range(1, 10_000))
     pageSize = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PAGE_SIZE))
