@@ -50,6 +50,10 @@ MAX_CLOSURE_DAYS = 365
 MATRIX_LIMIT = 60  # organisations in the flows matrix; the graph keeps them all
 DEFAULT_PERIOD_DAYS = 365
 MAX_PERIOD_DAYS = 5 * 366
+# The API asks a period as a first day and a number of months, so no pair of valid values is refused.
+DEFAULT_PERIOD_MONTHS = 12
+MAX_PERIOD_MONTHS = 60
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)  # the days the API accepts as 'from'
 UNKNOWN = "onbekend"
 
 
@@ -359,6 +363,13 @@ def local_months(start: datetime, end: datetime) -> list[tuple[str, str]]:
     return months
 
 
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` calendar months later (or earlier), or the month's last day."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    first_of_next = date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
+    return date(year, month + 1, min(day.day, (first_of_next - timedelta(days=1)).day))
+
+
 # -- the service -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Scope:
@@ -390,6 +401,19 @@ class NetworkService:
             raise Forbidden(f"U bent coördinator voor {', '.join(actor.areas) or 'geen gebied'}; "
                             f"{wanted} valt daar niet onder.")
         return Scope([wanted], wijk)
+
+    def months_window(self, since: date | None, months: int = DEFAULT_PERIOD_MONTHS) -> tuple[date, date]:
+        """``months`` calendar months from ``since`` (the last day included); without ``since`` the
+        months up to and including today."""
+        if not 1 <= months <= MAX_PERIOD_MONTHS:
+            raise ValidationError(f"Kies 1 tot en met {MAX_PERIOD_MONTHS} maanden.", field="months")
+        if since is not None and not FIRST_DAY <= since <= LAST_DAY:
+            raise ValidationError(f"Kies een begindatum van {FIRST_DAY.year} tot en met {LAST_DAY.year}.",
+                                  field="from")
+        if since is None:
+            until = self.clock().astimezone(LOCAL_TZ).date()
+            return add_months(until, -months) + timedelta(days=1), until
+        return since, add_months(since, months) - timedelta(days=1)
 
     def period(self, since: date | None, until: date | None) -> tuple[datetime, datetime]:
         """Local dates, ``until`` inclusive, to a UTC half-open interval. Default: the last year."""

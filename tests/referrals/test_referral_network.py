@@ -26,11 +26,18 @@ Hand-computed, for the 23 in Goes:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from socialekaart.referrals.figures import flows, group_figures, grouped_figures, safe_rate, suppress
+from socialekaart.referrals.figures import (
+    NetworkService,
+    flows,
+    group_figures,
+    grouped_figures,
+    safe_rate,
+    suppress,
+)
 from socialekaart.shared.clock import iso
 from socialekaart.shared.workdays import add_working_days
 from tests.referrals.referral_helpers import consent_for, referral_body
@@ -256,15 +263,32 @@ def test_flows_through_the_store(played, rr, actors):
 
 def test_network_api_scope_and_parameters(played, client, actors):
     h = actors["coordinator"].headers
-    ok = client.get("/api/v1/network/figures?groupBy=month&from=2026-01-01&until=2026-01-31", headers=h)
+    ok = client.get("/api/v1/network/figures?groupBy=month&from=2026-01-01&months=1", headers=h)
     assert ok.status_code == 200
     assert {g["key"]: g["referrals"] for g in ok.get_json()["groups"]} == {"2026-01": 17}
+    assert ok.get_json()["period"]["from"] == "2025-12-31T23:00:00.000Z"
+    assert ok.get_json()["period"]["until"] == "2026-01-31T23:00:00.000Z"
     assert client.get("/api/v1/network/figures?gemeente=GM0687", headers=h).status_code == 403
     assert client.get("/api/v1/network/flows?wijk=WK066402", headers=h).status_code == 200
     assert client.get("/api/v1/network/figures?groupBy=postcode", headers=h).status_code == 400
-    assert client.get("/api/v1/network/figures?from=2026-02-01&until=2026-01-01", headers=h).status_code == 400
+    for query, name in (("months=61", "months"), ("months=0", "months"), ("from=1999-12-31", "from"),
+                         ("until=2026-01-31", "until")):  # until gave way to months: no pair can be out of order
+        bad = client.get(f"/api/v1/network/figures?{query}", headers=h)
+        assert bad.status_code == 400 and bad.get_json()["invalidParams"][0]["name"] == name, query
+    far = client.get("/api/v1/network/flows?from=2099-12-31&months=60", headers=h)
+    assert far.status_code == 200 and far.get_json()["period"]["until"] == "2104-12-30T23:00:00.000Z"
     admin = client.get("/api/v1/network/figures?gemeente=GM0687", headers=actors["admin"].headers).get_json()
     assert admin["total"] == {"referrals": None, "suppressed": True}
+
+
+@pytest.mark.parametrize("since, months, window", [
+    (date(2026, 1, 31), 1, (date(2026, 1, 31), date(2026, 2, 27))),
+    (date(2026, 1, 1), 12, (date(2026, 1, 1), date(2026, 12, 31))),
+    (None, 12, (date(2025, 6, 16), date(2026, 6, 15))),
+])
+def test_months_window(since, months, window):
+    network = NetworkService(None, clock=lambda: datetime(2026, 6, 15, 10, tzinfo=timezone.utc))  # type: ignore
+    assert network.months_window(since, months) == window
 
 
 def test_flows_matrix_keeps_the_busiest_organisations_when_there_are_many():

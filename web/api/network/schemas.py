@@ -5,7 +5,14 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from socialekaart.places.codes import code_regex
-from socialekaart.referrals.figures import GROUPINGS, MAX_CLOSURE_DAYS, MAX_PERIOD_DAYS
+from socialekaart.referrals.figures import (
+    DEFAULT_PERIOD_MONTHS,
+    FIRST_DAY,
+    GROUPINGS,
+    LAST_DAY,
+    MAX_CLOSURE_DAYS,
+    MAX_PERIOD_MONTHS,
+)
 from web.api.fields import UtcTime
 
 
@@ -18,10 +25,14 @@ class NetworkArgsSchema(ma.Schema):
     wijk = fields.String(validate=validate.Regexp(code_regex("wijk")), metadata={
         "description": "Eén wijk; met gemeente erbij moet de wijk in die gemeente liggen."})
     # 'from' is a Python keyword: the field is read as data_key.
-    since = fields.Date(data_key="from", metadata={"description": "Eerste dag (JJJJ-MM-DD); standaard een jaar "
-                                                                  "geleden. Niet na until; de periode is "
-                                                                  f"hoogstens {MAX_PERIOD_DAYS} dagen."})
-    until = fields.Date(metadata={"description": "Laatste dag (JJJJ-MM-DD, telt mee); standaard vandaag."})
+    since = fields.Date(data_key="from", validate=validate.Range(
+        min=FIRST_DAY, max=LAST_DAY, error=f"Kies een begindatum van {FIRST_DAY.year} tot en met {LAST_DAY.year}."),
+        metadata={"description": f"Eerste dag (JJJJ-MM-DD, {FIRST_DAY.year} tot en met {LAST_DAY.year}); standaard "
+                                 "zo dat de periode vandaag eindigt.", "pattern": r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}$"})
+    months = fields.Integer(load_default=DEFAULT_PERIOD_MONTHS, validate=validate.Range(1, MAX_PERIOD_MONTHS),
+                            metadata={"description": "Lengte van de periode in kalendermaanden vanaf from (de dag "
+                                                     f"ervoor telt als laatste mee); standaard "
+                                                     f"{DEFAULT_PERIOD_MONTHS}."})
 
 
 class FiguresArgsSchema(NetworkArgsSchema):
