@@ -4,7 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from socialekaart.places.codes import code_regex
+from socialekaart.places.codes import area_kind_of, code_regex
 from socialekaart.referrals.figures import (
     DEFAULT_PERIOD_MONTHS,
     FIRST_DAY,
@@ -20,10 +20,11 @@ class NetworkArgsSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    gemeente = fields.String(validate=validate.Regexp(code_regex("gemeente")),
-                             metadata={"description": "Eén gemeente binnen uw gebied (standaard: uw hele gebied)."})
-    wijk = fields.String(validate=validate.Regexp(code_regex("wijk")), metadata={
-        "description": "Eén wijk; met gemeente erbij moet de wijk in die gemeente liggen."})
+    # One parameter for the area: a wijk outside a given gemeente cannot be asked.
+    area = fields.String(validate=validate.Regexp(code_regex("gemeente", "wijk"),
+                                                  error="Geef een gemeentecode (GM0664) of wijkcode (WK066401)."),
+                         metadata={"description": "Eén gemeente (GM0664) of wijk (WK066401) binnen uw gebied "
+                                                  "(standaard: uw hele gebied)."})
     # 'from' is a Python keyword: the field is read as data_key.
     since = fields.Date(data_key="from", validate=validate.Range(
         min=FIRST_DAY, max=LAST_DAY, error=f"Kies een begindatum van {FIRST_DAY.year} tot en met {LAST_DAY.year}."),
@@ -33,6 +34,15 @@ class NetworkArgsSchema(ma.Schema):
                             metadata={"description": "Lengte van de periode in kalendermaanden vanaf from (de dag "
                                                      f"ervoor telt als laatste mee); standaard "
                                                      f"{DEFAULT_PERIOD_MONTHS}."})
+
+
+    @ma.post_load
+    def area_kind(self, data, **kwargs):
+        """The domain takes the area as a gemeente or a wijk."""
+        if "area" in data:
+            area = data.pop("area")
+            data["gemeente" if area_kind_of(area) == "gemeente" else "wijk"] = area
+        return data
 
 
 class FiguresArgsSchema(NetworkArgsSchema):
