@@ -132,13 +132,17 @@ def register_problem_handlers(app: Flask) -> None:
         detail = {404: "Deze pagina of dit adres bestaat niet.",
                   405: "Deze methode is hier niet toegestaan.",
                   413: "Het verzoek is te groot."}.get(status, error.description or HTTPStatus(status).phrase)
-        return problem(status, detail)
+        # Keep what the error says in its headers (405: Allow), but the body is ours.
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        return problem(status, detail, headers=headers)
 
     @app.before_request
     def json_bodies_only():
         """The API takes JSON bodies only: another content type is 415, and a PATCH needs a body (an
         empty one would otherwise count as 'no changes' and still be written)."""
         if request.method not in ("POST", "PUT", "PATCH") or not request.path.startswith("/api/"):
+            return None
+        if request.routing_exception is not None:  # no such operation: its 404 or 405 comes first
             return None
         has_body = bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "")
         if has_body and not request.is_json:

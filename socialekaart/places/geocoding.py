@@ -34,6 +34,8 @@ _FORMAT_HINT = "Gebruik vier cijfers, eventueel met twee letters, zoals 4461 of 
 _POSTCODE_RE = re.compile(r"([0-9]{4}) *([A-Z]{2})?")
 # PostNL does not hand out these letter pairs.
 _UNUSED_LETTERS = frozenset({"SA", "SD", "SS"})
+# What normalise_postcode accepts, as one pattern for the API description (no leading 0, no SA/SD/SS).
+POSTCODE_PATTERN = r"^ *[1-9][0-9]{3} *([A-RT-Za-rt-z][A-Za-z]|[Ss][BCE-RT-Zbce-rt-z])? *$"
 
 
 def normalise_postcode(text: str) -> str:

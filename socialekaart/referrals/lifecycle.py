@@ -96,6 +96,10 @@ MAX_CONSENT_AGE_DAYS = 365
 CLIENT_REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 WIJK_PATTERN = CBS_CODE_PATTERNS["wijk"]
 CONTACT_FIELDS = ("name", "phone", "email", "reachable")
+# What a new referral must hold; the API description marks these required (web/api/referrals/schemas.py).
+REQUIRED_FIELDS = ("serviceId", "lifeDomains", "requestText", "clientRef", "contact")
+REACH_FIELDS = ("phone", "email")  # at least one of them
+CONSENT_FIELDS = ("purpose", "partnerId", "date", "method")  # all of them
 
 
 class InvalidTransition(Conflict):
@@ -223,7 +227,7 @@ def _contact(value: Any, add) -> dict[str, str]:
     if unknown:
         add("contact", f"Alleen naam, telefoon, e-mail en bereikbaarheid zijn toegestaan; niet: {', '.join(unknown)}.")
     contact = {k: str(value[k]).strip() for k in CONTACT_FIELDS if isinstance(value.get(k), str) and value[k].strip()}
-    if "phone" not in contact and "email" not in contact:
+    if not any(name in contact for name in REACH_FIELDS):
         add("contact", "Geef een telefoonnummer of e-mailadres waarop de ontvanger de inwoner kan bereiken.")
     if "phone" in contact and not PHONE_PATTERN.match(contact["phone"]):
         add("contact.phone", "Geen geldig telefoonnummer.")
@@ -252,7 +256,7 @@ def _consent(value: Any, legal_basis: Any, today: date, add) -> tuple[Consent | 
     if not isinstance(value, dict):
         add("consent", "Verkeerd formaat.")
         return None, None
-    purpose, partner, given, method = (value.get(k) for k in ("purpose", "partnerId", "date", "method"))
+    purpose, partner, given, method = (value.get(k) for k in CONSENT_FIELDS)
     if not isinstance(purpose, str) or not purpose.strip():
         add("consent.purpose", "Noem het doel waarvoor de inwoner toestemming gaf.")
     elif len(purpose) > MAX_PURPOSE:

@@ -35,6 +35,8 @@ DEFAULT_PERIOD_MONTHS = 12
 MIN_PERIOD_MONTHS = 1
 MAX_PERIOD_MONTHS = 60
 MIN_AREA_POPULATION = 1000
+# The API asks a period as a first month and a number of months: whole months, never refused by order.
+FIRST_MONTH_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])$"
 WHOLE_MONTHS = ("Cijfers gaan over hele kalendermaanden: laat de periode op de eerste dag van een maand "
                 "beginnen en op de laatste dag van een maand eindigen.")
 
@@ -81,6 +83,17 @@ class NetworkService:
                 raise ValidationError(f"{code} heeft minder dan {MIN_AREA_POPULATION:,} inwoners (CBS); cijfers voor "
                                       "zo'n klein gebied kunnen niet. Kies een groter gebied.".replace(",", "."),
                                       field=field)
+
+    def months_window(self, first: date | None, months: int = DEFAULT_PERIOD_MONTHS) -> tuple[date, date]:
+        """``months`` whole calendar months from the month of ``first`` (its first and last day);
+        without ``first`` the months up to and including this one."""
+        if not 1 <= months <= MAX_PERIOD_MONTHS:
+            raise ValidationError(f"Kies 1 tot en met {MAX_PERIOD_MONTHS} maanden.", field="months")
+        if first is None:
+            last = month_end(self.clock().astimezone(LOCAL_TZ).date())
+            return add_months(last.replace(day=1), 1 - months), last
+        first = first.replace(day=1)
+        return first, add_months(first, months) - timedelta(days=1)
 
     def period(self, since: date | None, until: date | None) -> tuple[datetime, datetime]:
         """Local dates, ``until`` inclusive, to a UTC half-open interval of whole calendar months.
@@ -165,3 +178,9 @@ def add_months(first: date, months: int) -> date:
     """The first of the month ``months`` after (or before) the month of ``first``."""
     index = first.year * 12 + first.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
+
+
+def first_of_month(text: str) -> date:
+    """'2026-03' (``FIRST_MONTH_PATTERN``) as the first day of that month."""
+    year, month = text.split("-")
+    return date(int(year), int(month), 1)

@@ -287,8 +287,8 @@ class ReferralService:
         if unknown:
             raise ValidationError(f"Onbekende status {unknown[0][:30]!r}; kies uit {', '.join(STATES)}.",
                                   field="status")
-        if box == "received" and "concept" in statuses:
-            raise ValidationError("Een concept is nog niet verstuurd en staat niet bij de ontvanger.", field="status")
+        # status=concept in the received box is a valid question with no answers: the store never shows a
+        # receiver a concept.
         urgencies = list(dict.fromkeys(urgencies))
         if any(u not in URGENCIES for u in urgencies):
             raise ValidationError(f"Kies de urgentie uit {', '.join(URGENCIES)}.", field="urgency")

@@ -16,5 +16,10 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
 
 
+def zulu(text: str) -> str:
+    """A stored time (``iso``) as the API answers it: the same moment in UTC, written with ``Z``."""
+    return iso(parse_iso(text)).replace("+00:00", "Z")
+
+
 def parse_iso(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(timezone.utc)

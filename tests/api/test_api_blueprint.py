@@ -14,10 +14,11 @@ PUBLIC_QUERY = {"/api/v1/geocode": "postcode=4461AB"}
 
 
 def _operations(spec: dict):
+    base = spec["servers"][0]["url"]  # the paths are relative to it (/api/v1)
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
             if method != "parameters":
-                yield path, method, operation
+                yield base + path, method, operation
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,7 @@ def views(app) -> dict[tuple[str, str], object]:
         if not rule.rule.startswith("/api/v1/") or rule.endpoint.startswith(("api_docs.", "api-docs.")):
             continue
         view = app.view_functions[rule.endpoint]
-        path = re.sub(r"<(?:[a-z]+:)?([A-Za-z_]+)>", r"{\1}", rule.rule)
+        path = re.sub(r"<(?:[a-z_]+:)?([A-Za-z_]+)>", r"{\1}", rule.rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             view_class = getattr(view, "view_class", None)
             found[(path, method.lower())] = getattr(view_class, method.lower()) if view_class else view

@@ -9,10 +9,11 @@ def test_openapi_document(client):
     assert response.status_code == 200
     spec = response.get_json()
     assert spec["openapi"].startswith("3.")
+    assert spec["servers"] == [{"url": "/api/v1", "description": "Versie 1 van de API"}]  # /core/uri-version
     assert re.fullmatch(r"\d+\.\d+\.\d+", spec["info"]["version"])
     assert spec["info"]["contact"]["email"] and spec["info"]["contact"]["url"]
     for path, operations in spec["paths"].items():
-        assert path.startswith("/api/v1/") and not path.endswith("/")
+        assert path.startswith("/") and not path.startswith("/api/") and not path.endswith("/")
         segments = [s for s in path.split("/") if s and not s.startswith("{")]
         assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", s) for s in segments), path
         for method, operation in operations.items():
@@ -83,3 +84,33 @@ def test_organizations_endpoint(client):
     assert detail["services"] and all(s["rung"] == "licht" for s in detail["services"])
     assert client.get("/api/v1/organizations/nope").status_code == 404
     assert client.get("/api/v1/organizations?kind=bank").status_code == 400
+
+
+def test_every_success_documents_api_version_and_every_time_has_a_format(client):
+    """/core/version-header and /core/date-time: the API-Version header on every 2xx and 3xx, and a
+    format on every property that holds a day or a moment."""
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["components"]["headers"]["API-Version"]["schema"]["type"] == "string"
+    successes = 0
+    for item in spec["paths"].values():
+        for operation in (op for method, op in item.items() if method != "parameters"):
+            for status, response in operation["responses"].items():
+                if status[0] in "23":
+                    assert response["headers"]["API-Version"] == {"$ref": "#/components/headers/API-Version"}
+                    successes += 1
+    assert successes >= 20
+
+    def walk(node):
+        if isinstance(node, dict):
+            for name, prop in (node.get("properties") or {}).items():
+                if re.search(r"(At|On|Date)$|^(date|from|until|receiveBy|acceptBy)$", name) and prop.get("type") == "string":
+                    yield name, prop.get("format")
+            for value in node.values():
+                yield from walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from walk(value)
+
+    formats = dict(walk(spec["components"]))
+    assert {"createdAt", "sentAt", "expiresAt", "date", "from", "linesCheckedOn"} <= set(formats)
+    assert all(formats.values()), {name: f for name, f in formats.items() if not f}

@@ -72,11 +72,12 @@ def rules(world) -> dict[tuple[str, str], dict]:
 
 def spec_operations(client) -> list[tuple[str, str, bool]]:
     spec = client.get("/api/v1/openapi.json").get_json()
+    base = spec["servers"][0]["url"]  # the paths are relative to it (/api/v1)
     found = []
     for path, item in spec["paths"].items():
         for method, operation in item.items():
             if method in ("get", "post", "patch", "put", "delete"):
-                found.append((method, path, bool(operation.get("security"))))
+                found.append((method, base + path, bool(operation.get("security"))))
     return found
 
 

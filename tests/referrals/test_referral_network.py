@@ -27,11 +27,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from socialekaart.referrals.figures import flows, group_figures, grouped_figures, safe_rate, suppress
+from socialekaart.referrals.network import NetworkService
 from socialekaart.shared.clock import iso
 from socialekaart.shared.workdays import add_working_days
 from tests.referrals.referral_helpers import consent_for, referral_body
@@ -290,20 +291,37 @@ def test_flows_through_the_store(played, rr, actors):
 
 def test_network_api_scope_and_parameters(played, client, actors):
     h = actors["coordinator"].headers
-    ok = client.get("/api/v1/network/figures?groupBy=month&from=2026-01-01&until=2026-01-31", headers=h)
+    ok = client.get("/api/v1/network/figures?groupBy=month&from=2026-01&months=1", headers=h)
     assert ok.status_code == 200
     assert {g["key"]: g["referrals"] for g in ok.get_json()["groups"]} == {"2026-01": 17}
-    assert client.get("/api/v1/network/figures?gemeente=GM0687", headers=h).status_code == 403
-    assert client.get("/api/v1/network/flows?wijk=WK066402", headers=h).status_code == 200
+    assert ok.get_json()["period"]["from"] == "2025-12-31T23:00:00.000Z"
+    assert ok.get_json()["period"]["until"] == "2026-01-31T23:00:00.000Z"
+    assert client.get("/api/v1/network/figures?area=GM0687", headers=h).status_code == 403
+    assert client.get("/api/v1/network/flows?area=WK066402", headers=h).status_code == 200
     assert client.get("/api/v1/network/figures?groupBy=postcode", headers=h).status_code == 400
-    assert client.get("/api/v1/network/figures?from=2026-02-01&until=2026-01-31", headers=h).status_code == 400
-    for period in ("from=2026-01-05&until=2026-01-31", "from=2026-01-01&until=2026-01-05", "until=2026-01-30"):
-        day_level = client.get(f"/api/v1/network/figures?{period}", headers=h)
-        assert day_level.status_code == 400 and day_level.mimetype == "application/problem+json", period
-        assert "hele kalendermaanden" in json.dumps(day_level.get_json(), ensure_ascii=False)
-        assert client.get(f"/api/v1/network/flows?{period}", headers=h).status_code == 400
-    admin = client.get("/api/v1/network/figures?gemeente=GM0687", headers=actors["admin"].headers).get_json()
+    # The period is whole calendar months by construction: a first month (JJJJ-MM) and a number of months.
+    for query, name in (("months=61", "months"), ("months=0", "months"), ("from=1999-12", "from"),
+                        ("from=2026-01-05", "from"), ("from=2026-13", "from"), ("until=2026-01-31", "until"),
+                        ("area=BU06640101", "area"), ("gemeente=GM0664&wijk=WK066402", "gemeente")):
+        bad = client.get(f"/api/v1/network/figures?{query}", headers=h)
+        assert bad.status_code == 400 and bad.mimetype == "application/problem+json", query
+        assert name in {p["name"] for p in bad.get_json()["invalidParams"]}, query
+        assert client.get(f"/api/v1/network/flows?{query}", headers=h).status_code == 400, query
+    far = client.get("/api/v1/network/flows?from=2099-12&months=60", headers=h)
+    assert far.status_code == 200 and far.get_json()["period"]["until"] == "2104-11-30T23:00:00.000Z"
+    admin = client.get("/api/v1/network/figures?area=GM0687", headers=actors["admin"].headers).get_json()
     assert admin["total"] == {"referrals": None, "suppressed": True}
+
+
+@pytest.mark.parametrize("since, months, window", [
+    (date(2026, 1, 1), 1, (date(2026, 1, 1), date(2026, 1, 31))),
+    (date(2026, 2, 1), 1, (date(2026, 2, 1), date(2026, 2, 28))),
+    (date(2026, 1, 1), 12, (date(2026, 1, 1), date(2026, 12, 31))),
+    (None, 12, (date(2025, 7, 1), date(2026, 6, 30))),  # the last twelve months, this one included
+])
+def test_months_window(since, months, window):
+    network = NetworkService(None, clock=lambda: datetime(2026, 6, 15, 10, tzinfo=timezone.utc))  # type: ignore
+    assert network.months_window(since, months) == window
 
 
 def test_flows_matrix_keeps_the_busiest_organisations_when_there_are_many():
@@ -329,8 +347,8 @@ def test_flows_matrix_keeps_the_busiest_organisations_when_there_are_many():
     assert small["matrixComplete"] is True and small["matrix"] == [[0, 7], [0, 0]]
 
 
-@pytest.mark.parametrize("who, query", [("coordinator", ""), ("regio", ""), ("regio", "&wijk=WK066402"),
-                                        ("admin", "&from=2026-01-01&until=2026-01-31")])
+@pytest.mark.parametrize("who, query", [("coordinator", ""), ("regio", ""), ("regio", "&area=WK066402"),
+                                        ("admin", "&from=2026-01&months=1")])
 def test_no_hidden_count_follows_from_all_api_answers_together(played, client, actors, who, query):
     """Finding 1 through the API, on both stores: every grouping and the flows for one filter, attacked
     together (tests/unit/test_disclosure.py); a hidden count never comes out as one value."""
@@ -358,10 +376,10 @@ def test_areas_with_too_few_inhabitants_are_refused_or_pooled(played, client, ac
                                      population=MIN_AREA_POPULATION - 1)])
     h = actors["coordinator"].headers
     for path in ("figures", "flows"):
-        refused = client.get(f"/api/v1/network/{path}?wijk=WK066402", headers=h)
+        refused = client.get(f"/api/v1/network/{path}?area=WK066402", headers=h)
         assert refused.status_code == 400 and refused.mimetype == "application/problem+json"
         assert "minder dan 1.000 inwoners" in json.dumps(refused.get_json(), ensure_ascii=False)
-    assert client.get("/api/v1/network/figures?wijk=WK066401", headers=h).status_code == 200
+    assert client.get("/api/v1/network/figures?area=WK066401", headers=h).status_code == 200
     wijken = client.get("/api/v1/network/figures?groupBy=wijk", headers=h).get_json()["groups"]
     # Goes-Oost (11) is pooled; Goes-Centrum (12) with it, else 23 - 12 would give Goes-Oost away.
     assert [(g["key"], g["referrals"]) for g in wijken] == [("overig", 23)]

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from socialekaart.referrals.crypto import DecryptionFailed, FieldCipher, new_key
+from socialekaart.referrals.lifecycle import CONSENT_FIELDS, REACH_FIELDS, REQUIRED_FIELDS
 from socialekaart.referrals.network import month_end
 from tests.conftest import set_store_env
 from tests.referrals.referral_helpers import SECRET_KEY, consent_for, referral_body
@@ -86,6 +87,43 @@ def test_bad_input_is_a_clear_problem_and_writes_nothing(client, actors, runtime
     assert raw_referrals(runtime) == []
     assert runtime.store.connection.read("MATCH (n) WHERE n:ReferralEvent OR n:AuditEntry RETURN count(n) AS n")[0][
         "n"] == 0
+
+
+def test_the_description_marks_what_the_domain_requires(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    body = spec["paths"]["/referrals"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    rules = next(part for part in body["allOf"] if "required" in part)
+    assert rules["required"] == list(REQUIRED_FIELDS)
+    assert rules["properties"]["consent"]["required"] == list(CONSENT_FIELDS)
+    assert rules["properties"]["contact"]["anyOf"] == [{"required": [name]} for name in REACH_FIELDS]
+    assert rules["oneOf"] == [{"required": ["consent"]}, {"required": ["legalBasis"]}]
+    # the optional `forward` of a transition reuses the same schema without the list
+    assert "required" not in spec["components"]["schemas"]["NewReferral"]
+
+
+@pytest.mark.parametrize("path", [*REQUIRED_FIELDS, *(f"consent.{name}" for name in CONSENT_FIELDS)])
+def test_a_missing_required_field_gets_the_domains_dutch_problem(client, actors, runtime, path):
+    body = referral_body()
+    parent, _, name = path.rpartition(".")
+    del (body[parent] if parent else body)[name]
+    response = client.post("/api/v1/referrals", json=body, headers=actors["swt"].headers)
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    problem = response.get_json()
+    reasons = {p["name"]: p["reason"] for p in problem["invalidParams"]}
+    reason = reasons[path] if path in reasons else reasons[path.split(".")[0]]
+    assert "Missing data" not in reason and any(word in reason for word in ("Geef", "Noem", "Kies", "Beschrijf",
+                                                                              "Hoe", "Leg"))
+    assert problem["detail"].startswith("De doorverwijzing is niet compleet.")
+    assert raw_referrals(runtime) == []
+
+
+def test_neither_phone_nor_email_is_refused_in_dutch(client, actors, runtime):
+    body = referral_body(contact={"name": "Sanne", "reachable": "ochtend"})
+    response = client.post("/api/v1/referrals", json=body, headers=actors["swt"].headers)
+    assert response.status_code == 400
+    assert {p["name"]: p["reason"] for p in response.get_json()["invalidParams"]}["contact"].startswith(
+        "Geef een telefoonnummer of e-mailadres")
+    assert raw_referrals(runtime) == []
 
 
 def test_a_closed_partner_is_refused(client, actors, runtime):

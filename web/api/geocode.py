@@ -5,6 +5,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from marshmallow import fields, validate
 
+from socialekaart.places.geocoding import MAX_INPUT_LENGTH, POSTCODE_PATTERN
 from web.api.blueprint import Blueprint
 from web.bootstrap import current_runtime
 
@@ -12,8 +13,9 @@ blp = Blueprint("geocode", __name__, url_prefix="/geocode", description="Postcod
 
 
 class GeocodeArgsSchema(ma.Schema):
-    postcode = fields.String(required=True, validate=validate.Length(min=1, max=20),
-                             metadata={"description": "PC6 (4461 AB, 4461ab) of PC4 (4461)."})
+    postcode = fields.String(required=True, validate=validate.Length(min=1, max=MAX_INPUT_LENGTH),
+                             metadata={"description": "PC6 (4461 AB, 4461ab) of PC4 (4461).",
+                                       "pattern": POSTCODE_PATTERN})
 
 
 class GeocodeSchema(ma.Schema):

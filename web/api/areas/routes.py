@@ -8,7 +8,7 @@ from flask import jsonify, request
 from flask.views import MethodView
 from marshmallow import fields, validate
 
-from socialekaart.places.codes import code_regex
+from socialekaart.places.codes import AREA_KINDS, code_regex
 from socialekaart.places.model import Area
 from web.api.blueprint import Blueprint
 from web.api.problems_doc import GEOJSON_OK
@@ -92,7 +92,8 @@ class Areas(MethodView):
         return areas
 
 
-@blp.route("/<string:code>")
+@blp.route("/<string:code>", parameters=[{"in": "path", "name": "code", "description": "CBS-code of regiocode.",
+                                          "schema": {"type": "string", "pattern": code_regex(*AREA_KINDS)}}])
 class AreaByCode(MethodView):
     @blp.arguments(AreaDetailArgsSchema, location="query", error_status_code=400, unknown=ma.RAISE)
     @blp.response(200, AreaSchema)

@@ -79,24 +79,27 @@ def map_codes(view: AreaView) -> list[str]:
 
 
 def geojson_body(view: AreaView, geometries: dict[str, str | None]) -> dict[str, Any]:
-    """A FeatureCollection of ``map_codes`` for the view's (first) leefgebied, the figures as flat
-    properties: ready for a choropleth."""
+    """A FeatureCollection of ``map_codes``, the figures as flat properties: ready for a choropleth.
+    With one leefgebied a feature per area (id: the area code); with several, a feature per area
+    and leefgebied (id ``code/leefgebied``, ``properties.lifeDomain`` to filter on)."""
     result, counts = view.result, gap_counts(view.analysis)
-    domain = view.life_domains[0]
+    single = len(view.life_domains) == 1
     features = []
-    for code in map_codes(view):
-        area = result.areas[code]
-        flat = flat_record(result, result.record(area.code, domain), counts.get((area.code, domain), 0))
-        flat["displayName"] = display_name(result, area.code)
-        geometry = geometries.get(area.code)
-        features.append({"type": "Feature", "id": area.code,
-                         "geometry": json.loads(geometry) if geometry else None, "properties": flat})
-    return {"type": "FeatureCollection", "lifeDomain": domain, "area": view.area.code,
+    for domain in view.life_domains:
+        for code in map_codes(view):
+            area = result.areas[code]
+            flat = flat_record(result, result.record(area.code, domain), counts.get((area.code, domain), 0))
+            flat["displayName"] = display_name(result, area.code)
+            geometry = geometries.get(area.code)
+            features.append({"type": "Feature", "id": area.code if single else f"{area.code}/{domain}",
+                             "geometry": json.loads(geometry) if geometry else None, "properties": flat})
+    return {"type": "FeatureCollection", "lifeDomain": view.life_domains[0] if single else None,
+            "lifeDomains": list(view.life_domains), "area": view.area.code,
             "reachThresholdM": view.analysis.thresholds.reach_threshold_m, "features": features}
 
 
 def coverage_geojson(view: AreaView, geometries: dict[str, str | None]) -> Response:
-    domain = view.life_domains[0]
+    domain = view.life_domains[0] if len(view.life_domains) == 1 else "leefgebieden"
     body = geojson_body(view, geometries)
     response = Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), mimetype=GEOJSON)
     response.headers["Content-Disposition"] = f'inline; filename="inventarisatie-{view.area.code}-{domain}.geojson"'

@@ -7,7 +7,6 @@ import marshmallow as ma
 from flask import current_app
 from flask.views import MethodView
 
-from socialekaart.shared.errors import ValidationError
 from web.api.blueprint import Blueprint
 from web.api.coverage.exports import CSV, GEOJSON, coverage_csv, coverage_geojson, coverage_report, gaps_csv, map_codes
 from web.api.coverage.schemas import CoverageArgsSchema, CoverageSchema, GapsArgsSchema, GapsSchema, ReportArgsSchema
@@ -48,8 +47,6 @@ class Coverage(MethodView):
             case "csv":
                 return coverage_csv(view)
             case "geojson":
-                if len(view.life_domains) != 1:
-                    raise ValidationError("Kies voor de kaart één leefgebied (lifeDomain).", field="lifeDomain")
                 return coverage_geojson(view, service.geometries(map_codes(view)))
         return coverage_body(view)
 

@@ -7,12 +7,17 @@ from marshmallow import fields, validate
 from socialekaart.coverage.compute import REACH_GROUPS, RUNG_CODES
 from socialekaart.coverage.gaps import INDICATORS
 from socialekaart.places.codes import code_regex
+from socialekaart.shared.taxonomy import LIFE_DOMAINS
+from web.api.fields import day
 
 MAX_REPEATS = 20
 AREA = fields.String(validate=validate.Regexp(code_regex("regio", "gemeente", "wijk", "buurt")),
                      metadata={"description": "CBS-code van een regio, gemeente, wijk of buurt binnen uw gebied "
                                               "(standaard: uw eigen gebied)."})
-LIFE_DOMAIN = fields.List(fields.String(validate=validate.Length(max=60)), validate=validate.Length(max=MAX_REPEATS),
+# The enum names the codes; the server also takes a label or synonym in any case (taxonomy.resolve).
+LIFE_DOMAIN = fields.List(fields.String(validate=validate.Length(max=60),
+                                        metadata={"enum": [term.code for term in LIFE_DOMAINS]}),
+                          validate=validate.Length(max=MAX_REPEATS),
                           metadata={"description": "Leefgebied (code of naam), herhaalbaar; standaard alle."})
 
 
@@ -24,7 +29,8 @@ class CoverageArgsSchema(ma.Schema):
     lifeDomain = LIFE_DOMAIN
     format = fields.String(validate=validate.OneOf(["json", "csv", "geojson"]),
                            metadata={"description": "json (standaard), csv (download) of geojson (de gebieden "
-                                                    "in het gebied, voor een kaart; kies dan één leefgebied)."})
+                                                    "in het gebied, voor een kaart: per gebied en leefgebied een "
+                                                    "feature, met één leefgebied per gebied één)."})
 
 
 class GapsArgsSchema(ma.Schema):
@@ -142,7 +148,7 @@ class CoverageSchema(ma.Schema):
     path = fields.List(fields.Nested(AreaRefSchema), metadata={"description": "De gebieden erboven, voor een "
                                                                               "kruimelpad."})
     lifeDomains = fields.List(fields.Nested(LifeDomainRefSchema))
-    computedOn = fields.String()
+    computedOn = day()
     referralsSince = fields.String()
     thresholds = fields.Dict()
     suppressionThreshold = fields.Integer(metadata={"description": "Aantallen doorverwijzingen van 1 tot dit getal "

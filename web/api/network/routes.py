@@ -27,9 +27,10 @@ class Figures(MethodView):
     @blp.problems(400)
     def get(self, args):
         """Acceptatie, doorlooptijden, cirkel gesloten, uitkomsten, te laat, sociale basis en formeel/informeel"""
-        return _network().figures(principal(), group_by=args["groupBy"], gemeente=args.get("gemeente"),
-                                  wijk=args.get("wijk"), since=args.get("since"), until=args.get("until"),
-                                  closure_days=args["closureDays"])
+        network = _network()
+        since, until = network.months_window(args.get("since"), args["months"])
+        return network.figures(principal(), group_by=args["groupBy"], gemeente=args.get("gemeente"),
+                               wijk=args.get("wijk"), since=since, until=until, closure_days=args["closureDays"])
 
 
 @blp.route("/flows")
@@ -41,5 +42,7 @@ class Flows(MethodView):
     @blp.problems(400)
     def get(self, args):
         """Verwijsstromen tussen organisaties"""
-        return _network().flows(principal(), gemeente=args.get("gemeente"), wijk=args.get("wijk"),
-                                since=args.get("since"), until=args.get("until"))
+        network = _network()
+        since, until = network.months_window(args.get("since"), args["months"])
+        return network.flows(principal(), gemeente=args.get("gemeente"), wijk=args.get("wijk"), since=since,
+                             until=until)

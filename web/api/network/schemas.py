@@ -4,23 +4,46 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from socialekaart.places.codes import code_regex
+from socialekaart.places.codes import area_kind_of, code_regex
 from socialekaart.referrals.figures import GROUPINGS
-from socialekaart.referrals.network import MAX_CLOSURE_DAYS
+from socialekaart.referrals.network import (
+    DEFAULT_PERIOD_MONTHS,
+    FIRST_MONTH_PATTERN,
+    MAX_CLOSURE_DAYS,
+    MAX_PERIOD_MONTHS,
+    first_of_month,
+)
+from web.api.fields import UtcTime
 
 
 class NetworkArgsSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    gemeente = fields.String(validate=validate.Regexp(code_regex("gemeente")),
-                             metadata={"description": "Eén gemeente binnen uw gebied (standaard: uw hele gebied)."})
-    wijk = fields.String(validate=validate.Regexp(code_regex("wijk")), metadata={"description": "Eén wijk."})
+    # One parameter for the area: a wijk outside a given gemeente cannot be asked.
+    area = fields.String(validate=validate.Regexp(code_regex("gemeente", "wijk"),
+                                                  error="Geef een gemeentecode (GM0664) of wijkcode (WK066401)."),
+                         metadata={"description": "Eén gemeente (GM0664) of wijk (WK066401) binnen uw gebied "
+                                                  "(standaard: uw hele gebied)."})
     # 'from' is a Python keyword: the field is read as data_key.
-    since = fields.Date(data_key="from", metadata={"description": "Eerste dag van een maand (JJJJ-MM-DD); "
-                                                                  "standaard elf maanden voor deze."})
-    until = fields.Date(metadata={"description": "Laatste dag van een maand (JJJJ-MM-DD, telt mee); "
-                                                     "standaard het eind van deze maand."})
+    # Whole calendar months by construction (disclosure control): a first month and a number of months.
+    since = fields.String(data_key="from", validate=validate.Regexp(
+        FIRST_MONTH_PATTERN, error="Geef de eerste maand als JJJJ-MM, van 2000 tot en met 2099."),
+        metadata={"description": "Eerste maand (JJJJ-MM, 2000 tot en met 2099); standaard zo dat de periode "
+                                 "met deze maand eindigt.", "pattern": FIRST_MONTH_PATTERN})
+    months = fields.Integer(load_default=DEFAULT_PERIOD_MONTHS, validate=validate.Range(1, MAX_PERIOD_MONTHS),
+                            metadata={"description": "Aantal hele kalendermaanden vanaf from; standaard "
+                                                     f"{DEFAULT_PERIOD_MONTHS}."})
+
+    @ma.post_load
+    def area_and_month(self, data, **kwargs):
+        """The domain takes the area as a gemeente or a wijk, and the first month as its first day."""
+        if "area" in data:
+            area = data.pop("area")
+            data["gemeente" if area_kind_of(area) == "gemeente" else "wijk"] = area
+        if "since" in data:
+            data["since"] = first_of_month(data["since"])
+        return data
 
 
 class FiguresArgsSchema(NetworkArgsSchema):
@@ -30,9 +53,13 @@ class FiguresArgsSchema(NetworkArgsSchema):
                                  metadata={"description": "Termijn in dagen voor het sluiten van de cirkel."})
 
 
+# The period the figures cover: from the first moment up to (not including) the end, in UTC.
+PeriodSchema = ma.Schema.from_dict({"from": UtcTime(), "until": UtcTime()}, name="PeriodSchema")
+
+
 class FiguresSchema(ma.Schema):
     scope = fields.Dict()
-    period = fields.Dict()
+    period = fields.Nested(PeriodSchema)
     groupBy = fields.String()
     closureDays = fields.Integer()
     suppressionThreshold = fields.Integer(metadata={"description": "Aantallen onder dit getal (ook 0) zijn null, "
@@ -43,7 +70,7 @@ class FiguresSchema(ma.Schema):
 
 class FlowsSchema(ma.Schema):
     scope = fields.Dict()
-    period = fields.Dict()
+    period = fields.Nested(PeriodSchema)
     suppressionThreshold = fields.Integer()
     organizations = fields.List(fields.Dict())
     matrix = fields.List(fields.List(fields.Integer(allow_none=True)),

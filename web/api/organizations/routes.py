@@ -7,6 +7,7 @@ from marshmallow import fields, validate
 
 from socialekaart.catalog.model import Organization
 from socialekaart.places.codes import code_regex
+from socialekaart.shared.taxonomy import ORGANIZATION_KINDS
 from web.api.blueprint import Blueprint
 from web.bootstrap import current_runtime
 
@@ -15,7 +16,8 @@ blp = Blueprint("organizations", __name__, url_prefix="/organizations",
 
 
 class OrganizationQueryArgsSchema(ma.Schema):
-    kind = fields.String(validate=validate.Length(max=60), metadata={"description": "Soort organisatie (code)."})
+    kind = fields.String(validate=validate.Length(max=60), metadata={
+        "description": "Soort organisatie (code).", "enum": [term.code for term in ORGANIZATION_KINDS]})
     formal = fields.Boolean()
     gemeente = fields.String(validate=validate.Regexp(code_regex("gemeente")),
                              metadata={"description": "Alleen organisaties actief in deze gemeente."})

@@ -8,6 +8,7 @@ from flask.views import MethodView
 
 from web.api.blueprint import Blueprint
 from web.api.referrals.schemas import (
+    NEW_REFERRAL_BODY,
     AuditArgsSchema,
     AuditLogSchema,
     ExportResultSchema,
@@ -54,6 +55,7 @@ class Referrals(MethodView):
     @blp.arguments(NewReferralSchema, error_status_code=400)
     @blp.response(201, ReferralSchema, description="De nieuwe doorverwijzing, als concept.")
     @blp.problems(400, 404, 409)
+    @blp.doc(requestBody=NEW_REFERRAL_BODY)
     def post(self, body):
         """Maak een doorverwijzing (concept; toestemming is verplicht)"""
         created = _service().create(principal(), body)
@@ -72,7 +74,7 @@ class ReferralExport(MethodView):
         return {"count": len(found), "referrals": [referral_json(r) for r in found]}
 
 
-@blp.route("/referrals/<string:referral_id>")
+@blp.route("/referrals/<referral_id:referral_id>")
 class ReferralById(MethodView):
     @blp.login_required
     @blp.response(200, ReferralSchema, description="Eén doorverwijzing met haar geschiedenis.")
@@ -82,7 +84,7 @@ class ReferralById(MethodView):
         return referral_json(_service().get(principal(), referral_id))
 
 
-@blp.route("/referrals/<string:referral_id>/transitions")
+@blp.route("/referrals/<referral_id:referral_id>/transitions")
 class ReferralTransitions(MethodView):
     @blp.login_required
     @blp.arguments(TransitionSchema, error_status_code=400)

@@ -9,16 +9,26 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from socialekaart.referrals.lifecycle import (
+    CLIENT_REF_PATTERN,
+    CONSENT_FIELDS,
     CONSENT_METHODS,
     LEGAL_BASES,
     MAX_CONTACT_NAME,
+    MAX_LIFE_DOMAINS,
     MAX_PURPOSE,
     MAX_REACHABLE,
     MAX_REQUEST_TEXT,
+    MIN_LEGAL_BASIS_REASON,
+    REACH_FIELDS,
+    REQUIRED_FIELDS,
     STATES,
     URGENCIES,
+    WIJK_PATTERN,
 )
 from socialekaart.referrals.service import BOXES, MAX_FEED, MAX_PAGE_SIZE
+from socialekaart.shared.taxonomy import LIFE_DOMAINS
+from socialekaart.shared.validation import EMAIL_PATTERN, ID_PATTERN, PHONE_PATTERN
+from web.api.fields import UtcTime, day
 
 ID = fields.String(validate=validate.Length(max=128))
 # Generous bounds here; the domain gives the precise Dutch message (e.g. the 1000-character hulpvraag).
@@ -33,39 +43,68 @@ class Strict(ma.Schema):
 class ContactSchema(Strict):
     name = fields.String(validate=validate.Length(max=MAX_CONTACT_NAME),
                          metadata={"description": "Roepnaam, als de ontvanger die nodig heeft."})
-    phone = fields.String(validate=validate.Length(max=30))
-    email = fields.String(validate=validate.Length(max=320))
+    phone = fields.String(validate=validate.Length(max=30), metadata={"pattern": PHONE_PATTERN.pattern})
+    email = fields.String(validate=validate.Length(max=320), metadata={"pattern": EMAIL_PATTERN.pattern})
     reachable = fields.String(validate=validate.Length(max=MAX_REACHABLE),
                               metadata={"description": "Wanneer en hoe de inwoner bereikbaar is."})
 
 
 class ConsentSchema(Strict):
     purpose = fields.String(validate=validate.Length(max=MAX_PURPOSE),
-                            metadata={"description": "Waarvoor de inwoner toestemming gaf."})
+                            metadata={"description": "Waarvoor de inwoner toestemming gaf.", "pattern": r"\S"})
     partnerId = fields.String(validate=validate.Length(max=128),
-                              metadata={"description": "De ontvangende organisatie waarvoor de toestemming geldt."})
-    date = fields.String(validate=validate.Length(max=10), metadata={"description": "JJJJ-MM-DD."})
-    method = fields.String(metadata={"description": f"Hoe gegeven: {', '.join(CONSENT_METHODS)}."})
+                              metadata={"description": "De ontvangende organisatie waarvoor de toestemming geldt.",
+                                        "pattern": ID_PATTERN.pattern})
+    date = day(validate=validate.Length(max=10), metadata={
+        "description": "JJJJ-MM-DD; niet in de toekomst en niet ouder dan een jaar."})
+    method = fields.String(metadata={"description": f"Hoe gegeven: {', '.join(CONSENT_METHODS)}.",
+                                     "enum": list(CONSENT_METHODS)})
 
 
 class NewReferralSchema(Strict):
-    serviceId = ID
-    lifeDomains = fields.List(fields.String(validate=validate.Length(max=60)), validate=validate.Length(max=20))
-    urgency = fields.String(metadata={"description": f"{', '.join(URGENCIES)} (standaard normaal)."})
+    serviceId = fields.String(validate=validate.Length(max=128), metadata={"pattern": ID_PATTERN.pattern})
+    lifeDomains = fields.List(fields.String(validate=validate.Length(max=60),
+                                            metadata={"enum": [term.code for term in LIFE_DOMAINS]}),
+                              validate=validate.Length(max=20),
+                              metadata={"minItems": 1, "maxItems": MAX_LIFE_DOMAINS, "uniqueItems": True})
+    urgency = fields.String(metadata={"description": f"{', '.join(URGENCIES)} (standaard normaal).",
+                                      "enum": list(URGENCIES)})
     requestText = fields.String(validate=validate.Length(max=TEXT_BOUND),
                                 metadata={"description": f"De hulpvraag, hoogstens {MAX_REQUEST_TEXT} tekens. "
-                                                         "Alleen wat de ontvanger nodig heeft."})
+                                                         "Alleen wat de ontvanger nodig heeft.",
+                                          "maxLength": MAX_REQUEST_TEXT, "pattern": r"\S"})
     clientRef = fields.String(validate=validate.Length(max=200),
-                              metadata={"description": "Uw eigen cliëntreferentie (geen naam, geen BSN)."})
+                              metadata={"description": "Uw eigen cliëntreferentie (geen naam, geen BSN: niet 8 of "
+                                                       "9 cijfers).", "pattern": CLIENT_REF_PATTERN.pattern})
     contact = fields.Nested(ContactSchema)
-    consent = fields.Nested(ConsentSchema)
-    legalBasis = fields.String(metadata={"description": "In plaats van toestemming: "
-                                                        f"{', '.join(LEGAL_BASES)}."})
+    consent = fields.Nested(ConsentSchema, metadata={
+        "description": "Verplicht, tenzij legalBasis is gegeven (niet allebei); partnerId is de ontvangende "
+                       "organisatie."})
+    legalBasis = fields.String(metadata={"description": "In plaats van toestemming (consent en legalBasis sluiten "
+                                                        f"elkaar uit): {', '.join(LEGAL_BASES)}.",
+                                         "enum": list(LEGAL_BASES)})
     legalBasisReason = fields.String(validate=validate.Length(max=TEXT_BOUND),
                                      metadata={"description": "Verplicht bij legalBasis: waarom geen toestemming "
-                                                              "(komt in de audit van uw organisatie)."})
+                                                              "(komt in de audit van uw organisatie).",
+                                               "minLength": MIN_LEGAL_BASIS_REASON, "maxLength": MAX_PURPOSE,
+                                               "pattern": r"\S"})
     wijkCode = fields.String(validate=validate.Length(max=8),
-                             metadata={"description": "CBS-wijk waar de inwoner woont (voor de cijfers)."})
+                             metadata={"description": "CBS-wijk waar de inwoner woont (voor de cijfers).",
+                                       "pattern": WIJK_PATTERN.pattern})
+
+
+# What POST /referrals must hold, in the description only: the domain checks it and answers in Dutch with
+# every problem at once (required=True in marshmallow would answer in English, and NewReferralSchema is
+# also the optional `forward` of a transition, where what is left out comes from the original).
+NEW_REFERRAL_RULES = {
+    "required": list(REQUIRED_FIELDS),
+    "properties": {"contact": {"anyOf": [{"required": [name]} for name in REACH_FIELDS]},
+                   "consent": {"required": list(CONSENT_FIELDS)}},
+    "oneOf": [{"required": ["consent"], "not": {"required": ["legalBasisReason"]}},
+              {"required": ["legalBasis", "legalBasisReason"]}],
+}
+NEW_REFERRAL_BODY = {"content": {"application/json": {"schema": {
+    "allOf": [{"$ref": "#/components/schemas/NewReferral"}, NEW_REFERRAL_RULES]}}}}
 
 
 class TransitionSchema(Strict):
@@ -87,7 +126,8 @@ class ReferralListArgsSchema(Strict):
     box = fields.String(load_default="received", validate=validate.OneOf(BOXES),
                         metadata={"description": "received: ontvangen door uw organisatie; sent: door u verstuurd."})
     status = fields.List(fields.String(validate=validate.OneOf(STATES)), validate=validate.Length(max=len(STATES)),
-                         metadata={"description": "Alleen deze status(sen), herhaalbaar."})
+                         metadata={"description": "Alleen deze status(sen), herhaalbaar. Een concept staat "
+                                                  "nooit bij de ontvanger: met box=received geeft concept niets."})
     overdue = fields.Boolean(load_default=False, metadata={"description": "Alleen te laat ontvangen/geaccepteerd."})
     page = fields.Integer(load_default=1, validate=validate.Range(1, 10_000))
     pageSize = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PAGE_SIZE))
@@ -95,8 +135,9 @@ class ReferralListArgsSchema(Strict):
 
 class FeedArgsSchema(Strict):
     since = fields.String(validate=validate.Length(max=40), metadata={
-        "description": "De cursor van de laatste gebeurtenis die u kreeg (0 voor alles), of een tijdstip "
-                       "(ISO 8601 met zone)."})
+        "description": "De cursor van de laatste gebeurtenis die u kreeg (0 of leeg voor alles), of een tijdstip "
+                       "(ISO 8601 met zone).",
+        "oneOf": [{"type": "string", "pattern": r"^[0-9]{0,18}$"}, {"type": "string", "format": "date-time"}]})
     limit = fields.Integer(load_default=100, validate=validate.Range(1, MAX_FEED))
 
 
@@ -124,6 +165,19 @@ class ExportSchema(Strict):
     clientRef = fields.String(required=True, validate=validate.Length(min=1, max=64))
 
 
+class DeadlinesSchema(ma.Schema):
+    receiveBy = UtcTime()
+    acceptBy = UtcTime()
+    expiresAt = UtcTime()
+
+
+class GivenConsentSchema(ma.Schema):
+    purpose = fields.String()
+    partnerId = fields.String()
+    date = day()
+    method = fields.String()
+
+
 class PartySchema(ma.Schema):
     organizationId = fields.String()
     organizationName = fields.String(allow_none=True)
@@ -135,7 +189,7 @@ class EventSchema(ma.Schema):
     id = fields.String()
     cursor = fields.Integer(allow_none=True)
     referralId = fields.String()
-    at = fields.String()
+    at = UtcTime()
     fromStatus = fields.String(allow_none=True)
     toStatus = fields.String()
     side = fields.String(metadata={"description": "verzender, ontvanger of systeem."})
@@ -154,36 +208,36 @@ class ReferralSummarySchema(ma.Schema):
     lifeDomains = fields.List(fields.String())
     sender = fields.Nested(PartySchema)
     receiver = fields.Nested(PartySchema)
-    createdAt = fields.String(allow_none=True)
-    updatedAt = fields.String(allow_none=True)
-    sentAt = fields.String(allow_none=True)
+    createdAt = UtcTime(allow_none=True)
+    updatedAt = UtcTime(allow_none=True)
+    sentAt = UtcTime(allow_none=True)
     overdue = fields.String(allow_none=True, metadata={"description": "niet-ontvangen of niet-geaccepteerd."})
     yourSide = fields.String(metadata={"description": "verzender, ontvanger of beide."})
     _links = fields.Dict(data_key="_links")
 
 
 class ReferralSchema(ReferralSummarySchema):
-    receivedAt = fields.String(allow_none=True)
-    acceptedAt = fields.String(allow_none=True)
-    declinedAt = fields.String(allow_none=True)
-    waitlistedAt = fields.String(allow_none=True)
-    startedAt = fields.String(allow_none=True)
-    closedAt = fields.String(allow_none=True)
+    receivedAt = UtcTime(allow_none=True)
+    acceptedAt = UtcTime(allow_none=True)
+    declinedAt = UtcTime(allow_none=True)
+    waitlistedAt = UtcTime(allow_none=True)
+    startedAt = UtcTime(allow_none=True)
+    closedAt = UtcTime(allow_none=True)
     declineReason = fields.String(allow_none=True)
     outcome = fields.String(allow_none=True)
     cancelReason = fields.String(allow_none=True)
-    deadlines = fields.Dict()
+    deadlines = fields.Nested(DeadlinesSchema)
     wijkCode = fields.String(allow_none=True)
     gemeenteCode = fields.String(allow_none=True)
     requestText = fields.String(allow_none=True)
     contact = fields.Dict(allow_none=True)
     clientRef = fields.String(allow_none=True, metadata={"description": "Alleen voor de verzender."})
-    consent = fields.Dict(allow_none=True)
+    consent = fields.Nested(GivenConsentSchema, allow_none=True)
     legalBasis = fields.String(allow_none=True)
     legalBasisReason = fields.String(allow_none=True)
     forwardedFrom = fields.String(allow_none=True)
     forwardedTo = fields.String(allow_none=True)
-    anonymisedAt = fields.String(allow_none=True)
+    anonymisedAt = UtcTime(allow_none=True)
     clientDataWithheld = fields.Boolean(metadata={"description": "Gesloten zonder hulp van de ontvanger "
                                                                  "(geannuleerd, afgewezen, verlopen): de ontvanger "
                                                                  "ziet alleen status en reden."})

@@ -6,8 +6,11 @@ from marshmallow import fields, validate
 
 from socialekaart.catalog.search import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, MAX_RADIUS_M, SORTS
 from socialekaart.places.codes import code_regex
+from socialekaart.places.geocoding import POSTCODE_PATTERN
+from web.api.fields import day
 
 MAX_REPEATS = 20
+ONE_AREA = "Eén gebied: gemeente, wijk óf buurt (niet twee of drie samen)."
 CODE = fields.String(validate=validate.Length(max=60))
 
 
@@ -36,15 +39,19 @@ class ServiceQueryArgsSchema(ma.Schema):
     crisis = fields.Boolean(metadata={"description": "Alleen 24-uurs crisishulp."})
     independentClientSupport = fields.Boolean(metadata={"description": "Onafhankelijke cliëntondersteuning."})
     openAt = fields.AwareDateTime(default_timezone=None, metadata={"description": "Open op dit tijdstip "
-                                                                   "(ISO 8601; zonder zone: Nederlandse tijd)."})
-    openNow = fields.Boolean(metadata={"description": "Nu open."})
-    postcode = fields.String(validate=validate.Length(max=20), metadata={"description": "PC6 of PC4."})
-    lat = fields.Float(validate=validate.Range(-90, 90), allow_nan=False)
-    lon = fields.Float(validate=validate.Range(-180, 180), allow_nan=False)
+                                                                   "(ISO 8601; zonder zone: Nederlandse tijd). "
+                                                                   "Niet samen met openNow=true."})
+    openNow = fields.Boolean(metadata={"description": "Nu open. Niet samen met openAt."})
+    postcode = fields.String(validate=validate.Length(max=20), metadata={
+        "description": "PC6 of PC4. Niet samen met lat en lon.", "pattern": POSTCODE_PATTERN})
+    lat = fields.Float(validate=validate.Range(-90, 90), allow_nan=False,
+                       metadata={"description": "Alleen samen met lon; niet samen met postcode."})
+    lon = fields.Float(validate=validate.Range(-180, 180), allow_nan=False,
+                       metadata={"description": "Alleen samen met lat; niet samen met postcode."})
     radius = fields.Integer(validate=validate.Range(1, MAX_RADIUS_M), metadata={"description": "Straal in meter."})
-    gemeente = fields.String(validate=validate.Regexp(code_regex("gemeente")))
-    wijk = fields.String(validate=validate.Regexp(code_regex("wijk")))
-    buurt = fields.String(validate=validate.Regexp(code_regex("buurt")))
+    gemeente = fields.String(validate=validate.Regexp(code_regex("gemeente")), metadata={"description": ONE_AREA})
+    wijk = fields.String(validate=validate.Regexp(code_regex("wijk")), metadata={"description": ONE_AREA})
+    buurt = fields.String(validate=validate.Regexp(code_regex("buurt")), metadata={"description": ONE_AREA})
     sort = fields.String(load_default="licht", validate=validate.OneOf(SORTS),
                          metadata={"description": "licht (standaard: zo licht als mogelijk), distance, "
                                                   "relevance of name."})
@@ -137,7 +144,7 @@ class CrisisSchema(ma.Schema):
         "description": "De woorden of zinnen uit de crisislijst die in de vraag staan."})
     lines = fields.List(fields.Nested(NationalLineSchema), metadata={
         "description": "Landelijke hulplijnen voor deze crisis (telefoon, chat, waarvoor)."})
-    linesCheckedOn = fields.String(metadata={"description": "Wanneer de nummers het laatst zijn gecontroleerd."})
+    linesCheckedOn = day(metadata={"description": "Wanneer de nummers het laatst zijn gecontroleerd."})
     advice = fields.List(fields.String(), metadata={"description": "Wat u nu kunt doen, per soort crisis, in "
                                                                    "gewone taal (ook als er geen landelijke lijn is)."})
     services = fields.List(fields.Nested(ServiceHitSchema), metadata={
