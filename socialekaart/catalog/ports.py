@@ -22,7 +22,8 @@ class CatalogWrites(Protocol):
 
     def save_services(self, services: list[Service], placements: dict[str, dict[str, Any]],
                       organizations: dict[str, Organization], modified: str,
-                      created: Collection[str] = frozenset()) -> None: ...
+                      created: Collection[str] = frozenset(),
+                      expected_versions: dict[str, int] | None = None) -> None: ...
 
 
 class CatalogStore(Protocol):
