@@ -7,6 +7,7 @@ only its own organisation's services; an admin any. The rest of a listing comes 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import Any, Callable
 
 from socialekaart.accounts.service import Principal, may_edit_service
@@ -39,12 +40,26 @@ def _check_text(name: str, value: str) -> None:
         raise ValidationError(problem, field=name)
 
 
+def is_stale(last_verified: str | date | None, *, today: date, stale_after_days: int) -> bool:
+    """Not checked for longer than ``stale_after_days`` (or never), as the coverage report counts it."""
+    if not last_verified:
+        return True
+    day = last_verified if isinstance(last_verified, date) else date.fromisoformat(str(last_verified)[:10])
+    return (today - day).days > stale_after_days
+
+
 class ListingService:
     def __init__(self, catalog: Catalog, read_service: Callable[[str], dict[str, Any] | None], *,
                  clock: Clock = utcnow):
         self.catalog = catalog
         self.read_service = read_service
         self.clock = clock
+
+    @staticmethod
+    def check_may_edit(actor: Principal, service: dict[str, Any]) -> None:
+        actor.require("beheerder", "admin", action="een voorziening bijwerken")
+        if not may_edit_service(actor, service["organization_id"]):
+            raise Forbidden("U beheert alleen de voorzieningen van uw eigen organisatie.")
 
     def update(self, actor: Principal, service_id: str, changes: dict[str, Any] | None = None, *,
                expected_version: int | None = None) -> dict[str, Any]:
@@ -56,8 +71,7 @@ class ListingService:
         stored = self.read_service(service_id)
         if stored is None:
             raise NotFound(f"Er is geen voorziening met id {service_id!r}.")
-        if not may_edit_service(actor, stored["organization_id"]):
-            raise Forbidden("U beheert alleen de voorzieningen van uw eigen organisatie.")
+        self.check_may_edit(actor, stored)
         fields: dict[str, Any] = {}
         for name, value in (changes or {}).items():
             if name not in EDITABLE:
