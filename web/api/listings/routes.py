@@ -84,3 +84,29 @@ class ServiceVerification(MethodView):
         except PreconditionFailed as error:
             return conflict_response(error)
         return service_json(stored), 200, {"ETag": service_etag(stored)}
+
+
+class StaleArgsSchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    gemeente = fields.String(validate=validate.Regexp(r"^GM\d{4}$"), metadata={"description": "Alleen deze gemeente."})
+
+
+@blp.route("/stale")
+class StaleListings(MethodView):
+    @blp.login_required
+    @blp.arguments(StaleArgsSchema, location="query", error_status_code=400)
+    @blp.response(200, description="Per gemeente van uw gebied de voorzieningen die langer dan `staleAfterDays` "
+                                   "niet gecontroleerd zijn (of nooit), de oudste eerst.")
+    @blp.problems(400, 401, 403)
+    def get(self, args):
+        """Verouderde voorzieningen per gemeente (coördinator, admin)"""
+        app = current_app._get_current_object()
+        report = current_runtime().stale_listings(clock=referral_runtime(app).clock)
+        found = report.per_gemeente(principal(), args.get("gemeente"))
+        for group in found["gemeenten"]:
+            group["services"] = [{"id": s["id"], "name": s["name"], "lastVerified": s.get("last_verified"),
+                                  "organization": {"id": s["organization_id"], "name": s.get("org_name")}}
+                                 for s in group["services"]]
+        return found
