@@ -98,3 +98,18 @@ def test_a_beheerder_edits_verifies_and_meets_a_concurrent_edit(axe_page, demo_r
     assert page.guard.foreign_requests == []
     expected = ("status of 400", "status of 409")
     assert [e for e in page.guard.errors if not any(status in e for status in expected)] == []
+
+
+def test_the_coordinators_stale_listings_page_passes_axe(axe_page, referral_scene):
+    from playwright.sync_api import expect
+
+    from tests.e2e.test_referral_flow import expect_clean, sign_in
+
+    page = axe_page
+    sign_in(page, referral_scene.coordinator)
+    page.get_by_role("link", name="Verouderde gegevens").click()
+    page.wait_for_url(re.compile(r"/werkplek/verouderd$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verouderde gegevens")
+    expect(page.get_by_role("heading", level=2).first).to_be_visible()
+    assert_accessible(page)
+    expect_clean(page)

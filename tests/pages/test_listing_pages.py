@@ -100,3 +100,20 @@ def test_only_the_beheerder_of_the_organisation_and_only_with_the_csrf_token(cli
     assert client.post(EDIT, data={"name": "x"}).status_code == 400  # no CSRF token
     sign_in_as(client, people["swt"])
     assert client.get(EDIT).status_code == 403
+
+
+def test_the_coordinator_sees_stale_listings_per_gemeente(client, people):
+    sign_in_as(client, people["coordinator"])  # coordinator for Goes
+    page = client.get("/werkplek/verouderd")
+    words = text(page)
+    assert page.status_code == 200 and "Goes (6)" in words and "Middelburg" not in words
+    assert "Schuldhulp spreekuur , Welzijn Goes: nooit gecontroleerd" in words  # (a tag became a space)
+    assert 'href="/werkplek/verouderd" aria-current="page"' in html(page)
+    sign_in_as(client, people["beheerder"])
+    post(client, f"{EDIT}/gecontroleerd", {})
+    sign_in_as(client, people["regio"])
+    words = text(client.get("/werkplek/verouderd"))
+    assert "Goes (5)" in words and "Middelburg (1)" in words and "Schuldhulp spreekuur" not in words
+    assert client.get("/werkplek/verouderd").status_code == 200
+    sign_in_as(client, people["beheerder"])
+    assert client.get("/werkplek/verouderd").status_code == 403

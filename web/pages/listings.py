@@ -1,4 +1,5 @@
-"""The beheerder's werkplek pages for its own listings: edit one and mark it 'gecontroleerd'.
+"""The beheerder's werkplek pages for its own listings: edit one and mark it 'gecontroleerd'; and the
+coordinator's list of listings nobody checked lately (/werkplek/verouderd).
 
 Every change goes through the same domain path as the API (``ListingService.update``): the same
 validation, and the version the form was opened on. When someone else saved in between, nothing is
@@ -11,6 +12,7 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from socialekaart.catalog.listings import ListingService
+from socialekaart.coverage.gaps import period_text
 from socialekaart.shared.errors import PreconditionFailed, ValidationError
 from web.bootstrap import referral_runtime
 from web.pages.formatting import date_text
@@ -98,6 +100,19 @@ def edit(service_id: str):
         return _edit_page(current, form, version=current["version"], conflict=changed, status=409)
     flash(f"Opgeslagen en gecontroleerd op {date_text(saved.get('last_verified'))}.", "ok")
     return redirect(url_for("organization_pages.own_organization"), 303)
+
+
+@bp.get("/werkplek/verouderd")
+@login_required(roles=("coordinator", "admin"))
+def stale():
+    """The coordinator's list of listings to chase, per gemeente of its area."""
+    rr = referral_runtime(current_app._get_current_object())
+    report = rr.runtime.stale_listings(clock=rr.clock).per_gemeente(current_account())
+    for group in report["gemeenten"]:
+        for service in group["services"]:
+            service["verified_text"] = date_text(service.get("last_verified"))
+    return render_template("stale_listings.html", report=report, stale_text=period_text(report["staleAfterDays"]),
+                           active="verouderd")
 
 
 @bp.post("/organisatie/voorzieningen/<service_id>/gecontroleerd")
