@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export HOST PORT
 
-.PHONY: run test lint install install-test browser db-status db-stop clean constraints
+.PHONY: run test lint install install-test browser axe db-status db-stop clean constraints
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,14 @@ browser:
 	  fi; \
 	fi
 
+# axe-core for the accessibility checks in the browser tests, at the version pinned in its lock file.
+AXE := tests/e2e/axe/node_modules/axe-core/axe.min.js
+$(AXE): tests/e2e/axe/package.json tests/e2e/axe/package-lock.json
+	cd tests/e2e/axe && npm ci --ignore-scripts --no-audit --no-fund --silent
+	touch $@
+
+axe: $(AXE)
+
 # The guard rails: lint and import order, types of the domain and storage (the ports), the layers,
 # and the NL GOV API Design Rules on the OpenAPI description (make adr).
 lint: install-test adr
@@ -69,7 +77,7 @@ adr: install-test $(SPECTRAL)
 	$(BIN)/python tools/spectral/dump_openapi.py var/openapi.json
 	$(SPECTRAL) lint --ruleset tests/adr/linter.yaml --fail-severity=warn --format=stylish var/openapi.json
 
-test: lint browser
+test: lint browser axe
 	$(BIN)/python -m pytest
 
 db-status: install

@@ -16,14 +16,17 @@ from graph.stores.accounts import AccountStore
 from graph.stores.corrections import CorrectionGraphStore
 from graph.stores.coverage import CoverageStore
 from graph.stores.hsds import StoreHsdsReads
+from graph.stores.listings import StaleListingStore
 from graph.stores.referrals import ReferralStore
 from graph.stores.snapshots import StoreSnapshots
 from socialekaart.accounts.service import AccountService
 from socialekaart.catalog.corrections import CorrectionService
 from socialekaart.catalog.listings import ListingService
 from socialekaart.catalog.service import Catalog
+from socialekaart.catalog.stale import StaleListingReport
 from socialekaart.coverage.gaps import Thresholds
 from socialekaart.coverage.service import CoverageService
+from socialekaart.places.codes import area_kind_of
 from socialekaart.places.geocoding import make_geocoder
 from socialekaart.referrals.crypto import FieldCipher, load_cipher
 from socialekaart.referrals.network import NetworkService
@@ -74,6 +77,21 @@ class Runtime:
     def listings(self, clock: Clock | None = None) -> ListingService:
         """A beheerder's listings: edits through the catalog, the stored record from the snapshots."""
         return ListingService(self.catalog, self.snapshots.service, clock=clock or utcnow)
+
+    def stale_listings(self, clock: Clock | None = None) -> StaleListingReport:
+        """Listings not checked for longer than ``stale_after_days``, per gemeente (the coordinator's view)."""
+        return StaleListingReport(StaleListingStore(self.store), self._gemeenten_in,
+                                  stale_after_days=self.settings.stale_after_days, clock=clock or utcnow)
+
+    def _gemeenten_in(self, code: str) -> list[tuple[str, str]]:
+        """(code, name) of the gemeenten in a regio, of a gemeente itself, or of all for ""."""
+        kind = area_kind_of(code) if code else None
+        if kind == "gemeente":
+            area = self.store.area(code)
+            return [(area.code, area.name)] if area else []
+        if code and kind != "regio":
+            return []
+        return [(a.code, a.name) for a in self.store.child_areas(code or None, "gemeente")]
 
     def corrections(self, clock: Clock | None = None) -> CorrectionService:
         """Corrections from inwoners ('Klopt er iets niet?'), stored for the organisation's beheerder."""

@@ -18,6 +18,7 @@ from socialekaart.shared.errors import (
     Conflict,
     Forbidden,
     NotFound,
+    PreconditionFailed,
     SocialeKaartError,
     StoreCorrupt,
     StoreUnavailable,
@@ -30,10 +31,12 @@ log = logging.getLogger(__name__)
 GENERIC_DETAIL = {500: "Er ging iets mis aan onze kant. Probeer het later opnieuw.",
                   503: "De database is niet bereikbaar. Probeer het over een minuut opnieuw."}
 PROBLEM_JSON = "application/problem+json"
-STATUS_FOR = {ValidationError: 400, NotFound: 404, Conflict: 409, StoreUnavailable: 503, StoreCorrupt: 503,
-              ConfigError: 503, Unauthorized: 401, Forbidden: 403, TooManyRequests: 429}
+# PreconditionFailed before Conflict: the first class that matches gives the status.
+STATUS_FOR = {ValidationError: 400, NotFound: 404, PreconditionFailed: 412, Conflict: 409, StoreUnavailable: 503,
+              StoreCorrupt: 503, ConfigError: 503, Unauthorized: 401, Forbidden: 403, TooManyRequests: 429}
 DUTCH_TITLES = {400: "Ongeldige invoer", 401: "Niet aangemeld", 403: "Geen toegang", 404: "Niet gevonden",
                 405: "Methode niet toegestaan", 406: "Formaat niet beschikbaar", 409: "Conflict",
+                412: "Versie verouderd",
                 413: "Verzoek te groot", 415: "Verkeerd inhoudstype", 422: "Ongeldige invoer",
                 429: "Te veel verzoeken", 500: "Interne fout", 503: "Dienst niet beschikbaar"}
 

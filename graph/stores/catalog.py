@@ -22,10 +22,12 @@ from graph.stores.rows import BATCH, chunks
 from graph.stores.search import build_search, build_service_detail, search_hit
 from graph.unit_of_work import UnitOfWork
 from socialekaart.catalog.confidential import public_location
+from socialekaart.catalog.listings import VERSION_CHANGED
 from socialekaart.catalog.model import Organization, Service
 from socialekaart.catalog.search import ServiceQuery
 from socialekaart.places.model import Area
 from socialekaart.shared import taxonomy
+from socialekaart.shared.errors import PreconditionFailed, SocialeKaartError
 
 AREA_LABELS = {"regio": "Regio", "gemeente": "Gemeente", "wijk": "Wijk", "buurt": "Buurt"}
 COUNTED_LABELS = ("Regio", "Gemeente", "Wijk", "Buurt", "Organization", "Service", "Location")
@@ -132,7 +134,10 @@ class GraphStore:
         for chunk in chunks(rows):
             params = {"rows": chunk}
             statements += [
-                ("UNWIND $rows AS row MERGE (s:Service {id: row.id}) SET s = row.props", params),
+                # Every write is a new version: an edit based on an older one is refused (expected_versions).
+                ("UNWIND $rows AS row MERGE (s:Service {id: row.id}) "
+                 "WITH s, row, coalesce(s.version, 0) + 1 AS version SET s = row.props SET s.version = version",
+                 params),
                 # Written so that FalkorDB starts from the Service id index, not a scan of organisations.
                 ("UNWIND $rows AS row MATCH (s:Service) WHERE s.id = row.id WITH s, row "
                  "MATCH (s)<-[r:PROVIDES]-(o:Organization) WHERE o.id <> row.props.organization_id DELETE r",
@@ -271,10 +276,11 @@ def _new_service_statements(rows: list[dict]) -> list[Statement]:
     UNWIND over (service, code) pairs per kind, no DELETE of old ones and no MERGE."""
     statements: list[Statement] = []
     for chunk in chunks([r for r in rows if r["lat"] is not None]):
-        statements.append(("UNWIND $rows AS row CREATE (s:Service) SET s += row.props, "
+        statements.append(("UNWIND $rows AS row CREATE (s:Service) SET s += row.props, s.version = 1, "
                            "s.point = point({latitude: row.lat, longitude: row.lon})", {"rows": chunk}))
     for chunk in chunks([r for r in rows if r["lat"] is None]):
-        statements.append(("UNWIND $rows AS row CREATE (s:Service) SET s += row.props", {"rows": chunk}))
+        statements.append(("UNWIND $rows AS row CREATE (s:Service) SET s += row.props, s.version = 1",
+                           {"rows": chunk}))
     providers = [{"s": r["id"], "c": r["props"]["organization_id"]} for r in rows]
     for chunk in chunks(providers):
         statements.append(("UNWIND $rows AS row MATCH (o:Organization {id: row.c}), (s:Service {id: row.s}) "
@@ -286,6 +292,27 @@ def _new_service_statements(rows: list[dict]) -> list[Statement]:
             statements.append((f"UNWIND $rows AS row MATCH (s:Service {{id: row.s}}), (x:{label} {{code: row.c}}) "
                                f"CREATE (s)-[:{relation}]->(x)", {"rows": chunk}))
     return statements
+
+
+def _version_guard(expected_versions: dict[str, int]) -> list[Statement]:
+    """Fails the whole unit when a service is no longer at the version the caller edited. It takes
+    the write lock first (Neo4j; FalkorDB runs one write at a time), so the check and the writes
+    after it see the same version: of two concurrent edits of one version exactly one wins."""
+    if not expected_versions:
+        return []
+    rows = [{"id": key, "version": version} for key, version in sorted(expected_versions.items())]
+    return [("UNWIND $rows AS row MATCH (s:Service {id: row.id}) SET s._lock = true SET s._lock = null "
+             "WITH s, row WHERE coalesce(s.version, 0) <> row.version "
+             # A division by zero is the one portable way to stop a Cypher statement (and its unit).
+             "SET s._lock = 1 / (coalesce(s.version, 0) - coalesce(s.version, 0))", {"rows": rows})]
+
+
+def stale_versions(store: GraphStore, expected_versions: dict[str, int]) -> dict[str, int]:
+    """The services (id -> stored version) that are not at the expected version any more."""
+    rows = store.connection.read("UNWIND $ids AS id MATCH (s:Service {id: id}) "
+                                 "RETURN s.id AS id, coalesce(s.version, 0) AS version",
+                                 {"ids": sorted(expected_versions)})
+    return {row["id"]: row["version"] for row in rows if row["version"] != expected_versions[row["id"]]}
 
 
 def _catalog_stamp_statements(written: list) -> list[Statement]:
@@ -384,6 +411,7 @@ class CatalogUnitOfWork(UnitOfWork):
     def __init__(self, store: GraphStore):
         super().__init__(store.connection)
         self.store = store
+        self._expected_versions: dict[str, int] = {}
 
     def save_taxonomy(self) -> None:
         self.add(self.store.taxonomy_statements())
@@ -396,5 +424,17 @@ class CatalogUnitOfWork(UnitOfWork):
 
     def save_services(self, services: list[Service], placements: dict[str, dict[str, Any]],
                       organizations: dict[str, Organization], modified: str,
-                      created: Collection[str] = frozenset()) -> None:
+                      created: Collection[str] = frozenset(),
+                      expected_versions: dict[str, int] | None = None) -> None:
+        if expected_versions:
+            self._expected_versions.update(expected_versions)
+            self.add(_version_guard(expected_versions))
         self.add(self.store.service_statements(services, placements, organizations, modified, created=created))
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        except SocialeKaartError as error:
+            if self._expected_versions and stale_versions(self.store, self._expected_versions):
+                raise PreconditionFailed(VERSION_CHANGED) from error
+            raise

@@ -172,4 +172,4 @@ def search_hit(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_service_detail() -> str:
-    return f"MATCH (s:Service {{id: $id}}) RETURN s {{{SERVICE_FIELDS}}} AS service"
+    return f"MATCH (s:Service {{id: $id}}) RETURN s {{{SERVICE_FIELDS}, version: coalesce(s.version, 0)}} AS service"

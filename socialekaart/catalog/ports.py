@@ -22,7 +22,8 @@ class CatalogWrites(Protocol):
 
     def save_services(self, services: list[Service], placements: dict[str, dict[str, Any]],
                       organizations: dict[str, Organization], modified: str,
-                      created: Collection[str] = frozenset()) -> None: ...
+                      created: Collection[str] = frozenset(),
+                      expected_versions: dict[str, int] | None = None) -> None: ...
 
 
 class CatalogStore(Protocol):
@@ -98,3 +99,9 @@ class HsdsReads(Protocol):
     def iter_organizations(self) -> Iterator[dict[str, Any]]: ...
 
     def area_names(self) -> dict[str, str]: ...
+
+
+class StaleListingReads(Protocol):
+    def stale_services(self, cutoff: str) -> list[dict[str, Any]]:
+        """Services last verified before ``cutoff`` (ISO date) or never: id, name, organization_id,
+        org_name, last_verified, gemeente_code, serves."""

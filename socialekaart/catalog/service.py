@@ -137,9 +137,12 @@ class Catalog:
 
     # -- writing -----------------------------------------------------------------------------------
     def save(self, *, areas: Iterable[Area] = (), organizations: Iterable[Organization] = (),
-             services: Iterable[Service] = (), created: Iterable[str] = ()) -> dict[str, int]:
+             services: Iterable[Service] = (), created: Iterable[str] = (),
+             expected_versions: dict[str, int] | None = None) -> dict[str, int]:
         """Validate everything, then write it all in one unit: all or nothing. ``created``: ids of
-        services the caller found not stored (an import's snapshot); they are written with CREATE."""
+        services the caller found not stored (an import's snapshot); they are written with CREATE.
+        ``expected_versions``: service id -> the version the caller edited; a service stored at
+        another version refuses the whole unit (PreconditionFailed), checked in the same write."""
         areas, organizations, services = list(areas), list(organizations), list(services)
         for item in (*areas, *organizations, *services):
             item.validate()  # type: ignore[attr-defined]  # each model class has validate()
@@ -158,7 +161,8 @@ class Catalog:
             uow.save_taxonomy()
             uow.save_areas(areas)
             uow.save_organizations(organizations)
-            uow.save_services(services, placements, known_orgs, modified, created=frozenset(created))
+            uow.save_services(services, placements, known_orgs, modified, created=frozenset(created),
+                              expected_versions=expected_versions)
         if areas:
             self._keep_index(index)
         return {"areas": len(areas), "organizations": len(organizations), "services": len(services)}

@@ -44,6 +44,16 @@ class Conflict(SocialeKaartError):
     """The request clashes with the current state (e.g. an illegal transition)."""
 
 
+class PreconditionFailed(Conflict):
+    """The caller changed an older version than the stored one (If-Match, the version in a form).
+
+    ``current``: the stored record as it is now, so the caller can show what changed."""
+
+    def __init__(self, message: str, *, current: dict | None = None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.current = current
+
+
 class ConfigError(SocialeKaartError):
     """A setting is malformed; the message names the setting."""
 

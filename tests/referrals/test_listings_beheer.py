@@ -82,3 +82,121 @@ def test_cleared_contact_details_are_absent_from_hsds_and_a_multi_line_descripti
     assert "url" not in body and "email" not in body and body["contacts"] == []
     assert body["description"] == "Elke dinsdag inloop.\nOok zonder afspraak."
     assert "" not in [v for v in body.values() if isinstance(v, str)]
+
+
+# -- optimistic concurrency: ETag / If-Match ---------------------------------------------------------
+
+def test_an_edit_with_the_current_etag_saves_and_answers_the_next_etag(client, actors):
+    h = actors["beheerder"].headers
+    read = client.get("/api/v1/services/svc-schuld")
+    tag = read.headers["ETag"]
+    assert tag.startswith('"') and tag.strip('"').isdigit()
+    response = client.patch("/api/v1/services/svc-schuld", json={"waitWeeks": 4}, headers={**h, "If-Match": tag})
+    assert response.status_code == 200, response.get_json()
+    assert int(response.headers["ETag"].strip('"')) == int(tag.strip('"')) + 1
+    assert client.get("/api/v1/services/svc-schuld").headers["ETag"] == response.headers["ETag"]
+    verified = client.post("/api/v1/services/svc-schuld/verification",
+                           headers={**h, "If-Match": response.headers["ETag"]})
+    assert verified.status_code == 200 and verified.get_json()["lastVerified"] == START.date().isoformat()
+
+
+def test_an_edit_of_an_older_version_gets_412_with_the_current_listing_and_writes_nothing(client, actors):
+    h = actors["beheerder"].headers
+    old_tag = client.get("/api/v1/services/svc-schuld").headers["ETag"]
+    first = client.patch("/api/v1/services/svc-schuld", json={"phone": "0113 111111"},
+                         headers={**h, "If-Match": old_tag})
+    assert first.status_code == 200
+    before = client.get("/api/v1/services/svc-schuld").get_json()
+    late = client.patch("/api/v1/services/svc-schuld", json={"phone": "0113 222222"},
+                        headers={**h, "If-Match": old_tag})
+    assert late.status_code == 412 and late.mimetype == "application/problem+json"
+    body = late.get_json()
+    assert body["title"] == "Versie verouderd" and "intussen door iemand anders gewijzigd" in body["detail"]
+    assert body["current"]["contact"]["phone"] == "0113 111111"
+    assert late.headers["ETag"] == first.headers["ETag"] == f'"{body["currentVersion"]}"'
+    assert client.get("/api/v1/services/svc-schuld").get_json() == before
+    stale_check = client.post("/api/v1/services/svc-schuld/verification", headers={**h, "If-Match": old_tag})
+    assert stale_check.status_code == 412
+    nonsense = client.patch("/api/v1/services/svc-schuld", json={"waitWeeks": 9},
+                            headers={**h, "If-Match": '"abc"'})
+    assert nonsense.status_code == 412
+    assert client.get("/api/v1/services/svc-schuld").get_json() == before
+
+
+def test_without_if_match_or_with_a_star_old_clients_still_write(client, actors):
+    h = actors["beheerder"].headers
+    assert client.patch("/api/v1/services/svc-schuld", json={"waitWeeks": 1}, headers=h).status_code == 200
+    star = client.patch("/api/v1/services/svc-schuld", json={"waitWeeks": 2}, headers={**h, "If-Match": "*"})
+    assert star.status_code == 200 and star.get_json()["waitWeeks"] == 2
+
+
+def test_the_version_is_checked_inside_the_write_itself(runtime):
+    """The store refuses a unit whose expected version is not the stored one, even when the caller's
+    own check passed (the moment between check and write)."""
+    from dataclasses import replace
+
+    from socialekaart.catalog.importing import service_from_snapshot
+    from socialekaart.shared.errors import PreconditionFailed
+
+    stored = runtime.snapshots.service("svc-schuld")
+    version = runtime.catalog.service("svc-schuld")["version"]
+    runtime.catalog.save(services=[replace(service_from_snapshot(stored), wait_weeks=5)])  # someone else
+    with pytest.raises(PreconditionFailed):
+        runtime.catalog.save(services=[replace(service_from_snapshot(stored), wait_weeks=7)],
+                             expected_versions={"svc-schuld": version})
+    after = runtime.catalog.service("svc-schuld")
+    assert after["wait_weeks"] == 5 and after["version"] == version + 1
+    runtime.catalog.save(services=[replace(service_from_snapshot(stored), wait_weeks=7)],
+                         expected_versions={"svc-schuld": version + 1})
+    assert runtime.catalog.service("svc-schuld")["wait_weeks"] == 7
+
+
+def test_of_many_concurrent_edits_of_one_version_exactly_one_wins(runtime, rr, actors):
+    from tests.referrals.test_referral_concurrency import race
+
+    listings = runtime.listings(clock=rr.clock)
+    beheerder = actors["beheerder"].principal
+    version = runtime.catalog.service("svc-schuld")["version"]
+    outcomes = race([lambda weeks=weeks: listings.update(beheerder, "svc-schuld", {"waitWeeks": weeks},
+                                                         expected_version=version) for weeks in range(8)])
+    kinds = [kind for kind, _ in outcomes]
+    assert kinds.count("ok") == 1 and kinds.count("conflict") == 7, outcomes
+    winner = next(result for kind, result in outcomes if kind == "ok")
+    stored = runtime.catalog.service("svc-schuld")
+    assert stored["version"] == version + 1 and stored["wait_weeks"] == winner["wait_weeks"]
+
+
+# -- stale listings for the coordinator ------------------------------------------------------------
+
+def _stale_ids(client, actor, **params) -> dict[str, list[str]]:
+    response = client.get("/api/v1/services/stale", query_string=params, headers=actor.headers)
+    assert response.status_code == 200, response.get_json()
+    return {g["code"]: [s["id"] for s in g["services"]] for g in response.get_json()["gemeenten"]}
+
+
+def test_a_coordinator_sees_stale_listings_per_gemeente_of_its_area(client, actors, clock, runtime):
+    goes = _stale_ids(client, actors["coordinator"])
+    assert set(goes) == {"GM0664"}  # never verified: all of Goes, nothing of Middelburg
+    assert set(goes["GM0664"]) == {"svc-swt", "svc-schuld", "svc-maatje", "svc-begeleiding", "svc-opvang", "svc-ggz"}
+    assert _stale_ids(client, actors["regio"]) == {**goes, "GM0687": ["svc-mid"]}
+
+    checked = client.post("/api/v1/services/svc-schuld/verification", headers=actors["beheerder"].headers)
+    assert checked.status_code == 200
+    assert "svc-schuld" not in _stale_ids(client, actors["coordinator"])["GM0664"]
+    body = client.get("/api/v1/services/stale", headers=actors["coordinator"].headers).get_json()
+    assert body["staleAfterDays"] == 365 and body["gemeenten"][0]["name"] == "Goes"
+    clock.advance(days=364)
+    assert "svc-schuld" not in _stale_ids(client, actors["coordinator"], gemeente="GM0664")["GM0664"]
+    clock.advance(days=2)  # 366 days: stale. (The API token lasts a year too: ask the report itself.)
+    later = runtime.stale_listings(clock=clock).per_gemeente(actors["coordinator"].principal, "GM0664")
+    assert "svc-schuld" in [s["id"] for s in later["gemeenten"][0]["services"]]
+
+
+def test_stale_listings_only_for_coordinators_within_their_area(client, actors):
+    h = actors["coordinator"].headers
+    outside = client.get("/api/v1/services/stale?gemeente=GM0687", headers=h)
+    assert outside.status_code == 403 and outside.mimetype == "application/problem+json"
+    assert client.get("/api/v1/services/stale?gemeente=Goes", headers=h).status_code == 400
+    assert client.get("/api/v1/services/stale", headers=actors["beheerder"].headers).status_code == 403
+    assert client.get("/api/v1/services/stale").status_code == 401
+    assert _stale_ids(client, actors["admin"]).keys() == {"GM0664", "GM0687"}

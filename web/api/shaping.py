@@ -16,6 +16,11 @@ def _term(code: str, table: dict) -> dict[str, str]:
     return {"code": code, "label": term.label if term else code}
 
 
+def service_etag(s: dict[str, Any]) -> str:
+    """The listing's version as an entity tag; If-Match on a beheerder's edit names it (listings/versions.py)."""
+    return f'"{s.get("version") or 0}"'
+
+
 def service_json(s: dict[str, Any]) -> dict[str, Any]:
     rung = taxonomy.RUNG_BY_CODE[s["rung"]]
     located = s.get("lat") is not None

@@ -1,14 +1,18 @@
 """/organisatie: the beheerder's werkplek page, the services of its own organisation.
 
-Where a beheerder lands after signing in (not on the public page). Changing a listing goes through
-the API (PATCH /api/v1/services/{id}) for now; this page says so.
+Where a beheerder lands after signing in (not on the public page). Each listing with when it was
+last checked, flagged when that is longer ago than ``stale_after_days`` (SOCIALEKAART_STALE_AFTER_DAYS),
+a link to edit it and a 'gecontroleerd' button (web/pages/listings.py).
 """
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
+from socialekaart.catalog.listings import is_stale
+from socialekaart.coverage.gaps import period_text
+from socialekaart.shared.hours import LOCAL_TZ
 from web.bootstrap import referral_runtime
-from web.pages.formatting import rung_text
+from web.pages.formatting import date_text, rung_text
 from web.pages.session import current_account, login_required, protect_forms, register_page_errors
 
 bp = Blueprint("organization_pages", __name__, template_folder="../templates")
@@ -20,7 +24,17 @@ register_page_errors(bp)
 @login_required(roles="beheerder")
 def own_organization():
     account = current_account()
-    catalog = referral_runtime(current_app._get_current_object()).runtime.catalog
+    rr = referral_runtime(current_app._get_current_object())
+    catalog = rr.runtime.catalog
     organization, services = catalog.organization(account.organization_id or "")
-    rows = [{**s, "rung_label": rung_text(s["rung"])[0]} for s in services]
-    return render_template("organization.html", organization=organization, services=rows, active="organisatie")
+    today = rr.clock().astimezone(LOCAL_TZ).date()
+    stale_days = rr.runtime.settings.stale_after_days
+    rows = []
+    for summary in services:
+        service = catalog.service(summary["id"])
+        verified = service.get("last_verified")
+        rows.append({**summary, "rung_label": rung_text(summary["rung"])[0], "version": service.get("version"),
+                     "verified_text": date_text(verified),
+                     "stale": is_stale(verified, today=today, stale_after_days=stale_days)})
+    return render_template("organization.html", organization=organization, services=rows, active="organisatie",
+                           stale_text=period_text(stale_days))

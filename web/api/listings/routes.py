@@ -1,5 +1,6 @@
 """PATCH /api/v1/services/{serviceId} and POST …/verification: a beheerder keeps its own organisation's
-listings current; both refresh 'last verified'. Reading and searching services stays public."""
+listings current; both refresh 'last verified'. Reading and searching services stays public.
+Both honour If-Match (the ETag of the listing): 412 when the listing changed since (versions.py)."""
 from __future__ import annotations
 
 import marshmallow as ma
@@ -9,9 +10,11 @@ from marshmallow import fields, validate
 
 from socialekaart.catalog import readability
 from socialekaart.catalog.listings import ListingService
+from socialekaart.shared.errors import PreconditionFailed
 from web.api.blueprint import Blueprint
+from web.api.listings.versions import conflict_response, expected_version
 from web.api.services.schemas import ServiceSchema
-from web.api.shaping import service_json
+from web.api.shaping import service_etag, service_json
 from web.auth import principal
 from web.bootstrap import current_runtime, referral_runtime
 
@@ -52,20 +55,58 @@ class ServiceListing(MethodView):
     @blp.arguments(ListingChangesSchema, error_status_code=400)
     @blp.response(200, EditedServiceSchema, description="De bijgewerkte voorziening, met tips over de leesbaarheid "
                                                         "van een gewijzigde omschrijving.")
-    @blp.problems(400, 404)
+    @blp.problems(400, 404, 412)
     def patch(self, changes, service_id: str):
-        """Werk een eigen voorziening bij (ververst 'laatst gecontroleerd')"""
-        body = service_json(_listings().update(principal(), service_id, changes))
+        """Werk een eigen voorziening bij (ververst 'laatst gecontroleerd')
+
+        Stuur de ETag van de voorziening mee als If-Match: is ze intussen gewijzigd, dan volgt 412
+        met de huidige gegevens (`current`) en wordt er niets opgeslagen. Zonder If-Match wordt er
+        zonder die controle opgeslagen."""
+        try:
+            stored = _listings().update(principal(), service_id, changes, expected_version=expected_version())
+        except PreconditionFailed as error:
+            return conflict_response(error)
+        body = service_json(stored)
         # Warnings, never refusals: a beheerder learns when inwoners will find the text hard to read.
         body["readabilityWarnings"] = readability.check(changes.get("description") or "")
-        return body
+        return body, 200, {"ETag": service_etag(stored)}
 
 
 @blp.route("/<string:service_id>/verification")
 class ServiceVerification(MethodView):
     @blp.login_required
     @blp.response(200, ServiceSchema, description="De voorziening, vandaag gecontroleerd.")
-    @blp.problems(400, 404)
+    @blp.problems(400, 404, 412)
     def post(self, service_id: str):
-        """Bevestig dat een eigen voorziening nog klopt"""
-        return service_json(_listings().update(principal(), service_id))
+        """Bevestig dat een eigen voorziening nog klopt (If-Match zoals bij PATCH)"""
+        try:
+            stored = _listings().update(principal(), service_id, expected_version=expected_version())
+        except PreconditionFailed as error:
+            return conflict_response(error)
+        return service_json(stored), 200, {"ETag": service_etag(stored)}
+
+
+class StaleArgsSchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    gemeente = fields.String(validate=validate.Regexp(r"^GM\d{4}$"), metadata={"description": "Alleen deze gemeente."})
+
+
+@blp.route("/stale")
+class StaleListings(MethodView):
+    @blp.login_required
+    @blp.arguments(StaleArgsSchema, location="query", error_status_code=400)
+    @blp.response(200, description="Per gemeente van uw gebied de voorzieningen die langer dan `staleAfterDays` "
+                                   "niet gecontroleerd zijn (of nooit), de oudste eerst.")
+    @blp.problems(400, 401, 403)
+    def get(self, args):
+        """Verouderde voorzieningen per gemeente (coördinator, admin)"""
+        app = current_app._get_current_object()
+        report = current_runtime().stale_listings(clock=referral_runtime(app).clock)
+        found = report.per_gemeente(principal(), args.get("gemeente"))
+        for group in found["gemeenten"]:
+            group["services"] = [{"id": s["id"], "name": s["name"], "lastVerified": s.get("last_verified"),
+                                  "organization": {"id": s["organization_id"], "name": s.get("org_name")}}
+                                 for s in group["services"]]
+        return found

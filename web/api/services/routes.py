@@ -16,6 +16,7 @@ from web.api.shaping import (
     hit_json,
     outside_region_json,
     page_links,
+    service_etag,
     service_json,
     understood_json,
 )
@@ -105,8 +106,8 @@ class ServiceById(MethodView):
     @blp.problems(404, 503)
     def get(self, service_id: str):
         """Eén voorziening"""
-        catalog = current_runtime().catalog
-        return service_json(catalog.service(service_id))
+        found = current_runtime().catalog.service(service_id)
+        return service_json(found), 200, {"ETag": service_etag(found)}  # If-Match for the beheerder's edits
 
 
 def _split(values: list[str] | None) -> list[str]:

@@ -1,0 +1,115 @@
+"""A beheerder keeps a listing current in headless Chromium on the demo region: edits it, marks it
+gecontroleerd, and gets the conflict page when someone else saved in between. Every page it passes
+is checked with axe-core (tests/e2e/axe, `make axe`) at 1366 and 320 px: no violations."""
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import E2E_PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = (1366, 320)
+RUN_AXE = """async () => {
+  const result = await axe.run(document);
+  return {passes: result.passes.length,
+          violations: result.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))};
+}"""
+
+
+def assert_accessible(page) -> None:
+    """No axe-core violations on the current page, at both widths."""
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        result = page.evaluate(RUN_AXE)
+        assert result["passes"] > 0, "axe-core did not run"  # it checked something, and found
+        assert result["violations"] == [], f"{page.url} at {width} px"
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+
+@pytest.fixture
+def axe_page(page):
+    if not AXE.exists():
+        pytest.fail("axe-core is not installed: run `make axe` (npm ci in tests/e2e/axe)")
+    # An init script comes in through the browser itself, so the pages' strict CSP stays as it is.
+    page.context.add_init_script(path=str(AXE))
+    return page
+
+
+def test_a_beheerder_edits_verifies_and_meets_a_concurrent_edit(axe_page, demo_runtime, referral_scene):
+    from playwright.sync_api import expect
+
+    from socialekaart.accounts.service import hash_password, principal_of
+    from web.bootstrap import ReferralRuntime
+
+    page, scene = axe_page, referral_scene
+    accounts = ReferralRuntime(demo_runtime).accounts
+    email = f"beheer-{uuid.uuid4().hex[:8]}@werkplek.example.nl"
+    made = accounts.create_account(email=email, name="E2E beheerder", role="beheerder",
+                                   organization_id=scene.receiver.organization_id)
+    accounts.store.set_password_hash(made["id"], hash_password(E2E_PASSWORD))
+
+    page.goto("/aanmelden")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(E2E_PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_url(re.compile(r"/organisatie$"))
+    assert_accessible(page)
+
+    # 1. Edit: a wrong value is shown next to its field, a good one is saved.
+    page.get_by_role("link", name=f"Bijwerken {scene.service_name}").click()
+    page.wait_for_url(re.compile(rf"/organisatie/voorzieningen/{scene.service_id}$"))
+    assert_accessible(page)
+    page.get_by_label("Wachttijd in weken").fill("twee")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.locator("#fout-waitWeeks")).to_contain_text("heel aantal weken")
+    assert_accessible(page)
+    page.get_by_label("Wachttijd in weken").fill("3")
+    page.get_by_role("button", name="Opslaan").click()
+    page.wait_for_url(re.compile(r"/organisatie$"))
+    expect(page.locator(".werk-melding-ok")).to_contain_text("Opgeslagen en gecontroleerd op")
+    assert demo_runtime.catalog.service(scene.service_id)["wait_weeks"] == 3
+
+    # 2. Gecontroleerd.
+    page.get_by_role("button", name=f"Klopt nog: gecontroleerd {scene.service_name}").click()
+    page.wait_for_url(re.compile(r"/organisatie$"))
+    expect(page.locator(".werk-melding-ok")).to_contain_text(f"{scene.service_name}: gecontroleerd op")
+
+    # 3. Someone else saves while the form is open: the conflict page shows both values.
+    page.get_by_role("link", name=f"Bijwerken {scene.service_name}").click()
+    page.wait_for_url(re.compile(rf"/organisatie/voorzieningen/{scene.service_id}$"))
+    demo_runtime.listings().update(principal_of(made), scene.service_id, {"waitWeeks": 8})
+    page.get_by_label("Wachttijd in weken").fill("4")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_role("heading", name="Iemand anders heeft deze voorziening intussen gewijzigd")).to_be_visible()
+    row = page.locator("table.wijzigingen tbody tr", has_text="Wachttijd in weken")
+    expect(row.locator("td")).to_have_text(["8", "4"])
+    assert demo_runtime.catalog.service(scene.service_id)["wait_weeks"] == 8
+    assert_accessible(page)
+    page.get_by_role("button", name="Mijn gegevens toch opslaan").click()
+    page.wait_for_url(re.compile(r"/organisatie$"))
+    assert demo_runtime.catalog.service(scene.service_id)["wait_weeks"] == 4
+    # The form sent back with an error (400) and the conflict page (409) are the only failed loads.
+    assert page.guard.foreign_requests == []
+    expected = ("status of 400", "status of 409")
+    assert [e for e in page.guard.errors if not any(status in e for status in expected)] == []
+
+
+def test_the_coordinators_stale_listings_page_passes_axe(axe_page, referral_scene):
+    from playwright.sync_api import expect
+
+    from tests.e2e.test_referral_flow import expect_clean, sign_in
+
+    page = axe_page
+    sign_in(page, referral_scene.coordinator)
+    page.get_by_role("link", name="Verouderde gegevens").click()
+    page.wait_for_url(re.compile(r"/werkplek/verouderd$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verouderde gegevens")
+    expect(page.get_by_role("heading", level=2).first).to_be_visible()
+    assert_accessible(page)
+    expect_clean(page)
