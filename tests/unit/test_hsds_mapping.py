@@ -24,6 +24,7 @@ SERVICE = {
     "lat": 51.5, "lon": 3.89, "buurt_code": "BU06640101", "wijk_code": "WK066401", "wijk_name": "Goes-Centrum",
     "gemeente_code": "GM0664", "gemeente_name": "Goes",
 }
+ANY_UUID = "3f0c1c2e-7b1a-4b6e-9c1d-2a3b4c5d6e7f"
 CONFIDENTIAL = {**SERVICE, "id": "svc-2", "confidential": True, "location_id": "loc-geheim",
                 "address": "Geheimstraat 7", "postcode": "4461 ZZ", "lat": 51.123456, "lon": 3.654321,
                 "point_kind": "wijk", "buurt_code": None, "serves": []}
@@ -35,9 +36,13 @@ def test_term_ids_round_trip_for_every_term():
                               ("feature", hsds.FEATURES)):
         for term in terms:
             assert hsds.parse_term_id(hsds.term_id(vocabulary, term.code)) == (vocabulary, term.code)
-    assert hsds.term_id("lifeDomain", "geldzaken") == "leefgebied-geldzaken"
-    assert hsds.term_id("rung", "eigen-kracht") == "trede-eigen-kracht"
+    # The HSDS id is a stable UUID of the readable key; both forms are read back.
+    assert hsds.term_key("lifeDomain", "geldzaken") == "leefgebied-geldzaken"
+    assert hsds.term_key("rung", "eigen-kracht") == "trede-eigen-kracht"
+    assert hsds.term_id("lifeDomain", "geldzaken") == hsds.derived_id("taxonomy_term", "leefgebied-geldzaken")
+    assert hsds.UUID_PATTERN.match(hsds.term_id("lifeDomain", "geldzaken"))
     assert hsds.parse_term_id("doelgroep-ggz-clienten") == ("targetGroup", "ggz-clienten")
+    assert hsds.parse_term_id(hsds.term_id("targetGroup", "ggz-clienten")) == ("targetGroup", "ggz-clienten")
     for bad in ("", "geldzaken", "leefgebied-", "leefgebied-onbekend", "onbekend-geldzaken"):
         assert hsds.parse_term_id(bad) is None
     with pytest.raises(ValueError):
@@ -45,18 +50,18 @@ def test_term_ids_round_trip_for_every_term():
 
 
 def test_taxonomies_and_terms_are_stable_and_valid():
-    assert [t["id"] for t in hsds.TAXONOMIES] == [
+    assert [t["id"] for t in hsds.TAXONOMIES] == [hsds.derived_id("taxonomy", name) for name in (
         "socialekaart-leefgebieden", "socialekaart-doelgroepen", "socialekaart-treden",
-        "socialekaart-organisatiesoorten", "socialekaart-kenmerken"]
+        "socialekaart-organisatiesoorten", "socialekaart-kenmerken")]
     terms = hsds.taxonomy_terms()
     assert len({t["id"] for t in terms}) == len(terms) == (
         len(taxonomy.LIFE_DOMAINS) + len(taxonomy.TARGET_GROUPS) + len(taxonomy.RUNGS)
-        + len(taxonomy.ORGANIZATION_KINDS) + len(hsds.FEATURES))
+        + len(taxonomy.ORGANIZATION_KINDS) + len(hsds.FEATURES) + 1)  # + the term that holds our own id
     for tax in hsds.TAXONOMIES:
         assert_valid("taxonomy", tax)
     for term in terms:
         assert_valid("taxonomy_term", term)
-        assert term["taxonomy_id"] in hsds.VOCABULARY_OF_TAXONOMY
+        assert term["taxonomy_id"] in hsds.VOCABULARY_OF_TAXONOMY or term == hsds.OWN_ID_TERM
 
 
 def test_the_store_has_a_condition_for_every_term_and_taxonomy():
@@ -69,7 +74,7 @@ def test_hours_become_weekly_schedules():
     found = hsds.schedules("svc-1", WeeklyHours.parse("ma-vr 09:00-12:00; wo 13:00-15:00; za 10:00-12:00").minutes())
     assert [(s["byday"], s["opens_at"], s["closes_at"]) for s in found] == [
         ("MO,TU,WE,TH,FR", "09:00", "12:00"), ("WE", "13:00", "15:00"), ("SA", "10:00", "12:00")]
-    assert all(s["freq"] == "WEEKLY" and s["service_id"] == "svc-1" for s in found)
+    assert all(s["freq"] == "WEEKLY" and s["service_id"] == hsds.public_id("service", "svc-1") for s in found)
     assert found[0]["description"] == "ma-vr 09:00-12:00"
     always = hsds.schedules("svc-1", WeeklyHours.parse("24/7").minutes())
     assert [(s["byday"], s["opens_at"], s["closes_at"]) for s in always] == [
@@ -81,10 +86,11 @@ def test_service_in_full_is_valid_deterministic_and_complete():
     body = hsds.service_to_hsds(SERVICE, full=True, area_names={"WK066401": "Goes-Centrum"})
     assert_valid("service", body)
     assert hsds.service_to_hsds(dict(SERVICE), full=True, area_names={"WK066401": "Goes-Centrum"}) == body
-    assert {a["taxonomy_term_id"] for a in body["attributes"]} == {
-        "trede-voorliggend", "leefgebied-geldzaken", "leefgebied-dagelijkse-activiteiten", "doelgroep-schulden",
-        "kenmerk-onafhankelijke-clientondersteuning"}
-    assert body["cost_options"] == [{"id": body["cost_options"][0]["id"], "service_id": "svc-1",
+    terms = {hsds.parse_term_id(a["taxonomy_term_id"]) for a in body["attributes"] if not hsds.is_own_id_attribute(a)}
+    assert terms == {("rung", "voorliggend"), ("lifeDomain", "geldzaken"), ("lifeDomain", "dagelijkse-activiteiten"),
+                     ("targetGroup", "schulden"), ("feature", "onafhankelijke-clientondersteuning")}
+    assert hsds.own_id(body) == "svc-1" and body["id"] == hsds.public_id("service", "svc-1")
+    assert body["cost_options"] == [{"id": body["cost_options"][0]["id"], "service_id": body["id"],
                                      "option": "Eigen bijdrage", "currency": "EUR",
                                      "amount_description": "Vijf euro per keer."}]
     assert body["fees_description"] == "Vijf euro per keer." and body["wait_time"] == "2 weken"
@@ -92,12 +98,13 @@ def test_service_in_full_is_valid_deterministic_and_complete():
     assert body["service_areas"][0]["name"] == "Goes-Centrum"
     assert body["service_areas"][0]["description"] == "CBS-code WK066401"
     location = body["service_at_locations"][0]["location"]
-    assert location["id"] == "loc-1" and location["addresses"][0]["address_1"] == "Markt 1"
+    assert location["id"] == hsds.public_id("location", "loc-1") and location["addresses"][0]["address_1"] == "Markt 1"
     assert body["phones"][0]["number"] == "0113 123456"
     assert body["contacts"][0]["email"] == "info@welzijn.example.nl"
     flat = hsds.service_to_hsds(SERVICE, full=False)
     assert_valid("service", flat)
-    assert not {"attributes", "schedules", "phones", "service_at_locations"} & set(flat)
+    assert not {"schedules", "phones", "service_at_locations"} & set(flat)
+    assert all(hsds.is_own_id_attribute(a) for a in flat["attributes"]) and hsds.own_id(flat) == "svc-1"
 
 
 def test_free_service_has_no_cost_options():
@@ -116,7 +123,7 @@ def test_confidential_location_shows_only_the_wijk():
     text = json.dumps([body, sal])
     for secret in ("loc-geheim", "Geheimstraat", "4461 ZZ", "51.123456", "3.654321"):
         assert secret not in text
-    assert "kenmerk-vertrouwelijk" in {a["taxonomy_term_id"] for a in body["attributes"]}
+    assert ("feature", "vertrouwelijk") in {hsds.parse_term_id(a["taxonomy_term_id"]) for a in body["attributes"]}
 
 
 def test_werkgebied_only_service_has_no_service_at_location():
@@ -130,18 +137,19 @@ def test_organization_with_kind_informal_mark_and_services():
            "description": None, "website": None, "phone": "0113 654321", "email": None}
     body = hsds.organization_to_hsds(org, [SERVICE], full=True, full_services=True)
     assert_valid("organization", body)
-    assert body["description"] == ""
-    assert [a["taxonomy_term_id"] for a in body["attributes"]] == ["organisatiesoort-vrijwilligersnetwerk",
-                                                                   "kenmerk-informeel"]
+    assert body["description"] == "Buurtnetwerk"  # HSDS requires one: the name, never an empty string
+    assert [hsds.parse_term_id(a["taxonomy_term_id"]) for a in body["attributes"]
+            if not hsds.is_own_id_attribute(a)] == [("organizationKind", "vrijwilligersnetwerk"), ("feature", "informeel")]
     assert_valid("service", body["services"][0])
     assert "attributes" in body["services"][0]
-    assert set(hsds.organization_to_hsds(org, None, full=False)) == {"id", "name", "description"}
+    minimal = hsds.organization_to_hsds(org, None, full=False)
+    assert set(minimal) == {"id", "name", "description", "attributes"} and hsds.own_id(minimal) == "org-1"
 
 
 def test_validation_helper_catches_what_hsds_forbids():
-    assert errors("service", {"id": "x", "name": "n", "status": "active"}) == []
-    assert any("status" in e for e in errors("service", {"id": "x", "name": "n", "status": "open"}))
-    assert any("'name' is a required" in e for e in errors("service", {"id": "x", "status": "active"}))
-    assert errors("service", {"id": "x", "name": "n", "status": "active", "email": "geen-adres"})
-    assert errors("service", {"id": "x", "name": "n", "status": "active", "last_modified": "gisteren"})
-    assert errors("service", {"id": "x", "name": "n", "status": "active", "phones": [{"id": "p"}]})  # no number
+    assert errors("service", {"id": ANY_UUID, "name": "n", "status": "active"}) == []
+    assert any("status" in e for e in errors("service", {"id": ANY_UUID, "name": "n", "status": "open"}))
+    assert any("'name' is a required" in e for e in errors("service", {"id": ANY_UUID, "status": "active"}))
+    assert errors("service", {"id": ANY_UUID, "name": "n", "status": "active", "email": "geen-adres"})
+    assert errors("service", {"id": ANY_UUID, "name": "n", "status": "active", "last_modified": "gisteren"})
+    assert errors("service", {"id": ANY_UUID, "name": "n", "status": "active", "phones": [{"id": "p"}]})  # no number
