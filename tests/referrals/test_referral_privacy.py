@@ -96,7 +96,8 @@ def test_the_description_marks_what_the_domain_requires(client):
     assert rules["required"] == list(REQUIRED_FIELDS)
     assert rules["properties"]["consent"]["required"] == list(CONSENT_FIELDS)
     assert rules["properties"]["contact"]["anyOf"] == [{"required": [name]} for name in REACH_FIELDS]
-    assert rules["oneOf"] == [{"required": ["consent"]}, {"required": ["legalBasis"]}]
+    assert rules["oneOf"] == [{"required": ["consent"], "not": {"required": ["legalBasisReason"]}},
+                              {"required": ["legalBasis", "legalBasisReason"]}]  # a legal basis needs its reason
     # the optional `forward` of a transition reuses the same schema without the list
     assert "required" not in spec["components"]["schemas"]["NewReferral"]
 

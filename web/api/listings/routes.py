@@ -49,7 +49,7 @@ def _listings() -> ListingService:
     return current_runtime().listings(clock=referral_runtime(app).clock)
 
 
-@blp.route("/<string:service_id>")
+@blp.route("/<service_id:service_id>")
 class ServiceListing(MethodView):
     @blp.login_required
     @blp.arguments(ListingChangesSchema, error_status_code=400)
@@ -72,7 +72,7 @@ class ServiceListing(MethodView):
         return body, 200, {"ETag": service_etag(stored)}
 
 
-@blp.route("/<string:service_id>/verification")
+@blp.route("/<service_id:service_id>/verification")
 class ServiceVerification(MethodView):
     @blp.login_required
     @blp.response(200, ServiceSchema, description="De voorziening, vandaag gecontroleerd.")

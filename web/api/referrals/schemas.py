@@ -27,7 +27,7 @@ from socialekaart.referrals.lifecycle import (
 )
 from socialekaart.referrals.service import BOXES, MAX_FEED, MAX_PAGE_SIZE
 from socialekaart.shared.taxonomy import LIFE_DOMAINS
-from socialekaart.shared.validation import EMAIL_PATTERN, ID_PATTERN, PHONE_PATTERN
+from socialekaart.shared.validation import ID_PATTERN, PHONE_PATTERN
 from web.api.fields import UtcTime, day
 
 ID = fields.String(validate=validate.Length(max=128))
@@ -44,7 +44,9 @@ class ContactSchema(Strict):
     name = fields.String(validate=validate.Length(max=MAX_CONTACT_NAME),
                          metadata={"description": "Roepnaam, als de ontvanger die nodig heeft."})
     phone = fields.String(validate=validate.Length(max=30), metadata={"pattern": PHONE_PATTERN.pattern})
-    email = fields.String(validate=validate.Length(max=320), metadata={"pattern": EMAIL_PATTERN.pattern})
+    email = fields.String(validate=validate.Length(max=320),
+                          metadata={"format": "email", "description": "Een geldig e-mailadres (RFC 5322), zonder "
+                                                                      "?, &, aanhalingstekens of <>."})
     reachable = fields.String(validate=validate.Length(max=MAX_REACHABLE),
                               metadata={"description": "Wanneer en hoe de inwoner bereikbaar is."})
 
