@@ -49,7 +49,7 @@ def _secured(spec):
 
 def test_signed_in_operations_are_documented_as_such(spec):
     secured = _secured(spec)
-    assert len(secured) == 16  # with GET /api/v1/audit (the beheerder) and GET /api/v1/services/stale
+    assert len(secured) == 16  # with GET /api/v1/audit (the beheerder) and GET /api/v1/stale-services
     assert {path for path, _m, _o in secured} >= {"/api/v1/me", "/api/v1/audit", "/api/v1/referrals", "/api/v1/network/flows",
                                                   "/api/v1/coverage", "/api/v1/services/{service_id}"}
     for path, method, operation in secured:

@@ -63,7 +63,7 @@ def rules(world) -> dict[tuple[str, str], dict]:
         ("get", "/api/v1/coverage"): {"path": "/api/v1/coverage?area=GM0664", "who": coordinators},
         ("get", "/api/v1/gaps"): {"path": "/api/v1/gaps?area=GM0664", "who": coordinators},
         ("get", "/api/v1/coverage/report"): {"path": "/api/v1/coverage/report?area=GM0664", "who": coordinators},
-        ("get", "/api/v1/services/stale"): {"path": "/api/v1/services/stale", "who": coordinators},
+        ("get", "/api/v1/stale-services"): {"path": "/api/v1/stale-services", "who": coordinators},
         ("patch", "/api/v1/services/{service_id}"): {"path": "/api/v1/services/svc-schuld",
                                                      "body": {"phone": "0113 123456"}, "who": listing},
         ("post", "/api/v1/services/{service_id}/verification"): {"path": "/api/v1/services/svc-schuld/verification",

@@ -169,7 +169,7 @@ def test_of_many_concurrent_edits_of_one_version_exactly_one_wins(runtime, rr, a
 # -- stale listings for the coordinator ------------------------------------------------------------
 
 def _stale_ids(client, actor, **params) -> dict[str, list[str]]:
-    response = client.get("/api/v1/services/stale", query_string=params, headers=actor.headers)
+    response = client.get("/api/v1/stale-services", query_string=params, headers=actor.headers)
     assert response.status_code == 200, response.get_json()
     return {g["code"]: [s["id"] for s in g["services"]] for g in response.get_json()["gemeenten"]}
 
@@ -183,7 +183,7 @@ def test_a_coordinator_sees_stale_listings_per_gemeente_of_its_area(client, acto
     checked = client.post("/api/v1/services/svc-schuld/verification", headers=actors["beheerder"].headers)
     assert checked.status_code == 200
     assert "svc-schuld" not in _stale_ids(client, actors["coordinator"])["GM0664"]
-    body = client.get("/api/v1/services/stale", headers=actors["coordinator"].headers).get_json()
+    body = client.get("/api/v1/stale-services", headers=actors["coordinator"].headers).get_json()
     assert body["staleAfterDays"] == 365 and body["gemeenten"][0]["name"] == "Goes"
     clock.advance(days=364)
     assert "svc-schuld" not in _stale_ids(client, actors["coordinator"], gemeente="GM0664")["GM0664"]
@@ -194,9 +194,9 @@ def test_a_coordinator_sees_stale_listings_per_gemeente_of_its_area(client, acto
 
 def test_stale_listings_only_for_coordinators_within_their_area(client, actors):
     h = actors["coordinator"].headers
-    outside = client.get("/api/v1/services/stale?gemeente=GM0687", headers=h)
+    outside = client.get("/api/v1/stale-services?gemeente=GM0687", headers=h)
     assert outside.status_code == 403 and outside.mimetype == "application/problem+json"
-    assert client.get("/api/v1/services/stale?gemeente=Goes", headers=h).status_code == 400
-    assert client.get("/api/v1/services/stale", headers=actors["beheerder"].headers).status_code == 403
-    assert client.get("/api/v1/services/stale").status_code == 401
+    assert client.get("/api/v1/stale-services?gemeente=Goes", headers=h).status_code == 400
+    assert client.get("/api/v1/stale-services", headers=actors["beheerder"].headers).status_code == 403
+    assert client.get("/api/v1/stale-services").status_code == 401
     assert _stale_ids(client, actors["admin"]).keys() == {"GM0664", "GM0687"}

@@ -26,11 +26,11 @@ def register_api(app: Flask) -> Api:
     from web.api.coverage.routes import blp as coverage_blp
     from web.api.geocode import blp as geocode_blp
     from web.api.listings.routes import blp as listings_blp
+    from web.api.listings.routes import stale_blp
     from web.api.network.routes import blp as network_blp
     from web.api.organizations.routes import blp as organizations_blp
     from web.api.referrals.ids import ReferralIdConverter, referral_id_schema
     from web.api.referrals.routes import blp as referrals_blp
-    from web.api.services.ids import ServiceIdConverter, service_id_schema
     from web.api.services.routes import blp as services_blp
     from web.api.taxonomies import blp as taxonomies_blp
     from web.auth import BEARER_SCHEME
@@ -38,10 +38,8 @@ def register_api(app: Flask) -> Api:
     api.spec.components.security_scheme("bearerAuth", BEARER_SCHEME)
     app.url_map.converters["referral_id"] = ReferralIdConverter
     api.register_converter(ReferralIdConverter, referral_id_schema)
-    app.url_map.converters["service_id"] = ServiceIdConverter
-    api.register_converter(ServiceIdConverter, service_id_schema)
     for blueprint in (services_blp, organizations_blp, areas_blp, taxonomies_blp, geocode_blp,
-                      referrals_blp, network_blp, coverage_blp, listings_blp):
+                      referrals_blp, network_blp, coverage_blp, listings_blp, stale_blp):
         api.register_blueprint(blueprint, url_prefix=f"{API_PREFIX}{blueprint.url_prefix or ''}")
     app.register_blueprint(docs_bp)
     register_negotiation(app, api, API_PREFIX)

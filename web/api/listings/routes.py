@@ -49,7 +49,7 @@ def _listings() -> ListingService:
     return current_runtime().listings(clock=referral_runtime(app).clock)
 
 
-@blp.route("/<service_id:service_id>")
+@blp.route("/<string:service_id>")
 class ServiceListing(MethodView):
     @blp.login_required
     @blp.arguments(ListingChangesSchema, error_status_code=400)
@@ -72,7 +72,7 @@ class ServiceListing(MethodView):
         return body, 200, {"ETag": service_etag(stored)}
 
 
-@blp.route("/<service_id:service_id>/verification")
+@blp.route("/<string:service_id>/verification")
 class ServiceVerification(MethodView):
     @blp.login_required
     @blp.response(200, ServiceSchema, description="De voorziening, vandaag gecontroleerd.")
@@ -93,13 +93,18 @@ class StaleArgsSchema(ma.Schema):
     gemeente = fields.String(validate=validate.Regexp(r"^GM\d{4}$"), metadata={"description": "Alleen deze gemeente."})
 
 
-@blp.route("/stale")
+# Its own resource, not /services/stale: beside /services/{service_id} the word would also be an id.
+stale_blp = Blueprint("stale_listings", __name__, url_prefix="/stale-services",
+                      description="Voorzieningen die lang niet gecontroleerd zijn (coördinatoren).")
+
+
+@stale_blp.route("")
 class StaleListings(MethodView):
-    @blp.login_required
-    @blp.arguments(StaleArgsSchema, location="query", error_status_code=400)
-    @blp.response(200, description="Per gemeente van uw gebied de voorzieningen die langer dan `staleAfterDays` "
+    @stale_blp.login_required
+    @stale_blp.arguments(StaleArgsSchema, location="query", error_status_code=400)
+    @stale_blp.response(200, description="Per gemeente van uw gebied de voorzieningen die langer dan `staleAfterDays` "
                                    "niet gecontroleerd zijn (of nooit), de oudste eerst.")
-    @blp.problems(400, 401, 403)
+    @stale_blp.problems(400, 401, 403)
     def get(self, args):
         """Verouderde voorzieningen per gemeente (coördinator, admin)"""
         app = current_app._get_current_object()

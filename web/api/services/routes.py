@@ -100,7 +100,7 @@ class Services(MethodView):
         return response
 
 
-@blp.route("/<service_id:service_id>")
+@blp.route("/<string:service_id>")
 class ServiceById(MethodView):
     @blp.response(200, ServiceSchema, description="Eén voorziening.")
     @blp.problems(404, 503)
