@@ -172,3 +172,32 @@ def referral_scene(demo_runtime) -> ReferralScene:
     receiver_org = {"id": target["organization_id"], "name": target["org_name"]}
     return ReferralScene(make("wijkteam", "professional", swt), make("welzijn", "professional", receiver_org),
                          make("coordinator", "coordinator", None, ("RG-zeeland",)), target["id"], target["name"])
+
+
+# axe-core (tests/e2e/axe, `make axe`): every werkplek page is checked with it at 1366 and 320 px.
+AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = (1366, 320)
+RUN_AXE = """async () => {
+  const result = await axe.run(document);
+  return {passes: result.passes.length,
+          violations: result.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))};
+}"""
+
+
+def assert_accessible(page) -> None:
+    """No axe-core violations on the current page, at both widths."""
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        result = page.evaluate(RUN_AXE)
+        assert result["passes"] > 0, "axe-core did not run"  # it checked something, and found
+        assert result["violations"] == [], f"{page.url} at {width} px"
+    page.set_viewport_size({"width": 1366, "height": 900})
+
+
+@pytest.fixture
+def axe_page(page):
+    if not AXE.exists():
+        pytest.fail("axe-core is not installed: run `make axe` (npm ci in tests/e2e/axe)")
+    # An init script comes in through the browser itself, so the pages' strict CSP stays as it is.
+    page.context.add_init_script(path=str(AXE))
+    return page

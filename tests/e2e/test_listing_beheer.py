@@ -5,41 +5,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import E2E_PASSWORD
+from tests.e2e.conftest import E2E_PASSWORD, assert_accessible
 
 pytestmark = pytest.mark.e2e
-
-AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-WIDTHS = (1366, 320)
-RUN_AXE = """async () => {
-  const result = await axe.run(document);
-  return {passes: result.passes.length,
-          violations: result.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))};
-}"""
-
-
-def assert_accessible(page) -> None:
-    """No axe-core violations on the current page, at both widths."""
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 900})
-        result = page.evaluate(RUN_AXE)
-        assert result["passes"] > 0, "axe-core did not run"  # it checked something, and found
-        assert result["violations"] == [], f"{page.url} at {width} px"
-    page.set_viewport_size({"width": 1366, "height": 900})
-
-
-@pytest.fixture
-def axe_page(page):
-    if not AXE.exists():
-        pytest.fail("axe-core is not installed: run `make axe` (npm ci in tests/e2e/axe)")
-    # An init script comes in through the browser itself, so the pages' strict CSP stays as it is.
-    page.context.add_init_script(path=str(AXE))
-    return page
-
 
 @pytest.fixture
 def restored_listing(demo_runtime, referral_scene):
