@@ -36,6 +36,7 @@ INDEXES: tuple[Index, ...] = (
     Index("Referral", "sent_ms"),
     Index("ReferralEvent", "referral_id"),
     Index("ReferralEvent", "seq"),
+    Index("ReferralMessage", "referral_id"),
     Index("Account", "id", unique=True),
     Index("Account", "email", unique=True),
     Index("Token", "id", unique=True),

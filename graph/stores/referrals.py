@@ -2,7 +2,9 @@
 
 ``(Referral)-[:FROM]->(Organization)``, ``(Referral)-[:TO]->(Service)``,
 ``(Referral)-[:HAS_EVENT]->(ReferralEvent)``, ``(Referral)-[:FORWARDED_FROM]->(Referral)``,
-``(Organization)-[:HAS_WEBHOOK]->(Webhook)``; ``AuditEntry`` nodes stand alone.
+``(Referral)-[:REREFERRED_FROM]->(Referral)`` (the sender referred again),
+``(Referral)-[:HAS_MESSAGE]->(ReferralMessage)``, ``(Organization)-[:HAS_WEBHOOK]->(Webhook)``;
+``AuditEntry`` nodes stand alone.
 
 A transition is ONE statement that checks the expected status and version and writes the new
 state, its event (numbered from a counter node, so the feed has a strict order) and its audit
@@ -51,12 +53,14 @@ REFERRAL_FIELDS = (
     SUMMARY_FIELDS + ", .sender_account_id, .to_rung, .wijk_code, .gemeente_code, "
     ".request_enc, .contact_enc, .client_ref_hash, .consent_purpose_enc, .consent_partner_id, "
     ".consent_date, .consent_method, .legal_basis, .legal_basis_reason_enc, .forwarded_from, .forwarded_to, "
-    ".received_at, .accepted_at, .declined_at, .waitlisted_at, .started_at, .anonymised_at")
+    ".received_at, .accepted_at, .declined_at, .waitlisted_at, .started_at, .anonymised_at, .rereferred_from, "
+    ".rereferred_to")
 FACT_FIELDS = (".id, .status, .from_org_id, .to_org_id, .to_rung, .from_formal, .to_formal, .life_domains, "
                ".wijk_code, .gemeente_code, .sent_at, .received_at, .accepted_at, .declined_at, .started_at, "
                ".closed_at, .decline_reason, .outcome, .receive_due_at, .accept_due_at")
 EVENT_FIELDS = (".id, .seq, .version, .referral_id, .at, .from_status, .to_status, .side, .actor_account_id, "
                 ".actor_org_id, .reason, .outcome, .linked_referral_id, .from_org_id, .to_org_id, .receiver_visible")
+MESSAGE_FIELDS = ".id, .referral_id, .at, .side, .author_account_id, .author_org_id, .text_enc, .anonymised_at"
 AUDIT_FIELDS = ".id, .at, .account_id, .role, .organization_id, .action, .referral_id, .allowed"
 NAMES = ("OPTIONAL MATCH (fo:Organization {id: r.from_org_id}) OPTIONAL MATCH (ts:Service {id: r.to_service_id}) "
          "OPTIONAL MATCH (ro:Organization {id: r.to_org_id}) ")
@@ -220,6 +224,50 @@ class ReferralStore:
             + tail + "RETURN " + returns, params)
         return rows[0] if rows else None
 
+    def rerefer(self, original_id: str, *, expected_status: str, referral: dict[str, Any],
+                events: list[dict[str, Any]], audits: list[dict[str, Any]]) -> list[int] | None:
+        """The sender's new referral, linked to ``original_id`` (which points to it), in one statement;
+        None when the original is no longer ``expected_status`` or was already referred again, or the
+        organisation or service is gone. The original keeps its status and version."""
+        rows = self.connection.write(
+            "MATCH (old:Referral {id: $original}) "
+            "SET old._lock = true SET old._lock = null "  # takes the write lock on Neo4j; no net change
+            "WITH old WHERE old.status = $expected AND old.rereferred_to IS NULL AND old.anonymised_at IS NULL "
+            "MATCH (o:Organization {id: $referral.from_org_id}) MATCH (s:Service {id: $referral.to_service_id}) "
+            "MERGE (m:Meta {id: $counter}) ON CREATE SET m.seq = 0 "
+            "SET m.seq = m.seq + size($events) "
+            "SET old.rereferred_to = $referral.id "
+            "CREATE (r:Referral) SET r += $referral, r.from_formal = coalesce(o.formal, true) "
+            "CREATE (r)-[:FROM]->(o) CREATE (r)-[:TO]->(s) CREATE (r)-[:REREFERRED_FROM]->(old) "
+            "WITH r, m.seq - size($events) AS base "
+            "UNWIND $audits AS audit CREATE (a:AuditEntry) SET a += audit "
+            "WITH DISTINCT r, base "
+            "UNWIND range(0, size($events) - 1) AS i "
+            "CREATE (r)-[:HAS_EVENT]->(e:ReferralEvent) SET e += $events[i], e.seq = base + i + 1, e.version = i + 1 "
+            "RETURN e.seq AS seq ORDER BY seq",
+            {"original": original_id, "expected": expected_status, "referral": with_epoch_ms(referral),
+             "events": events, "audits": audits, "counter": EVENT_COUNTER})
+        return [row["seq"] for row in rows] if rows else None
+
+    def add_message(self, referral_id: str, message: dict[str, Any], audit: dict[str, Any], *,
+                    closed: list[str]) -> bool:
+        """The message and its audit entry, only while the referral is sent, not in one of ``closed``
+        and not anonymised (checked in the same statement)."""
+        rows = self.connection.write(
+            "MATCH (r:Referral {id: $id}) "
+            "SET r._lock = true SET r._lock = null "
+            "WITH r WHERE r.status <> 'concept' AND NOT r.status IN $closed AND r.anonymised_at IS NULL "
+            "CREATE (r)-[:HAS_MESSAGE]->(m:ReferralMessage) SET m += $message "
+            "CREATE (a:AuditEntry) SET a += $audit RETURN m.id AS id",
+            {"id": referral_id, "message": message, "audit": audit, "closed": closed})
+        return bool(rows)
+
+    def messages_of(self, referral_id: str) -> list[dict[str, Any]]:
+        rows = self.connection.read(
+            f"MATCH (m:ReferralMessage {{referral_id: $id}}) RETURN m {{{MESSAGE_FIELDS}}} AS message "
+            "ORDER BY m.at, m.id", {"id": referral_id})
+        return [row["message"] for row in rows]
+
     def anonymise(self, cutoff: str, now: str, audit: dict[str, Any], *, also: list[str] | None = None) -> list[str]:
         """Closed before ``cutoff``, or one of ``also`` (just closed for the retention): sealed fields removed."""
         rows = self.connection.write(
@@ -230,6 +278,9 @@ class ReferralStore:
             "SET r = r {.*, request_enc: null, contact_enc: null, client_ref_enc: null, client_ref_hash: null, "
             "consent_purpose_enc: null, legal_basis_reason_enc: null, anonymised_at: $now} "
             "CREATE (a:AuditEntry) SET a += $audit, a.id = $audit.id + '-' + r.id, a.referral_id = r.id "
+            # The messages lose their text too; that there was a message, and when, stays.
+            "WITH r OPTIONAL MATCH (r)-[:HAS_MESSAGE]->(m:ReferralMessage) WITH r, collect(m) AS messages "
+            "FOREACH (x IN messages | SET x.text_enc = null, x.anonymised_at = $now) "
             "RETURN r.id AS id ORDER BY id",
             {"final": sorted(FINAL_STATES), "cutoff": cutoff, "now": now, "audit": audit, "also": also or []})
         return [row["id"] for row in rows]

@@ -333,3 +333,63 @@ def refuse_confidential(service: dict[str, Any]) -> None:
         raise Forbidden(f"Naar '{service['name']}' kunt u niet via de sociale kaart verwijzen: deze voorziening "
                         "heeft een geheim adres. Neem telefonisch contact op (bij huiselijk geweld: Veilig "
                         "Thuis, 0800-2000).")
+
+
+# -- re-referral by the sender (opnieuw verwijzen) -----------------------------------------------
+# After a decline, an expiry or a close without help the sender may refer the inwoner again: a new
+# referral linked to this one. The original keeps its status (its figures and need-to-know stay).
+REREFER_STATES = frozenset({"afgewezen", "verlopen"})
+REREFER_OUTCOMES = frozenset({"niet-geholpen"})
+
+
+def rerefer_refusal(referral: dict[str, Any], sides: set[str]) -> str | None:
+    """Why this party may not refer this referral again now (a Dutch sentence), or None when it may."""
+    if SENDER not in sides:
+        return "Alleen de verwijzende organisatie kan opnieuw verwijzen."
+    if referral.get("rereferred_to"):
+        return "Deze doorverwijzing is al opnieuw verwezen; ga verder vanuit de nieuwe doorverwijzing."
+    if referral.get("anonymised_at"):
+        return "De gegevens van deze doorverwijzing zijn na de bewaartermijn verwijderd: maak een nieuwe."
+    status = referral.get("status")
+    if status in REREFER_STATES or status == "afgerond" and referral.get("outcome") in REREFER_OUTCOMES:
+        return None
+    return (f"Opnieuw verwijzen kan na afwijzen, verlopen of afronden met 'niet geholpen'; de status is nu "
+            f"'{STATE_LABELS.get(str(status), status)}'.")
+
+
+def consent_covers(consent: dict[str, Any] | None, partner_id: str) -> bool:
+    """Whether recorded consent also covers this receiving organisation (consent is per partner)."""
+    return bool(consent) and consent.get("partner_id") == partner_id  # type: ignore[union-attr]
+
+
+# -- messages between sender and receiver (terugrapportage) ---------------------------------------
+MAX_MESSAGE = 500
+
+
+def check_message_text(text: Any) -> str:
+    """A short note: not empty, at most MAX_MESSAGE characters, no control characters but new lines."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValidationError("Schrijf een kort bericht.", field="text")
+    text = text.strip()
+    if len(text) > MAX_MESSAGE:
+        raise ValidationError(f"Het bericht is te lang: hoogstens {MAX_MESSAGE} tekens (nu {len(text)}).",
+                              field="text")
+    if any(ord(c) < 32 and c not in "\n\r\t" for c in text):
+        raise ValidationError("Het bericht bevat een ongeldig teken.", field="text")
+    return text
+
+
+def message_refusal(referral: dict[str, Any], sides: set[str]) -> str | None:
+    """Why this party may not write a message on this referral now, or None when it may. Only between
+    a sender and a receiver: not on a concept, and not once the receiver has lost the client's data."""
+    status = referral.get("status")
+    if not sides & {SENDER, RECEIVER}:
+        return "Alleen de verwijzende en de ontvangende organisatie kunnen berichten sturen."
+    if status == "concept":
+        return "Een concept is nog niet verstuurd: er is nog geen ontvanger om een bericht aan te sturen."
+    if referral.get("anonymised_at"):
+        return "De gegevens van deze doorverwijzing zijn na de bewaartermijn verwijderd."
+    if status in RECEIVER_LOSES_CLIENT_DATA:
+        return (f"Deze doorverwijzing is {STATE_LABELS[str(status)].lower()}: de ontvanger ziet geen gegevens en "
+                "geen berichten meer, dus er kan geen bericht meer bij.")
+    return None

@@ -27,6 +27,7 @@ from socialekaart.referrals.lifecycle import (
     MILESTONES,
     OPEN_STATES,
     RECEIVER,
+    RECEIVER_LOSES_CLIENT_DATA,
     SENDER,
     STATE_LABELS,
     STATES,
@@ -35,11 +36,15 @@ from socialekaart.referrals.lifecycle import (
     InvalidTransition,
     NewReferral,
     Transition,
+    check_message_text,
     check_step_details,
+    consent_covers,
+    message_refusal,
     next_states,
     parse_new_referral,
     receiver_only_status,
     refuse_confidential,
+    rerefer_refusal,
     side_label,
     transition_for,
 )
@@ -255,6 +260,118 @@ class ReferralService:
         event = self._event(props, None, "verzonden", actor, SENDER, now, linked=rid)
         return props, event
 
+    # -- opnieuw verwijzen (the sender, after a decline, expiry or 'niet geholpen') --------------------
+    def rerefer(self, actor: Principal, referral_id: str, data: dict[str, Any], *,
+                expected_version: int | None = None) -> dict[str, Any]:
+        """A new referral from the sender, linked to this closed one and sent at once. What is not given
+        comes from the original (hulpvraag, leefgebieden, urgency, contact, client reference); its consent
+        only when it covers the new partner, otherwise consent (or a legal basis) must be given anew.
+        The original keeps its status and points to the new one."""
+        actor.require("professional", action="opnieuw verwijzen")
+        referral, _ = self._visible(actor, referral_id, "opnieuw-verwijzen")
+        sides = self._sides(actor, referral)
+        refusal = rerefer_refusal(referral, sides)
+        if refusal is not None:
+            raise (Forbidden(refusal) if SENDER not in sides else
+                   InvalidTransition(refusal, current=referral["status"], allowed=[]))
+        if expected_version is not None and expected_version != referral["version"]:
+            raise _changed_meanwhile(referral)
+        if not isinstance(data, dict):
+            raise ValidationError("Geef de nieuwe doorverwijzing op.", field="serviceId")
+        now = self.clock()
+        rid = referral["id"]
+        consent = self._consent_of(referral)
+        defaults: dict[str, Any] = {
+            "lifeDomains": list(referral.get("life_domains") or []), "urgency": referral.get("urgency"),
+            "requestText": self.cipher.open(referral.get("request_enc"), f"{rid}/request"),
+            "contact": self.cipher.open_json(referral.get("contact_enc"), f"{rid}/contact"),
+            "clientRef": self.cipher.open(referral.get("client_ref_enc"), f"{rid}/client-ref"),
+            "wijkCode": referral.get("wijk_code")}
+        carried = consent is not None and data.get("consent") is None and data.get("legalBasis") is None
+        if carried:
+            assert consent is not None
+            defaults["consent"] = {"purpose": consent["purpose"], "partnerId": consent["partner_id"],
+                                   "date": consent["date"], "method": consent["method"]}
+        new = parse_new_referral(data, today=now.astimezone(LOCAL_TZ).date(), defaults=defaults)
+        target = self._target(new.service_id)
+        if carried and not consent_covers(consent, target["organization_id"]):
+            raise ValidationError(
+                f"De toestemming van de inwoner gold voor {consent['partner_id'] if consent else ''}, niet voor "
+                f"{target.get('org_name') or target['organization_id']}. Vraag de inwoner opnieuw om toestemming "
+                "voor deze partner (of leg een wettelijke grondslag vast).",
+                errors={"consent": ["Vraag de inwoner opnieuw om toestemming voor deze partner."]})
+        self._check_consent_partner(new, target)
+        props = self._referral_props(new_id("ref"), actor, new, target, now, status="verzonden")
+        props["rereferred_from"] = rid
+        props["version"] = 2
+        events = [self._event(props, None, "concept", actor, SENDER, now, linked=rid),
+                  self._event(props, "concept", "verzonden", actor, SENDER, now, linked=rid)]
+        audits = [self._audit_row(actor, "opnieuw-verwijzen", rid, now),
+                  self._audit_row(actor, "aanmaken", props["id"], now),
+                  self._audit_row(actor, "status:verzonden", props["id"], now)]
+        if new.legal_basis:
+            audits.append(self._audit_row(actor, f"grondslag:{new.legal_basis}", props["id"], now))
+        seqs = self.store.rerefer(rid, expected_status=referral["status"], referral=props, events=events,
+                                  audits=audits)
+        if seqs is None:
+            current = self.store.get(rid)
+            if current is None or current.get("rereferred_to") or current["status"] != referral["status"]:
+                raise _changed_meanwhile(current or referral)
+            raise NotFound("De verwijzende organisatie of de voorziening bestaat niet (meer).", field="serviceId")
+        self._notify([{**event, "seq": seq} for event, seq in zip(events, seqs)])
+        return self._view(self._load(props["id"]), {SENDER})
+
+    def _consent_of(self, referral: dict[str, Any]) -> dict[str, Any] | None:
+        if not referral.get("consent_method"):
+            return None
+        return {"purpose": self.cipher.open(referral.get("consent_purpose_enc"), f"{referral['id']}/consent-purpose"),
+                "partner_id": referral.get("consent_partner_id"), "date": referral.get("consent_date"),
+                "method": referral.get("consent_method")}
+
+    # -- messages between sender and receiver (terugrapportage) ------------------------------------
+    def post_message(self, actor: Principal, referral_id: str, text: Any) -> dict[str, Any]:
+        """A short note from one side to the other, sealed like the other personal fields and audited.
+        The store checks the status in the same write: a referral declined meanwhile takes no message."""
+        actor.require("professional", action="een bericht sturen")
+        referral, _ = self._visible(actor, referral_id, "bericht")
+        sides = self._sides(actor, referral)
+        refusal = message_refusal(referral, sides)
+        if refusal is not None:
+            raise InvalidTransition(refusal, current=referral["status"], allowed=[])
+        body = check_message_text(text)
+        now = self.clock()
+        rid = referral["id"]
+        mid = new_id("msg")
+        message = {"id": mid, "referral_id": rid, "at": iso(now), "side": SENDER if SENDER in sides else RECEIVER,
+                   "author_account_id": actor.account_id, "author_org_id": actor.organization_id,
+                   "text_enc": self.cipher.seal(body, f"{rid}/message/{mid}")}
+        written = self.store.add_message(rid, message, self._audit_row(actor, "bericht", rid, now),
+                                         closed=sorted(RECEIVER_LOSES_CLIENT_DATA))
+        if not written:
+            current = self.store.get(rid) or referral
+            raise InvalidTransition(message_refusal(current, sides) or "De doorverwijzing is intussen gewijzigd.",
+                                    current=current["status"], allowed=[])
+        return self._message_view(message)
+
+    def messages(self, actor: Principal, referral_id: str) -> builtins.list[dict[str, Any]]:
+        """The messages on a referral, oldest first. The receiver of a cancelled, declined or expired
+        referral no longer reads them (need-to-know)."""
+        actor.require("professional", action="berichten lezen")
+        referral, _ = self._visible(actor, referral_id, "berichten")
+        sides = self._sides(actor, referral)
+        if receiver_only_status(referral["status"], sides):
+            self.store.audit([self._audit_row(actor, "berichten", referral_id, self.clock(), allowed=False)])
+            raise Forbidden("Deze doorverwijzing is gesloten zonder hulp van uw organisatie: u ziet de berichten "
+                            "niet meer, alleen de status en de reden.")
+        self.store.audit([self._audit_row(actor, "berichten", referral_id, self.clock())])
+        return [self._message_view(m) for m in self.store.messages_of(referral["id"])]
+
+    def _message_view(self, m: dict[str, Any]) -> dict[str, Any]:
+        return {"id": m["id"], "referral_id": m["referral_id"], "at": m["at"], "side": m.get("side"),
+                "author_account_id": m.get("author_account_id"), "author_org_id": m.get("author_org_id"),
+                "text": self.cipher.open(m.get("text_enc"), f"{m['referral_id']}/message/{m['id']}"),
+                "anonymised": bool(m.get("anonymised_at"))}
+
     def expire_overdue(self) -> list[str]:
         """Move referrals past their deadline (not accepted in time) to 'verlopen'. Each one is its own
         check-and-write, so a referral accepted at the same moment is left alone."""
@@ -361,7 +478,7 @@ class ReferralService:
     def _forwarded_from(self, rows: builtins.list[dict[str, Any]]) -> builtins.list[dict[str, Any]]:
         found: builtins.list[dict[str, Any]] = []
         seen = {row["id"] for row in rows}
-        queue = [row.get("forwarded_to") for row in rows]
+        queue = [link for row in rows for link in (row.get("forwarded_to"), row.get("rereferred_to"))]
         while queue:
             rid = queue.pop(0)
             if not rid or rid in seen:
@@ -370,7 +487,7 @@ class ReferralService:
             row = self.store.get(rid)
             if row is not None:
                 found.append(row)
-                queue.append(row.get("forwarded_to"))
+                queue.extend((row.get("forwarded_to"), row.get("rereferred_to")))
         return found
 
     def audit_trail(self, actor: Principal, referral_id: str) -> builtins.list[dict[str, Any]]:
@@ -555,9 +672,19 @@ class ReferralService:
                                    key=STATES.index),
             "events": [event_view(e) for e in loaded["events"]
                        if SENDER in sides or e.get("receiver_visible")],
+            # The chain of re-referrals is the sender's: a receiver need not know who else was asked.
+            "rereferred_from": r.get("rereferred_from") if SENDER in sides else None,
+            "rereferred_to": r.get("rereferred_to") if SENDER in sides else None,
+            "can_rerefer": SYSTEM not in sides and rerefer_refusal(r, sides) is None,
+            "can_message": SYSTEM not in sides and message_refusal(r, sides) is None,
         })
         if receiver_only_status(r["status"], sides):
-            view.update({name: None for name in CLIENT_DATA_FIELDS}, client_data_withheld=True)
+            view.update({name: None for name in CLIENT_DATA_FIELDS}, client_data_withheld=True, messages=[])
+        else:
+            messages = loaded.get("messages")
+            if messages is None:
+                messages = self.store.messages_of(rid)
+            view["messages"] = [self._message_view(m) for m in messages]
         return view
 
 

@@ -8,7 +8,9 @@ from flask.views import MethodView
 
 from web.api.blueprint import Blueprint
 from web.api.referrals.schemas import (
+    NEW_MESSAGE_BODY,
     NEW_REFERRAL_BODY,
+    RE_REFERRAL_BODY,
     AuditArgsSchema,
     AuditLogSchema,
     ExportResultSchema,
@@ -16,13 +18,17 @@ from web.api.referrals.schemas import (
     FeedArgsSchema,
     FeedSchema,
     MeSchema,
+    MessageListSchema,
+    MessageSchema,
+    NewMessageSchema,
     NewReferralSchema,
     ReferralListArgsSchema,
     ReferralPageSchema,
     ReferralSchema,
+    ReReferralSchema,
     TransitionSchema,
 )
-from web.api.referrals.shaping import event_json, referral_json, summary_json
+from web.api.referrals.shaping import event_json, message_json, referral_json, summary_json
 from web.api.shaping import page_links
 from web.auth import principal
 from web.bootstrap import referral_runtime
@@ -96,6 +102,41 @@ class ReferralTransitions(MethodView):
                                         outcome=body.get("outcome"), forward=body.get("forward"),
                                         expected_version=body.get("version"))
         return referral_json(changed)
+
+
+@blp.route("/referrals/<referral_id:referral_id>/re-referrals")
+class ReReferrals(MethodView):
+    @blp.login_required
+    @blp.arguments(ReReferralSchema, error_status_code=400)
+    @blp.response(201, ReferralSchema, description="De nieuwe, gekoppelde doorverwijzing, verstuurd.")
+    @blp.problems(400, 403, 404, 409)
+    @blp.doc(requestBody=RE_REFERRAL_BODY)
+    def post(self, body, referral_id: str):
+        """Verwijs opnieuw (verzender; na afwijzen, verlopen of afronden met niet-geholpen)"""
+        version = body.pop("version", None)
+        created = _service().rerefer(principal(), referral_id, body, expected_version=version)
+        return referral_json(created), 201, {"Location": f"/api/v1/referrals/{created['id']}"}
+
+
+@blp.route("/referrals/<referral_id:referral_id>/messages")
+class ReferralMessages(MethodView):
+    @blp.login_required
+    @blp.response(200, MessageListSchema, description="De berichten bij deze doorverwijzing, oudste eerst.")
+    @blp.problems(403, 404)
+    def get(self, referral_id: str):
+        """Berichten tussen verzender en ontvanger"""
+        found = _service().messages(principal(), referral_id)
+        return {"referralId": referral_id, "messages": [message_json(m) for m in found]}
+
+    @blp.login_required
+    @blp.arguments(NewMessageSchema, error_status_code=400)
+    @blp.response(201, MessageSchema, description="Het bericht, zoals het is opgeslagen.")
+    @blp.problems(400, 404, 409)
+    @blp.doc(requestBody=NEW_MESSAGE_BODY)
+    def post(self, body, referral_id: str):
+        """Stuur een kort bericht aan de andere organisatie (terugrapportage)"""
+        written = _service().post_message(principal(), referral_id, body.get("text"))
+        return message_json(written), 201
 
 
 @blp.route("/referral-events")

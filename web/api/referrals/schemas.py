@@ -14,6 +14,7 @@ from socialekaart.referrals.lifecycle import (
     CONSENT_METHODS,
     LEGAL_BASES,
     MAX_CONTACT_NAME,
+    MAX_MESSAGE,
     MAX_LIFE_DOMAINS,
     MAX_PURPOSE,
     MAX_REACHABLE,
@@ -124,6 +125,28 @@ class TransitionSchema(Strict):
                        "voor de nieuwe partner is verplicht."})
 
 
+class ReReferralSchema(NewReferralSchema):
+    version = fields.Integer(validate=validate.Range(min=1), metadata={
+        "description": "De versie van de oorspronkelijke doorverwijzing die u zag. Is die sindsdien gewijzigd, "
+                       "dan volgt 409 en verandert er niets."})
+
+
+# Only serviceId is needed: the rest comes from the original; its consent only when it covers the new partner.
+RE_REFERRAL_BODY = {"content": {"application/json": {"schema": {
+    "allOf": [{"$ref": "#/components/schemas/ReReferral"}, {"required": ["serviceId"]}]}}}}
+
+
+class NewMessageSchema(Strict):
+    # The domain checks empty and too long, in Dutch; the bound here only stops very large bodies.
+    text = fields.String(validate=validate.Length(max=20 * MAX_MESSAGE), metadata={
+        "description": f"Een kort bericht aan de andere organisatie, hoogstens {MAX_MESSAGE} tekens. Geen BSN.",
+        "maxLength": MAX_MESSAGE, "pattern": r"\S"})
+
+
+NEW_MESSAGE_BODY = {"content": {"application/json": {"schema": {
+    "allOf": [{"$ref": "#/components/schemas/NewMessage"}, {"required": ["text"]}]}}}}
+
+
 class ReferralListArgsSchema(Strict):
     box = fields.String(load_default="received", validate=validate.OneOf(BOXES),
                         metadata={"description": "received: ontvangen door uw organisatie; sent: door u verstuurd."})
@@ -201,6 +224,21 @@ class EventSchema(ma.Schema):
     linkedReferralId = fields.String(allow_none=True)
 
 
+class MessageSchema(ma.Schema):
+    id = fields.String()
+    referralId = fields.String()
+    at = UtcTime()
+    side = fields.String(metadata={"description": "verzender of ontvanger: wie het bericht schreef."})
+    author = fields.Dict(metadata={"description": "accountId en organizationId van de schrijver."})
+    text = fields.String(allow_none=True, metadata={"description": "null na het anonimiseren."})
+    anonymised = fields.Boolean()
+
+
+class MessageListSchema(ma.Schema):
+    referralId = fields.String()
+    messages = fields.List(fields.Nested(MessageSchema))
+
+
 class ReferralSummarySchema(ma.Schema):
     id = fields.String()
     status = fields.String()
@@ -246,6 +284,15 @@ class ReferralSchema(ReferralSummarySchema):
     allowedNext = fields.List(fields.String(),
                               metadata={"description": "Statussen waar u deze nu naartoe kunt zetten."})
     events = fields.List(fields.Nested(EventSchema))
+    messages = fields.List(fields.Nested(MessageSchema), metadata={
+        "description": "Berichten tussen verzender en ontvanger, oudste eerst; leeg voor een ontvanger die "
+                       "alleen status en reden ziet."})
+    reReferredFrom = fields.String(allow_none=True, metadata={
+        "description": "Alleen voor de verzender: de doorverwijzing waarvan dit een nieuwe poging is."})
+    reReferredTo = fields.String(allow_none=True, metadata={
+        "description": "Alleen voor de verzender: de nieuwe doorverwijzing na afwijzen, verlopen of niet geholpen."})
+    canReRefer = fields.Boolean(metadata={"description": "U kunt nu opnieuw verwijzen."})
+    canMessage = fields.Boolean(metadata={"description": "U kunt nu een bericht sturen."})
 
 
 class ReferralPageSchema(ma.Schema):

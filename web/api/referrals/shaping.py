@@ -13,6 +13,12 @@ def event_json(e: dict[str, Any]) -> dict[str, Any]:
             "reason": e.get("reason"), "outcome": e.get("outcome"), "linkedReferralId": e.get("linked_referral_id")}
 
 
+def message_json(m: dict[str, Any]) -> dict[str, Any]:
+    return {"id": m["id"], "referralId": m["referral_id"], "at": m["at"], "side": m.get("side"),
+            "author": {"accountId": m.get("author_account_id"), "organizationId": m.get("author_org_id")},
+            "text": m.get("text"), "anonymised": bool(m.get("anonymised"))}
+
+
 def summary_json(r: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": r["id"], "status": r["status"], "statusLabel": r["status_label"], "version": r["version"],
@@ -44,6 +50,10 @@ def referral_json(r: dict[str, Any]) -> dict[str, Any]:
         "forwardedTo": r.get("forwarded_to"), "anonymisedAt": r.get("anonymised_at"),
         "clientDataWithheld": bool(r.get("client_data_withheld")),
         "allowedNext": r.get("allowed_next") or [], "events": [event_json(e) for e in r.get("events") or []],
+        "messages": [message_json(m) for m in r.get("messages") or []],
+        "reReferredFrom": r.get("rereferred_from"), "reReferredTo": r.get("rereferred_to"),
+        "canReRefer": bool(r.get("can_rerefer")), "canMessage": bool(r.get("can_message")),
     })
     body["_links"]["transitions"] = {"href": f"{API_PREFIX}/referrals/{r['id']}/transitions"}
+    body["_links"]["messages"] = {"href": f"{API_PREFIX}/referrals/{r['id']}/messages"}
     return body
