@@ -60,7 +60,7 @@ FACT_FIELDS = (".id, .status, .from_org_id, .to_org_id, .to_rung, .from_formal, 
                ".closed_at, .decline_reason, .outcome, .receive_due_at, .accept_due_at")
 EVENT_FIELDS = (".id, .seq, .version, .referral_id, .at, .from_status, .to_status, .side, .actor_account_id, "
                 ".actor_org_id, .reason, .outcome, .linked_referral_id, .from_org_id, .to_org_id, .receiver_visible")
-MESSAGE_FIELDS = ".id, .referral_id, .at, .side, .author_account_id, .author_org_id, .text_enc, .anonymised_at"
+MESSAGE_FIELDS = ".id, .n, .referral_id, .at, .side, .author_account_id, .author_org_id, .text_enc, .anonymised_at"
 AUDIT_FIELDS = ".id, .at, .account_id, .role, .organization_id, .action, .referral_id, .allowed"
 NAMES = ("OPTIONAL MATCH (fo:Organization {id: r.from_org_id}) OPTIONAL MATCH (ts:Service {id: r.to_service_id}) "
          "OPTIONAL MATCH (ro:Organization {id: r.to_org_id}) ")
@@ -257,7 +257,9 @@ class ReferralStore:
             "MATCH (r:Referral {id: $id}) "
             "SET r._lock = true SET r._lock = null "
             "WITH r WHERE r.status <> 'concept' AND NOT r.status IN $closed AND r.anonymised_at IS NULL "
-            "CREATE (r)-[:HAS_MESSAGE]->(m:ReferralMessage) SET m += $message "
+            # Numbered per referral (under the referral's write lock), so the order never depends on the clock.
+            "OPTIONAL MATCH (r)-[:HAS_MESSAGE]->(earlier:ReferralMessage) WITH r, count(earlier) AS n "
+            "CREATE (r)-[:HAS_MESSAGE]->(m:ReferralMessage) SET m += $message, m.n = n + 1 "
             "CREATE (a:AuditEntry) SET a += $audit RETURN m.id AS id",
             {"id": referral_id, "message": message, "audit": audit, "closed": closed})
         return bool(rows)
@@ -265,7 +267,7 @@ class ReferralStore:
     def messages_of(self, referral_id: str) -> list[dict[str, Any]]:
         rows = self.connection.read(
             f"MATCH (m:ReferralMessage {{referral_id: $id}}) RETURN m {{{MESSAGE_FIELDS}}} AS message "
-            "ORDER BY m.at, m.id", {"id": referral_id})
+            "ORDER BY m.n", {"id": referral_id})
         return [row["message"] for row in rows]
 
     def anonymise(self, cutoff: str, now: str, audit: dict[str, Any], *, also: list[str] | None = None) -> list[str]:

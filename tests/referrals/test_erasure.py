@@ -48,8 +48,10 @@ def test_old_open_referrals_are_closed_as_verlopen_and_anonymised_and_concepts_a
     principals = {name: actor.principal for name, actor in actors.items()}
     start = clock()
     stale = {status: open_referral_in(rr, principals, status, clock) for status in OPEN_STATES}
+    rr.referrals.post_message(principals["welzijn"], stale["gestart"], MESSAGE)
     clock.set(start + timedelta(days=700))
     fresh = open_referral_in(rr, principals, "gestart", clock)  # touched within the retention
+    rr.referrals.post_message(principals["swt"], fresh, MESSAGE)
     clock.set(start + timedelta(days=800))
 
     done = rr.referrals.anonymise(months=24)
@@ -75,17 +77,27 @@ def test_old_open_referrals_are_closed_as_verlopen_and_anonymised_and_concepts_a
     assert kept["status"] == "gestart" and kept["contact"] == {"name": "Sanne", "phone": "06 1234 5678"}
     nodes = {node["id"]: node for node in raw_referrals(rr.runtime)}
     assert not any(nodes[rid].get(name) for rid in stale.values() for name in PRIVATE)
+    # Messages are erased with the referral: that there was one, and when, stays; the text goes.
+    erased = rr.referrals.get(principals["swt"], stale["gestart"])["messages"]
+    assert len(erased) == 1 and erased[0]["text"] is None and erased[0]["anonymised"] is True
+    assert [m["text"] for m in rr.referrals.get(principals["swt"], fresh)["messages"]] == [MESSAGE]
+    texts = {row["referral_id"]: row["text_enc"] for row in rr.runtime.store.connection.read(
+        "MATCH (m:ReferralMessage) RETURN m.referral_id AS referral_id, m.text_enc AS text_enc")}
+    assert texts[stale["gestart"]] is None and texts[fresh]
     assert rr.referrals.anonymise(months=24) == []
 
 
 # -- every copy on disk ------------------------------------------------------------------------------
 TOKEN = re.compile(rb"v1\.[0-9a-f]{8}\.[A-Za-z0-9_-]{20,}")
 FIELDS = ("request", "contact", "client-ref", "consent-purpose", "legal-basis-reason")
-PLAIN = (b"betalingsachterstanden", b"06 1234 5678", b"Sanne", b"SWT-2026-0042")
+MESSAGE = "Intake gepland op dinsdag; zij neemt haar post mee."
+PLAIN = (b"betalingsachterstanden", b"06 1234 5678", b"Sanne", b"SWT-2026-0042", b"Intake gepland op dinsdag")
 
 
-def openable(paths: list[Path], referral_ids: list[str]) -> list[tuple[str, str]]:
-    """(file, field) for every sealed value in these files that the key opens for one of the referrals."""
+def openable(paths: list[Path], referral_ids: list[str],
+             messages: dict[str, list[str]] | None = None) -> list[tuple[str, str]]:
+    """(file, field) for every sealed value in these files that the key opens for one of the referrals
+    (``messages``: per referral the ids of its messages, sealed as ``<referral>/message/<id>``)."""
     cipher = FieldCipher.from_text(SECRET_KEY)
     found = []
     for path in paths:
@@ -94,12 +106,12 @@ def openable(paths: list[Path], referral_ids: list[str]) -> list[tuple[str, str]
             assert plain not in data, (path, plain)  # never in the clear, erased or not
         for token in set(TOKEN.findall(data)):
             for rid in referral_ids:
-                for suffix in FIELDS:
+                for suffix in (*FIELDS, *(f"message/{mid}" for mid in (messages or {}).get(rid, []))):
                     try:
                         cipher.open(token.decode(), f"{rid}/{suffix}")
                     except DecryptionFailed:
                         continue
-                    found.append((str(path), suffix))
+                    found.append((str(path), suffix.split("/")[0]))
     return found
 
 
@@ -137,6 +149,7 @@ def test_no_copy_on_disk_still_opens_after_anonymising_and_expiry(own_store, mon
     rr.referrals.transition(principals["welzijn"], old[0], "afgerond", outcome="geholpen")
     clock.set(now)
     recent = open_referral_in(rr, principals, "ontvangen", clock)
+    notes = {rid: [rr.referrals.post_message(principals["welzijn"], rid, MESSAGE)["id"]] for rid in (old[1], recent)}
     rr.close()
     runtime.close()
 
@@ -147,6 +160,7 @@ def test_no_copy_on_disk_still_opens_after_anonymising_and_expiry(own_store, mon
     assert restored.exit_code == 0, restored.output
     # The scan sees what it looks for: before erasing, the old values open in the data dir and back-up.
     assert openable(every_file(data_dir, backups), old)
+    assert ("message" in {suffix for _, suffix in openable(every_file(data_dir, backups), old, notes)})
 
     result = cli.invoke(main, ["referrals", "anonymise", "--older-than", "24m"])
     assert result.exit_code == 0, result.output
@@ -166,8 +180,8 @@ def test_no_copy_on_disk_still_opens_after_anonymising_and_expiry(own_store, mon
 
     files = every_file(data_dir, backups)
     assert any(path.suffix == ".rdb" for path in files) and not list(data_dir.glob("appendonlydir.*herstel*"))
-    assert openable(files, old) == []
-    # The referral still in use stays readable from the very same files.
-    assert {suffix for _, suffix in openable(files, [recent])} >= {"request", "contact", "client-ref"}
+    assert openable(files, old, notes) == []
+    # The referral still in use stays readable from the very same files, its message too.
+    assert {suffix for _, suffix in openable(files, [recent], notes)} >= {"request", "contact", "client-ref", "message"}
     bad = cli.invoke(main, ["db", "expire", "--older-than", "een maand"])
     assert bad.exit_code != 0 and "30d" in bad.output
