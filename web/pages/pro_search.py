@@ -16,9 +16,10 @@ from socialekaart.catalog.search import MAX_QUERY_LENGTH
 from socialekaart.shared import taxonomy
 from socialekaart.shared.errors import NotFound, ValidationError
 from socialekaart.shared.hours import now_local
+from socialekaart.shared.validation import ID_PATTERN
 from web.bootstrap import referral_runtime
 from web.pages.cards import hit_card
-from web.pages.session import login_required, protect_forms, register_page_errors
+from web.pages.session import current_account, login_required, protect_forms, register_page_errors
 
 bp = Blueprint("pro_search_pages", __name__, template_folder="../templates")
 protect_forms(bp)
@@ -47,6 +48,7 @@ class ProSearchForm:
     nu_open: bool = False
     clientondersteuning: bool = False
     pagina: int = 1
+    opnieuw: str = ""  # the id of a referral the professional refers again (opnieuw verwijzen)
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> "ProSearchForm":
@@ -62,7 +64,8 @@ class ProSearchForm:
                    soort=pick("soort", FORMALITY), doelgroep=pick("doelgroep", taxonomy.TARGET_GROUP_BY_CODE),
                    wachttijd=pick("wachttijd", WAITS), nu_open=args.get("nuOpen") == "ja",
                    clientondersteuning=args.get("clientondersteuning") == "ja",
-                   pagina=int(raw_page) if raw_page.isdigit() and 1 <= int(raw_page) <= 500 else 1)
+                   pagina=int(raw_page) if raw_page.isdigit() and 1 <= int(raw_page) <= 500 else 1,
+                   opnieuw=again if ID_PATTERN.match(again := (args.get("opnieuw") or "").strip()[:64]) else "")
 
     @property
     def submitted(self) -> bool:
@@ -75,7 +78,7 @@ class ProSearchForm:
                   "soort": form.soort, "doelgroep": form.doelgroep, "wachttijd": form.wachttijd,
                   "nuOpen": "ja" if form.nu_open else "",
                   "clientondersteuning": "ja" if form.clientondersteuning else "",
-                  "pagina": form.pagina if form.pagina > 1 else ""}
+                  "pagina": form.pagina if form.pagina > 1 else "", "opnieuw": form.opnieuw}
         return {k: v for k, v in values.items() if v}
 
 
@@ -99,7 +102,18 @@ def _wijken() -> list[tuple[str, list[tuple[str, str]]]]:
 def search():
     form = ProSearchForm.from_args(request.args)
     problem, page, cards = None, None, []
-    if form.submitted:
+    # Opnieuw verwijzen: the referral this search is for (the sender's own; anyone else gets a 404).
+    again = referral_runtime(current_app._get_current_object()).referrals.get(current_account(), form.opnieuw) \
+        if form.opnieuw and current_account().role == "professional" else None
+    if again is not None and not form.submitted:
+        # Before any words: the services for the hulpvraag's first leefgebied where the inwoner lives.
+        now = now_local()
+        page = _catalog().search(life_domains=again["life_domains"][:1], area=again.get("gemeente_code") or None,
+                                 page=form.pagina, page_size=PAGE_SIZE)
+        first = (page.page - 1) * page.page_size + 1
+        cards = [{**hit_card(hit, page.query.near_areas, number=first + i, now=now),
+                  "access": ACCESS.get(hit["service"]["rung"], "")} for i, hit in enumerate(page.hits)]
+    elif form.submitted:
         now = now_local()
         try:
             page = _catalog().search(
@@ -116,6 +130,6 @@ def search():
             cards = [{**hit_card(hit, page.query.near_areas, number=first + i, now=now),
                       "access": ACCESS.get(hit["service"]["rung"], "")} for i, hit in enumerate(page.hits)]
     status = 400 if problem else 200
-    return render_template("pro_search.html", form=form, page=page, cards=cards, problem=problem,
+    return render_template("pro_search.html", form=form, page=page, cards=cards, problem=problem, again=again,
                            wijken=_wijken(), rungs=taxonomy.RUNGS, target_groups=taxonomy.TARGET_GROUPS,
                            waits=WAITS, active="zoeken"), status

@@ -1,6 +1,7 @@
 """The referral pages for professionals: refer from a search hit (/verwijzen/<service id>), the inbox
-(/inbox), one referral with its history (/verwijzingen/<id>), status changes (POST
-/verwijzingen/<id>/status) and passing a referral on (/verwijzingen/<id>/doorverwijzen).
+(/inbox), one referral with its history and messages (/verwijzingen/<id>), status changes (POST
+/verwijzingen/<id>/status), messages (POST /verwijzingen/<id>/berichten), passing a referral on
+(/verwijzingen/<id>/doorverwijzen) and referring again (/verwijzen/<service id>?opnieuw=<id>).
 
 Views parse the form, call ReferralService (the rules, the audit and the privacy live there) and
 shape the answer. Every form works without JavaScript; every POST carries a CSRF token.
@@ -21,7 +22,9 @@ from socialekaart.referrals.lifecycle import (
     RECEIVER,
     SENDER,
     STATE_LABELS,
+    MAX_MESSAGE,
     URGENCIES,
+    consent_covers,
     next_states,
     parse_new_referral,
     refuse_confidential,
@@ -94,7 +97,7 @@ def labels() -> dict[str, Any]:
             "state_labels": STATE_LABELS, "overdue_labels": OVERDUE_LABELS, "steps": STEPS,
             "decline_reasons": DECLINE_REASONS, "cancel_reasons": CANCEL_REASONS, "outcomes": OUTCOMES,
             "urgency_labels": URGENCIES, "consent_method_labels": CONSENT_METHODS, "legal_basis_labels": LEGAL_BASES,
-            "side_labels": SIDE_LABELS}
+            "side_labels": SIDE_LABELS, "max_message": MAX_MESSAGE}
 
 
 def _actions(status: str, sides: list[str]) -> list[str]:
@@ -110,9 +113,10 @@ def _service_or_404(service_id: str) -> dict[str, Any]:
 
 
 def _refer_page(service: dict[str, Any], form: ReferForm, *, problems: dict[str, str] | None = None,
-                original: dict[str, Any] | None = None, status: int = 200):
+                original: dict[str, Any] | None = None, rerefer: dict[str, Any] | None = None,
+                consent_carried: bool = False, status: int = 200):
     return render_template("refer.html", service=service, form=form, problems=problems or {}, original=original,
-                           active="inbox", **choices()), status
+                           rerefer=rerefer, consent_carried=consent_carried, active="inbox", **choices()), status
 
 
 @bp.route("/verwijzen/<service_id>", methods=["GET", "POST"])
@@ -121,6 +125,8 @@ def refer(service_id: str):
     """The refer form for one service; with ?van=<referral id> it passes that referral on (doorverwijzen)."""
     actor = current_account()
     service = _service_or_404(service_id)
+    if request.values.get("opnieuw"):
+        return _rerefer(actor, service, request.values["opnieuw"])
     original_id = request.values.get("van") or None
     original = _rr().referrals.get(actor, original_id) if original_id else None
     if original is not None and "doorverwezen" not in original["allowed_next"]:
@@ -157,6 +163,53 @@ def refer(service_id: str):
         flash(f"Verstuurd naar {service['org_name'] or service['name']}.", "ok")
     else:
         flash("Opgeslagen als concept. Nog niet verstuurd: de ontvanger ziet het pas na versturen.", "ok")
+    return redirect(url_for(".referral", referral_id=created["id"]), 303)
+
+
+def _rerefer(actor, service: dict[str, Any], original_id: str):
+    """The refer form pre-filled from a closed referral of the sender (opnieuw verwijzen). The recorded
+    consent is filled in only when it covers this service's organisation; otherwise it is asked again."""
+    original = _rr().referrals.get(actor, original_id)
+    if not original["can_rerefer"]:
+        raise Conflict("Deze doorverwijzing kan nu niet opnieuw worden verwezen: dat kan alleen door de verwijzer, "
+                       "één keer, na afwijzen, verlopen of afronden met 'niet geholpen'.")
+    refuse_confidential(service)
+    consent = original.get("consent") or {}
+    covered = consent_covers(consent, service["organization_id"])
+    page = {"rerefer": original, "consent_carried": covered}
+    if request.method == "GET":
+        contact = original.get("contact") or {}
+        values: dict[str, Any] = {
+            "urgency": original.get("urgency") or "normaal", "request_text": original.get("request_text") or "",
+            "contact_name": contact.get("name", ""), "contact_phone": contact.get("phone", ""),
+            "contact_email": contact.get("email", ""), "contact_reachable": contact.get("reachable", ""),
+            "client_ref": original.get("client_ref") or "", "action": "versturen"}
+        if covered:
+            values.update(consent_purpose=consent.get("purpose") or "", consent_date=consent.get("date") or "",
+                          consent_method=consent.get("method") or "", consent_confirmed=True)
+        form = ReferForm.blank(list(original["life_domains"]), _today(), **values)
+        return _refer_page(service, form, **page)
+
+    form = ReferForm.from_form(request.form)
+    data = form.referral_data(service["id"], service["organization_id"])
+    problems = form.own_problems()
+    try:
+        parse_new_referral(data, today=_today())  # checks only; nothing is written while anything is wrong
+    except ValidationError as error:
+        problems = {**form_problems(error), **problems}
+    if problems:
+        return _refer_page(service, form, problems=problems, status=400, **page)
+    raw_version = request.form.get("versie", "")
+    try:
+        created = _rr().referrals.rerefer(actor, original["id"], data,
+                                          expected_version=int(raw_version) if raw_version.isdigit() else None)
+    except ValidationError as error:
+        return _refer_page(service, form, problems=form_problems(error), status=400, **page)
+    except (Forbidden, Conflict, NotFound) as error:
+        status = 403 if isinstance(error, Forbidden) else 409 if isinstance(error, Conflict) else 404
+        return _refer_page(service, form, problems={"algemeen": error.message}, status=status, **page)
+    flash(f"Opnieuw verwezen naar {service['org_name'] or service['name']}. De nieuwe doorverwijzing is verstuurd.",
+          "ok")
     return redirect(url_for(".referral", referral_id=created["id"]), 303)
 
 
@@ -229,12 +282,21 @@ def inbox():
 
 # -- one referral ------------------------------------------------------------------------------
 def _detail_page(referral_id: str, *, problem: str | None = None, status: int = 200,
-                 referral: dict[str, Any] | None = None):
+                 referral: dict[str, Any] | None = None, typed: str = ""):
     referral = referral or _rr().referrals.get(current_account(), referral_id)
     sides = [s for s in (SENDER, RECEIVER) if referral["side"] in (s, "beide")]
     actions = [t for t in referral["allowed_next"] if t in STEPS]
     return render_template("referral.html", r=referral, sides=sides, actions=actions, problem=problem,
+                           timeline=timeline(referral), typed=typed,
                            back=url_for(".referral", referral_id=referral_id), active="inbox"), status
+
+
+def timeline(referral: dict[str, Any]) -> list[dict[str, Any]]:
+    """The history and the messages together, oldest first (a step before a message at the same moment)."""
+    items = [{"kind": "stap", **e} for e in referral["events"]]
+    items += [{"kind": "bericht", **m} for m in referral.get("messages") or []]
+    order = {id(item): n for n, item in enumerate(items)}
+    return sorted(items, key=lambda item: (item["at"], order[id(item)]))
 
 
 @bp.get("/verwijzingen/<referral_id>")
@@ -256,6 +318,21 @@ def _opened(referral_id: str) -> dict[str, Any] | None:
         return None  # changed meanwhile (a colleague, or the sender cancelled): read it as it is now
     flash("Ontvangst bevestigd: de verwijzer ziet nu dat u de doorverwijzing heeft geopend.", "ok")
     return received
+
+
+@bp.post("/verwijzingen/<referral_id>/berichten")
+@login_required(roles="professional")
+def post_message(referral_id: str):
+    """A short message to the other organisation; an error keeps the text in the form."""
+    text = request.form.get("bericht", "")[:MAX_MESSAGE * 4]
+    try:
+        _rr().referrals.post_message(current_account(), referral_id, text)
+    except ValidationError as error:
+        return _detail_page(referral_id, problem=error.message, status=400, typed=text)
+    except Conflict as error:
+        return _detail_page(referral_id, problem=error.message, status=409, typed=text)
+    flash("Uw bericht is verstuurd.", "ok")
+    return redirect(url_for(".referral", referral_id=referral_id, _anchor="berichten"), 303)
 
 
 @bp.post("/verwijzingen/<referral_id>/status")
