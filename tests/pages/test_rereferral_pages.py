@@ -5,22 +5,12 @@ from __future__ import annotations
 
 import re
 
-from tests.pages.test_referral_pages import (  # noqa: F401  (fixtures)
-    app,
-    client,
-    clock,
-    csrf,
-    html,
-    people,
-    post,
-    refer_form,
-    rr,
-    runtime,
-    send_referral,
-    sign_in_as,
-    step,
-    text,
-)
+from tests.pages import test_referral_pages as referral_pages
+from tests.pages.test_referral_pages import html, post, refer_form, send_referral, sign_in_as, step, text
+
+# The fixtures of the referral pages: the seeded region on a fresh graph, an account per role, the clock.
+app, client, clock, people, rr, runtime = (referral_pages.app, referral_pages.client, referral_pages.clock,
+                                           referral_pages.people, referral_pages.rr, referral_pages.runtime)
 
 NOTE = "Inwoner is gebeld; intake staat op dinsdag 10 uur."
 

@@ -14,8 +14,8 @@ from socialekaart.referrals.lifecycle import (
     CONSENT_METHODS,
     LEGAL_BASES,
     MAX_CONTACT_NAME,
-    MAX_MESSAGE,
     MAX_LIFE_DOMAINS,
+    MAX_MESSAGE,
     MAX_PURPOSE,
     MAX_REACHABLE,
     MAX_REQUEST_TEXT,
@@ -133,7 +133,10 @@ class ReReferralSchema(NewReferralSchema):
 
 # Only serviceId is needed: the rest comes from the original; its consent only when it covers the new partner.
 RE_REFERRAL_BODY = {"content": {"application/json": {"schema": {
-    "allOf": [{"$ref": "#/components/schemas/ReReferral"}, {"required": ["serviceId"]}]}}}}
+    "allOf": [{"$ref": "#/components/schemas/NewReferral"},
+              {"type": "object", "required": ["serviceId"], "properties": {"version": {
+                  "type": "integer", "minimum": 1,
+                  "description": ReReferralSchema._declared_fields["version"].metadata["description"]}}}]}}}}
 
 
 class NewMessageSchema(Strict):
@@ -144,7 +147,8 @@ class NewMessageSchema(Strict):
 
 
 NEW_MESSAGE_BODY = {"content": {"application/json": {"schema": {
-    "allOf": [{"$ref": "#/components/schemas/NewMessage"}, {"required": ["text"]}]}}}}
+    "type": "object", "required": ["text"], "additionalProperties": False,
+    "properties": {"text": {"type": "string", **NewMessageSchema._declared_fields["text"].metadata}}}}}}
 
 
 class ReferralListArgsSchema(Strict):
