@@ -52,6 +52,18 @@ def rules(world) -> dict[tuple[str, str], dict]:
         ("post", "/api/v1/referrals/{referral_id}/transitions"): {
             "path": f"/api/v1/referrals/{ref}/transitions", "body": {"to": "geaccepteerd", "version": 99},
             "who": professional | {"swt": {409}, "welzijn": {409}, "other": {404}}},
+        # Messages: between the sender and the receiver only (issue 15 §4).
+        ("get", "/api/v1/referrals/{referral_id}/messages"): {"path": f"/api/v1/referrals/{ref}/messages",
+                                                              "who": professional | {"other": {404}}},
+        ("post", "/api/v1/referrals/{referral_id}/messages"): {
+            "path": f"/api/v1/referrals/{ref}/messages", "body": {"text": "Intake staat gepland."},
+            "who": professional | {"other": {404}}},
+        # Opnieuw verwijzen: the sender only, and not while it is open (409); the receiver 403.
+        ("post", "/api/v1/referrals/{referral_id}/re-referrals"): {
+            "path": f"/api/v1/referrals/{ref}/re-referrals",
+            "body": {"serviceId": "svc-begeleiding", "consent": {"purpose": "Hulp", "partnerId": "org-zorg",
+                                                                 "date": "2026-01-12", "method": "mondeling"}},
+            "who": professional | {"swt": {409}, "welzijn": {403}, "other": {404}}},
         ("get", "/api/v1/referral-events"): {"path": "/api/v1/referral-events", "who": professional},
         # Each organisation's beheerder reads the audit log of their own organisation.
         ("get", "/api/v1/audit"): {"path": "/api/v1/audit", "who": {"beheerder": OK, "beheerder_other": OK} | {
