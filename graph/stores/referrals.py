@@ -578,6 +578,20 @@ class ReferralStore:
                                      "RETURN r.id AS id", params)
         return bool(rows)
 
+    def sealed_messages(self, after_id: str, limit: int) -> list[dict[str, Any]]:
+        """Messages that still hold a sealed text, by id after ``after_id`` (a page of the rotation)."""
+        rows = self.connection.read(
+            "MATCH (m:ReferralMessage) WHERE m.id > $after AND m.text_enc IS NOT NULL "
+            "RETURN m {.id, .referral_id, .text_enc} AS message ORDER BY m.id LIMIT $limit",
+            {"after": after_id, "limit": limit})
+        return [row["message"] for row in rows]
+
+    def reseal_message(self, message_id: str, before: str, after: str) -> bool:
+        rows = self.connection.write("MATCH (m:ReferralMessage {id: $id}) WHERE m.text_enc = $before "
+                                     "SET m.text_enc = $after RETURN m.id AS id",
+                                     {"id": message_id, "before": before, "after": after})
+        return bool(rows)
+
     def webhook_secrets(self) -> list[dict[str, Any]]:
         rows = self.connection.read("MATCH (w:Webhook) RETURN w {.organization_id, .secret_enc} AS webhook "
                                     "ORDER BY w.organization_id")

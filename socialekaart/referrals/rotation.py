@@ -21,6 +21,8 @@ SEALED = {"request_enc": "request", "contact_enc": "contact", "client_ref_enc": 
 class ResealStore(Protocol):
     def sealed_page(self, after_id: str, limit: int) -> list[dict[str, Any]]: ...
     def reseal(self, referral_id: str, before: dict[str, Any], after: dict[str, Any]) -> bool: ...
+    def sealed_messages(self, after_id: str, limit: int) -> list[dict[str, Any]]: ...
+    def reseal_message(self, message_id: str, before: str, after: str) -> bool: ...
     def webhook_secrets(self) -> list[dict[str, Any]]: ...
     def reseal_webhook(self, organization_id: str, before: str, after: str) -> bool: ...
 
@@ -31,6 +33,7 @@ class RotationReport:
     already: int = 0  # already under the first key
     changed_meanwhile: int = 0  # left for the next run
     webhooks: int = 0
+    messages: int = 0  # messages on referrals, re-sealed now
 
 
 def rotate(store: ResealStore, cipher: FieldCipher) -> RotationReport:
@@ -46,6 +49,18 @@ def rotate(store: ResealStore, cipher: FieldCipher) -> RotationReport:
             else:
                 report.changed_meanwhile += 1
         after_id = page[-1]["id"]
+    after_id = ""
+    while messages := store.sealed_messages(after_id, PAGE):
+        for message in messages:
+            sealed = message["text_enc"]
+            if cipher.sealed_with_primary(sealed):
+                continue
+            context = f"{message['referral_id']}/message/{message['id']}"
+            if store.reseal_message(message["id"], sealed, cipher.seal(cipher.open(sealed, context), context) or ""):
+                report.messages += 1
+            else:
+                report.changed_meanwhile += 1
+        after_id = messages[-1]["id"]
     for hook in store.webhook_secrets():
         sealed, context = hook.get("secret_enc"), f"webhook/{hook['organization_id']}"
         if sealed and not cipher.sealed_with_primary(sealed):

@@ -51,6 +51,7 @@ def test_keys_rotate_reseals_everything_so_the_old_key_can_go(rr, runtime, actor
     first = rr.referrals.create(swt, referral_body())["id"]
     second = rr.referrals.create(swt, referral_body(clientRef="SWT-7"))["id"]
     rr.referrals.transition(swt, first, "verzonden")
+    rr.referrals.post_message(swt, first, "Zij is het best bereikbaar na drie uur.")
     secret = rr.webhooks.set("org-swt", "https://partner.example.nl/hook")
 
     set_store_env(monkeypatch, runtime.settings)
@@ -58,6 +59,7 @@ def test_keys_rotate_reseals_everything_so_the_old_key_can_go(rr, runtime, actor
     result = CliRunner().invoke(main, ["keys", "rotate"])
     assert result.exit_code == 0, result.output
     assert "2 doorverwijzing(en) opnieuw versleuteld" in result.output and "1 webhookgeheim" in result.output
+    assert "en 1 bericht(en) opnieuw versleuteld" in result.output
     again = CliRunner().invoke(main, ["keys", "rotate"])
     assert again.exit_code == 0 and "0 doorverwijzing(en) opnieuw versleuteld, 2 waren al klaar" in again.output
 
@@ -66,6 +68,8 @@ def test_keys_rotate_reseals_everything_so_the_old_key_can_go(rr, runtime, actor
     view = only_new.referrals.get(swt, first)
     assert view["contact"]["name"] == "Sanne" and view["request_text"].startswith("Alleenstaande moeder")
     assert only_new.referrals.get(welzijn, first)["contact"]["phone"] == "06 1234 5678"
+    assert [m["text"] for m in only_new.referrals.get(welzijn, first)["messages"]] == [
+        "Zij is het best bereikbaar na drie uur."]
     assert [e.secret for e in only_new.webhooks.endpoints(["org-swt"])] == [secret]
     with pytest.raises(DecryptionFailed):  # the old key alone opens nothing any more
         with_keys(SECRET_KEY).referrals.get(swt, first)

@@ -26,7 +26,7 @@ def keys_rotate(ctx: click.Context) -> None:
     rt = referral_runtime_of(ctx)
     report = guard(lambda: rotate(rt.referral_store, rt.cipher))
     click.echo(f"{report.referrals} doorverwijzing(en) opnieuw versleuteld, {report.already} waren al klaar, "
-               f"{report.webhooks} webhookgeheim(en) opnieuw versleuteld.")
+               f"{report.webhooks} webhookgeheim(en) en {report.messages} bericht(en) opnieuw versleuteld.")
     if report.changed_meanwhile:
         click.echo(f"{report.changed_meanwhile} doorverwijzing(en) veranderden tijdens het draaien; "
                    "draai 'socialekaart keys rotate' nog eens voordat u de oude sleutel weghaalt.")
