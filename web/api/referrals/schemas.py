@@ -180,7 +180,8 @@ class AuditEntrySchema(ma.Schema):
     at = fields.String()
     accountId = fields.String(allow_none=True)
     role = fields.String(allow_none=True)
-    action = fields.String(metadata={"description": "inzien, lijst, aanmaken, status:…, exporteren, grondslag:…"})
+    action = fields.String(metadata={"description": "inzien, lijst, aanmaken, status:…, exporteren, grondslag:…, "
+                                                    "bericht, berichten, opnieuw-verwijzen"})
     referralId = fields.String(allow_none=True)
     allowed = fields.Boolean()
 
