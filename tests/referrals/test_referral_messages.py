@@ -66,11 +66,19 @@ def test_bad_messages_are_refused_and_nothing_is_written(rr, actors, runtime):
     assert message_nodes(runtime) == []
 
 
-def test_after_a_decline_the_receiver_no_longer_reads_the_messages_and_none_can_be_added(rr, actors):
+@pytest.mark.parametrize("how", ["geannuleerd", "afgewezen", "verlopen"])
+def test_once_closed_without_help_the_receiver_no_longer_reads_the_messages_and_none_can_be_added(rr, actors,
+                                                                                                  clock, how):
     swt, welzijn = actors["swt"].principal, actors["welzijn"].principal
     rid = received(rr, actors)
     rr.referrals.post_message(swt, rid, NOTE)
-    rr.referrals.transition(welzijn, rid, "afgewezen", reason="geen-capaciteit")
+    if how == "geannuleerd":
+        rr.referrals.transition(swt, rid, "geannuleerd", reason="inwoner-wil-niet")
+    elif how == "afgewezen":
+        rr.referrals.transition(welzijn, rid, "afgewezen", reason="geen-capaciteit")
+    else:
+        clock.advance(days=45)
+        assert rr.referrals.expire_overdue() == [rid]
 
     withheld = rr.referrals.get(welzijn, rid)
     assert withheld["messages"] == [] and withheld["client_data_withheld"] is True
