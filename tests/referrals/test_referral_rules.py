@@ -230,3 +230,51 @@ def test_roles_and_service_editing():
     assert may_edit_service(Principal("acc-3", "admin"), "org-zorg")
     with pytest.raises(Forbidden, match="professional"):
         Principal("acc-4", "coordinator", None, ("GM0664",)).require("professional", action="Doorverwijzen")
+
+
+# -- opnieuw verwijzen and messages (issue 15 §3, §4) ---------------------------------------------
+def test_who_may_refer_again_and_when():
+    from socialekaart.referrals.lifecycle import RECEIVER, SENDER, rerefer_refusal
+
+    def refusal(status: str, sides=frozenset({SENDER}), **fields) -> str | None:
+        return rerefer_refusal({"status": status, **fields}, set(sides))
+
+    assert refusal("afgewezen") is None and refusal("verlopen") is None
+    assert refusal("afgerond", outcome="niet-geholpen") is None
+    for status, fields in (("afgerond", {"outcome": "geholpen"}), ("afgerond", {"outcome": "deels"}),
+                           ("geannuleerd", {}), ("ontvangen", {}), ("doorverwezen", {}), ("concept", {})):
+        assert "Opnieuw verwijzen kan na afwijzen" in (refusal(status, **fields) or ""), status
+    assert "verwijzende organisatie" in (refusal("afgewezen", {RECEIVER}) or "")
+    assert "al opnieuw verwezen" in (refusal("afgewezen", rereferred_to="ref-2") or "")
+    assert "bewaartermijn" in (refusal("verlopen", anonymised_at="2026-01-01") or "")
+
+
+def test_consent_covers_only_its_own_partner():
+    from socialekaart.referrals.lifecycle import consent_covers
+
+    assert consent_covers({"partner_id": "org-welzijn"}, "org-welzijn")
+    assert not consent_covers({"partner_id": "org-welzijn"}, "org-zorg")
+    assert not consent_covers(None, "org-welzijn") and not consent_covers({}, "org-welzijn")
+
+
+def test_message_text_and_when_a_message_may_be_written():
+    from socialekaart.referrals.lifecycle import (
+        MAX_MESSAGE,
+        RECEIVER,
+        SENDER,
+        check_message_text,
+        message_refusal,
+    )
+
+    assert check_message_text("  Intake dinsdag.\nTot dan.  ") == "Intake dinsdag.\nTot dan."
+    assert check_message_text("x" * MAX_MESSAGE) == "x" * MAX_MESSAGE
+    for bad in ("", " \n ", None, 42, "x" * (MAX_MESSAGE + 1), "a\x07b"):
+        with pytest.raises(ValidationError):
+            check_message_text(bad)
+    for status in ("verzonden", "ontvangen", "geaccepteerd", "wachtlijst", "gestart", "afgerond", "doorverwezen"):
+        assert message_refusal({"status": status}, {RECEIVER}) is None, status
+        assert message_refusal({"status": status}, {SENDER}) is None, status
+    for status in ("concept", "geannuleerd", "afgewezen", "verlopen"):
+        assert message_refusal({"status": status}, {SENDER}), status
+    assert message_refusal({"status": "gestart", "anonymised_at": "2026-01-01"}, {SENDER})
+    assert message_refusal({"status": "gestart"}, set())
