@@ -295,8 +295,11 @@ class ReferralService:
         new = parse_new_referral(data, today=now.astimezone(LOCAL_TZ).date(), defaults=defaults)
         target = self._target(new.service_id)
         if carried and not consent_covers(consent, target["organization_id"]):
+            partner = consent["partner_id"] if consent else ""
+            if partner == referral.get("to_org_id") and referral.get("to_org_name"):
+                partner = referral["to_org_name"]
             raise ValidationError(
-                f"De toestemming van de inwoner gold voor {consent['partner_id'] if consent else ''}, niet voor "
+                f"De toestemming van de inwoner gold voor {partner}, niet voor "
                 f"{target.get('org_name') or target['organization_id']}. Vraag de inwoner opnieuw om toestemming "
                 "voor deze partner (of leg een wettelijke grondslag vast).",
                 errors={"consent": ["Vraag de inwoner opnieuw om toestemming voor deze partner."]})

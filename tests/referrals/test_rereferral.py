@@ -69,6 +69,7 @@ def test_consent_carries_over_only_when_it_covers_the_new_partner(rr, actors, cl
     with pytest.raises(ValidationError) as refused:
         rr.referrals.rerefer(swt, rid, {"serviceId": "svc-begeleiding"})
     assert "opnieuw om toestemming" in refused.value.message and "consent" in refused.value.errors
+    assert "gold voor Welzijn Goes, niet voor Zorg Plus" in refused.value.message
     assert len(raw_referrals(rr.runtime)) == before
     assert rr.referrals.get(swt, rid)["rereferred_to"] is None
 
