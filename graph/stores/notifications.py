@@ -110,7 +110,8 @@ class NotificationStore:
     def link_by_hash(self, token_hash: str) -> dict[str, Any] | None:
         rows = self.connection.read(
             f"MATCH (l:StatusLink {{hash: $hash}}) MATCH (r:Referral {{id: l.referral_id}}) "
-            f"OPTIONAL MATCH (f:Organization {{id: r.from_org_id}}) OPTIONAL MATCH (t:Organization {{id: r.to_org_id}}) "
+            f"OPTIONAL MATCH (f:Organization {{id: r.from_org_id}}) "
+            f"OPTIONAL MATCH (t:Organization {{id: r.to_org_id}}) "
             f"RETURN l {{{LINK_FIELDS}}} AS link, r.status AS status, f.name AS from_name, f.phone AS from_phone, "
             f"t.name AS to_name, t.phone AS to_phone", {"hash": token_hash})
         if not rows:

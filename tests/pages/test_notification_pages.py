@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import re
 
-from tests.pages.test_referral_pages import (  # noqa: F401  (fixtures and helpers of the referral pages)
-    app,
-    client,
-    clock,
-    people,
-    post,
-    refer_form,
-    rr,
-    runtime,
-    sign_in_as,
-    text,
-)
+from tests.pages import test_referral_pages as referral_pages
+from tests.pages.test_referral_pages import post, refer_form, sign_in_as, text
+
+# The referral pages' fixtures: seeded region, accounts with a password, the app with the test clock.
+clock, runtime, rr, people, app, client = (referral_pages.clock, referral_pages.runtime, referral_pages.rr,
+                                           referral_pages.people, referral_pages.app, referral_pages.client)
 
 
 def test_opt_in_status_link_when_sending_is_shown_once_and_can_be_revoked(client, people, rr):

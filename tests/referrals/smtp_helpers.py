@@ -9,7 +9,6 @@ import threading
 from aiosmtpd.controller import Controller
 
 
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -57,7 +57,7 @@ def _link_json(link: dict) -> dict:
 class StatusLinks(MethodView):
     @blp.login_required
     @blp.response(201, NewStatusLinkSchema, description="Een nieuwe statuslink; geef de url aan de inwoner.")
-    @blp.problems(403, 404)
+    @blp.problems(400, 403, 404)
     def post(self, referral_id: str):
         """Maak een statuslink voor de inwoner (alleen de verwijzende organisatie)"""
         made = _rt().status_links.create(principal(), referral_id)
@@ -66,7 +66,7 @@ class StatusLinks(MethodView):
 
     @blp.login_required
     @blp.response(200, StatusLinkListSchema, description="De statuslinks van deze doorverwijzing (zonder token).")
-    @blp.problems(403, 404)
+    @blp.problems(400, 403, 404)
     def get(self, referral_id: str):
         """De statuslinks van een doorverwijzing"""
         return {"results": [_link_json(link) for link in _rt().status_links.links(principal(), referral_id)]}
@@ -76,7 +76,7 @@ class StatusLinks(MethodView):
 class StatusLinkById(MethodView):
     @blp.login_required
     @blp.response(204, description="De link werkt niet meer.")
-    @blp.problems(403, 404)
+    @blp.problems(400, 403, 404)
     def delete(self, referral_id: str, link_id: str):
         """Trek een statuslink in"""
         _rt().status_links.revoke(principal(), referral_id, link_id)
