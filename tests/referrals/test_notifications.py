@@ -117,7 +117,7 @@ def test_retries_back_off_and_give_up(mail_rr, actors, clock):
 def test_preferences_are_honoured_when_sending(mail_rr, actors, smtp, client):
     smtp.start()
     welzijn = actors["welzijn"]
-    answer = client.put("/api/v1/notification-preferences", json={"preferences": {"nieuw": False}},
+    answer = client.patch("/api/v1/notification-preferences", json={"preferences": {"nieuw": False}},
                         headers=welzijn.headers)
     assert answer.status_code == 200 and answer.get_json()["preferences"]["nieuw"] is False
     assert answer.get_json()["preferences"]["te-laat"] is True
@@ -126,7 +126,7 @@ def test_preferences_are_honoured_when_sending(mail_rr, actors, smtp, client):
     assert (report.sent, report.skipped) == (0, 1)
     assert smtp.inbox.messages == []
     # Bad input: a clear error and nothing changed.
-    bad = client.put("/api/v1/notification-preferences", json={"preferences": {"nieuw": True, "spam": False}},
+    bad = client.patch("/api/v1/notification-preferences", json={"preferences": {"nieuw": True, "spam": False}},
                      headers=welzijn.headers)
     assert bad.status_code == 400 and bad.content_type.startswith("application/problem+json")
     assert client.get("/api/v1/notification-preferences", headers=welzijn.headers).get_json()["preferences"][

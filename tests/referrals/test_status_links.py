@@ -56,8 +56,8 @@ def test_revoked_and_expired_links_stop_working(client, actors, sent, clock):
     first = make_link(client, swt, sent).get_json()
     second = make_link(client, swt, sent).get_json()
     first_token, second_token = (b["url"].rsplit("/", 1)[1] for b in (first, second))
-    revoked = client.delete(f"/api/v1/referrals/{sent}/status-links/{first['id']}", headers=swt.headers)
-    assert revoked.status_code == 204
+    revoked = client.post(f"/api/v1/referrals/{sent}/status-links/{first['id']}/revocation", headers=swt.headers)
+    assert revoked.status_code == 200 and revoked.get_json()["active"] is False
     gone = client.get(f"/status/{first_token}")
     assert gone.status_code == 404 and "werkt niet (meer)" in page_text(gone)
     assert client.get(f"/status/{second_token}").status_code == 200
@@ -75,9 +75,12 @@ def test_only_the_sending_organisation_makes_or_revokes_links(client, actors, se
     assert make_link(client, actors["welzijn"], sent).status_code == 403  # the receiver
     assert make_link(client, actors["other"], sent).status_code == 404  # not a party: it does not exist
     link = make_link(client, actors["swt"], sent).get_json()
-    answer = client.delete(f"/api/v1/referrals/{sent}/status-links/{link['id']}", headers=actors["other"].headers)
+    answer = client.post(f"/api/v1/referrals/{sent}/status-links/{link['id']}/revocation",
+                         headers=actors["other"].headers)
     assert answer.status_code == 404
-    assert client.delete(f"/api/v1/referrals/{sent}/status-links/sl-nietbestaand",
-                         headers=actors["swt"].headers).status_code == 404
+    assert client.post(f"/api/v1/referrals/{sent}/status-links/sl-nietbestaand/revocation",
+                       headers=actors["swt"].headers).status_code == 404
+    assert client.post(f"/api/v1/referrals/{sent}/status-links/{link['id']}/revocation",
+                       headers=actors["welzijn"].headers).status_code == 403
     assert client.get(f"/api/v1/referrals/{sent}/status-links",
                       headers=actors["swt"].headers).get_json()["results"][0]["active"] is True

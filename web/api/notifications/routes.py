@@ -72,14 +72,16 @@ class StatusLinks(MethodView):
         return {"results": [_link_json(link) for link in _rt().status_links.links(principal(), referral_id)]}
 
 
-@blp.route("/referrals/<referral_id:referral_id>/status-links/<string:link_id>")
-class StatusLinkById(MethodView):
+@blp.route("/referrals/<referral_id:referral_id>/status-links/<string:link_id>/revocation")
+class StatusLinkRevocation(MethodView):
     @blp.login_required
-    @blp.response(204, description="De link werkt niet meer.")
+    @blp.response(200, StatusLinkSchema, description="De ingetrokken link: hij werkt niet meer.")
     @blp.problems(400, 403, 404)
-    def delete(self, referral_id: str, link_id: str):
+    def post(self, referral_id: str, link_id: str):
         """Trek een statuslink in"""
-        _rt().status_links.revoke(principal(), referral_id, link_id)
+        service = _rt().status_links
+        service.revoke(principal(), referral_id, link_id)
+        return _link_json(next(link for link in service.links(principal(), referral_id) if link["id"] == link_id))
 
 
 @blp.route("/notification-preferences")
@@ -95,6 +97,6 @@ class Preferences(MethodView):
     @blp.arguments(PreferencesSchema, error_status_code=400)
     @blp.response(200, PreferencesSchema, description="De meldingen na de wijziging.")
     @blp.problems(400, 404)
-    def put(self, body):
+    def patch(self, body):
         """Zet e-mailmeldingen aan of uit (soorten die u weglaat blijven zoals ze waren)"""
         return {"preferences": _rt().notifications.set_preferences(principal(), body["preferences"])}
