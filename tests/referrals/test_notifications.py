@@ -179,3 +179,46 @@ def test_the_cli_sends_the_outbox(mail_rr, actors, smtp, runtime, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "1 verstuurd" in result.output
     assert len(smtp.inbox.to("welzijn@test.example.nl")) == 1
+
+
+# aiosmtpd warns about AUTH without STARTTLS; with implicit TLS the whole session is encrypted.
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_mail_goes_over_starttls_or_implicit_tls_with_a_login(tmp_path, security):
+    """The SMTP settings without a store: STARTTLS (required by the server) or implicit TLS, with a login."""
+    import ssl
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    from socialekaart.notifications.messages import compose
+    from socialekaart.notifications.smtp import SmtpMailer, SmtpSettings
+    from tests.referrals.smtp_helpers import Inbox, self_signed
+
+    cert, key, pem = self_signed(tmp_path)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert, key)
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append(auth_data.login)
+        return AuthResult(success=auth_data.login == b"kaart" and auth_data.password == b"geheim")
+
+    inbox, port = Inbox(), free_port()
+    options = {"authenticator": authenticator, "auth_required": True}
+    if security == "starttls":
+        controller = Controller(inbox, hostname="127.0.0.1", port=port, tls_context=server_tls,
+                                require_starttls=True, **options)
+    else:
+        controller = Controller(inbox, hostname="127.0.0.1", port=port, ssl_context=server_tls,
+                                auth_require_tls=False, **options)
+    controller.start()
+    try:
+        client_tls = ssl.create_default_context(cadata=pem.decode())
+        mailer = SmtpMailer(SmtpSettings(host="127.0.0.1", port=port, security=security, sender="kaart@example.nl",
+                                         user="kaart", password="geheim", timeout=5, context=client_tls))
+        mailer.send("iemand@example.nl", compose("nieuw", "/verwijzingen/ref-1", "https://kaart.example.nl"))
+    finally:
+        controller.stop()
+    assert logins == [b"kaart"]
+    assert [m["Subject"] for m in inbox.to("iemand@example.nl")] == ["Sociale kaart: Nieuwe doorverwijzing"]
