@@ -40,6 +40,12 @@ class NotificationStore:
         return [{**row["mail"], "email": row.get("email"), "active": row.get("active") is True,
                  "off": list(row.get("off") or [])} for row in rows]
 
+    def claim(self, mail_id: str, due_at: str, until: str) -> bool:
+        rows = self.connection.write("MATCH (m:OutboxMail {id: $id}) WHERE m.status = 'wachtend' AND m.due_at = $due "
+                                     "SET m.due_at = $until RETURN m.id AS id",
+                                     {"id": mail_id, "due": due_at, "until": until})
+        return bool(rows)
+
     def mark_sent(self, mail_id: str, at: str) -> None:
         self.connection.write("MATCH (m:OutboxMail {id: $id}) SET m.status = 'verzonden', m.sent_at = $at, "
                               "m.attempts = coalesce(m.attempts, 0) + 1", {"id": mail_id, "at": at})

@@ -19,6 +19,7 @@ from socialekaart.shared.clock import Clock, iso, utcnow
 
 log = logging.getLogger(__name__)
 STATUSES = ("wachtend", "verzonden", "overgeslagen", "mislukt")
+CLAIM_LEASE = timedelta(minutes=10)
 
 
 class Mailer(Protocol):
@@ -56,6 +57,10 @@ class OutboxSender:
 
     def _send_one(self, mail: dict, report: SendReport) -> None:
         now = self.clock()
+        # Another sender (a second process, the CLI) may have taken it; a sender that dies while
+        # sending leaves it to be tried again after the lease.
+        if not self.store.claim(mail["id"], mail["due_at"], iso(now + CLAIM_LEASE)):
+            return
         if not mail.get("email") or not mail.get("active") or mail["kind"] in (mail.get("off") or ()):
             self.store.mark_done(mail["id"], "overgeslagen", iso(now))
             report.skipped += 1

@@ -11,6 +11,9 @@ class OutboxStore(Protocol):
     def due(self, now: str, limit: int) -> list[dict[str, Any]]:
         """Waiting mails due at ``now``, oldest first, each with its recipient's ``email``, ``active``
         and ``off`` (the kinds the account turned off) as they are now."""
+    def claim(self, mail_id: str, due_at: str, until: str) -> bool:
+        """Take a waiting mail for sending: move its ``due_at`` to ``until`` only if it is still
+        ``due_at`` (another sender did not take it first)."""
     def mark_sent(self, mail_id: str, at: str) -> None: ...
     def mark_retry(self, mail_id: str, attempts: int, due_at: str, error: str) -> None: ...
     def mark_done(self, mail_id: str, status: str, at: str, error: str | None = None) -> None: ...

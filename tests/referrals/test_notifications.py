@@ -4,9 +4,11 @@ preferences, and no mail holds personal data. Both stores."""
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 
+from socialekaart.shared.clock import iso
 from tests.referrals.referral_helpers import referral_body
 from tests.referrals.smtp_helpers import SmtpServer, free_port
 
@@ -222,3 +224,17 @@ def test_mail_goes_over_starttls_or_implicit_tls_with_a_login(tmp_path, security
         controller.stop()
     assert logins == [b"kaart"]
     assert [m["Subject"] for m in inbox.to("iemand@example.nl")] == ["Sociale kaart: Nieuwe doorverwijzing"]
+
+
+def test_a_mail_taken_by_one_sender_is_not_sent_by_another(mail_rr, actors, smtp, clock):
+    smtp.start()
+    mail_rr.referrals.create(actors["swt"].principal, referral_body(), send=True)
+    store = mail_rr.notification_store
+    mail = store.due(iso(clock()), 10)[0]
+    lease = iso(clock() + timedelta(minutes=10))
+    assert store.claim(mail["id"], mail["due_at"], lease) is True  # another process took it
+    assert store.claim(mail["id"], mail["due_at"], lease) is False
+    assert mail_rr.outbox.send_due().sent == 0 and smtp.inbox.messages == []
+    clock.advance(minutes=10, seconds=1)  # that process died while sending: after the lease it is tried again
+    assert mail_rr.outbox.send_due().sent == 1
+    assert len(smtp.inbox.to("welzijn@test.example.nl")) == 1
