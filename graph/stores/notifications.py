@@ -64,13 +64,6 @@ class NotificationStore:
             f"RETURN m {{{MAIL_FIELDS}}} AS mail ORDER BY m.created_at, m.id", {"statuses": statuses})
         return [row["mail"] for row in rows]
 
-    def prune(self, before: str) -> int:
-        """Remove handled mails (not waiting) made before ``before``."""
-        rows = self.connection.write(
-            "MATCH (m:OutboxMail) WHERE m.status <> 'wachtend' AND m.created_at < $before "
-            "WITH collect(m) AS old UNWIND old AS m DETACH DELETE m RETURN count(*) AS n", {"before": before})
-        return int(rows[0]["n"]) if rows else 0
-
     # -- recipients -------------------------------------------------------------------------------
     def organization_accounts(self, organization_id: str, role: str) -> list[dict[str, Any]]:
         rows = self.connection.read(
