@@ -52,6 +52,7 @@ INDEXES: tuple[Index, ...] = (
     Index("OutboxMail", "key", unique=True),
     Index("OutboxMail", "id", unique=True),
     Index("OutboxMail", "status"),
+    Index("OutboxMail", "about"),
     Index("StatusLink", "id", unique=True),
     Index("StatusLink", "hash", unique=True),
     Index("StatusLink", "referral_id"),

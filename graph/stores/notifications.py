@@ -26,10 +26,18 @@ class NotificationStore:
         # has the id given here; an old one keeps its own, which is how the new ones are counted.
         rows = self.connection.write(
             "UNWIND $mails AS m MERGE (x:OutboxMail {key: m.key}) "
-            "ON CREATE SET x.id = m.id, x.kind = m.kind, x.account_id = m.account_id, x.link = m.link, "
-            "x.created_at = m.created_at, x.due_at = m.due_at, x.attempts = m.attempts, x.status = m.status "
+            "ON CREATE SET x.id = m.id, x.about = m.about, x.kind = m.kind, x.account_id = m.account_id, "
+            "x.link = m.link, x.created_at = m.created_at, x.due_at = m.due_at, x.attempts = m.attempts, "
+            "x.status = m.status "
             "RETURN sum(CASE WHEN x.id = m.id THEN 1 ELSE 0 END) AS added", {"mails": mails})
         return int(rows[0]["added"]) if rows else 0
+
+    def known(self, abouts: list[str]) -> set[str]:
+        if not abouts:
+            return set()
+        rows = self.connection.read("MATCH (m:OutboxMail) WHERE m.about IN $abouts RETURN DISTINCT m.about AS about",
+                                    {"abouts": abouts})
+        return {row["about"] for row in rows}
 
     def due(self, now: str, limit: int) -> list[dict[str, Any]]:
         rows = self.connection.read(

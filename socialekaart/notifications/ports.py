@@ -8,6 +8,9 @@ class OutboxStore(Protocol):
     def enqueue(self, mails: list[dict[str, Any]]) -> int:
         """Add mails to the outbox; a mail whose ``key`` is there already is left alone (sent once).
         How many were new."""
+    def known(self, abouts: list[str]) -> set[str]:
+        """Which of these ``about`` values (kind and subject, e.g. 'te-laat:ref-1:niet-ontvangen')
+        already have a mail, so a sweep skips them without looking up recipients again."""
     def due(self, now: str, limit: int) -> list[dict[str, Any]]:
         """Waiting mails due at ``now``, oldest first, each with its recipient's ``email``, ``active``
         and ``off`` (the kinds the account turned off) as they are now."""

@@ -69,13 +69,15 @@ class NotificationService:
     def sweep_overdue(self) -> int:
         now = iso(self.clock())
         mails: list[dict[str, Any]] = []
-        for referral in self.recipients.overdue_referrals(now):
-            kind = overdue_kind(referral, now)
-            if kind is None:
+        overdue = [(r, f"{r['id']}:{kind}") for r in self.recipients.overdue_referrals(now)
+                   if (kind := overdue_kind(r, now)) is not None]
+        done = self.outbox.known([f"te-laat:{about}" for _, about in overdue])
+        for referral, about in overdue:
+            if f"te-laat:{about}" in done:
                 continue
             to = self._sender_accounts(referral["id"])
             to += self.recipients.organization_accounts(referral["to_org_id"], "professional")
-            mails += self._mails("te-laat", f"{referral['id']}:{kind}", referral_link(referral["id"]), to)
+            mails += self._mails("te-laat", about, referral_link(referral["id"]), to)
         return self._enqueue(mails)
 
     def sweep_stale(self) -> int:
@@ -83,15 +85,16 @@ class NotificationService:
         cutoff = (today - timedelta(days=self.stale_after_days)).isoformat()
         mails: list[dict[str, Any]] = []
         beheerders: dict[str, list[dict[str, Any]]] = {}
-        for service in self.recipients.stale_services(cutoff):
-            org = service.get("organization_id")
-            if not org:
+        stale = [(s, f"{s['id']}:{self._stale_period(s.get('last_verified'), today)}")
+                 for s in self.recipients.stale_services(cutoff) if s.get("organization_id")]
+        done = self.outbox.known([f"verouderd:{about}" for _, about in stale])
+        for service, about in stale:
+            if f"verouderd:{about}" in done:
                 continue
+            org = service["organization_id"]
             if org not in beheerders:
                 beheerders[org] = self.recipients.organization_accounts(org, "beheerder")
-            period = self._stale_period(service.get("last_verified"), today)
-            mails += self._mails("verouderd", f"{service['id']}:{period}",
-                                 f"/organisatie/voorzieningen/{service['id']}", beheerders[org])
+            mails += self._mails("verouderd", about, f"/organisatie/voorzieningen/{service['id']}", beheerders[org])
         return self._enqueue(mails)
 
     def _stale_period(self, last_verified: str | None, today: date) -> int:
@@ -131,8 +134,8 @@ class NotificationService:
                 continue
             seen.add(account["id"])
             mails.append({"id": f"mail-{secrets.token_hex(10)}", "key": f"{kind}:{about}:{account['id']}",
-                          "kind": kind, "account_id": account["id"], "link": link, "created_at": now,
-                          "due_at": now, "attempts": 0, "status": "wachtend"})
+                          "about": f"{kind}:{about}", "kind": kind, "account_id": account["id"], "link": link,
+                          "created_at": now, "due_at": now, "attempts": 0, "status": "wachtend"})
         return mails
 
     def _enqueue(self, mails: list[dict[str, Any]]) -> int:
