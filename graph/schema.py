@@ -49,6 +49,14 @@ INDEXES: tuple[Index, ...] = (
     # Corrections from inwoners, read per organisation by its beheerder (issue 14).
     Index("Correction", "id", unique=True),
     Index("Correction", "organization_id"),
+    # Notifications (issue 15 §5, §7): the outbox by its dedup key and what is waiting; status links.
+    Index("OutboxMail", "key", unique=True),
+    Index("OutboxMail", "id", unique=True),
+    Index("OutboxMail", "status"),
+    Index("OutboxMail", "about"),
+    Index("StatusLink", "id", unique=True),
+    Index("StatusLink", "hash", unique=True),
+    Index("StatusLink", "referral_id"),
 )
 # Indexes earlier versions made and nothing looks up any more: dropped by init_schema. Events and
 # audit entries are only read per referral; an index on their own id cost ~70 bytes a node (0.7 GiB

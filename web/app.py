@@ -53,13 +53,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(dashboard_bp)
     from web.pages import listings as listing_pages
     from web.pages import network as network_pages
+    from web.pages import notifications as notification_pages
     from web.pages import organization as organization_pages
     from web.pages import pro_search as pro_search_pages
     from web.pages import referrals as referral_pages
     from web.pages import session as page_session
     # sign-in, referrals, network, the beheerder's own organisation
     for page_bp in (page_session.bp, referral_pages.bp, network_pages.bp, organization_pages.bp,
-                    listing_pages.bp, pro_search_pages.bp):
+                    listing_pages.bp, pro_search_pages.bp, notification_pages.bp, notification_pages.status_bp):
         app.register_blueprint(page_bp)
     app.register_blueprint(health_bp)
     register_problem_handlers(app)

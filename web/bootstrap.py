@@ -6,6 +6,7 @@ starts even while the store is down and answers 503 until it is back.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any, Callable
 
@@ -17,6 +18,7 @@ from graph.stores.corrections import CorrectionGraphStore
 from graph.stores.coverage import CoverageStore
 from graph.stores.hsds import StoreHsdsReads
 from graph.stores.listings import StaleListingStore
+from graph.stores.notifications import NotificationStore
 from graph.stores.referrals import ReferralStore
 from graph.stores.snapshots import StoreSnapshots
 from socialekaart.accounts.service import AccountService
@@ -26,6 +28,10 @@ from socialekaart.catalog.service import Catalog
 from socialekaart.catalog.stale import StaleListingReport
 from socialekaart.coverage.gaps import Thresholds
 from socialekaart.coverage.service import CoverageService
+from socialekaart.notifications.outbox import NotificationWorker, OutboxSender
+from socialekaart.notifications.service import NotificationService
+from socialekaart.notifications.smtp import SmtpMailer, SmtpSettings
+from socialekaart.notifications.status_links import StatusLinkService
 from socialekaart.places.codes import area_kind_of
 from socialekaart.places.geocoding import make_geocoder
 from socialekaart.referrals.crypto import FieldCipher, load_cipher
@@ -36,6 +42,7 @@ from socialekaart.shared.clock import Clock, utcnow
 from socialekaart.shared.config import Settings
 
 RUNTIME_EXTENSION = "socialekaart"
+log = logging.getLogger(__name__)
 
 
 class Runtime:
@@ -120,11 +127,13 @@ _app_lock = threading.Lock()
 
 
 class ReferralRuntime:
-    def __init__(self, runtime: Runtime, *, clock: Clock | None = None, webhook_base_delay: float = 2.0):
+    def __init__(self, runtime: Runtime, *, clock: Clock | None = None, webhook_base_delay: float = 2.0,
+                 mail_base_delay: float = 60.0):
         self.runtime = runtime
         self.settings = runtime.settings
         self.clock = clock or utcnow
         self.webhook_base_delay = webhook_base_delay
+        self.mail_base_delay = mail_base_delay  # seconds on the clock before the first retry of a mail
         self._lock = threading.RLock()
         self._made: dict[str, Any] = {}
 
@@ -165,7 +174,61 @@ class ReferralRuntime:
         return self._once("referrals", lambda: ReferralService(
             self.referral_store, self.cipher, clock=self.clock, receive_days=settings.referral_receive_days,
             accept_days=settings.referral_accept_days, expire_days=settings.referral_expire_days,
-            notify=self.dispatcher.publish))
+            notify=self._observe))
+
+    def _observe(self, events: list[dict[str, Any]]) -> None:
+        """ReferralService's one observer: webhooks and e-mail each get the events; a failure in one
+        is logged and never reaches the other, nor the request."""
+        for observer, name in ((self.dispatcher.publish, "webhooks"), (self.notifications.on_events, "e-mail")):
+            try:
+                observer(events)
+            except Exception:
+                log.exception("could not queue %s for referral events", name)
+
+    # -- notifications (e-mail, status links for the inwoner) -------------------------------------
+    @property
+    def notification_store(self) -> NotificationStore:
+        return self._once("notification_store", lambda: NotificationStore(self.runtime.store))
+
+    @property
+    def notifications(self) -> NotificationService:
+        return self._once("notifications", lambda: NotificationService(
+            self.notification_store, self.notification_store, clock=self.clock,
+            stale_after_days=self.settings.stale_after_days, wake=self._wake_worker))
+
+    @property
+    def outbox(self) -> OutboxSender:
+        settings = self.settings
+        mailer = SmtpMailer(SmtpSettings(
+            host=settings.smtp_host, port=settings.smtp_port, security=settings.smtp_security,
+            sender=settings.smtp_from, user=settings.smtp_user, password=settings.smtp_password,
+            timeout=settings.smtp_timeout_seconds)) if settings.smtp_host else None
+        return self._once("outbox", lambda: OutboxSender(self.notification_store, mailer,
+                                                         public_url=settings.public_url, clock=self.clock,
+                                                         base_delay_seconds=self.mail_base_delay))
+
+    @property
+    def worker(self) -> NotificationWorker:
+        """Sends the outbox in the background; started by ``start_worker`` (serve), not on first use."""
+        return self._once("worker", lambda: NotificationWorker(
+            lambda: self.outbox.send_due(),
+            [lambda: self.notifications.sweep_overdue(), lambda: self.notifications.sweep_stale()]))
+
+    def _wake_worker(self) -> None:
+        with self._lock:
+            worker = self._made.get("worker")
+        if worker is not None:
+            worker.wake()
+
+    def start_worker(self) -> NotificationWorker:
+        worker = self.worker
+        worker.start()
+        return worker
+
+    @property
+    def status_links(self) -> StatusLinkService:
+        return self._once("status_links", lambda: StatusLinkService(
+            self.notification_store, self.referrals, days=self.settings.status_link_days, clock=self.clock))
 
     @property
     def network(self) -> NetworkService:
@@ -174,8 +237,11 @@ class ReferralRuntime:
     def close(self) -> None:
         with self._lock:
             dispatcher = self._made.get("dispatcher")
+            worker = self._made.get("worker")
         if dispatcher is not None:
             dispatcher.close()
+        if worker is not None:
+            worker.stop()
 
 
 def referral_runtime(app: Flask) -> ReferralRuntime:

@@ -7,12 +7,14 @@ from graph.stores.catalog import CatalogUnitOfWork, GraphStore
 from graph.stores.corrections import CorrectionGraphStore
 from graph.stores.coverage import CoverageStore
 from graph.stores.hsds import StoreHsdsReads
+from graph.stores.notifications import NotificationStore
 from graph.stores.referrals import ReferralStore
 from graph.stores.snapshots import StoreSnapshots
 from socialekaart.accounts.ports import AccountRepository
 from socialekaart.catalog.corrections import CorrectionStore
 from socialekaart.catalog.ports import CatalogStore, CatalogWrites, ExportReads, HsdsReads, Snapshots
 from socialekaart.coverage.ports import CoverageRepository
+from socialekaart.notifications.ports import OutboxStore, RecipientStore, StatusLinkStore
 from socialekaart.referrals.ports import NetworkRepository, ReferralRepository
 from socialekaart.referrals.rotation import ResealStore
 
@@ -58,4 +60,16 @@ def coverage(store: CoverageStore) -> CoverageRepository:
 
 
 def corrections(store: CorrectionGraphStore) -> CorrectionStore:
+    return store
+
+
+def notification_outbox(store: NotificationStore) -> OutboxStore:
+    return store
+
+
+def notification_recipients(store: NotificationStore) -> RecipientStore:
+    return store
+
+
+def status_links(store: NotificationStore) -> StatusLinkStore:
     return store

@@ -13,6 +13,7 @@ from socialekaart.shared.errors import ConfigError
 
 DEFAULT_DATA_DIR = Path("var/graph")
 GEOCODER_KINDS = ("offline", "nominatim", "pdok")
+SMTP_SECURITY = ("starttls", "tls", "geen")  # STARTTLS on a plain port, implicit TLS (465), or neither
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,17 @@ class Settings:
     never_referred_min_referrals: int = 20  # 'never referred to' only in gemeenten with this many referrals
     gap_min_population: int = 100  # wijken with fewer inwoners get no population-based gaps
     coverage_referral_days: int = 365  # referral signals over this many days back
+    # Notifications (docs/operations.md): where links in e-mails and status links point, and the SMTP
+    # server. No smtp_host: mails wait in the outbox, nothing is sent.
+    public_url: str = "http://127.0.0.1:5000"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"
+    smtp_from: str = "socialekaart@localhost"
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_timeout_seconds: float = 10.0
+    status_link_days: int = 90  # a status link for the inwoner works this long, unless revoked sooner
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -98,6 +110,13 @@ class Settings:
             raise ConfigError(
                 f"SOCIALEKAART_GEOCODER moet een van {', '.join(GEOCODER_KINDS)} zijn, niet {geocoder!r}.")
         graph_name = text("GRAPH_NAME", "socialekaart")
+        smtp_security = text("SMTP_SECURITY", "starttls").lower()
+        if smtp_security not in SMTP_SECURITY:
+            raise ConfigError(f"SOCIALEKAART_SMTP_SECURITY moet een van {', '.join(SMTP_SECURITY)} zijn, "
+                              f"niet {smtp_security!r}.")
+        public_url = text("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/")
+        if not public_url.startswith(("https://", "http://")):
+            raise ConfigError(f"SOCIALEKAART_PUBLIC_URL moet met https:// beginnen, niet {public_url!r}.")
         if not graph_name.replace("_", "").replace("-", "").isalnum():
             raise ConfigError("SOCIALEKAART_GRAPH_NAME mag alleen letters, cijfers, '-' en '_' bevatten.")
         return cls(
@@ -130,4 +149,13 @@ class Settings:
             never_referred_min_referrals=int(number("NEVER_REFERRED_MIN_REFERRALS", 20, 1, 100_000)),
             gap_min_population=int(number("GAP_MIN_POPULATION", 100, 0, 1_000_000)),
             coverage_referral_days=int(number("COVERAGE_REFERRAL_DAYS", 365, 1, 3660)),
+            public_url=public_url,
+            smtp_host=text("SMTP_HOST"),
+            smtp_port=int(number("SMTP_PORT", 587, 1, 65535)),
+            smtp_security=smtp_security,
+            smtp_from=text("SMTP_FROM", "socialekaart@localhost"),
+            smtp_user=text("SMTP_USER") or None,
+            smtp_password=env.get("SOCIALEKAART_SMTP_PASSWORD") or None,
+            smtp_timeout_seconds=number("SMTP_TIMEOUT", 10.0, 0.1, 300),
+            status_link_days=int(number("STATUS_LINK_DAYS", 90, 1, 365)),
         )

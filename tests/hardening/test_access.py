@@ -80,6 +80,21 @@ def rules(world) -> dict[tuple[str, str], dict]:
                                                      "body": {"phone": "0113 123456"}, "who": listing},
         ("post", "/api/v1/services/{service_id}/verification"): {"path": "/api/v1/services/svc-schuld/verification",
                                                                  "who": listing},
+        # Status links for the inwoner: only the sending organisation; the receiver is refused, anyone else
+        # does not see the referral at all.
+        ("post", "/api/v1/referrals/{referral_id}/status-links"): {
+            "path": f"/api/v1/referrals/{ref}/status-links", "who": professional | {"welzijn": {403}, "other": {404}}},
+        ("get", "/api/v1/referrals/{referral_id}/status-links"): {
+            "path": f"/api/v1/referrals/{ref}/status-links", "who": professional | {"welzijn": {403}, "other": {404}}},
+        ("post", "/api/v1/referrals/{referral_id}/status-links/{link_id}/revocation"): {
+            "path": f"/api/v1/referrals/{ref}/status-links/sl-onbekend/revocation",
+            "who": professional | {"swt": {404}, "welzijn": {403}, "other": {404}}},
+        # Every account sets its own e-mail preferences.
+        ("get", "/api/v1/notification-preferences"): {"path": "/api/v1/notification-preferences", "who": {
+            n: OK for n in EVERYONE if n not in BAD_TOKENS and n != "anonymous"}},
+        ("patch", "/api/v1/notification-preferences"): {"path": "/api/v1/notification-preferences",
+                                                      "body": {"preferences": {"nieuw": True}}, "who": {
+            n: OK for n in EVERYONE if n not in BAD_TOKENS and n != "anonymous"}},
     }
 
 

@@ -10,6 +10,7 @@ from web.cli.db import db
 from web.cli.demo import demo
 from web.cli.keys import keys_group
 from web.cli.lexicon import lexicon_group
+from web.cli.notifications import notifications_group
 from web.cli.serve import serve
 
 
@@ -20,7 +21,7 @@ def main() -> None:
 
 
 for command in (db, demo, serve, import_group, export_group, accounts_group, referrals_group, lexicon_group,
-                keys_group):
+                keys_group, notifications_group):
     main.add_command(command)
 
 __all__ = ["main"]

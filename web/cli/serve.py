@@ -31,6 +31,9 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, init: bool, de
     if demo_if_empty:
         load_demo(runtime, if_empty=True)
     app = create_app({"SETTINGS": runtime.settings, "RUNTIME": runtime})
+    from web.bootstrap import referral_runtime
+
+    referral_runtime(app).start_worker()  # sends the e-mail outbox in the background (docs/operations.md)
     click.echo(f"socialekaart draait op http://{host}:{port}  (database: {runtime.location.describe()})")
     # SIGTERM ends like Ctrl-C, so the close hooks run and an embedded server we started stops cleanly.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -36,6 +36,7 @@ from socialekaart.shared.hours import LOCAL_TZ
 from socialekaart.shared.validation import ID_PATTERN
 from web.bootstrap import referral_runtime
 from web.pages.formatting import MONTHS
+from web.pages.notifications import made_page
 from web.pages.referral_forms import ReferForm, choices, form_problems
 from web.pages.session import current_account, login_required, protect_forms, register_page_errors, safe_next
 
@@ -159,6 +160,9 @@ def refer(service_id: str):
     except (Forbidden, Conflict, NotFound) as error:
         status = 403 if isinstance(error, Forbidden) else 409 if isinstance(error, Conflict) else 404
         return _refer_page(service, form, problems={"algemeen": error.message}, original=original, status=status)
+    if send and request.form.get("statuslink") == "ja":  # opt-in: the link is shown once, on this answer
+        flash(f"Verstuurd naar {service['org_name'] or service['name']}.", "ok")
+        return made_page(created["id"], status=200)
     if send:
         flash(f"Verstuurd naar {service['org_name'] or service['name']}.", "ok")
     else:
