@@ -184,3 +184,76 @@ def test_a_beheerder_removes_a_listing_after_confirming(client, people, runtime)
     own = text(client.get("/organisatie"))
     assert "Schuldhulp spreekuur is van de kaart gehaald" in own and "Bijwerken Schuldhulp" not in own
     assert client.get("/hulp/svc-schuld").status_code == 404
+
+
+# -- corrections from inwoners reach the beheerder --------------------------------------------------
+
+def _audit_actions(rr, people) -> list[str]:
+    return [entry["action"] for entry in rr.referrals.organization_audit(people["beheerder"])]
+
+
+def test_an_inwoners_correction_reaches_the_beheerder_who_applies_it_through_the_edit_form(client, people, runtime,
+                                                                                              rr):
+    corrections = runtime.corrections(clock=rr.clock)
+    sent = corrections.submit("svc-schuld", "Het telefoonnummer is nu 0113 555555.", "inwoner@voorbeeld.nl")
+    elsewhere = corrections.submit("svc-begeleiding", "Dit adres klopt niet meer.")
+    sign_in_as(client, people["beheerder"])
+    own = client.get("/organisatie")
+    words = text(own)
+    assert "Correcties van inwoners (1)" in words and "Het telefoonnummer is nu 0113 555555." in words
+    assert "inwoner@voorbeeld.nl" in words and "Dit adres klopt niet meer" not in words  # not its organisation
+    link = f"{EDIT}?correctie={sent.id}"
+    assert f'href="{link}"' in html(own)
+    page = client.get(link)
+    assert page.status_code == 200 and "Correctie van een inwoner" in text(page)
+    assert "Het telefoonnummer is nu 0113 555555." in text(page) and f'name="correctie" value="{sent.id}"' in html(page)
+    form = form_of(page)
+    bad = post(client, EDIT, {**form, "phone": "bel maar", "correctie": sent.id})  # the same validation
+    assert bad.status_code == 400 and "Correctie van een inwoner" in text(bad)
+    assert corrections.open_for(people["beheerder"])[0].status == "nieuw"
+    saved = post(client, EDIT, {**form, "phone": "0113 555555", "correctie": sent.id})
+    assert saved.status_code == 303
+    assert runtime.catalog.service("svc-schuld")["phone"] == "0113 555555"
+    after = text(client.get("/organisatie"))
+    assert "De correctie is verwerkt." in after and "Er wachten geen correcties van inwoners." in after
+    assert corrections.store.correction(sent.id).status == "verwerkt"
+    assert f"correctie-verwerkt:{sent.id}" in _audit_actions(rr, people)
+    assert client.get(link).status_code == 409  # settled: it cannot be applied twice
+    assert client.get(f"/organisatie/voorzieningen/svc-begeleiding?correctie={elsewhere.id}").status_code == 403
+    assert corrections.store.correction(elsewhere.id).status == "nieuw"
+
+
+def test_the_beheerder_rejects_a_correction_with_a_reason(client, people, runtime, rr):
+    corrections = runtime.corrections(clock=rr.clock)
+    sent = corrections.submit("svc-schuld", "Jullie zijn op zondag open.")
+    elsewhere = corrections.submit("svc-begeleiding", "Dit adres klopt niet meer.")
+    sign_in_as(client, people["beheerder"])
+    without = post(client, f"/organisatie/correcties/{sent.id}/afwijzen", {"reden": "  "})
+    assert without.status_code == 303
+    assert "Niet afgewezen: Schrijf kort op waarom" in text(client.get("/organisatie"))
+    assert corrections.store.correction(sent.id).status == "nieuw"
+    assert post(client, f"/organisatie/correcties/{elsewhere.id}/afwijzen", {"reden": "Nee"}).status_code == 403
+    done = post(client, f"/organisatie/correcties/{sent.id}/afwijzen", {"reden": "Op zondag zijn we dicht."})
+    assert done.status_code == 303
+    assert "De correctie is afgewezen." in text(client.get("/organisatie"))
+    stored = corrections.store.correction(sent.id)
+    assert (stored.status, stored.reason) == ("afgewezen", "Op zondag zijn we dicht.") and stored.settled_at
+    assert f"correctie-afgewezen:{sent.id}" in _audit_actions(rr, people)
+    again = post(client, f"/organisatie/correcties/{sent.id}/afwijzen", {"reden": "Nog eens."})
+    assert again.status_code == 303 and "al afgehandeld" in text(client.get("/organisatie"))
+    assert corrections.store.correction(sent.id).reason == "Op zondag zijn we dicht."
+    assert corrections.store.correction(elsewhere.id).status == "nieuw"
+
+
+def test_of_two_beheerders_settling_one_correction_at_once_exactly_one_wins(runtime, rr, people):
+    from tests.referrals.test_referral_concurrency import race
+
+    corrections = runtime.corrections(clock=rr.clock)
+    sent = corrections.submit("svc-schuld", "Het telefoonnummer klopt niet.")
+    beheerder = people["beheerder"]
+    outcomes = race([lambda i=i: corrections.reject(beheerder, sent.id, f"Reden {i}") for i in range(6)])
+    kinds = [kind for kind, _ in outcomes]
+    assert kinds.count("ok") == 1 and kinds.count("conflict") == 5, outcomes
+    winner = next(result for kind, result in outcomes if kind == "ok")
+    assert corrections.store.correction(sent.id).reason == winner.reason
+    assert _audit_actions(rr, people).count(f"correctie-afgewezen:{sent.id}") == 1

@@ -12,9 +12,10 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
+from socialekaart.catalog.corrections import CorrectionService
 from socialekaart.catalog.listings import ListingService
 from socialekaart.coverage.gaps import period_text
-from socialekaart.shared.errors import NotFound, PreconditionFailed, ValidationError
+from socialekaart.shared.errors import Conflict, NotFound, PreconditionFailed, ValidationError
 from web.bootstrap import referral_runtime
 from web.pages.formatting import date_text
 from web.pages.listing_form import (
@@ -75,25 +76,60 @@ def edit(service_id: str):
     listings = _listings()
     service = listings.catalog.service(service_id)
     listings.check_may_edit(current_account(), service)
+    correction = _correction(request.values.get("correctie"))
     if request.method == "GET":
-        return _edit_page(service, _stored_form(listings, service), version=service["version"])
+        return _edit_page(service, _stored_form(listings, service), version=service["version"], correction=correction)
     form = read_form(request.form)
     changes, problems = changes_of(form)
     if problems:
-        return _edit_page(service, form, version=_version(), problems=problems, status=400)
+        return _edit_page(service, form, version=_version(), problems=problems, status=400, correction=correction)
     try:
         saved = listings.update(current_account(), service_id, changes, expected_version=_version())
     except ValidationError as error:
         return _edit_page(service, form, version=_version(), problems=page_problems(error.errors, error.message),
-                          status=400)
+                          status=400, correction=correction)
     except PreconditionFailed as error:
         current = error.current or listings.catalog.service(service_id)
         theirs = _stored_form(listings, current)
         changed = [{"name": name, "label": f.label, "theirs": shown(theirs[name], f), "yours": shown(form[name], f)}
                    for name, f in FIELDS.items() if theirs[name] != form[name]]
         # The form keeps the beheerder's values on the new version: saving again overwrites theirs.
-        return _edit_page(current, form, version=current["version"], conflict=changed, status=409)
+        return _edit_page(current, form, version=current["version"], conflict=changed, status=409,
+                          correction=correction)
+    if correction is not None:
+        try:
+            _corrections().accept(current_account(), correction["id"])
+        except Conflict:
+            pass  # someone else settled it meanwhile; the change itself is saved
+        flash("De correctie is verwerkt.", "ok")
     flash(f"Opgeslagen en gecontroleerd op {date_text(saved.get('last_verified'))}.", "ok")
+    return redirect(url_for("organization_pages.own_organization"), 303)
+
+
+def _corrections() -> CorrectionService:
+    rr = referral_runtime(current_app._get_current_object())
+    return rr.runtime.corrections(clock=rr.clock)
+
+
+def _correction(correction_id: str | None) -> dict[str, Any] | None:
+    """The open correction the beheerder is working on (?correctie=…), checked: its own and still open."""
+    if not correction_id:
+        return None
+    found = _corrections().check_open(current_account(), correction_id)
+    return {**found.as_dict(), "date_text": date_text(found.created_at)}
+
+
+@bp.post("/organisatie/correcties/<correction_id>/afwijzen")
+@login_required(roles="beheerder")
+def reject_correction(correction_id: str):
+    try:
+        _corrections().reject(current_account(), correction_id, request.form.get("reden", "")[:2000])
+    except ValidationError as error:
+        flash(f"Niet afgewezen: {error.message}", "fout")
+    except Conflict as error:
+        flash(error.message, "fout")
+    else:
+        flash("De correctie is afgewezen.", "ok")
     return redirect(url_for("organization_pages.own_organization"), 303)
 
 
@@ -145,9 +181,9 @@ def verify(service_id: str):
 
 def _edit_page(service: dict[str, Any] | None, form: dict[str, Any], *, version: int | None,
                problems: dict[str, str] | None = None, conflict: list[dict[str, str]] | None = None,
-               status: int = 200):
+               status: int = 200, correction: dict[str, Any] | None = None):
     return render_template("listing_edit.html", service=service, form=form, version=version, sections=SECTIONS,
                            fields=FIELDS, not_asked=NOT_ASKED,
                            verified_text=date_text(service.get("last_verified")) if service else None,
-                           required=REQUIRED, problems=problems or {}, conflict=conflict,
+                           required=REQUIRED, problems=problems or {}, conflict=conflict, correction=correction,
                            active="organisatie"), status

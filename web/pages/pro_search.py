@@ -68,8 +68,8 @@ class ProSearchForm:
 
     @property
     def submitted(self) -> bool:
-        return any((self.vraag, self.postcode, self.wijk, self.buurt, self.trede, self.soort, self.doelgroep, self.wachttijd,
-                    self.nu_open, self.clientondersteuning))
+        return any((self.vraag, self.postcode, self.wijk, self.buurt, self.trede, self.soort, self.doelgroep,
+                    self.wachttijd, self.nu_open, self.clientondersteuning))
 
     def args(self, **changes: Any) -> dict[str, Any]:
         form = replace(self, **changes)
@@ -120,5 +120,6 @@ def search():
                       "access": ACCESS.get(hit["service"]["rung"], "")} for i, hit in enumerate(page.hits)]
     status = 400 if problem else 200
     return render_template("pro_search.html", form=form, page=page, cards=cards, problem=problem,
-                           wijken=_grouped("wijk", "gemeente"), buurten=_grouped("buurt", "wijk"), rungs=taxonomy.RUNGS, target_groups=taxonomy.TARGET_GROUPS,
-                           waits=WAITS, active="zoeken"), status
+                           wijken=_grouped("wijk", "gemeente"),
+                           buurten=_grouped("buurt", "wijk"), rungs=taxonomy.RUNGS,
+                           target_groups=taxonomy.TARGET_GROUPS, waits=WAITS, active="zoeken"), status
