@@ -50,7 +50,7 @@ def test_a_beheerder_edits_verifies_and_meets_a_concurrent_edit(axe_page, demo_r
     assert_accessible(page)
     page.get_by_label("Wachttijd in weken").fill("twee")
     page.get_by_role("button", name="Opslaan").click()
-    expect(page.locator("#fout-waitWeeks")).to_contain_text("heel aantal weken")
+    expect(page.locator("#fout-waitWeeks")).to_contain_text("heel getal")
     assert_accessible(page)
     page.get_by_label("Wachttijd in weken").fill("3")
     page.get_by_role("button", name="Opslaan").click()
