@@ -215,8 +215,10 @@ class ListingService:
                     raise ValidationError(f"{error.message} Of vul lat en lon in.", field="location.postcode") \
                         from None
                 lat, lon = point.lat, point.lon
-        if lat is None:
+        if lat is None or lon is None:
             if street or city:
                 raise ValidationError("Bij een adres hoort een postcode (of lat en lon).", field="location.postcode")
             return None
-        return Location(location_id, lat, lon, street, postcode, city)
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lon)):
+            raise ValidationError("Lat en lon zijn getallen, zoals 51.5045 en 3.8897.", field="location.lat")
+        return Location(location_id, float(lat), float(lon), street, postcode, city)
