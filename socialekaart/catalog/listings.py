@@ -20,11 +20,11 @@ from typing import Any, Callable
 
 from socialekaart.accounts.service import Principal, may_edit_service
 from socialekaart.catalog.importing import service_from_snapshot
+from socialekaart.catalog.locating import display_postcode, location_from
 from socialekaart.catalog.model import Location, Service
 from socialekaart.catalog.service import Catalog
-from socialekaart.places.geocoding import normalise_postcode
 from socialekaart.shared.clock import Clock, iso, utcnow
-from socialekaart.shared.errors import Forbidden, NotFound, PreconditionFailed, SocialeKaartError, ValidationError
+from socialekaart.shared.errors import Forbidden, NotFound, PreconditionFailed, ValidationError
 from socialekaart.shared.hours import LOCAL_TZ, WeeklyHours
 from socialekaart.shared.validation import control_character
 
@@ -117,8 +117,7 @@ class ListingService:
             raise NotFound(f"Er is geen voorziening met id {service_id!r}.")
         self.check_may_edit(actor, stored)
         location = stored.get("location") or {}
-        fields = self._fields(changes or {}, location_id=location.get("id") or f"{service_id}:loc",
-                              stored_location=location)
+        fields = self._fields(changes or {}, location_id=location.get("id") or f"{service_id}:loc")
         if expected_version is not None:
             current = self.catalog.service(service_id)
             if current.get("version") != expected_version:
@@ -145,8 +144,7 @@ class ListingService:
             raise PreconditionFailed(VERSION_CHANGED, current=self.catalog.service(service_id)) from error
         return stored
 
-    def _fields(self, values: dict[str, Any], *, location_id: str,
-                stored_location: dict[str, Any] | None = None) -> dict[str, Any]:
+    def _fields(self, values: dict[str, Any], *, location_id: str) -> dict[str, Any]:
         """Service fields from API names: texts checked for control characters, hours parsed, the
         location found from lat/lon or the postcode. The model's rules run when the catalog saves."""
         fields: dict[str, Any] = {}
@@ -171,7 +169,7 @@ class ListingService:
             elif name in FLAGS and not isinstance(value, bool):
                 raise ValidationError("Kies ja of nee.", field=name)
             elif name == "location":
-                value = self._location(value, location_id, stored_location or {})
+                value = self._location(value, location_id)
             fields[EDITABLE[name]] = value
         for code in fields.get("serves") or []:
             try:
@@ -181,9 +179,8 @@ class ListingService:
                                       "lijst.", field="serves") from None
         return fields
 
-    def _location(self, value: dict[str, Any] | None, location_id: str,
-                  stored: dict[str, Any]) -> Location | None:
-        """The import's rule: lat and lon together, or a postcode we look up; an address needs one of them."""
+    def _location(self, value: dict[str, Any] | None, location_id: str) -> Location | None:
+        """The import's rule (``locating.location_from``), with the problems on ``location.*``."""
         if not value:
             return None
         unknown = set(value) - set(LOCATION_KEYS)
@@ -193,32 +190,12 @@ class ListingService:
         for name, text in (("location.street", street), ("location.city", city)):
             if text is not None:
                 _check_text(name, text)
-        postcode = value.get("postcode") or None
-        if postcode is not None:
-            try:
-                code = normalise_postcode(postcode)
-            except ValidationError as error:
-                raise ValidationError(error.message, field="location.postcode") from None
-            postcode = f"{code[:4]} {code[4:]}" if len(code) == 6 else code
         lat, lon = value.get("lat"), value.get("lon")
-        if (lat is None) != (lon is None):
-            raise ValidationError("Vul lat én lon in, of laat ze allebei leeg.",
-                                  field="location.lon" if lon is None else "location.lat")
-        if lat is None and postcode:
-            same_place = stored.get("postcode") == postcode and stored.get("lat") is not None
-            if same_place:
-                lat, lon = stored["lat"], stored["lon"]
-            else:
-                try:
-                    point = self.catalog.locator.locate(postcode)
-                except SocialeKaartError as error:
-                    raise ValidationError(f"{error.message} Of vul lat en lon in.", field="location.postcode") \
-                        from None
-                lat, lon = point.lat, point.lon
-        if lat is None or lon is None:
-            if street or city:
-                raise ValidationError("Bij een adres hoort een postcode (of lat en lon).", field="location.postcode")
-            return None
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lon)):
+        if not all(v is None or isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lat, lon)):
             raise ValidationError("Lat en lon zijn getallen, zoals 51.5045 en 3.8897.", field="location.lat")
-        return Location(location_id, float(lat), float(lon), street, postcode, city)
+        try:
+            postcode = display_postcode(value["postcode"]) if value.get("postcode") else None
+            return location_from(location_id, lat=lat, lon=lon, postcode=postcode, address=street, city=city,
+                                 locator=self.catalog.locator)
+        except ValidationError as error:
+            raise ValidationError(error.message, field=f"location.{error.field or 'postcode'}") from None
