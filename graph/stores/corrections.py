@@ -1,7 +1,8 @@
 """Corrections from inwoners ('Klopt er iets niet?'): the ``CorrectionStore`` port in Cypher.
 
 One CREATE per correction (all or nothing), linked to its service when that still exists; read
-back per organisation for its beheerder, newest first. Values only as ``$parameters``.
+back per organisation for its beheerder, newest first; settled (verwerkt or afgewezen) in one
+statement with its audit entry, only while still 'nieuw'. Values only as ``$parameters``.
 """
 from __future__ import annotations
 
