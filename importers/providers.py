@@ -29,11 +29,12 @@ from importers.limits import MB, read_limited_bytes
 from importers.report import ImportReport, Problem, settle
 from socialekaart.catalog import readability
 from socialekaart.catalog.importing import ImportService
+from socialekaart.catalog.locating import display_postcode, location_from
 from socialekaart.catalog.model import Location, Organization, Service
 from socialekaart.places.codes import area_kind_of
 from socialekaart.places.geocoding import normalise_postcode
 from socialekaart.shared import taxonomy
-from socialekaart.shared.errors import ImportRejected, NotFound, SocialeKaartError, ValidationError
+from socialekaart.shared.errors import ImportRejected, SocialeKaartError, ValidationError
 from socialekaart.shared.hours import WeeklyHours
 
 MAX_CSV_BYTES = 20 * MB
@@ -253,8 +254,7 @@ def _stable_id(*parts: str) -> str:
 
 
 def _display_postcode(text: str) -> str:
-    code = normalise_postcode(text)
-    return f"{code[:4]} {code[4:]}" if len(code) == 6 else code
+    return display_postcode(text)
 
 
 class Row:
@@ -561,27 +561,18 @@ class ProviderMapper:
         location_id = stored_location["id"] if stored_location else _stable_id(service.id, "loc")
         if "lat" in row.problems or "lon" in row.problems or "postcode" in row.problems:
             return None
-        if (lat is None) != (lon is None):
-            row.problem("lon" if lon is None else "lat", "Vul lat én lon in, of laat ze allebei leeg.")
+        try:
+            location = location_from(location_id, lat=lat, lon=lon, postcode=postcode, address=address, city=city,
+                                     locator=self.locator)
+        except ValidationError as exc:
+            row.problem(exc.field or "postcode", exc.message)
             return None
-        if lat is None and postcode:
-            try:
-                point = self.locator.locate(postcode)
-            except (NotFound, ValidationError) as exc:
-                row.problem("postcode", f"{exc.message} Of vul lat en lon in.")
-                return None
-            lat, lon = point.lat, point.lon
-        if lat is None:
-            if address or city:
-                row.problem("postcode", "Bij een adres hoort een postcode (of lat en lon).")
-                return None
-            if service.confidential and stored_location:
-                # An export leaves a confidential address out; re-importing it keeps the stored one.
-                return Location(stored_location["id"], stored_location["lat"], stored_location["lon"],
-                                stored_location.get("address"), stored_location.get("postcode"),
-                                stored_location.get("city"))
-            return None
-        return Location(location_id, lat, lon, address, postcode, city)
+        if location is None and service.confidential and stored_location:
+            # An export leaves a confidential address out; re-importing it keeps the stored one.
+            return Location(stored_location["id"], stored_location["lat"], stored_location["lon"],
+                            stored_location.get("address"), stored_location.get("postcode"),
+                            stored_location.get("city"))
+        return location
 
     @staticmethod
     def _validate(row: Row, item: Organization | Service, columns: dict[str, str]) -> None:

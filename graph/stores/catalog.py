@@ -170,6 +170,21 @@ class GraphStore:
             ]
         return statements + _catalog_stamp_statements(services)
 
+    def remove_service_statements(self, service_id: str, audit: dict[str, Any] | None) -> list[Statement]:
+        """A removed service: referrals to it keep its name (``to_service_name``), a location no other
+        service is at goes with it, then the service and its relationships."""
+        params: dict[str, Any] = {"id": service_id}
+        statements: list[Statement] = [
+            ("MATCH (s:Service {id: $id}) MATCH (r:Referral {to_service_id: $id}) SET r.to_service_name = s.name",
+             params),
+            ("MATCH (s:Service {id: $id})-[:AT]->(l:Location) OPTIONAL MATCH (l)<-[:AT]-(o:Service) "
+             "WHERE o.id <> $id WITH l, count(o) AS others WHERE others = 0 DETACH DELETE l", params),
+            ("MATCH (s:Service {id: $id}) DETACH DELETE s", params),
+        ]
+        if audit:
+            statements.append(("CREATE (a:AuditEntry) SET a += $audit", {"audit": audit}))
+        return statements + _catalog_stamp_statements([service_id])
+
     # -- reads -------------------------------------------------------------------------------------
     def catalog_stamp(self) -> Any:
         """Changes whenever services or organisations are written (None before the first such
@@ -430,6 +445,13 @@ class CatalogUnitOfWork(UnitOfWork):
             self._expected_versions.update(expected_versions)
             self.add(_version_guard(expected_versions))
         self.add(self.store.service_statements(services, placements, organizations, modified, created=created))
+
+    def remove_service(self, service_id: str, *, expected_version: int | None = None,
+                       audit: dict[str, Any] | None = None) -> None:
+        if expected_version is not None:
+            self._expected_versions[service_id] = expected_version
+            self.add(_version_guard({service_id: expected_version}))
+        self.add(self.store.remove_service_statements(service_id, audit))
 
     def commit(self) -> None:
         try:

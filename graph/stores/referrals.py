@@ -64,7 +64,9 @@ MESSAGE_FIELDS = ".id, .n, .referral_id, .at, .side, .author_account_id, .author
 AUDIT_FIELDS = ".id, .at, .account_id, .role, .organization_id, .action, .referral_id, .allowed"
 NAMES = ("OPTIONAL MATCH (fo:Organization {id: r.from_org_id}) OPTIONAL MATCH (ts:Service {id: r.to_service_id}) "
          "OPTIONAL MATCH (ro:Organization {id: r.to_org_id}) ")
-NAME_COLUMNS = "fo.name AS from_org_name, ts.name AS to_service_name, ro.name AS to_org_name"
+# A removed service leaves its name on the referral (graph/stores/catalog.py remove_service_statements).
+NAME_COLUMNS = ("fo.name AS from_org_name, coalesce(ts.name, r.to_service_name) AS to_service_name, "
+                "ro.name AS to_org_name")
 SENT_OR_RECEIVED = {"received": "r.to_org_id = $org AND r.status <> 'concept'", "sent": "r.from_org_id = $org"}
 
 

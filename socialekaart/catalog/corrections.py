@@ -3,25 +3,35 @@
 A correction is stored as one ``Correction`` node (status 'nieuw') for the beheerder of the
 service's organisation. The text is checked here: control characters removed, the length
 limited, an e-mail address optional but well-formed. Storing is one statement: all or nothing.
+
+The beheerder settles it: 'verwerkt' after it saved the change through the listing's own edit
+path (``ListingService.update``: validated and versioned), or 'afgewezen' with a reason. Settling
+is one statement that also writes the audit entry, and only a correction still 'nieuw' is settled:
+of two beheerders at once, one wins.
 """
 from __future__ import annotations
 
 import re
 import secrets
+import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Callable, Protocol
 
-from socialekaart.shared.clock import Clock, utcnow
-from socialekaart.shared.errors import NotFound, ValidationError
+from socialekaart.accounts.service import Principal, may_edit_service
+from socialekaart.shared.clock import Clock, iso, utcnow
+from socialekaart.shared.errors import Conflict, Forbidden, NotFound, ValidationError
 from socialekaart.shared.validation import ID_PATTERN, valid_email
 
 MIN_TEXT = 5
 MAX_TEXT = 1000
 MAX_EMAIL = 254
 STATUS_NEW = "nieuw"
+STATUS_ACCEPTED = "verwerkt"
+STATUS_REJECTED = "afgewezen"
 STATUSES = ("nieuw", "in-behandeling", "verwerkt", "afgewezen")
+MAX_REASON = 500
 # Control characters (Cc) and format characters such as zero-width and bidi overrides (Cf), except
 # the ordinary line breaks and tabs, which become spaces or stay as a line break.
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -37,10 +47,13 @@ class Correction:
     email: str | None
     created_at: str  # ISO 8601, UTC
     status: str = STATUS_NEW
+    reason: str | None = None  # why it was rejected
+    settled_at: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"id": self.id, "service_id": self.service_id, "organization_id": self.organization_id,
-                "text": self.text, "email": self.email, "created_at": self.created_at, "status": self.status}
+                "text": self.text, "email": self.email, "created_at": self.created_at, "status": self.status,
+                "reason": self.reason, "settled_at": self.settled_at}
 
 
 class CorrectionStore(Protocol):
@@ -50,6 +63,13 @@ class CorrectionStore(Protocol):
 
     def corrections_for_organization(self, organization_id: str, *, status: str | None = None,
                                      limit: int = 100) -> list[Correction]: ...
+
+    def correction(self, correction_id: str) -> Correction | None: ...
+
+    def settle_correction(self, correction_id: str, *, status: str, reason: str | None, settled_at: str,
+                          audit: dict[str, Any]) -> bool:
+        """Set the status (and reason) of a correction still 'nieuw', with its audit entry, in one
+        statement; False when it was not 'nieuw' any more."""
 
 
 def clean_text(text: str | None) -> str:
@@ -105,3 +125,46 @@ class CorrectionService:
         if status is not None and status not in STATUSES:
             raise ValidationError(f"Kies een status uit: {', '.join(STATUSES)}.", field="status")
         return self.store.corrections_for_organization(organization_id, status=status)
+
+    # -- the beheerder's side -------------------------------------------------------------------------
+    def open_for(self, actor: Principal) -> list[Correction]:
+        """The corrections of the actor's organisation that still wait for an answer, newest first."""
+        actor.require("beheerder", action="correcties inzien")
+        return self.store.corrections_for_organization(actor.organization_id or "", status=STATUS_NEW)
+
+    def _open(self, actor: Principal, correction_id: str) -> Correction:
+        actor.require("beheerder", "admin", action="een correctie afhandelen")
+        found = self.store.correction(correction_id) if ID_PATTERN.match(correction_id or "") else None
+        if found is None:
+            raise NotFound("Deze correctie bestaat niet.", field="correction")
+        if not may_edit_service(actor, found.organization_id):
+            raise Forbidden("U handelt alleen correcties voor uw eigen organisatie af.")
+        if found.status != STATUS_NEW:
+            raise Conflict("Deze correctie is al afgehandeld.", field="correction")
+        return found
+
+    def check_open(self, actor: Principal, correction_id: str) -> Correction:
+        """The correction, when the actor may still settle it (else NotFound, Forbidden or Conflict)."""
+        return self._open(actor, correction_id)
+
+    def accept(self, actor: Principal, correction_id: str) -> Correction:
+        """Mark it 'verwerkt': call after the change was saved through ``ListingService.update``."""
+        return self._settle(actor, self._open(actor, correction_id), STATUS_ACCEPTED, None)
+
+    def reject(self, actor: Principal, correction_id: str, reason: str | None) -> Correction:
+        found = self._open(actor, correction_id)
+        cleaned = clean_text(reason)
+        if not cleaned:
+            raise ValidationError("Schrijf kort op waarom u de correctie afwijst.", field="reden")
+        if len(cleaned) > MAX_REASON:
+            raise ValidationError(f"Gebruik hoogstens {MAX_REASON} tekens.", field="reden")
+        return self._settle(actor, found, STATUS_REJECTED, cleaned)
+
+    def _settle(self, actor: Principal, found: Correction, status: str, reason: str | None) -> Correction:
+        now = self.clock()
+        audit = {"id": f"aud-{time.time_ns():020d}-{secrets.token_hex(4)}", "at": iso(now),
+                 "account_id": actor.account_id, "role": actor.role, "organization_id": found.organization_id,
+                 "action": f"correctie-{status}:{found.id}", "referral_id": None, "allowed": True}
+        if not self.store.settle_correction(found.id, status=status, reason=reason, settled_at=iso(now), audit=audit):
+            raise Conflict("Deze correctie is intussen al afgehandeld.", field="correction")
+        return replace(found, status=status, reason=reason, settled_at=iso(now))

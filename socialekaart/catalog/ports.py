@@ -25,6 +25,10 @@ class CatalogWrites(Protocol):
                       created: Collection[str] = frozenset(),
                       expected_versions: dict[str, int] | None = None) -> None: ...
 
+    def remove_service(self, service_id: str, *, expected_version: int | None = None,
+                       audit: dict[str, Any] | None = None) -> None:
+        """Delete the service and its own location; referrals to it keep its name; ``audit`` is written too."""
+
 
 class CatalogStore(Protocol):
     def unit_of_work(self) -> AbstractContextManager[CatalogWrites]: ...

@@ -167,6 +167,13 @@ class Catalog:
             self._keep_index(index)
         return {"areas": len(areas), "organizations": len(organizations), "services": len(services)}
 
+    def remove(self, service_id: str, *, expected_version: int | None = None,
+               audit: dict[str, Any] | None = None) -> None:
+        """Delete one service in one unit, with its audit entry; PreconditionFailed when it is no
+        longer at ``expected_version``."""
+        with self.store.unit_of_work() as uow:
+            uow.remove_service(service_id, expected_version=expected_version, audit=audit)
+
     def area_index_with(self, areas: list[Area]) -> AreaIndex:
         """The area index as it will be once ``areas`` are written: stored areas updated with these."""
         return self.area_index(fresh=True).with_areas(_area_dict(a) for a in areas)

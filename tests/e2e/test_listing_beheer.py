@@ -50,7 +50,7 @@ def test_a_beheerder_edits_verifies_and_meets_a_concurrent_edit(axe_page, demo_r
     assert_accessible(page)
     page.get_by_label("Wachttijd in weken").fill("twee")
     page.get_by_role("button", name="Opslaan").click()
-    expect(page.locator("#fout-waitWeeks")).to_contain_text("heel aantal weken")
+    expect(page.locator("#fout-waitWeeks")).to_contain_text("heel getal")
     assert_accessible(page)
     page.get_by_label("Wachttijd in weken").fill("3")
     page.get_by_role("button", name="Opslaan").click()
@@ -96,3 +96,48 @@ def test_the_coordinators_stale_listings_page_passes_axe(axe_page, referral_scen
     expect(page.get_by_role("heading", level=2).first).to_be_visible()
     assert_accessible(page)
     expect_clean(page)
+
+
+def test_an_inwoners_correction_reaches_the_beheerder_who_accepts_it_and_the_public_page_shows_it(
+        axe_page, demo_runtime, referral_scene, restored_listing):
+    from playwright.sync_api import expect
+
+    from socialekaart.accounts.service import hash_password
+    from web.bootstrap import ReferralRuntime
+
+    page, scene = axe_page, referral_scene
+    # 1. An inwoner, without an account, says the phone number changed.
+    page.goto(f"/hulp/{scene.service_id}")
+    page.get_by_role("link", name=f"Geef door wat er niet klopt bij {scene.service_name}").click()
+    page.get_by_label("Wat klopt er niet?").fill("Het telefoonnummer is nu 0113 765432.")
+    page.get_by_role("button", name="Verstuur").click()
+    page.wait_for_url(re.compile(rf"/hulp/{scene.service_id}/bedankt$"))
+    page.context.clear_cookies()
+
+    # 2. The beheerder of the organisation sees it and applies it through the edit form.
+    accounts = ReferralRuntime(demo_runtime).accounts
+    email = f"beheer-{uuid.uuid4().hex[:8]}@werkplek.example.nl"
+    made = accounts.create_account(email=email, name="E2E beheerder", role="beheerder",
+                                   organization_id=scene.receiver.organization_id)
+    accounts.store.set_password_hash(made["id"], hash_password(E2E_PASSWORD))
+    page.goto("/aanmelden")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(E2E_PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_url(re.compile(r"/organisatie$"))
+    correction = page.locator("li.correctie", has_text="Het telefoonnummer is nu 0113 765432.")
+    expect(correction).to_be_visible()
+    assert_accessible(page)
+    correction.get_by_role("link", name=f"Verwerken correctie voor {scene.service_name}").click()
+    expect(page.locator(".correctie-melding")).to_contain_text("Het telefoonnummer is nu 0113 765432.")
+    page.get_by_label("Telefoon").fill("0113 765432")
+    page.get_by_role("button", name="Opslaan").click()
+    page.wait_for_url(re.compile(r"/organisatie$"))
+    expect(page.locator(".werk-meldingen")).to_contain_text("De correctie is verwerkt.")
+    expect(page.locator("li.correctie", has_text="Het telefoonnummer is nu 0113 765432.")).to_have_count(0)
+
+    # 3. The public page shows the new number.
+    page.context.clear_cookies()
+    page.goto(f"/hulp/{scene.service_id}")
+    expect(page.get_by_role("link", name="0113 765432")).to_be_visible()
+    assert page.guard.foreign_requests == []

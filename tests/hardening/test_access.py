@@ -95,6 +95,15 @@ def rules(world) -> dict[tuple[str, str], dict]:
         ("patch", "/api/v1/notification-preferences"): {"path": "/api/v1/notification-preferences",
                                                       "body": {"preferences": {"nieuw": True}}, "who": {
             n: OK for n in EVERYONE if n not in BAD_TOKENS and n != "anonymous"}},
+        ("post", "/api/v1/organizations/{organization_id}/services"): {
+            "path": "/api/v1/organizations/org-welzijn/services", "who": listing,
+            "body": {"name": "Matrix-inloop", "rung": "informeel", "lifeDomains": ["geldzaken"], "serves": ["GM0664"]}},
+        # A listing that does not exist (the seeded ones are read by the other rules): a caller who gets
+        # past the door hears 404, everyone else 403; removing a real one is tested in test_listings_beheer.
+        ("delete", "/api/v1/services/{service_id}"): {
+            "path": "/api/v1/services/svc-bestaat-niet",
+            "who": {"beheerder": {404}, "admin": {404}, "beheerder_other": {404}} | {
+                n: {403} for n in (*PROFESSIONALS, "coordinator")}},
     }
 
 
@@ -153,11 +162,13 @@ def test_the_api_has_no_way_to_change_or_delete_the_audit_log(app):
     client = app.test_client()
     # The beheerder's read (GET /api/v1/audit) is the only audit operation.
     assert [(m, p) for m, p, _ in spec_operations(client) if "audit" in p.lower()] == [("get", "/api/v1/audit")]
-    assert not [(m, p) for m, p, _ in spec_operations(client) if m in ("delete", "put")]
+    # The one DELETE removes a listing (and writes an audit entry); nothing is PUT.
+    assert [(m, p) for m, p, _ in spec_operations(client) if m in ("delete", "put")] == [
+        ("delete", "/api/v1/services/{service_id}")]
     # And no route outside the description either.
     writable = [rule.rule for rule in app.url_map.iter_rules()
-                if rule.methods & {"DELETE", "PUT"} or "audit" in rule.rule.lower()
-                and rule.methods - {"GET", "HEAD", "OPTIONS"}]
+                if rule.methods & {"PUT"} or rule.methods & {"DELETE"} and rule.rule != "/api/v1/services/<string:service_id>"
+                or "audit" in rule.rule.lower() and rule.methods - {"GET", "HEAD", "OPTIONS"}]
     assert not writable, writable
 
 

@@ -436,7 +436,7 @@ def test_professional_search_in_the_werkplek_with_filters_access_and_doorverwijz
     empty = client.get("/werkplek/zoeken")
     words = text(empty)
     assert empty.status_code == 200 and "Afmelden" in words and "Deze website volgt u niet" not in words
-    for label in ("Wijk", "Trede", "Formeel of informeel", "Doelgroep", "Wachttijd", "Nu open",
+    for label in ("Wijk", "Buurt", "Trede", "Formeel of informeel", "Doelgroep", "Wachttijd", "Nu open",
                   "Onafhankelijke cliëntondersteuning"):
         assert f">{label}</label>" in html(empty), label
     assert '<a href="/werkplek/zoeken" aria-current="page">Zoeken en verwijzen</a>' in html(empty)
@@ -459,6 +459,13 @@ def test_professional_search_in_the_werkplek_with_filters_access_and_doorverwijz
     assert _hit_ids(client.get("/werkplek/zoeken?clientondersteuning=ja")) == ["svc-swt"]
     in_wijk = _hit_ids(client.get("/werkplek/zoeken?wijk=WK066402"))
     assert "svc-maatje" in in_wijk and "svc-mid" not in in_wijk
+    oostwijk = _hit_ids(client.get("/werkplek/zoeken?buurt=BU06640201"))
+    assert {"svc-begeleiding", "svc-maatje", "svc-ggz"} <= set(oostwijk)  # located there, or serving wijk/gemeente
+    assert "svc-schuld" not in oostwijk and "svc-mid" not in oostwijk
+    binnenstad = client.get("/werkplek/zoeken?wijk=WK066402&buurt=BU06640101")  # the narrower buurt counts
+    assert "svc-schuld" in _hit_ids(binnenstad) and "svc-begeleiding" not in _hit_ids(binnenstad)
+    assert '<option value="BU06640101" selected>Binnenstad</option>' in html(binnenstad)
+    assert client.get("/werkplek/zoeken?buurt=BU99999999").status_code == 400
     unknown = client.get("/werkplek/zoeken?wijk=WK999999")
     assert unknown.status_code == 400 and "Het gebied WK999999 is niet bekend" in text(unknown)
 

@@ -35,7 +35,8 @@ def test_bad_changes_write_nothing(client, actors):
     h = actors["beheerder"].headers
     before = client.get("/api/v1/services/svc-schuld").get_json()
     assert client.patch("/api/v1/services/svc-schuld", json={"phone": "bel maar"}, headers=h).status_code == 400
-    assert client.patch("/api/v1/services/svc-schuld", json={"rung": "maatwerk"}, headers=h).status_code == 400
+    assert client.patch("/api/v1/services/svc-schuld", json={"rung": "zwaar"}, headers=h).status_code == 400
+    assert client.patch("/api/v1/services/svc-schuld", json={"organizationId": "org-swt"}, headers=h).status_code == 400
     assert client.patch("/api/v1/services/svc-schuld", json={"name": None}, headers=h).status_code == 400
     assert client.get("/api/v1/services/svc-schuld").get_json() == before
 
@@ -82,6 +83,116 @@ def test_cleared_contact_details_are_absent_from_hsds_and_a_multi_line_descripti
     assert "url" not in body and "email" not in body and body["contacts"] == []
     assert body["description"] == "Elke dinsdag inloop.\nOok zonder afspraak."
     assert "" not in [v for v in body.values() if isinstance(v, str)]
+
+
+# -- every field of the CSV template; adding and removing ------------------------------------------
+
+NEW_LISTING = {
+    "name": "Taalcafé", "description": "Oefenen met Nederlands praten.", "rung": "informeel",
+    "lifeDomains": ["sociaal-netwerk", "werk-opleiding"], "targetGroups": ["nieuwkomers"], "ageMin": 16, "ageMax": 99,
+    "cost": "eigen-bijdrage", "costNote": "€ 1 voor koffie", "phone": "0113 999999", "email": "taal@welzijn.example.nl",
+    "website": "https://welzijn.example.nl/taal", "openingHours": "wo 14:00-16:00", "waitWeeks": 0,
+    "capacityNote": "Twaalf plaatsen", "crisis": False, "independentClientSupport": False, "confidential": False,
+    "serves": ["WK066402"], "location": {"street": "Markt 1", "postcode": "4461AB", "city": "Goes"},
+}
+
+
+def test_a_beheerder_adds_a_listing_with_every_field_and_it_is_found(client, actors):
+    h = actors["beheerder"].headers
+    made = client.post("/api/v1/organizations/org-welzijn/services", json=NEW_LISTING, headers=h)
+    assert made.status_code == 201, made.get_json()
+    body = made.get_json()
+    assert made.headers["Location"] == f"/api/v1/services/{body['id']}" and made.headers["ETag"] == '"1"'
+    read = client.get(made.headers["Location"]).get_json()
+    assert read["name"] == "Taalcafé" and read["rung"]["code"] == "informeel"
+    assert [d["code"] for d in read["lifeDomains"]] == ["sociaal-netwerk", "werk-opleiding"]
+    assert [t["code"] for t in read["targetGroups"]] == ["nieuwkomers"]
+    assert (read["ageMin"], read["ageMax"], read["cost"], read["costNote"]) == (16, 99, "eigen-bijdrage", "€ 1 voor koffie")
+    assert read["contact"]["email"] == "taal@welzijn.example.nl" and "14:00" in read["openingHours"]
+    assert read["waitWeeks"] == 0 and read["capacityNote"] == "Twaalf plaatsen" and read["serves"] == ["WK066402"]
+    assert read["address"]["street"] == "Markt 1" and read["address"]["postcode"] == "4461 AB"
+    assert read["area"]["buurt"]["code"] == "BU06640101" and read["lastVerified"] == START.date().isoformat()
+    assert read["organization"]["id"] == "org-welzijn"
+    found = client.get("/api/v1/services?buurt=BU06640101&targetGroup=nieuwkomers&pageSize=50").get_json()
+    assert body["id"] in [hit["id"] for hit in found["results"]]
+    assert_valid("service", client.get(f"/hsds/services/{body['id']}").get_json())
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"name": ""}, "name"), ({"rung": "zwaar"}, "rung"), ({"lifeDomains": []}, "lifeDomains"),
+    ({"ageMin": 40, "ageMax": 20}, "ageMin"), ({"serves": ["WK999999"], "location": None}, "serves"),
+    ({"serves": [], "location": None}, "location"), ({"location": {"street": "Markt 1"}}, "location.postcode"),
+    ({"location": {"postcode": "0000AA"}}, "location.postcode"), ({"location": {"lat": 51.5}}, "location.lon"),
+    ({"phone": "bel maar"}, "phone"), ({"openingHours": "soms"}, "openingHours"), ({"color": "rood"}, "color"),
+])
+def test_a_new_listing_gets_the_import_rules_and_bad_input_writes_nothing(client, actors, changes, field):
+    h = actors["beheerder"].headers
+    before = len(client.get("/api/v1/organizations/org-welzijn").get_json()["services"])
+    response = client.post("/api/v1/organizations/org-welzijn/services", json={**NEW_LISTING, **changes}, headers=h)
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    names = {p["name"] for p in response.get_json().get("invalidParams", [])}
+    assert any(name.startswith(field) for name in names), response.get_json()
+    assert len(client.get("/api/v1/organizations/org-welzijn").get_json()["services"]) == before
+
+
+def test_only_the_own_organisation_gets_new_listings(client, actors):
+    for who, status in (("beheerder", 403), ("welzijn", 403)):
+        response = client.post("/api/v1/organizations/org-zorg/services", json=NEW_LISTING, headers=actors[who].headers)
+        assert response.status_code == status, who
+    assert client.post("/api/v1/organizations/org-welzijn/services", json=NEW_LISTING).status_code == 401
+    admin = client.post("/api/v1/organizations/org-zorg/services", json=NEW_LISTING, headers=actors["admin"].headers)
+    assert admin.status_code == 201 and admin.get_json()["organization"]["id"] == "org-zorg"
+
+
+def test_every_field_can_be_edited_and_cleared(client, actors):
+    h = actors["beheerder"].headers
+    changes = {**NEW_LISTING, "name": "Schuldhulp spreekuur", "rung": "licht", "confidential": True,
+               "crisis": True, "independentClientSupport": True, "location": {"lat": 51.5005, "lon": 3.92}}
+    response = client.patch("/api/v1/services/svc-schuld", json=changes, headers=h)
+    assert response.status_code == 200, response.get_json()
+    body = client.get("/api/v1/services/svc-schuld").get_json()
+    assert body["rung"]["code"] == "licht" and body["crisis"] and body["independentClientSupport"]
+    assert body["confidential"] and body["address"] is None  # a confidential address is never shown
+    assert body["area"]["wijk"]["code"] == "WK066402"
+    cleared = client.patch("/api/v1/services/svc-schuld", json={
+        "targetGroups": None, "ageMin": None, "ageMax": None, "location": None, "serves": ["GM0664"],
+        "confidential": False}, headers=h)
+    assert cleared.status_code == 200, cleared.get_json()
+    body = cleared.get_json()
+    assert body["targetGroups"] == [] and body["ageMin"] is None and body["address"] is None
+    assert body["serves"] == ["GM0664"] and body["position"] is None
+
+
+def test_removing_a_listing_keeps_referrals_to_it_working_and_is_audited(client, actors, rr):
+    from tests.referrals.referral_helpers import referral_body
+
+    sent = client.post("/api/v1/referrals", json=referral_body(), headers=actors["swt"].headers)
+    assert sent.status_code == 201, sent.get_json()
+    referral_id = sent.get_json()["id"]
+    assert client.post(f"/api/v1/referrals/{referral_id}/transitions", json={"to": "verzonden"},
+                       headers=actors["swt"].headers).status_code == 200
+    h = actors["beheerder"].headers
+    old_tag = client.get("/api/v1/services/svc-schuld").headers["ETag"]
+    client.patch("/api/v1/services/svc-schuld", json={"waitWeeks": 3}, headers=h)
+    assert client.delete("/api/v1/services/svc-schuld", headers={**h, "If-Match": old_tag}).status_code == 412
+    assert client.delete("/api/v1/services/svc-begeleiding", headers=h).status_code == 403
+    tag = client.get("/api/v1/services/svc-schuld").headers["ETag"]
+    assert client.delete("/api/v1/services/svc-schuld", headers={**h, "If-Match": tag}).status_code == 204
+    assert client.get("/api/v1/services/svc-schuld").status_code == 404
+    assert client.get("/hsds/services/svc-schuld").status_code == 404
+    assert "svc-schuld" not in [hit["id"] for hit in client.get(
+        "/api/v1/services?q=schuldhulp").get_json()["results"]]
+    assert client.delete("/api/v1/services/svc-schuld", headers=h).status_code == 404
+    # The referral still opens, for both sides, and still says what it was for; its steps still work.
+    for side in ("swt", "welzijn"):
+        seen = client.get(f"/api/v1/referrals/{referral_id}", headers=actors[side].headers)
+        assert seen.status_code == 200, (side, seen.get_json())
+        assert seen.get_json()["receiver"]["serviceName"] == "Schuldhulp spreekuur"
+    moved = client.post(f"/api/v1/referrals/{referral_id}/transitions", json={"to": "ontvangen"},
+                        headers=actors["welzijn"].headers)
+    assert moved.status_code == 200 and moved.get_json()["status"] == "ontvangen", moved.get_json()
+    log = client.get("/api/v1/audit", headers=h).get_json()["entries"]
+    assert "voorziening-verwijderd:svc-schuld" in [entry["action"] for entry in log]
 
 
 # -- optimistic concurrency: ETag / If-Match ---------------------------------------------------------

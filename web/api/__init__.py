@@ -26,6 +26,7 @@ def register_api(app: Flask) -> Api:
     from web.api.coverage.routes import blp as coverage_blp
     from web.api.geocode import blp as geocode_blp
     from web.api.listings.routes import blp as listings_blp
+    from web.api.listings.routes import new_blp as new_listings_blp
     from web.api.listings.routes import stale_blp
     from web.api.network.routes import blp as network_blp
     from web.api.notifications.routes import blp as notifications_blp
@@ -40,7 +41,8 @@ def register_api(app: Flask) -> Api:
     app.url_map.converters["referral_id"] = ReferralIdConverter
     api.register_converter(ReferralIdConverter, referral_id_schema)
     for blueprint in (services_blp, organizations_blp, areas_blp, taxonomies_blp, geocode_blp,
-                      referrals_blp, network_blp, coverage_blp, listings_blp, stale_blp, notifications_blp):
+                      referrals_blp, network_blp, coverage_blp, listings_blp, new_listings_blp, stale_blp,
+                      notifications_blp):
         api.register_blueprint(blueprint, url_prefix=f"{API_PREFIX}{blueprint.url_prefix or ''}")
     app.register_blueprint(docs_bp)
     register_negotiation(app, api, API_PREFIX)

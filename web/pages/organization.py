@@ -2,7 +2,8 @@
 
 Where a beheerder lands after signing in (not on the public page). Each listing with when it was
 last checked, flagged when that is longer ago than ``stale_after_days`` (SOCIALEKAART_STALE_AFTER_DAYS),
-a link to edit it and a 'gecontroleerd' button (web/pages/listings.py).
+a link to edit it and a 'gecontroleerd' button (web/pages/listings.py); and the corrections inwoners
+sent ('Klopt er iets niet?') that still wait for the beheerder's answer.
 """
 from __future__ import annotations
 
@@ -36,5 +37,8 @@ def own_organization():
         rows.append({**summary, "rung_label": rung_text(summary["rung"])[0], "version": service.get("version"),
                      "verified_text": date_text(verified),
                      "stale": is_stale(verified, today=today, stale_after_days=stale_days)})
+    names = {row["id"]: row["name"] for row in rows}
+    corrections = [{**c.as_dict(), "service_name": names.get(c.service_id), "date_text": date_text(c.created_at)}
+                   for c in rr.runtime.corrections(clock=rr.clock).open_for(account)]
     return render_template("organization.html", organization=organization, services=rows, active="organisatie",
-                           stale_text=period_text(stale_days))
+                           stale_text=period_text(stale_days), corrections=corrections)

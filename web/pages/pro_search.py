@@ -1,7 +1,7 @@
 """/werkplek/zoeken: search for professionals, in the werkplek layout.
 
 The same catalog search and the same understanding of the words as the public page
-(``Catalog.search``), with the filters a professional needs: wijk, trede, formeel/informeel,
+(``Catalog.search``), with the filters a professional needs: wijk or buurt, trede, formeel/informeel,
 doelgroep, wachttijd, nu open and onafhankelijke cliëntondersteuning. Each hit says its wachttijd
 and how an inwoner gets access, and offers "Doorverwijzen" to a professional.
 """
@@ -41,6 +41,7 @@ class ProSearchForm:
     vraag: str = ""
     postcode: str = ""
     wijk: str = ""
+    buurt: str = ""  # narrower than the wijk: when both are given, the buurt counts
     trede: str = ""
     soort: str = ""  # formeel | informeel
     doelgroep: str = ""
@@ -60,7 +61,8 @@ class ProSearchForm:
         raw_page = (args.get("pagina") or "1").strip()
         return cls(vraag=" ".join((args.get("vraag") or "").split())[:MAX_QUERY_LENGTH],
                    postcode=(args.get("postcode") or "").strip()[:40],
-                   wijk=(args.get("wijk") or "").strip()[:12], trede=pick("trede", taxonomy.RUNG_BY_CODE),
+                   wijk=(args.get("wijk") or "").strip()[:12], buurt=(args.get("buurt") or "").strip()[:12],
+                   trede=pick("trede", taxonomy.RUNG_BY_CODE),
                    soort=pick("soort", FORMALITY), doelgroep=pick("doelgroep", taxonomy.TARGET_GROUP_BY_CODE),
                    wachttijd=pick("wachttijd", WAITS), nu_open=args.get("nuOpen") == "ja",
                    clientondersteuning=args.get("clientondersteuning") == "ja",
@@ -69,12 +71,13 @@ class ProSearchForm:
 
     @property
     def submitted(self) -> bool:
-        return any((self.vraag, self.postcode, self.wijk, self.trede, self.soort, self.doelgroep, self.wachttijd,
-                    self.nu_open, self.clientondersteuning))
+        return any((self.vraag, self.postcode, self.wijk, self.buurt, self.trede, self.soort, self.doelgroep,
+                    self.wachttijd, self.nu_open, self.clientondersteuning))
 
     def args(self, **changes: Any) -> dict[str, Any]:
         form = replace(self, **changes)
-        values = {"vraag": form.vraag, "postcode": form.postcode, "wijk": form.wijk, "trede": form.trede,
+        values = {"vraag": form.vraag, "postcode": form.postcode, "wijk": form.wijk, "buurt": form.buurt,
+                  "trede": form.trede,
                   "soort": form.soort, "doelgroep": form.doelgroep, "wachttijd": form.wachttijd,
                   "nuOpen": "ja" if form.nu_open else "",
                   "clientondersteuning": "ja" if form.clientondersteuning else "",
@@ -86,15 +89,15 @@ def _catalog():
     return referral_runtime(current_app._get_current_object()).runtime.catalog
 
 
-def _wijken() -> list[tuple[str, list[tuple[str, str]]]]:
-    """The wijken per gemeente, for the select."""
+def _grouped(kind: str, parent_kind: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The areas of ``kind`` per parent (wijken per gemeente, buurten per wijk), for a select."""
     catalog = _catalog()
-    gemeenten = {a.code: a.name for a in catalog.areas(kind="gemeente")}
+    parents = {a.code: a.name for a in catalog.areas(kind=parent_kind)}
     grouped: dict[str, list[tuple[str, str]]] = {}
-    for wijk in catalog.areas(kind="wijk"):
-        grouped.setdefault(wijk.parent_code or "", []).append((wijk.code, wijk.name))
-    return [(gemeenten.get(code, code), sorted(wijken, key=lambda w: w[1]))
-            for code, wijken in sorted(grouped.items(), key=lambda item: gemeenten.get(item[0], item[0]))]
+    for area in catalog.areas(kind=kind):
+        grouped.setdefault(area.parent_code or "", []).append((area.code, area.name))
+    return [(parents.get(code, code), sorted(areas, key=lambda a: a[1]))
+            for code, areas in sorted(grouped.items(), key=lambda item: parents.get(item[0], item[0]))]
 
 
 @bp.get("/werkplek/zoeken")
@@ -117,7 +120,7 @@ def search():
         now = now_local()
         try:
             page = _catalog().search(
-                q=form.vraag or None, postcode=form.postcode or None, area=form.wijk or None,
+                q=form.vraag or None, postcode=form.postcode or None, area=form.buurt or form.wijk or None,
                 rungs=[form.trede] if form.trede else [], formal=FORMALITY.get(form.soort),
                 target_groups=[form.doelgroep] if form.doelgroep else [],
                 max_wait_weeks=int(form.wachttijd) if form.wachttijd else None,
@@ -131,5 +134,6 @@ def search():
                       "access": ACCESS.get(hit["service"]["rung"], "")} for i, hit in enumerate(page.hits)]
     status = 400 if problem else 200
     return render_template("pro_search.html", form=form, page=page, cards=cards, problem=problem, again=again,
-                           wijken=_wijken(), rungs=taxonomy.RUNGS, target_groups=taxonomy.TARGET_GROUPS,
-                           waits=WAITS, active="zoeken"), status
+                           wijken=_grouped("wijk", "gemeente"),
+                           buurten=_grouped("buurt", "wijk"), rungs=taxonomy.RUNGS,
+                           target_groups=taxonomy.TARGET_GROUPS, waits=WAITS, active="zoeken"), status

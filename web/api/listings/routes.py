@@ -1,6 +1,9 @@
-"""PATCH /api/v1/services/{serviceId} and POST …/verification: a beheerder keeps its own organisation's
-listings current; both refresh 'last verified'. Reading and searching services stays public.
-Both honour If-Match (the ETag of the listing): 412 when the listing changed since (versions.py)."""
+"""A beheerder keeps its own organisation's listings current: POST /api/v1/organizations/{id}/services
+adds one, PATCH /api/v1/services/{serviceId} edits every field of the providers CSV template that
+belongs to the service, POST …/verification says it is still correct (all refresh 'last verified'),
+DELETE removes it (referrals to it keep its id and name). Reading and searching stays public.
+PATCH, verification and DELETE honour If-Match (the ETag of the listing): 412 when the listing
+changed since (versions.py)."""
 from __future__ import annotations
 
 import marshmallow as ma
@@ -10,6 +13,7 @@ from marshmallow import fields, validate
 
 from socialekaart.catalog import readability
 from socialekaart.catalog.listings import ListingService
+from socialekaart.shared import taxonomy
 from socialekaart.shared.errors import PreconditionFailed
 from web.api.blueprint import Blueprint
 from web.api.listings.versions import conflict_response, expected_version
@@ -28,12 +32,40 @@ class EditedServiceSchema(ServiceSchema):
                        "vakwoorden); leeg als ze goed leest of niet gewijzigd is."})
 
 
+class LocationChangesSchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    street = fields.String(allow_none=True, validate=validate.Length(max=200),
+                           metadata={"description": "Straat en huisnummer; hoort bij een postcode of lat/lon."})
+    postcode = fields.String(allow_none=True, validate=validate.Length(max=7),
+                             metadata={"description": "Zonder lat/lon zoeken we hiermee het punt op."})
+    city = fields.String(allow_none=True, validate=validate.Length(max=200))
+    lat = fields.Float(allow_none=True, validate=validate.Range(50.7, 53.6))
+    lon = fields.Float(allow_none=True, validate=validate.Range(3.3, 7.3))
+
+
+def _codes(terms) -> list[str]:
+    return [term.code for term in terms]
+
+
 class ListingChangesSchema(ma.Schema):
+    """The service's columns of the providers CSV template (docs/import-providers.md), by API name."""
+
     class Meta:
         unknown = ma.RAISE
 
     name = fields.String(validate=validate.Length(min=1, max=200))
     description = fields.String(allow_none=True, validate=validate.Length(max=4000))
+    rung = fields.String(validate=validate.OneOf(_codes(taxonomy.RUNGS)), metadata={"description": "Trede (code)."})
+    lifeDomains = fields.List(fields.String(validate=validate.OneOf(_codes(taxonomy.LIFE_DOMAINS))),
+                              validate=validate.Length(min=1, max=20))
+    targetGroups = fields.List(fields.String(validate=validate.OneOf(_codes(taxonomy.TARGET_GROUPS))),
+                               allow_none=True, validate=validate.Length(max=20))
+    ageMin = fields.Integer(allow_none=True, validate=validate.Range(0, 120))
+    ageMax = fields.Integer(allow_none=True, validate=validate.Range(0, 120))
+    cost = fields.String(validate=validate.OneOf(_codes(taxonomy.COSTS)))
+    costNote = fields.String(allow_none=True, validate=validate.Length(max=500))
     phone = fields.String(allow_none=True, validate=validate.Length(max=30))
     email = fields.String(allow_none=True, validate=validate.Length(max=320))
     website = fields.String(allow_none=True, validate=validate.Length(max=500))
@@ -41,7 +73,22 @@ class ListingChangesSchema(ma.Schema):
                                  metadata={"description": "Zoals 'ma-vr 09:00-17:00; za 10:00-12:00'."})
     waitWeeks = fields.Integer(allow_none=True, validate=validate.Range(0, 520))
     capacityNote = fields.String(allow_none=True, validate=validate.Length(max=500))
-    costNote = fields.String(allow_none=True, validate=validate.Length(max=500))
+    crisis = fields.Boolean(metadata={"description": "24 uur per dag crisishulp."})
+    independentClientSupport = fields.Boolean()
+    confidential = fields.Boolean(metadata={"description": "Vertrouwelijk adres: alleen de wijk wordt getoond."})
+    serves = fields.List(fields.String(validate=validate.Regexp(r"^(GM\d{4}|WK\d{6}|BU\d{8})$")),
+                         allow_none=True, validate=validate.Length(max=200),
+                         metadata={"description": "Werkgebied: CBS-codes van gemeenten, wijken of buurten."})
+    location = fields.Nested(LocationChangesSchema, allow_none=True,
+                             metadata={"description": "De locatie; null: geen (dan is een werkgebied nodig)."})
+
+
+class NewListingSchema(ListingChangesSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    rung = fields.String(required=True, validate=validate.OneOf(_codes(taxonomy.RUNGS)),
+                         metadata={"description": "Trede (code)."})
+    lifeDomains = fields.List(fields.String(validate=validate.OneOf(_codes(taxonomy.LIFE_DOMAINS))),
+                              required=True, validate=validate.Length(min=1, max=20))
 
 
 def _listings() -> ListingService:
@@ -70,6 +117,21 @@ class ServiceListing(MethodView):
         # Warnings, never refusals: a beheerder learns when inwoners will find the text hard to read.
         body["readabilityWarnings"] = readability.check(changes.get("description") or "")
         return body, 200, {"ETag": service_etag(stored)}
+
+    @blp.login_required
+    @blp.response(204, description="Verwijderd.")
+    @blp.problems(404, 412)
+    def delete(self, service_id: str):
+        """Verwijder een eigen voorziening
+
+        Ze verdwijnt uit zoeken, HSDS en exports. Doorverwijzingen ernaar blijven werken: ze houden
+        het id en de naam van de voorziening. If-Match zoals bij PATCH. Het auditlog van de
+        organisatie krijgt `voorziening-verwijderd:{serviceId}`."""
+        try:
+            _listings().remove(principal(), service_id, expected_version=expected_version())
+        except PreconditionFailed as error:
+            return conflict_response(error)
+        return None, 204
 
 
 @blp.route("/<string:service_id>/verification")
@@ -115,3 +177,25 @@ class StaleListings(MethodView):
                                   "organization": {"id": s["organization_id"], "name": s.get("org_name")}}
                                  for s in group["services"]]
         return found
+
+
+# Under the organisation: a new listing belongs to it from the start.
+new_blp = Blueprint("new_listings", __name__, url_prefix="/organizations",
+                    description="Een nieuwe voorziening voor de eigen organisatie (beheerders).")
+
+
+@new_blp.route("/<string:organization_id>/services")
+class NewListing(MethodView):
+    @new_blp.login_required
+    @new_blp.arguments(NewListingSchema, error_status_code=400)
+    @new_blp.response(201, EditedServiceSchema, description="De nieuwe voorziening, vandaag gecontroleerd.")
+    @new_blp.problems(400)
+    def post(self, values, organization_id: str):
+        """Voeg een voorziening toe aan uw eigen organisatie
+
+        Dezelfde velden en controles als PATCH en als de CSV-import; een locatie, een werkgebied of
+        allebei. Het antwoord heeft de ETag en een Location-header."""
+        stored = _listings().create(principal(), organization_id, values)
+        body = service_json(stored)
+        body["readabilityWarnings"] = readability.check(values.get("description") or "")
+        return body, 201, {"ETag": service_etag(stored), "Location": f"/api/v1/services/{stored['id']}"}
