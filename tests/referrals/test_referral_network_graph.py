@@ -7,11 +7,16 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+
 from socialekaart.referrals.figure_publication import published_from_rows
 from socialekaart.referrals.network import NETWORK_GROUPINGS
 from socialekaart.referrals.network_graph import network_view, profiles_of
 from socialekaart.shared.clock import parse_iso
-from tests.referrals.test_referral_network import NOW, fact_rows, goes, played, scenario  # noqa: F401
+from tests.referrals import test_referral_network as base
+from tests.referrals.test_referral_network import NOW, fact_rows, goes, scenario
+
+played = base.played  # the scenario played through the referral service (a fixture)
 
 PARTNERS = [{"id": "org-netwerk", "name": "Buren voor Buren", "kind": "vrijwilligersnetwerk", "formal": False},
             {"id": "org-ggz", "name": "GGZ Goes", "kind": "ggz", "formal": True},
@@ -40,7 +45,8 @@ def oracle(rows, *, leefgebied=None, answer):
     return network_view(overview, profiles, parse_iso(answer["period"]["from"]), parse_iso(answer["period"]["until"]))
 
 
-def test_the_network_graph_from_the_store_equals_the_python_publication(played, rr, actors):
+@pytest.mark.usefixtures("played")
+def test_the_network_graph_from_the_store_equals_the_python_publication(rr, actors):
     coordinator = actors["coordinator"].principal
     rows = goes(fact_rows(scenario()))
     for leefgebied in (None, "geldzaken", "sociaal-netwerk"):
@@ -72,7 +78,8 @@ def test_the_network_graph_from_the_store_equals_the_python_publication(played, 
         (6.5, 40.0)
 
 
-def test_organisation_profiles_come_from_their_services(played, rr):
+@pytest.mark.usefixtures("played")
+def test_organisation_profiles_come_from_their_services(rr):
     rows = rr.referral_store.organization_profiles(["org-netwerk", "org-zorg", "org-none"])
     profiles = profiles_of(rows)
     assert set(profiles) == {"org-netwerk", "org-zorg"}
@@ -95,7 +102,8 @@ def _number(text: str):
     return float(text.replace(",", ".")) if text.replace(",", "", 1).isdigit() else text
 
 
-def test_network_graph_api_json_and_csv_give_the_same_numbers(played, client, actors, rr):
+@pytest.mark.usefixtures("played")
+def test_network_graph_api_json_and_csv_give_the_same_numbers(client, actors, rr):
     h = actors["coordinator"].headers
     query = "from=2026-01&months=2&leefgebied=geldzaken"
     answer = client.get(f"/api/v1/network/graph?{query}", headers=h)
