@@ -1,7 +1,7 @@
 """The network picture on /netwerk: an SVG laid out here on the server, no script.
 
-A circle split in two: formal organisations on the left half, informal ones on the right, each
-half ordered by gemeente and name, so the flows between the two parts cross the middle. Formal is
+Two halves of an ellipse: formal organisations on the left, informal ones on the right, each
+ordered by gemeente and name and evenly apart from top to bottom, so the flows between the two parts cross the middle. Formal is
 a blue circle, informal a green diamond (shape AND colour); an organisation that bridges the two
 parts gets a ring. A flow is a curve through the middle with an arrow at the receiver, the
 thicker the more referrals. Only the edges the publication shows are drawn; the same numbers
@@ -14,7 +14,7 @@ from typing import Any
 
 WIDTH = 1000
 LABEL_ROOM = 260  # horizontal room for the labels on each side
-MIN_RADIUS, SPACING = 150, 26  # the radius grows so that labels on one side stay SPACING apart
+MIN_RADIUS, SPACING = 150, 24  # the half height grows so that labels on one side stay SPACING apart
 NODE = 9  # node size (radius of a circle, half diagonal of a diamond)
 MAX_LABEL = 30
 
@@ -31,16 +31,19 @@ def layout(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> dict[str
     sides = [sorted((n for n in nodes if n["formal"]), key=order),
              sorted((n for n in nodes if not n["formal"]), key=order)]
     per_side = max(1, *(len(side) for side in sides))
-    radius = max(MIN_RADIUS, SPACING * per_side / math.pi)
+    radius = max(MIN_RADIUS, SPACING * per_side / 2)
     width, height = max(WIDTH, round(2 * (radius + LABEL_ROOM))), round(2 * radius + 80)
     cx, cy = width / 2, height / 2
     placed: dict[str, dict[str, Any]] = {}
     for index, side in enumerate(sides):
         left = index == 0
+        step = 2 * radius / len(side) if side else 0
         for i, node in enumerate(side):
-            angle = math.pi * (i + 0.5) / len(side)  # from the top (0) down to the bottom (pi)
-            x = cx + (-1 if left else 1) * radius * math.sin(angle)
-            y = cy - radius * math.cos(angle)
+            # Evenly apart from top to bottom (so the labels never overlap), on a half ellipse kept
+            # off the middle line.
+            y = cy - radius + (i + 0.5) * step
+            reach = 0.35 * radius + 0.65 * math.sqrt(max(0.0, radius ** 2 - (y - cy) ** 2))
+            x = cx + (-1 if left else 1) * reach
             placed[node["id"]] = {
                 **node, "x": round(x, 1), "y": round(y, 1), "label": _label(node["name"]),
                 "label_x": round(x + (-1 if left else 1) * (NODE + 8), 1), "label_y": round(y + 4, 1),
