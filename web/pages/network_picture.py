@@ -3,9 +3,9 @@
 Two halves of an ellipse: formal organisations on the left, informal ones on the right, each
 ordered by gemeente and name and evenly apart from top to bottom, so the flows between the two
 parts cross the middle. Formal is a blue circle, informal a green diamond (shape AND colour); an
-organisation that bridges the two parts gets a ring. A flow is a curve through the middle with an arrow at the receiver, the
-thicker the more referrals. Only the edges the publication shows are drawn; the same numbers
-stand in the tables below the picture.
+organisation that bridges the two parts gets a ring. A flow is a curve through the middle with an
+arrow at the receiver, the thicker the more referrals. Only the edges the publication shows are
+drawn; the same numbers stand in the tables below the picture.
 """
 from __future__ import annotations
 
