@@ -49,7 +49,7 @@ def _secured(spec):
 
 def test_signed_in_operations_are_documented_as_such(spec):
     secured = _secured(spec)
-    assert len(secured) == 16  # with GET /api/v1/audit (the beheerder) and GET /api/v1/stale-services
+    assert len(secured) == 17  # with GET /api/v1/audit (the beheerder), /stale-services and /network/graph
     assert {path for path, _m, _o in secured} >= {"/api/v1/me", "/api/v1/audit", "/api/v1/referrals", "/api/v1/network/flows",
                                                   "/api/v1/coverage", "/api/v1/services/{service_id}"}
     for path, method, operation in secured:
@@ -78,7 +78,7 @@ def test_security_in_openapi_is_exactly_login_required(spec, views):
     assert set(documented) == set(views), "every API route is in OpenAPI and the other way round"
     for key, secured in documented.items():
         assert requires_login(views[key]) is secured, key
-    assert sum(documented.values()) == 16 and len(documented) - sum(documented.values()) == 8
+    assert sum(documented.values()) == 17 and len(documented) - sum(documented.values()) == 8
 
 
 def test_public_operations_answer_without_a_token(spec, client):

@@ -601,6 +601,12 @@ def test_network_page_shows_figures_flows_and_charts_with_small_counts_suppresse
 
     bad = client.get("/netwerk?van=gisteren")
     assert bad.status_code == 400 and 'id="fout-van"' in html(bad)
+    unknown = client.get("/netwerk?leefgebied=vakantie")
+    assert unknown.status_code == 400 and 'id="fout-leefgebied"' in html(unknown) and "Kerncijfers" not in text(unknown)
+    download = client.get("/netwerk/cijfers.csv?van=2025-02-01&tot=2026-01-31")
+    assert download.status_code == 200 and download.mimetype == "text/csv"
+    assert "kerncijfers;2026-01;2026-01;referrals;7" in download.get_data(as_text=True)
+    assert client.get("/netwerk/cijfers.csv?leefgebied=vakantie").status_code == 400
     elsewhere = client.get("/netwerk?gemeente=GM0687")
     assert elsewhere.status_code == 403 and "valt daar niet onder" in text(elsewhere)
 
