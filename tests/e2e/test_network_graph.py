@@ -12,7 +12,7 @@ import io
 import re
 import threading
 import uuid
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -74,7 +74,12 @@ def coordinator(history_runtime) -> tuple[str, str]:
     email = f"netwerk-{uuid.uuid4().hex[:8]}@werkplek.example.nl"
     accounts.create_account(email=email, name="Coördinator netwerk", role="coordinator", areas=["RG-zeeland"],
                             password=E2E_PASSWORD)
-    return email, accounts.issue_token(email, days=1).token
+    token = accounts.issue_token(email, days=1).token
+    # Once before the browser: a cold Neo4j plans the figure queries on first use, on a busy machine
+    # longer than a click may wait.
+    ReferralRuntime(history_runtime).network.network(accounts.authenticate(token), since=date(2025, 12, 1),
+                                                     until=date(2026, 11, 30))
+    return email, token
 
 
 def _cells(page, selector: str) -> list[list[str]]:
@@ -88,6 +93,7 @@ def test_netwerk_shows_headline_figures_and_the_picture_with_the_numbers_of_the_
     from playwright.sync_api import expect
 
     page = axe_page
+    page.set_default_timeout(60_000)  # a long page (a regio's partners) on a busy machine: screenshots take time
     email, token = coordinator
     page.goto(f"/netwerk?{PAGE_QUERY}")
     page.wait_for_url(re.compile(r"/aanmelden\?volgende="))  # signed in first, then back to the page asked for
