@@ -412,14 +412,16 @@ class ReferralStore:
     # -- network figures: counted in the store (no personal data leaves it) ---------------------
     def figure_tallies(self, *, since: str, until: str, gemeenten: list[str] | None, wijk: str | None,
                        groupings: list[tuple[str, bool]], moments: Moments,
-                       months: list[tuple[str, str]] | None = None) -> list[list[dict[str, Any]]]:
+                       months: list[tuple[str, str]] | None = None,
+                       leefgebied: str | None = None) -> list[list[dict[str, Any]]]:
         """For each (group_by, durations_only) in ``groupings``: per group of the referrals sent in
         [since, until), the counts the figures need and, per duration (hours from sending to
         received / accepted / started), the count and the sorted values at the middle ranks and the
         90th-percentile rank (nearest rank), in milliseconds. ``durations_only``: the counts are
         left at zero (the caller adds them up from other groups). ``months``: (start, label) of the
-        local months, for ``group_by='month'``. All queries run at once."""
-        scope, params = self._figure_scope(since, until, gemeenten, wijk)
+        local months, for ``group_by='month'``. ``leefgebied``: only referrals about that leefgebied.
+        All queries run at once."""
+        scope, params = self._figure_scope(since, until, gemeenten, wijk, leefgebied)
         params.update({**figure_moments(moments), "months": [[epoch_ms(at), label] for at, label in months or []]})
         # Three queries for all groupings (not three per grouping): one scan each, and on Neo4j a
         # first visit plans 3 queries instead of 21 (that planning took the network page past 10 s).
@@ -475,11 +477,11 @@ class ReferralStore:
             return [future.result() for future in futures]
 
     def flow_pairs(self, *, since: str, until: str, gemeenten: list[str] | None,
-                   wijk: str | None) -> list[dict[str, Any]]:
+                   wijk: str | None, leefgebied: str | None = None) -> list[dict[str, Any]]:
         """Per (from organisation, to organisation): the referrals in the period, and the first of
         them (by sent_at, id) as ``first`` with the sides' formality (``<sent_at><id>|<from><to>``,
         1 formal, 0 not), so an organisation's formality is read where it first appears."""
-        scope, params = self._figure_scope(since, until, gemeenten, wijk)
+        scope, params = self._figure_scope(since, until, gemeenten, wijk, leefgebied)
         return self.connection.read(
             f"MATCH (r:Referral) WHERE {scope} "
             "RETURN r.from_org_id AS from_org_id, r.to_org_id AS to_org_id, count(r) AS n, "
@@ -492,16 +494,33 @@ class ReferralStore:
                                     {"ids": ids})
         return {row["o"]["id"]: row["o"] for row in rows}
 
+    def organization_profiles(self, ids: list[str]) -> list[dict[str, Any]]:
+        """Per organisation and (gemeente, rung) of the services it provides: how many services. A
+        service's gemeente is where it is located, else each gemeente of the areas it serves; an
+        organisation without services has one row with gemeente and rung null and n 0."""
+        return self.connection.read(
+            "MATCH (o:Organization) WHERE o.id IN $ids OPTIONAL MATCH (o)-[:PROVIDES]->(s:Service) "
+            "WITH o, s, CASE WHEN s.gemeente_code IS NOT NULL THEN [s.gemeente_code] ELSE "
+            "[c IN coalesce(s.serves, []) WHERE substring(c, 0, 2) IN ['GM', 'WK', 'BU'] | 'GM' + substring(c, 2, 4)] "
+            "END AS places "
+            "UNWIND CASE WHEN size(places) = 0 THEN [null] ELSE places END AS gemeente "
+            "WITH DISTINCT o, s, gemeente "
+            "RETURN o.id AS id, o.name AS name, o.kind AS kind, o.formal AS formal, gemeente, s.rung AS rung, "
+            "count(s) AS n ORDER BY id, gemeente, rung", {"ids": ids})
+
     @staticmethod
-    def _figure_scope(since: str, until: str, gemeenten: list[str] | None,
-                      wijk: str | None) -> tuple[str, dict[str, Any]]:
+    def _figure_scope(since: str, until: str, gemeenten: list[str] | None, wijk: str | None,
+                      leefgebied: str | None = None) -> tuple[str, dict[str, Any]]:
         # A range on sent_ms only: `IS NOT NULL` would keep FalkorDB from using the index.
         conditions = ["r.sent_ms >= $since", "r.sent_ms < $until"]
         if gemeenten is not None:
             conditions.insert(0, "r.gemeente_code IN $gemeenten")
         if wijk is not None:
             conditions.append("r.wijk_code = $wijk")
-        params = {"since": epoch_ms(since), "until": epoch_ms(until), "gemeenten": gemeenten, "wijk": wijk}
+        if leefgebied is not None:
+            conditions.append("$leefgebied IN r.life_domains")
+        params = {"since": epoch_ms(since), "until": epoch_ms(until), "gemeenten": gemeenten, "wijk": wijk,
+                  "leefgebied": leefgebied}
         return " AND ".join(conditions), params
 
     def partners(self, gemeenten: list[str] | None) -> list[dict[str, Any]]:

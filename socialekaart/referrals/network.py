@@ -25,8 +25,10 @@ from socialekaart.referrals.figures import (
     pairs_from_store,
     tally_from_store,
 )
+from socialekaart.referrals.network_graph import network_view, profiles_of
 from socialekaart.referrals.ports import NetworkRepository
-from socialekaart.shared.clock import Clock, iso, utcnow
+from socialekaart.shared import taxonomy
+from socialekaart.shared.clock import Clock, iso, parse_iso, utcnow
 from socialekaart.shared.errors import Forbidden, ValidationError
 from socialekaart.shared.hours import LOCAL_TZ
 
@@ -37,6 +39,7 @@ MAX_PERIOD_MONTHS = 60
 MIN_AREA_POPULATION = 1000
 # The API asks a period as a first month and a number of months: whole months, never refused by order.
 FIRST_MONTH_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])$"
+NETWORK_GROUPINGS = ("total", "month", "partner")  # what the network view reads
 WHOLE_MONTHS = ("Cijfers gaan over hele kalendermaanden: laat de periode op de eerste dag van een maand "
                 "beginnen en op de laatste dag van een maand eindigen.")
 
@@ -126,15 +129,17 @@ class NetworkService:
 
     def overview(self, actor: Principal, *, group_bys: tuple[str, ...] = GROUPINGS, gemeente: str | None = None,
                  wijk: str | None = None, since: date | None = None, until: date | None = None,
-                 closure_days: int = 30) -> dict[str, Any]:
+                 closure_days: int = 30, leefgebied: str | None = None) -> dict[str, Any]:
         """The figures per grouping in ``group_bys`` and the flows, from one protected publication
         (what a page showing several of them needs, counted and protected once)."""
         if not 1 <= closure_days <= MAX_CLOSURE_DAYS:
             raise ValidationError(f"closureDays ligt tussen 1 en {MAX_CLOSURE_DAYS}.", field="closureDays")
         scope = self.scope(actor, gemeente=gemeente, wijk=wijk)
+        if leefgebied is not None and leefgebied not in taxonomy.LIFE_DOMAIN_BY_CODE:
+            raise ValidationError(f"Onbekend leefgebied {leefgebied!r}; kies er een uit de lijst.", field="leefgebied")
         start, end = self.period(since, until)
-        published = self.published(scope, start, end, closure_days)
-        head = {"scope": {"gemeenten": scope.gemeenten, "wijk": scope.wijk},
+        published = self.published(scope, start, end, closure_days, leefgebied)
+        head = {"scope": {"gemeenten": scope.gemeenten, "wijk": scope.wijk, "leefgebied": leefgebied},
                 "period": {"from": iso(start), "until": iso(end)}}
         figures = {group_by: {**head, "groupBy": group_by, "closureDays": closure_days,
                               "suppressionThreshold": THRESHOLD, "total": published["total"],
@@ -142,20 +147,21 @@ class NetworkService:
                    for group_by in group_bys}
         return {"figures": figures, "flows": {**head, "suppressionThreshold": THRESHOLD, **published["flows"]}}
 
-    def published(self, scope: Scope, start: datetime, end: datetime, closure_days: int) -> dict[str, Any]:
+    def published(self, scope: Scope, start: datetime, end: datetime, closure_days: int,
+                  leefgebied: str | None = None) -> dict[str, Any]:
         """Every grouping and the flows for this filter, counted at once and protected together: what
         one answer hides, no other answer for the same filter gives away."""
         others = [g for g in GROUPINGS if g != "total"]
         counted = self.store.figure_tallies(
             since=iso(start), until=iso(end), gemeenten=scope.gemeenten, wijk=scope.wijk,
             groupings=[("total", False), *((g, False) for g in others)],
-            moments=Moments(self.clock(), closure_days), months=local_months(start, end))
+            moments=Moments(self.clock(), closure_days), months=local_months(start, end), leefgebied=leefgebied)
         total = tally_from_store(counted[0][0]) if counted[0] else Tally()
         grouped = {group_by: [Group(row["key"], group_label(group_by, row["key"], row.get("name")),
                                     tally_from_store(row)) for row in rows]
                    for group_by, rows in zip(others, counted[1:])}
         pair_rows = self.store.flow_pairs(since=iso(start), until=iso(end), gemeenten=scope.gemeenten,
-                                          wijk=scope.wijk)
+                                          wijk=scope.wijk, leefgebied=leefgebied)
         named = self.store.organizations_named(sorted({o for row in pair_rows
                                                        for o in (row["from_org_id"], row["to_org_id"])}))
         pairs, orgs = pairs_from_store(pair_rows, named)
@@ -164,6 +170,22 @@ class NetworkService:
         populations = self.store.area_populations(wijken) if wijken else {}
         small = {code for code, population in populations.items() if (population or 0) < MIN_AREA_POPULATION}
         return publish(total, grouped, closure_days=closure_days, flows=flows, small_areas=small)
+
+    def network(self, actor: Principal, *, gemeente: str | None = None, wijk: str | None = None,
+                since: date | None = None, until: date | None = None, leefgebied: str | None = None,
+                closure_days: int = 30) -> dict[str, Any]:
+        """The referral network as a graph (``network_graph``), from one protected publication."""
+        return self.graph_of(self.overview(actor, group_bys=NETWORK_GROUPINGS, gemeente=gemeente, wijk=wijk,
+                                           since=since, until=until, closure_days=closure_days,
+                                           leefgebied=leefgebied))
+
+    def graph_of(self, overview: dict[str, Any]) -> dict[str, Any]:
+        """The network view of an overview that has at least the ``NETWORK_GROUPINGS``."""
+        flows = overview["flows"]
+        ids = sorted({o["id"] for o in flows["graph"]["nodes"]} | {p["id"] for p in flows["rarelyReferredTo"]})
+        profiles = profiles_of(self.store.organization_profiles(ids)) if ids else {}
+        period = overview["flows"]["period"]
+        return network_view(overview, profiles, parse_iso(period["from"]), parse_iso(period["until"]))
 
     def flows(self, actor: Principal, *, gemeente: str | None = None, wijk: str | None = None,
               since: date | None = None, until: date | None = None) -> dict[str, Any]:

@@ -47,10 +47,14 @@ class NetworkRepository(Protocol):
 
     def figure_tallies(self, *, since: str, until: str, gemeenten: list[str] | None, wijk: str | None,
                        groupings: list[tuple[str, bool]], moments: Moments,
-                       months: list[tuple[str, str]] | None = None) -> list[list[dict[str, Any]]]: ...
+                       months: list[tuple[str, str]] | None = None,
+                       leefgebied: str | None = None) -> list[list[dict[str, Any]]]: ...
 
     def flow_pairs(self, *, since: str, until: str, gemeenten: list[str] | None,
-                   wijk: str | None) -> list[dict[str, Any]]: ...
+                   wijk: str | None, leefgebied: str | None = None) -> list[dict[str, Any]]: ...
+
+    def organization_profiles(self, ids: list[str]) -> list[dict[str, Any]]:
+        """Per organisation (id, name, kind, formal) and (gemeente, rung) of its services: their number n."""
 
     def organizations_named(self, ids: list[str]) -> dict[str, dict[str, Any]]: ...
 

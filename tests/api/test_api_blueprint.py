@@ -51,8 +51,8 @@ def test_signed_in_operations_are_documented_as_such(spec):
     secured = _secured(spec)
     # with GET /api/v1/audit (the beheerder), GET /api/v1/stale-services, the messages (GET, POST) and
     # re-referrals (POST) of a referral, status links, e-mail preferences,
-    # adding and removing a listing
-    assert len(secured) == 26
+    # adding and removing a listing, GET /api/v1/network/graph
+    assert len(secured) == 27
     assert {path for path, _m, _o in secured} >= {"/api/v1/me", "/api/v1/audit", "/api/v1/referrals", "/api/v1/network/flows",
                                                   "/api/v1/coverage", "/api/v1/services/{service_id}"}
     for path, method, operation in secured:
@@ -81,7 +81,7 @@ def test_security_in_openapi_is_exactly_login_required(spec, views):
     assert set(documented) == set(views), "every API route is in OpenAPI and the other way round"
     for key, secured in documented.items():
         assert requires_login(views[key]) is secured, key
-    assert sum(documented.values()) == 26 and len(documented) - sum(documented.values()) == 8
+    assert sum(documented.values()) == 27 and len(documented) - sum(documented.values()) == 8
 
 
 def test_public_operations_answer_without_a_token(spec, client):

@@ -72,6 +72,7 @@ def rules(world) -> dict[tuple[str, str], dict]:
                                                               and n != "anonymous"}},
         ("get", "/api/v1/network/figures"): {"path": "/api/v1/network/figures", "who": coordinators},
         ("get", "/api/v1/network/flows"): {"path": "/api/v1/network/flows", "who": coordinators},
+        ("get", "/api/v1/network/graph"): {"path": "/api/v1/network/graph", "who": coordinators},
         ("get", "/api/v1/coverage"): {"path": "/api/v1/coverage?area=GM0664", "who": coordinators},
         ("get", "/api/v1/gaps"): {"path": "/api/v1/gaps?area=GM0664", "who": coordinators},
         ("get", "/api/v1/coverage/report"): {"path": "/api/v1/coverage/report?area=GM0664", "who": coordinators},

@@ -593,11 +593,12 @@ def test_network_page_shows_figures_flows_and_charts_with_small_counts_suppresse
     assert "&lt;5" in page  # small counts, zeros and what would reveal them
     # Per partner: Zorg Plus's single referral is not named, nor given as 7 - 6: both partners are
     # pooled (sent, accepted, acceptance — the latter rests on the hidden 0 declines).
-    assert "Overige (samen) 7 6 –" in words and "Welzijn Goes 6" not in words
-    # The diagram's data: only the flow of 5 or more; the script is a static file.
-    data = re.search(r'<script type="application/json" id="netwerk-gegevens">(.*?)</script>', page, re.S)
-    assert data and '"count": 6' in data.group(1) and '"from": "org-swt"' in data.group(1)
-    assert '<script src="/static/js/network.js" defer></script>' in page
+    assert "Overige (samen) 7 6 –" in words and 'data-sleutel="org-welzijn"' not in page
+    # The picture (laid out on the server, no script) and its table: only the flow of 5 or more.
+    assert 'id="netwerkbeeld"' in page and "<script" not in page
+    assert "<title>Sociaal wijkteam Goes naar Welzijn Goes: 6</title>" in page
+    assert "Van Naar Doorverwijzingen Sociaal wijkteam Goes Welzijn Goes 6 Organisaties" in words
+    assert "Kerncijfers per maand" in words and 'data-sleutel="2026-01"' in page
     # One bar per month of the period; January 2026 has the referrals, the months before show <5 (0 too).
     charts = re.findall(r'<svg class="staven"', page)
     assert len(charts) == 2
@@ -607,6 +608,12 @@ def test_network_page_shows_figures_flows_and_charts_with_small_counts_suppresse
 
     bad = client.get("/netwerk?van=gisteren")
     assert bad.status_code == 400 and 'id="fout-van"' in html(bad)
+    unknown = client.get("/netwerk?leefgebied=vakantie")
+    assert unknown.status_code == 400 and 'id="fout-leefgebied"' in html(unknown) and "Kerncijfers" not in text(unknown)
+    download = client.get("/netwerk/cijfers.csv?van=2025-02-01&tot=2026-01-31")
+    assert download.status_code == 200 and download.mimetype == "text/csv"
+    assert "kerncijfers;2026-01;2026-01;referrals;7" in download.get_data(as_text=True)
+    assert client.get("/netwerk/cijfers.csv?leefgebied=vakantie").status_code == 400
     elsewhere = client.get("/netwerk?gemeente=GM0687")
     assert elsewhere.status_code == 403 and "valt daar niet onder" in text(elsewhere)
 
@@ -618,7 +625,7 @@ def test_network_page_with_few_referrals_shows_no_figures(client, people, rr):
     response = client.get("/netwerk")
     assert response.status_code == 200
     assert "Minder dan 5 doorverwijzingen" in text(response)
-    assert "netwerk-gegevens" not in html(response)
+    assert 'id="netwerkbeeld"' not in html(response)
 
 
 # -- make run: the demo accounts ---------------------------------------------------------------

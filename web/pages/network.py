@@ -1,6 +1,7 @@
 """/netwerk: the referral network for coordinators (and admins). Aggregates only, from
-NetworkService: key figures, who refers to whom (a table, and a diagram that static/js/network.js
-draws from the flows), and bar charts per month drawn here as SVG. Counts from 1 to 4 show as "<5".
+NetworkService: key figures, the headline figures per month, the network as a picture laid out
+here as SVG (``network_picture``) with tables beside it, who refers to whom, bar charts per month,
+and the same figures as CSV (``/netwerk/cijfers.csv``). Counts from 1 to 4 (and 0) show as "<5".
 """
 from __future__ import annotations
 
@@ -8,14 +9,18 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, request
+from werkzeug.exceptions import BadRequest
 
 from socialekaart.places.codes import CBS_CODE_PATTERNS
 from socialekaart.referrals.figures import THRESHOLD
 from socialekaart.referrals.lifecycle import DECLINE_REASONS, OUTCOMES
+from socialekaart.shared import taxonomy
 from socialekaart.shared.clock import parse_iso
 from socialekaart.shared.errors import ValidationError
 from socialekaart.shared.hours import LOCAL_TZ
+from web.api.network.exports import network_csv, network_filename
 from web.bootstrap import referral_runtime
+from web.pages.network_picture import layout
 from web.pages.session import current_account, login_required, protect_forms, register_page_errors
 
 bp = Blueprint("network_pages", __name__, template_folder="../templates")
@@ -96,13 +101,19 @@ def month_chart(groups: list[dict[str, Any]], months: list[str], key: str) -> di
 
 # -- the page ----------------------------------------------------------------------------------
 def _filters() -> tuple[dict[str, Any], dict[str, str]]:
-    args, problems = {"gemeente": None, "since": None, "until": None}, {}
+    args, problems = {"gemeente": None, "since": None, "until": None, "leefgebied": None}, {}
     gemeente = request.args.get("gemeente", "").strip()
     if gemeente:
         if GEMEENTE.match(gemeente):
             args["gemeente"] = gemeente
         else:
             problems["gemeente"] = "Kies een gemeente uit de lijst."
+    leefgebied = request.args.get("leefgebied", "").strip()
+    if leefgebied:
+        if leefgebied in taxonomy.LIFE_DOMAIN_BY_CODE:
+            args["leefgebied"] = leefgebied
+        else:
+            problems["leefgebied"] = "Kies een leefgebied uit de lijst."
     for name, key in (("van", "since"), ("tot", "until")):
         raw = request.args.get(name, "").strip()
         if raw:
@@ -132,29 +143,46 @@ def network():
         try:
             figures = _figures(actor, args)
         except ValidationError as error:
-            problems[{"from": "van", "until": "tot"}.get(error.field or "", "gemeente")] = error.message
+            field = {"from": "van", "until": "tot", "leefgebied": "leefgebied"}.get(error.field or "", "gemeente")
+            problems[field] = error.message
     status = 400 if problems else 200
     return render_template("network.html", args=args, problems=problems, gemeenten=gemeenten, f=figures,
                            count_text=count_text, rate_text=rate_text, hours_text=hours_text,
                            decline_reasons=DECLINE_REASONS, outcomes=OUTCOMES, threshold=THRESHOLD,
+                           life_domains=taxonomy.LIFE_DOMAINS, rungs=taxonomy.RUNG_BY_CODE,
                            active="netwerk"), status
+
+
+@bp.get("/netwerk/cijfers.csv")
+@login_required(roles=("coordinator", "admin"))
+def network_download():
+    """The network's figures as CSV: the same publication as the page for the same filters."""
+    args, problems = _filters()
+    if problems:
+        raise BadRequest(" ".join(problems.values()))
+    view = _rr().network.network(current_account(), **args)
+    return network_csv(view, network_filename(view))
 
 
 def _figures(actor, args: dict[str, Any]) -> dict[str, Any]:
     # One protected publication for all of it: counted once, and consistent by construction.
-    overview = _rr().network.overview(actor, group_bys=("total", "month", "partner", "leefgebied"), **args)
+    network = _rr().network
+    overview = network.overview(actor, group_bys=("total", "month", "partner", "leefgebied"), **args)
     total, by_month, by_partner, by_domain = (overview["figures"][g] for g in ("total", "month", "partner",
                                                                               "leefgebied"))
     flows = overview["flows"]
+    graph = network.graph_of(overview)
     months = months_between(parse_iso(total["period"]["from"]), parse_iso(total["period"]["until"]))
-    names = {o["id"]: o.get("name") or o["id"] for o in flows["organizations"]}
+    index = _rr().runtime.catalog.area_index()
     return {
         "period": total["period"], "total": total["total"], "closure_days": total["closureDays"],
         "partners": by_partner["groups"], "domains": by_domain["groups"],
         "charts": {"referrals": month_chart(by_month["groups"], months, "referrals"),
                    "accepted": month_chart(by_month["groups"], months, "accepted")},
-        "flows": flows,
-        "diagram": {"nodes": [{"id": o["id"], "name": names[o["id"]], "formal": o.get("formal", True)}
-                              for o in flows["organizations"]],
-                    "edges": flows["graph"]["edges"], "suppressedEdges": flows["graph"]["suppressedEdges"]},
+        "flows": flows, "graph": graph, "picture": layout(graph["nodes"], graph["edges"]),
+        "names": {o["id"]: o["name"] for o in graph["nodes"]},
+        "gemeente_names": {g["gemeente"]: (index.area(g["gemeente"]) or {}).get("name") or g["gemeente"]
+                           for g in graph["rarelyReferredTo"]}
+        | {n["gemeente"]: (index.area(n["gemeente"]) or {}).get("name") or n["gemeente"]
+           for n in graph["nodes"] + graph["informalWithoutFormalLink"]},
     }

@@ -7,7 +7,15 @@ from flask import current_app
 from flask.views import MethodView
 
 from web.api.blueprint import Blueprint
-from web.api.network.schemas import FiguresArgsSchema, FiguresSchema, FlowsSchema, NetworkArgsSchema
+from web.api.network.exports import CSV, network_csv, network_filename
+from web.api.network.schemas import (
+    FiguresArgsSchema,
+    FiguresSchema,
+    FlowsSchema,
+    GraphArgsSchema,
+    GraphSchema,
+    NetworkArgsSchema,
+)
 from web.auth import principal
 from web.bootstrap import referral_runtime
 
@@ -46,3 +54,25 @@ class Flows(MethodView):
         since, until = network.months_window(args.get("since"), args["months"])
         return network.flows(principal(), gemeente=args.get("gemeente"), wijk=args.get("wijk"), since=since,
                              until=until)
+
+
+@blp.route("/graph")
+class Graph(MethodView):
+    @blp.login_required
+    @blp.arguments(GraphArgsSchema, location="query", error_status_code=400, unknown=ma.RAISE)
+    @blp.response(200, GraphSchema)
+    @blp.problems(400)
+    @blp.doc(responses={"200": {
+        "description": "Het verwijsnetwerk als graaf: kerncijfers per maand, organisaties en stromen, bruggen "
+                       "tussen formeel en informeel, partners zonder eigen cijfer per gemeente en cijfers per "
+                       "partner. Met format=csv dezelfde cijfers als download.",
+        "content": {"application/json": {"schema": GraphSchema}, CSV: {"schema": {"type": "string"}}}}})
+    def get(self, args):
+        """Het verwijsnetwerk als graaf"""
+        network = _network()
+        since, until = network.months_window(args.get("since"), args["months"])
+        view = network.network(principal(), gemeente=args.get("gemeente"), wijk=args.get("wijk"), since=since,
+                               until=until, leefgebied=args.get("leefgebied"))
+        if args["format"] == "csv":
+            return network_csv(view, network_filename(view))
+        return view

@@ -13,6 +13,7 @@ from socialekaart.referrals.network import (
     MAX_PERIOD_MONTHS,
     first_of_month,
 )
+from socialekaart.shared import taxonomy
 from web.api.fields import UtcTime
 
 
@@ -84,3 +85,36 @@ class FlowsSchema(ma.Schema):
     rarelyReferredTo = fields.List(fields.Dict(), metadata={
         "description": "Partners in uw gebied zonder eigen cijfer: minder dan 5 doorverwijzingen (ook 0), of "
                        "samengenomen onder 'overig'."})
+
+
+class GraphArgsSchema(NetworkArgsSchema):
+    leefgebied = fields.String(validate=validate.OneOf([d.code for d in taxonomy.LIFE_DOMAINS],
+                                                       error="Kies een leefgebied uit de lijst."),
+                               metadata={"description": "Alleen doorverwijzingen over dit leefgebied."})
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]),
+                           metadata={"description": "json (standaard) of csv: dezelfde cijfers als download "
+                                                    "(';' tussen cellen, decimale komma, UTF-8 met BOM)."})
+
+
+class GraphSchema(ma.Schema):
+    scope = fields.Dict()
+    period = fields.Nested(PeriodSchema)
+    closureDays = fields.Integer()
+    suppressionThreshold = fields.Integer(metadata={"description": "Aantallen onder dit getal (ook 0) zijn null, "
+                                                                   "net als wat daaruit terug te rekenen is."})
+    headline = fields.List(fields.Dict(), metadata={
+        "description": "Per maand, dan 'overig' (samengenomen maanden) en 'totaal': aantal, aandeel naar de "
+                       "sociale basis, formeel naar informeel, informeel naar formeel, cirkel rond (aandeel)."})
+    nodes = fields.List(fields.Dict(), metadata={
+        "description": "Organisaties met een stroom van 5 of meer: formeel of informeel, trede en gemeente (van "
+                       "de meeste van hun diensten), bridge: getoonde stromen met formele én informele partners."})
+    edges = fields.List(fields.Dict(), metadata={"description": "Getoonde stromen: from, to, count."})
+    bridges = fields.List(fields.Dict())
+    informalWithoutFormalLink = fields.List(fields.Dict(), metadata={
+        "description": "Informele partners zonder getoonde stroom van of naar een formele partner."})
+    rarelyReferredTo = fields.List(fields.Dict(), metadata={
+        "description": "Per gemeente de partners zonder eigen cijfer: minder dan 5 doorverwijzingen (ook 0) of "
+                       "onder 'overig'."})
+    partners = fields.List(fields.Dict(), metadata={
+        "description": "Per ontvangende partner: aantal, cirkel rond (aandeel) en mediane uren tot ontvangen, "
+                       "geaccepteerd en gestart."})
