@@ -306,6 +306,13 @@
         }
       }
     }).addTo(map);
+    // Each shape names its area and class, so a test can hold the colours against the API's figures.
+    layer.eachLayer(function (shape) {
+      var path = shape.getElement && shape.getElement();
+      if (path) {
+        path.setAttribute("data-gebied", shape.feature.properties.code);
+      }
+    });
     var bounds = layer.getBounds();
     if (bounds.isValid()) {
       map.fitBounds(bounds, { padding: [12, 12], animate: false });
