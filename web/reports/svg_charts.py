@@ -34,7 +34,8 @@ def bar_chart(bars: list[Bar], title: str, colour: str, line: float | None = Non
     for i, bar in enumerate(bars):
         y = top + i * ROW_HEIGHT
         label = bar.label if len(bar.label) <= 30 else bar.label[:29] + "…"
-        parts.append(f'<text x="{LABEL_WIDTH - 6:.0f}" y="{y + 14:.0f}" text-anchor="end" {FONT}>{escape(label)}</text>')
+        parts.append(f'<text x="{LABEL_WIDTH - 6:.0f}" y="{y + 14:.0f}" text-anchor="end" {FONT}>'
+                     f"{escape(label)}</text>")
         width = x(bar.value or 0) - LABEL_WIDTH
         parts.append(f'<rect x="{LABEL_WIDTH:.0f}" y="{y + 3:.0f}" width="{width:.1f}" height="{ROW_HEIGHT - 6:.0f}" '
                      f'fill="{colour}"/>')

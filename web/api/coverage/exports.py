@@ -192,7 +192,8 @@ def _domain_figures(view: AreaView, domain: str, geometries: dict[str, str | Non
     """Map and charts of one leefgebied, from the shaped figures of the areas the dashboard's map shows."""
     result, counts = view.result, gap_counts(view.analysis)
     shown = [Shown(code, display_name(result, code),
-                   flat_record(result, result.record(code, domain), counts.get((code, domain), 0)), geometries.get(code))
+                   flat_record(result, result.record(code, domain), counts.get((code, domain), 0)),
+                   geometries.get(code))
              for code in map_codes(view)]
     return domain_figures(taxonomy.LIFE_DOMAIN_BY_CODE[domain].label, display_name(result, view.area.code),
                           rounded(view.analysis.median(view.area.code, domain), 3), shown)

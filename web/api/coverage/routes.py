@@ -8,7 +8,16 @@ from flask import current_app
 from flask.views import MethodView
 
 from web.api.blueprint import Blueprint
-from web.api.coverage.exports import CSV, GEOJSON, PDF, coverage_csv, coverage_geojson, coverage_report, gaps_csv, map_codes
+from web.api.coverage.exports import (
+    CSV,
+    GEOJSON,
+    PDF,
+    coverage_csv,
+    coverage_geojson,
+    coverage_report,
+    gaps_csv,
+    map_codes,
+)
 from web.api.coverage.schemas import CoverageArgsSchema, CoverageSchema, GapsArgsSchema, GapsSchema, ReportArgsSchema
 from web.api.coverage.shaping import coverage_body, gaps_body
 from web.auth import principal
