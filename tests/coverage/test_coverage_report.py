@@ -199,3 +199,21 @@ def test_the_pdf_fetcher_reads_only_the_apps_own_static_files(tmp_path):
                 "http://127.0.0.1/static/css/missing.css"):
         with pytest.raises(ValueError):
             static_file(str(tmp_path), url)
+
+
+def test_the_colour_classes_are_those_of_the_page():
+    median = 2.0
+    assert [per_1000_class(v, median) for v in (None, 0, 0.99, 1.0, 1.99, 2.0, 2.99, 3.0)] == \
+        ["leeg", 0, 1, 2, 2, 3, 3, 4]
+    assert per_1000_class(5.0, None) == 2  # no median: the middle class, as the page does
+
+
+def test_the_server_drawn_map_escapes_names_and_skips_areas_without_a_boundary():
+    from web.reports.svg_map import MapArea, area_map
+
+    square = {"type": "MultiPolygon", "coordinates": [[[[3.5, 51.3], [3.6, 51.3], [3.6, 51.4], [3.5, 51.3]]]]}
+    svg = area_map([MapArea(1, "WK000101", '<script>alert("x")</script>', square, 4),
+                    MapArea(2, "WK000102", "Zonder grens", None, "leeg")], "Kaart & uitleg")
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "Kaart &amp; uitleg" in svg
+    assert svg.count("<path ") == 1 and 'fill="#2f7d4a"' in svg and ">1</text>" in svg
+    assert area_map([MapArea(1, "WK000102", "Zonder grens", None, "leeg")], "leeg") == ""
