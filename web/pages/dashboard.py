@@ -17,7 +17,15 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from socialekaart.places.codes import area_kind_of
 from socialekaart.shared import taxonomy
 from socialekaart.shared.errors import SocialeKaartError
-from web.api.coverage.exports import coverage_csv, coverage_geojson, coverage_report, gaps_csv, geojson_body, map_codes
+from web.api.coverage.exports import (
+    coverage_csv,
+    coverage_geojson,
+    coverage_report,
+    gaps_csv,
+    geojson_body,
+    map_codes,
+    report_map_codes,
+)
 from web.api.coverage.shaping import coverage_body, gaps_body
 from web.bootstrap import coverage_service, current_runtime
 from web.pages.session import current_account, login_required, register_page_errors
@@ -90,7 +98,7 @@ def download(name: str):
         view = service.area_view(account, area=area, life_domains=[domain])
         _code, gaps, _analysis = service.gaps(account, area=view.area.code, life_domains=[domain],
                                               analysis=view.analysis)
-        return coverage_report(view, gaps, service.geometries(map_codes(view)), pdf=name == "rapport.pdf")
+        return coverage_report(view, gaps, service.geometries(report_map_codes(view)), pdf=name == "rapport.pdf")
     view = service.area_view(account, area=area)
     if name == "cijfers.csv":
         return coverage_csv(view)

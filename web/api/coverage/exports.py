@@ -133,6 +133,11 @@ MAPPED_DOMAINS = 3  # a map and charts per leefgebied up to this many; more get 
 TIME_ZONE = ZoneInfo("Europe/Amsterdam")
 
 
+def report_map_codes(view: AreaView) -> list[str]:
+    """The areas whose boundaries the report draws: none when it has no maps (more than a few leefgebieden)."""
+    return map_codes(view) if len(view.life_domains) <= MAPPED_DOMAINS else []
+
+
 def report_context(view: AreaView, gaps: list[Gap], geometries: dict[str, str | None]) -> dict[str, Any]:
     """What the report template shows, worked out here so the template only lays it out. With one
     leefgebied (or a few) it shows only those, each with its map and charts."""

@@ -17,6 +17,7 @@ from web.api.coverage.exports import (
     coverage_report,
     gaps_csv,
     map_codes,
+    report_map_codes,
 )
 from web.api.coverage.schemas import CoverageArgsSchema, CoverageSchema, GapsArgsSchema, GapsSchema, ReportArgsSchema
 from web.api.coverage.shaping import coverage_body, gaps_body
@@ -95,4 +96,5 @@ class Report(MethodView):
         view = service.area_view(actor, area=args.get("area"), life_domains=args.get("lifeDomain") or ())
         _code, gaps, _analysis = service.gaps(actor, area=view.area.code, life_domains=view.life_domains,
                                               analysis=view.analysis)
-        return coverage_report(view, gaps, service.geometries(map_codes(view)), pdf=args.get("format") == "pdf")
+        return coverage_report(view, gaps, service.geometries(report_map_codes(view)),
+                               pdf=args.get("format") == "pdf")
