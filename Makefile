@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export HOST PORT
 
-.PHONY: run test lint install install-test browser axe db-status db-stop clean constraints
+.PHONY: run test lint install install-test browser axe pdf-libs db-status db-stop clean constraints
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ $(VENV)/.installed-test: pyproject.toml constraints.txt $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-run: install
+run: install pdf-libs
 	$(BIN)/socialekaart demo load --if-empty
 	$(BIN)/socialekaart accounts demo --if-missing
 	$(BIN)/socialekaart serve --init --demo-if-empty --host $(HOST) --port $(PORT)
@@ -45,6 +45,18 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
 	    echo "chromium ontbreekt en we zijn geen root: browsertests worden overgeslagen."; \
+	  fi; \
+	fi
+
+# The PDF report (WeasyPrint, web/reports/pdf.py) needs Debian's pango and a font; installed like chromium.
+pdf-libs:
+	@if ! ldconfig -p | grep -q libpangoft2-1.0 || ! fc-list | grep -qi dejavu; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "pango installeren (Debian-pakketten, voor het PDF-verslag) ..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 \
+	      fonts-dejavu-core >/dev/null; \
+	  else \
+	    echo "pango ontbreekt en we zijn geen root: het PDF-verslag werkt niet (de rest wel)."; \
 	  fi; \
 	fi
 
@@ -77,7 +89,7 @@ adr: install-test $(SPECTRAL)
 	$(BIN)/python tools/spectral/dump_openapi.py var/openapi.json
 	$(SPECTRAL) lint --ruleset tests/adr/linter.yaml --fail-severity=warn --format=stylish var/openapi.json
 
-test: lint browser axe
+test: lint browser axe pdf-libs
 	$(BIN)/python -m pytest
 
 db-status: install

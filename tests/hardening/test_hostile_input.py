@@ -348,8 +348,9 @@ def page_urls(app, xss) -> list[str]:
         if rule.arguments - {"service_id", "referral_id", "name"}:
             continue
         if "name" in rule.arguments:  # the dashboard downloads
-            urls += [rule.rule.replace("<any('cijfers.csv', 'knelpunten.csv', 'kaart.geojson', 'rapport.html'):name>",
-                                       n) + "?gebied=GM0664" for n in ("rapport.html",)]
+            # the report, also with one leefgebied: then with its server-drawn map and charts (names in SVG)
+            urls += [re.sub(r"<any\([^)]*\):name>", "rapport.html", rule.rule) + query
+                     for query in ("?gebied=GM0664", "?gebied=GM0664&leefgebied=sociaal-netwerk")]
             continue
         url = rule.rule.replace("<service_id>", xss["service"]).replace("<referral_id>", xss["referral"])
         urls.append(url)

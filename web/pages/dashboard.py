@@ -4,7 +4,8 @@ in on the pages (``web.pages.session``).
 - ``/inventarisatie``: the page; its script draws the map, the charts, the gap list and the table.
 - ``/inventarisatie/gegevens``: the figures the script reads (JSON): coverage of the area and the
   areas in it for one leefgebied, its top gaps and the map.
-- ``/inventarisatie/download/<bestand>``: the exports as plain links (CSV, GeoJSON, report).
+- ``/inventarisatie/download/<bestand>``: the exports as plain links (CSV, GeoJSON, the report as HTML
+  and as PDF for the chosen area and leefgebied).
 
 Who sees what is the coverage service's rule (a coordinator its own gemeenten or regio; aggregates
 only). The API (/api/v1/coverage, /api/v1/gaps) gives the same with a personal access token.
@@ -16,7 +17,15 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from socialekaart.places.codes import area_kind_of
 from socialekaart.shared import taxonomy
 from socialekaart.shared.errors import SocialeKaartError
-from web.api.coverage.exports import coverage_csv, coverage_geojson, coverage_report, gaps_csv, geojson_body, map_codes
+from web.api.coverage.exports import (
+    coverage_csv,
+    coverage_geojson,
+    coverage_report,
+    gaps_csv,
+    geojson_body,
+    map_codes,
+    report_map_codes,
+)
 from web.api.coverage.shaping import coverage_body, gaps_body
 from web.bootstrap import coverage_service, current_runtime
 from web.pages.session import current_account, login_required, register_page_errors
@@ -28,7 +37,7 @@ register_page_errors(bp)
 ROLES = ("coordinator", "admin")
 DEFAULT_LIFE_DOMAIN = "sociaal-netwerk"
 TOP_GAPS = 10
-DOWNLOADS = ("cijfers.csv", "knelpunten.csv", "kaart.geojson", "rapport.html")
+DOWNLOADS = ("cijfers.csv", "knelpunten.csv", "kaart.geojson", "rapport.html", "rapport.pdf")
 
 
 def _service():
@@ -85,10 +94,13 @@ def download(name: str):
     if name == "kaart.geojson":
         view = service.area_view(account, area=area, life_domains=[domain])
         return coverage_geojson(view, service.geometries(map_codes(view)))
+    if name.startswith("rapport."):  # the report of the leefgebied on screen
+        view = service.area_view(account, area=area, life_domains=[domain])
+        _code, gaps, _analysis = service.gaps(account, area=view.area.code, life_domains=[domain],
+                                              analysis=view.analysis)
+        return coverage_report(view, gaps, service.geometries(report_map_codes(view)), pdf=name == "rapport.pdf")
     view = service.area_view(account, area=area)
     if name == "cijfers.csv":
         return coverage_csv(view)
     code, gaps, _analysis = service.gaps(account, area=view.area.code, analysis=view.analysis)
-    if name == "knelpunten.csv":
-        return gaps_csv(code, gaps)
-    return coverage_report(view, gaps)
+    return gaps_csv(code, gaps)

@@ -1,17 +1,21 @@
 """Downloads of the lokale inventarisatie: CSV (for a spreadsheet), GeoJSON (for a choropleth
-in any GIS) and a printable HTML report for a gemeente or regio.
+in any GIS) and a printable report (HTML, or PDF made on the server) for an area and leefgebied.
 
 The CSV follows the provider export: ``;`` between cells, decimal comma, a BOM so Excel reads
 UTF-8, and no cell a spreadsheet would run as a formula. Suppressed referral counts read "<5".
+The coverage CSV ends with the one median (robust, of the wijken in the regio) each row is
+compared with, so every figure of the dashboard is in it.
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from flask import Response, render_template
+from flask import Response, current_app, render_template, request
 
 from importers.exports import CSV_DELIMITER, neutralise
 from socialekaart.coverage.compute import BASIS_GROUP, RUNG_CODES
@@ -28,10 +32,15 @@ from socialekaart.coverage.gaps import (
 from socialekaart.coverage.service import AreaView
 from socialekaart.referrals.figures import THRESHOLD
 from socialekaart.shared import taxonomy
-from web.api.coverage.shaping import CSV_COLUMNS, SUPPRESSIBLE, flat_record, gap_body, gap_counts
+from socialekaart.shared.errors import ConfigError
+from web.api.coverage.shaping import CSV_COLUMNS, SUPPRESSIBLE, flat_record, gap_body, gap_counts, rounded
+from web.reports.figures import Shown, domain_figures, overview_chart
+from web.reports.pdf import PdfUnavailable, html_to_pdf
 
 GEOJSON = "application/geo+json"
 CSV = "text/csv"
+PDF = "application/pdf"
+MEDIAN_COLUMN = "mediaan sociale basis per 1000 (robuust), wijken in de regio"
 GAP_COLUMNS = [("rank", "rang"), ("indicatorLabel", "indicator"), ("areaCode", "gebied"), ("areaName", "naam"),
                ("lifeDomainLabel", "leefgebied"), ("severity", "ernst"), ("affected", "getroffen"),
                ("explanation", "toelichting")]
@@ -56,7 +65,7 @@ def _csv_text(header: list[str], rows: list[list[str]]) -> str:
     return out.getvalue()
 
 
-def _download(body: str, mimetype: str, filename: str) -> Response:
+def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -65,12 +74,14 @@ def _download(body: str, mimetype: str, filename: str) -> Response:
 def coverage_csv(view: AreaView) -> Response:
     """One row per area (the area itself, then the areas in it) and leefgebied."""
     result, counts = view.result, gap_counts(view.analysis)
+    medians = {d: rounded(view.analysis.median(view.area.code, d), 3) for d in view.life_domains}
     rows = []
     for area in (view.area, *view.children):
         for domain in view.life_domains:
             flat = flat_record(result, result.record(area.code, domain), counts.get((area.code, domain), 0))
-            rows.append([_cell(key, flat[key]) for key in CSV_COLUMNS])
-    return _download(_csv_text(list(CSV_COLUMNS.values()), rows), CSV, f"inventarisatie-{view.area.code}.csv")
+            rows.append([_cell(key, flat[key]) for key in CSV_COLUMNS] + [_cell("median", medians[domain])])
+    header = [*CSV_COLUMNS.values(), MEDIAN_COLUMN]
+    return _download(_csv_text(header, rows), CSV, f"inventarisatie-{view.area.code}.csv")
 
 
 def map_codes(view: AreaView) -> list[str]:
@@ -118,10 +129,18 @@ def gaps_csv(area_code: str, gaps: list[Gap]) -> Response:
 # -- the printable report -------------------------------------------------------------------------------
 
 REPORT_GAPS = 25
+MAPPED_DOMAINS = 3  # a map and charts per leefgebied up to this many; more get one overview chart
+TIME_ZONE = ZoneInfo("Europe/Amsterdam")
 
 
-def report_context(view: AreaView, gaps: list[Gap]) -> dict[str, Any]:
-    """What the report template shows, worked out here so the template only lays it out."""
+def report_map_codes(view: AreaView) -> list[str]:
+    """The areas whose boundaries the report draws: none when it has no maps (more than a few leefgebieden)."""
+    return map_codes(view) if len(view.life_domains) <= MAPPED_DOMAINS else []
+
+
+def report_context(view: AreaView, gaps: list[Gap], geometries: dict[str, str | None]) -> dict[str, Any]:
+    """What the report template shows, worked out here so the template only lays it out. With one
+    leefgebied (or a few) it shows only those, each with its map and charts."""
     result, analysis, thresholds = view.result, view.analysis, view.analysis.thresholds
     counts = gap_counts(analysis)
     area = view.area
@@ -150,8 +169,17 @@ def report_context(view: AreaView, gaps: list[Gap]) -> dict[str, Any]:
               "indicator": n.indicator, "value": n.value, "year": n.year, "source": n.source}
              for code in (area.code, *(c.code for c in view.children)) for domain in view.life_domains
              for n in result.record(code, domain).needs]
+    mapped = len(view.life_domains) <= MAPPED_DOMAINS
+    chosen = ", ".join(taxonomy.LIFE_DOMAIN_BY_CODE[d].label for d in view.life_domains) if mapped else ""
     return {
-        "title": f"Lokale inventarisatie {display_name(result, area.code)}",
+        "title": f"Lokale inventarisatie {display_name(result, area.code)}" + (f": {chosen}" if chosen else ""),
+        "chosen": chosen,
+        "figures": [_domain_figures(view, d, geometries) for d in view.life_domains] if mapped else [],
+        "overview_chart": "" if mapped else overview_chart(
+            display_name(result, area.code),
+            [(taxonomy.LIFE_DOMAIN_BY_CODE[d].label, rounded(result.record(area.code, d).per_1000_robust, 3),
+              rounded(analysis.median(area.code, d), 3)) for d in view.life_domains]),
+        "printed_on": datetime.now(TIME_ZONE), "referrals_since": _date_text(analysis.referrals_since),
         "area": area, "area_name": display_name(result, area.code), "computed_on": analysis.today,
         "domains": [taxonomy.LIFE_DOMAIN_BY_CODE[d] for d in view.life_domains],
         "rungs": [taxonomy.RUNG_BY_CODE[r] for r in RUNG_CODES],
@@ -165,11 +193,37 @@ def report_context(view: AreaView, gaps: list[Gap]) -> dict[str, Any]:
     }
 
 
+def _domain_figures(view: AreaView, domain: str, geometries: dict[str, str | None]) -> dict[str, Any]:
+    """Map and charts of one leefgebied, from the shaped figures of the areas the dashboard's map shows."""
+    result, counts = view.result, gap_counts(view.analysis)
+    shown = [Shown(code, display_name(result, code),
+                   flat_record(result, result.record(code, domain), counts.get((code, domain), 0)),
+                   geometries.get(code))
+             for code in map_codes(view)]
+    return domain_figures(taxonomy.LIFE_DOMAIN_BY_CODE[domain].label, display_name(result, view.area.code),
+                          rounded(view.analysis.median(view.area.code, domain), 3), shown)
+
+
+def _date_text(iso: str) -> str:
+    """'2025-12-02…' -> '02-12-2025'."""
+    year, month, day = iso[:10].split("-")
+    return f"{day}-{month}-{year}"
+
+
 def _count(number: int) -> str:
     return f"<{THRESHOLD}" if 0 < number < THRESHOLD else str(number)
 
 
-def coverage_report(view: AreaView, gaps: list[Gap]) -> Response:
-    html = render_template("coverage_report.html", **report_context(view, gaps))
-    return Response(html, mimetype="text/html")
+def coverage_report(view: AreaView, gaps: list[Gap], geometries: dict[str, str | None], *,
+                    pdf: bool = False) -> Response:
+    html = render_template("coverage_report.html", pdf=pdf, **report_context(view, gaps, geometries))
+    if not pdf:
+        return Response(html, mimetype="text/html")
+    try:
+        body = html_to_pdf(html, request.host_url, current_app.static_folder or "")
+    except PdfUnavailable as error:
+        raise ConfigError("Het verslag als PDF kan nu niet worden gemaakt: de onderdelen daarvoor ontbreken op de "
+                          "server (make pdf-libs). Het verslag als HTML werkt wel.") from error
+    name = "-".join(["inventarisatie", view.area.code, *view.life_domains[:MAPPED_DOMAINS]])
+    return _download(body, PDF, f"{name}.pdf")
 

@@ -8,7 +8,17 @@ from flask import current_app
 from flask.views import MethodView
 
 from web.api.blueprint import Blueprint
-from web.api.coverage.exports import CSV, GEOJSON, coverage_csv, coverage_geojson, coverage_report, gaps_csv, map_codes
+from web.api.coverage.exports import (
+    CSV,
+    GEOJSON,
+    PDF,
+    coverage_csv,
+    coverage_geojson,
+    coverage_report,
+    gaps_csv,
+    map_codes,
+    report_map_codes,
+)
 from web.api.coverage.schemas import CoverageArgsSchema, CoverageSchema, GapsArgsSchema, GapsSchema, ReportArgsSchema
 from web.api.coverage.shaping import coverage_body, gaps_body
 from web.auth import principal
@@ -74,11 +84,11 @@ class Gaps(MethodView):
 class Report(MethodView):
     @blp.login_required
     @blp.arguments(ReportArgsSchema, location="query", error_status_code=400, unknown=ma.RAISE)
-    @blp.problems(400, 404)
+    @blp.problems(400, 404, 503)
     @blp.doc(responses={"200": _ok(
-        "Een afdrukbaar verslag (HTML) voor een gemeente of regio: kerncijfers, de belangrijkste knelpunten, aanbod "
-        "per leefgebied en per wijk, en de verantwoording. Drukken of opslaan als PDF kan vanuit de browser.",
-        None, "text/html")})
+        "Een afdrukbaar verslag (HTML, A4) voor een gebied: kerncijfers, de belangrijkste knelpunten, per gekozen "
+        "leefgebied een kaart (op de server getekend) en grafieken, aanbod per leefgebied en per gebied, en de "
+        "bronnen, methode en datum. Met format=pdf als PDF, op de server gemaakt.", None, "text/html", PDF)})
     def get(self, args):
         """Afdrukbaar verslag"""
         service = _service()
@@ -86,4 +96,5 @@ class Report(MethodView):
         view = service.area_view(actor, area=args.get("area"), life_domains=args.get("lifeDomain") or ())
         _code, gaps, _analysis = service.gaps(actor, area=view.area.code, life_domains=view.life_domains,
                                               analysis=view.analysis)
-        return coverage_report(view, gaps)
+        return coverage_report(view, gaps, service.geometries(report_map_codes(view)),
+                               pdf=args.get("format") == "pdf")

@@ -54,6 +54,9 @@ class ReportArgsSchema(ma.Schema):
 
     area = AREA
     lifeDomain = LIFE_DOMAIN
+    format = fields.String(validate=validate.OneOf(["html", "pdf"]),
+                           metadata={"description": "html (standaard, afdrukbaar) of pdf (op de server gemaakt, "
+                                                    "als download)."})
 
 
 class AreaRefSchema(ma.Schema):
@@ -79,6 +82,9 @@ class SupplySchema(ma.Schema):
     total = fields.Integer()
     socialeBasisPer1000 = fields.Float(allow_none=True, metadata={"description": "Per 1.000 inwoners (bij "
                                                                                  "opvoeding: kinderen 0-14)."})
+    socialeBasisPer1000Robust = fields.Float(allow_none=True, metadata={
+        "description": "Robuust per 1.000: kleine gebieden naar het cijfer van hun buurgebieden getrokken (empirisch "
+                       "Bayes). Kaartkleuren, grafieken en knelpunten gebruiken dit cijfer."})
 
 
 class ReachSchema(ma.Schema):
@@ -153,6 +159,9 @@ class CoverageSchema(ma.Schema):
     thresholds = fields.Dict()
     suppressionThreshold = fields.Integer(metadata={"description": "Aantallen doorverwijzingen van 1 tot dit getal "
                                                                    "zijn null."})
+    medians = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True), metadata={
+        "description": "Per leefgebied de ene mediaan: van de robuuste cijfers per 1.000 (sociale basis) van de wijken "
+                       "in de regio. Kaartkleuren, grafieken en knelpunten vergelijken daarmee."})
     summary = fields.List(fields.Nested(CoverageRecordSchema), metadata={"description": "Het gebied zelf."})
     children = fields.List(fields.Nested(ChildCoverageSchema), metadata={"description": "De gebieden erin."})
 

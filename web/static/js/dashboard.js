@@ -310,6 +310,14 @@
     if (bounds.isValid()) {
       map.fitBounds(bounds, { padding: [12, 12], animate: false });
     }
+    // Each shape names its area, so a test can hold its colour against the API's figures (the shapes exist
+    // once the map has a view: after fitBounds).
+    layer.eachLayer(function (shape) {
+      var path = shape.getElement && shape.getElement();
+      if (path) {
+        path.setAttribute("data-gebied", shape.feature.properties.code);
+      }
+    });
     element("kaart").setAttribute("data-gekleurd", String(coloured));
     element("kaart").setAttribute("aria-label", "Kaart van " + state.coverage.area.displayName + ": " +
       classes.explain);
