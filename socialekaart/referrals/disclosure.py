@@ -5,10 +5,15 @@ of its children — a total over the groups of a grouping, a group's referrals o
 formal/informal pairs, …). A cell below the threshold, zero included, is hidden. Hiding alone is not
 enough: with the parent and the other children shown, a hidden child follows by subtraction. So
 ``protect`` hides more cells (complementary suppression, the smallest shown cell next to the exposed
-one) until ``exposed`` — an attacker who knows every shown cell, every constraint and that counts are
-never negative, and narrows each hidden cell to an interval by propagating the sums — can pin no
-hidden cell to one value. The attacker is not told which hidden cells are small: a hidden cell is
-anything from 0 up.
+one) until ``exposed`` finds nothing.
+
+*Protected* (docs/privacy.md, "Wat beschermd betekent"): an attacker who knows every shown cell,
+every constraint and that counts are whole numbers from 0 up, narrows each hidden cell to a range
+[low, high]. A hidden cell is protected when low < high (it is not pinned to one value) and
+high >= THRESHOLD (nobody can prove it is a small count). ``protect`` checks this with interval
+propagation (``bounds``, fast on any size); the tests attack small tables with an exact integer
+attacker as well (tests/unit/test_disclosure.py). The attacker is not told which hidden cells are
+small: a hidden cell is anything from 0 up.
 """
 from __future__ import annotations
 
@@ -77,12 +82,12 @@ def _narrow(known: dict[Cell, tuple[float, float]], cell: Cell, low: float, high
 
 
 def exposed(shown: Mapping[Cell, int], hidden: Iterable[Cell], constraints: Sequence[Constraint]) -> set[Cell]:
-    """The hidden cells the attacker can pin to one value."""
+    """The hidden cells the attacker can pin to one value, or prove to be under THRESHOLD."""
     hidden = set(hidden)
     # A sum of shown cells only tells what is already shown: leave it out of the propagation.
     relevant = [c for c in constraints if c[0] in hidden or any(child in hidden for child in c[1])]
     known = bounds(shown, hidden, relevant)
-    return {cell for cell in hidden if known[cell][0] >= known[cell][1]}
+    return {cell for cell in hidden if known[cell][0] >= known[cell][1] or known[cell][1] < THRESHOLD}
 
 
 def protect(values: Mapping[Cell, int], constraints: Sequence[Constraint], *,
@@ -91,7 +96,8 @@ def protect(values: Mapping[Cell, int], constraints: Sequence[Constraint], *,
     this greedy search finds so that no hidden cell can be worked out.
 
     First a cheap rule, one pass over the sums: no sum may hold exactly one hidden cell (that cell
-    would be the sum minus the rest); then the exact attack (``exposed``) checks the result, and only
+    would be the sum minus the rest), and the hidden children of a shown sum add up to THRESHOLD or
+    more (else each of them is provably small); then the exact attack (``exposed``) checks the result, and only
     what it still finds costs another round. The cost grows with the cells and sums, not the data."""
     hidden = {cell for cell, value in values.items() if value < THRESHOLD} | set(also_hidden)
     touching: dict[Cell, list[Constraint]] = {}
@@ -113,8 +119,9 @@ def protect(values: Mapping[Cell, int], constraints: Sequence[Constraint], *,
 
 def _no_lone_hidden(values: Mapping[Cell, int], constraints: Sequence[Constraint], hidden: set[Cell]) -> None:
     """Hide the smallest shown child (else the sum) in every sum that gives a hidden cell away: one
-    with exactly one hidden cell, or a shown sum whose hidden children add up to 0 (each is then 0).
-    Hidden cells are counted per sum, so every sum is looked at about once."""
+    with exactly one hidden cell, or a shown sum whose hidden children add up to less than THRESHOLD
+    (each of them is then known to be small). Hidden cells are counted per sum, so every sum is
+    looked at about once; a shown cell is THRESHOLD or more, so one added child settles a sum."""
     around: dict[Cell, list[int]] = {}
     count = [0] * len(constraints)
     for index, (parent, children) in enumerate(constraints):
@@ -126,8 +133,7 @@ def _no_lone_hidden(values: Mapping[Cell, int], constraints: Sequence[Constraint
         if count[index] == 1:
             return True
         parent, children = constraints[index]
-        # A cell hidden here later is a shown one (>= THRESHOLD), so only sums that start at 0 matter.
-        return count[index] > 1 and parent not in hidden and sum(values[c] for c in children if c in hidden) == 0
+        return parent not in hidden and sum(values[c] for c in children if c in hidden) < THRESHOLD
 
     waiting = deque(index for index in range(len(constraints)) if count[index] and gives_away(index))
     while waiting:

@@ -2,8 +2,11 @@
 answers of every grouping the API offers for one filter, write down every sum a reader can form
 (the total over the groups of each grouping, per count; within a group the referrals over the
 formal/informal pairs and the declines over their reasons; a duration's count is the count it
-times) and narrow every hidden count by interval propagation. No hidden count may come out as one
-value, zero included. The attacker here is written from the published answer alone, apart from
+times) and narrow every hidden count by interval propagation; on small tables an exact attacker too
+(an integer programme: the tightest range of each hidden count that fits every shown count and
+every sum). *Protected* (docs/privacy.md): no hidden count comes out as one value, zero included, and
+none can be proven to be under THRESHOLD (its highest possible value is THRESHOLD or more). The
+attackers here are written from the published answer alone, apart from
 socialekaart/referrals/disclosure.py."""
 from __future__ import annotations
 
@@ -11,9 +14,11 @@ import json
 import math
 from datetime import datetime, timedelta, timezone
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 from socialekaart.referrals.disclosure import THRESHOLD, exposed, protect
 from socialekaart.referrals.figure_publication import ADDITIVE, published_from_rows
@@ -102,6 +107,46 @@ def pinned(cells: dict, sums: list) -> dict[tuple, float]:
     return {c: low[c] for c, v in cells.items() if v is None and low[c] >= high[c]}
 
 
+def exact_ranges(cells: dict, sums: list) -> dict[tuple, tuple[float, float]]:
+    """The exact attacker: for each hidden count in a sum, the lowest and highest whole number it can
+    be while every sum holds with the shown counts, all counts whole and 0 or more (two integer
+    programmes per count, scipy's HiGHS). A hidden count in no sum is anything from 0 up."""
+    unknown = sorted({c for parent, children in sums for c in (parent, *children) if cells[c] is None}, key=repr)
+    column = {c: i for i, c in enumerate(unknown)}
+    rows, rhs = [], []
+    for parent, children in sums:
+        row = np.zeros(len(unknown))
+        constant = 0.0
+        for c, sign in [(parent, 1), *((child, -1) for child in children)]:
+            if cells[c] is None:
+                row[column[c]] += sign
+            else:
+                constant -= sign * cells[c]
+        if row.any():
+            rows.append(row)
+            rhs.append(constant)
+        else:
+            assert constant == 0, (parent, children)  # a sum of shown counts must add up
+    ranges: dict[tuple, tuple[float, float]] = {c: (0, math.inf) for c, v in cells.items() if v is None}
+    if not unknown:
+        return ranges
+    fits = LinearConstraint(np.array(rows), rhs, rhs)
+    whole = np.ones(len(unknown))
+    for c, i in column.items():
+        aim = np.zeros(len(unknown))
+        aim[i] = 1
+        low = milp(aim, constraints=fits, integrality=whole, bounds=Bounds(0, np.inf))
+        high = milp(-aim, constraints=fits, integrality=whole, bounds=Bounds(0, np.inf))
+        assert low.status == 0, low.message  # the true counts always fit
+        ranges[c] = (round(low.fun), math.inf if high.status != 0 else round(-high.fun))
+    return ranges
+
+
+def unprotected(ranges: dict[tuple, tuple[float, float]]) -> dict[tuple, tuple[float, float]]:
+    """The hidden counts that are pinned or provably under THRESHOLD, with their range."""
+    return {c: (low, high) for c, (low, high) in ranges.items() if low >= high or high < THRESHOLD}
+
+
 # -- the data -------------------------------------------------------------------------------------
 RUNGS = [r.code for r in taxonomy.RUNGS]
 STATUSES = ["verzonden", "ontvangen", "geaccepteerd", "afgewezen", "afgerond", "verlopen", "geannuleerd"]
@@ -147,6 +192,25 @@ def test_no_hidden_count_can_be_worked_out_from_all_groupings_together(rows):
     assert pinned(cells, sums) == {}
     shown = [v for v in cells.values() if v is not None]
     assert all(v >= THRESHOLD for v in shown)  # zero and 1-4 look the same: hidden
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(referral(), min_size=1, max_size=30))
+def test_the_exact_attacker_finds_no_hidden_count_pinned_or_provably_small(rows):
+    published = published_from_rows(rows, now=NOW, closure_days=30)
+    cells, sums = equations(answers_of(published), published["flows"])
+    assert unprotected(exact_ranges(cells, sums)) == {}
+
+
+def test_the_exact_attacker_finds_what_the_interval_attacker_misses():
+    """Two overlapping sums: a + b = 6 and a + c = 6 and b + c = 6 pin each to 3, which interval
+    propagation (each cell 0..6) does not see; the exact attacker does, and finds 3 < THRESHOLD."""
+    cells = {"s1": 6, "s2": 6, "s3": 6, "a": None, "b": None, "c": None}
+    sums = [("s1", ["a", "b"]), ("s2", ["a", "c"]), ("s3", ["b", "c"])]
+    assert pinned(cells, sums) == {}
+    assert unprotected(exact_ranges(cells, sums)) == {"a": (3, 3), "b": (3, 3), "c": (3, 3)}
+    two_small = {"t": 9, "a": None, "b": None, "c": 6}  # hidden 1 and 2: each at most 3, so provably small
+    assert unprotected(exact_ranges(two_small, [("t", ["a", "b", "c"])])) == {"a": (0, 3), "b": (0, 3)}
 
 
 @settings(max_examples=60, deadline=None)
@@ -200,3 +264,10 @@ def test_protect_leaves_nothing_to_work_out(values, sums):
     hidden = protect(values, sums)
     assert {c for c, v in values.items() if v < THRESHOLD} <= hidden
     assert exposed({c: v for c, v in values.items() if c not in hidden}, hidden, sums) == set()
+    cells = {c: None if c in hidden else v for c, v in values.items()}
+    assert unprotected(exact_ranges(cells, sums)) == {}
+
+
+def test_two_small_hidden_counts_in_one_sum_take_a_third_with_them():
+    """1 and 2 hidden under a shown 9 would each be at most 3: provably small. The 6 is hidden too."""
+    assert protect({"t": 9, "a": 1, "b": 2, "c": 6}, [("t", ["a", "b", "c"])]) == {"a", "b", "c"}
