@@ -136,7 +136,7 @@ def report_context(view: AreaView, gaps: list[Gap]) -> dict[str, Any]:
             "per1000": nl_decimal(record.per_1000_robust, 2) if record.per_1000_robust is not None else "–",
             "beyond": f"{percent(reach.share_beyond)}%" if reach.share_beyond is not None else "–",
             "wait": nl_decimal(record.mean_wait_weeks) if record.mean_wait_weeks is not None else "–",
-            "referrals": _count(record.referrals), "gaps": counts.get((area.code, domain), 0),
+            "referrals": _count(record.published("referrals")), "gaps": counts.get((area.code, domain), 0),
         })
     matrix = []
     for child in view.children:
@@ -165,8 +165,10 @@ def report_context(view: AreaView, gaps: list[Gap]) -> dict[str, Any]:
     }
 
 
-def _count(number: int) -> str:
-    return f"<{THRESHOLD}" if 0 < number < THRESHOLD else str(number)
+def _count(number: int | None) -> str:
+    """A protected referral count; a hidden one reads "<5" as everywhere (it may be a larger count hidden
+    so that a small one cannot be worked out)."""
+    return f"<{THRESHOLD}" if number is None else str(number)
 
 
 def coverage_report(view: AreaView, gaps: list[Gap]) -> Response:
