@@ -366,7 +366,7 @@ class CoverageResult:
     referral_totals: Counter  # area code -> referrals (each once, whatever its leefgebieden)
     referrals_to_org: Counter  # organisation id -> referrals received
     seconds: float = 0.0
-    hidden_counts: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)  # per leefgebied
+    hidden_counts: dict[str, frozenset[tuple[Any, str]]] = field(default_factory=dict)  # per leefgebied
 
     def __post_init__(self) -> None:
         self.index = {code: row for row, code in enumerate(self.codes)}

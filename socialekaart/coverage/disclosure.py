@@ -33,8 +33,9 @@ PARTS = (("referrals", ("to_maatwerk", "to_sociale_basis"), "other_rungs"),
 RESTS = tuple(rest for _, _, rest in PARTS)
 
 
-def protect_domain(result: CoverageResult, life_domain: str) -> frozenset[tuple[str, str]]:
-    """The (area code, count name) cells of one leefgebied to hide."""
+def protect_domain(result: CoverageResult, life_domain: str) -> frozenset[tuple[Any, str]]:
+    """The (area code, count name) cells of one leefgebied to hide; ((UNKNOWN, gemeente code), count name)
+    for the referrals without a known wijk."""
     counted = [code for code in result.codes if counted_area(result.areas[code])]
     owners: dict[Any, dict[str, int]] = {code: _counts(result, code, life_domain) for code in counted}
     constraints: list[Constraint] = []
@@ -53,7 +54,7 @@ def protect_domain(result: CoverageResult, life_domain: str) -> frozenset[tuple[
     values = {(owner, name): value for owner, counts in owners.items() for name, value in counts.items()}
     never_shown = {(owner, rest) for owner in owners for rest in RESTS}
     hidden = protect(values, constraints, also_hidden=never_shown)
-    return frozenset((owner, name) for owner, name in hidden if isinstance(owner, str) and name in SIGNALS)
+    return frozenset((owner, name) for owner, name in hidden if name in SIGNALS)
 
 
 def _counts(result: CoverageResult, code: str, life_domain: str) -> dict[str, int]:
