@@ -353,7 +353,7 @@ def test_no_hidden_count_follows_from_all_api_answers_together(played, client, a
     """Finding 1 through the API, on both stores: every grouping and the flows for one filter, attacked
     together (tests/unit/test_disclosure.py); a hidden count never comes out as one value."""
     from socialekaart.referrals.figures import GROUPINGS
-    from tests.unit.test_disclosure import equations, pinned
+    from tests.unit.test_disclosure import equations, exact_ranges, leaks, pinned, unprotected
 
     h = actors[who].headers
     answers = {}
@@ -363,7 +363,8 @@ def test_no_hidden_count_follows_from_all_api_answers_together(played, client, a
         answers[group_by] = response.get_json()
     flows = client.get(f"/api/v1/network/flows?{query.lstrip('&')}", headers=h).get_json()
     cells, sums = equations(answers, flows)
-    assert pinned(cells, sums) == {}
+    assert leaks(pinned(cells, sums)) == {}
+    assert leaks(unprotected(exact_ranges(cells, sums))) == {}  # the exact attacker too
     assert all(v is None or v >= 5 for v in cells.values())
 
 

