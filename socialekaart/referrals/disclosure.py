@@ -54,6 +54,9 @@ def bounds(shown: Mapping[Cell, int], hidden: Iterable[Cell],
         if _narrow(known, parent, low_sum, math.inf if unbounded else finite_high):
             narrowed.append(parent)
         p_low, p_high = known[parent]
+        if unbounded > 1 and p_high == math.inf:
+            # Two open-ended children and an open-ended sum: no child can narrow (each is 0 to unbounded).
+            children = ()
         for child in children:
             c_low, c_high = known[child]
             if c_high == math.inf:
