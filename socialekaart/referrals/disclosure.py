@@ -31,57 +31,84 @@ Constraint = tuple[Cell, Sequence[Cell]]  # parent = sum(children)
 def bounds(shown: Mapping[Cell, int], hidden: Iterable[Cell],
            constraints: Sequence[Constraint]) -> dict[Cell, tuple[float, float]]:
     """What the attacker can know of each cell: [low, high], from the shown values and the sums
-    (propagated until nothing narrows; only the sums around a narrowed cell are looked at again)."""
+    (propagated until nothing narrows; only the sums around a narrowed cell are looked at again).
+
+    Per sum the children's lows, finite highs and open-ended highs are kept up to date as cells
+    narrow, and so is an upper bound of its widest child: a sum with thousands of children is only
+    gone through again when one of them can narrow."""
     known: dict[Cell, tuple[float, float]] = {cell: (value, value) for cell, value in shown.items()}
     for cell in hidden:
         known[cell] = (0, math.inf)
+    count = len(constraints)
     around: dict[Cell, list[int]] = {}
+    as_child: dict[Cell, list[int]] = {}
+    low_sum, finite_high, unbounded = [0.0] * count, [0.0] * count, [0] * count
+    widest = [math.inf] * count
     for index, (parent, children) in enumerate(constraints):
         for cell in (parent, *children):
             around.setdefault(cell, []).append(index)
-    queue = deque(range(len(constraints)))
+        for child in children:
+            as_child.setdefault(child, []).append(index)
+            low, high = known[child]
+            low_sum[index] += low
+            if high == math.inf:
+                unbounded[index] += 1
+            else:
+                finite_high[index] += high
+
+    def narrow(cell: Cell, low: float, high: float) -> bool:
+        old_low, old_high = known[cell]
+        new_low, new_high = max(old_low, low), min(old_high, high)
+        if new_low == old_low and new_high == old_high:
+            return False
+        known[cell] = (new_low, new_high)
+        for index in as_child.get(cell, ()):
+            low_sum[index] += new_low - old_low
+            if new_high != old_high:
+                if old_high == math.inf:
+                    unbounded[index] -= 1
+                    finite_high[index] += new_high
+                else:
+                    finite_high[index] += new_high - old_high
+        return True
+
+    queue = deque(range(count))
     waiting = set(queue)
-    budget = MAX_ROUNDS * max(1, len(constraints))  # narrowing always ends; this only bounds a bug
+    budget = MAX_ROUNDS * max(1, count)  # narrowing always ends; this only bounds a bug
     while queue and budget:
         budget -= 1
         index = queue.popleft()
         waiting.discard(index)
         parent, children = constraints[index]
         narrowed = []
-        low_sum = sum(known[c][0] for c in children)
-        unbounded = sum(1 for c in children if known[c][1] == math.inf)
-        finite_high = sum(known[c][1] for c in children if known[c][1] != math.inf)
-        if _narrow(known, parent, low_sum, math.inf if unbounded else finite_high):
+        if narrow(parent, low_sum[index], math.inf if unbounded[index] else finite_high[index]):
             narrowed.append(parent)
         p_low, p_high = known[parent]
-        if unbounded > 1 and p_high == math.inf:
-            # Two open-ended children and an open-ended sum: no child can narrow (each is 0 to unbounded).
-            children = ()
-        for child in children:
-            c_low, c_high = known[child]
-            if c_high == math.inf:
-                others_high = math.inf if unbounded > 1 else finite_high
-            else:
-                others_high = math.inf if unbounded else finite_high - c_high
-            low = p_low - others_high if others_high != math.inf else 0
-            high = p_high - (low_sum - c_low)
-            if _narrow(known, child, low, high):
-                narrowed.append(child)
+        # A child narrows only when it is wider than the room the sum leaves it (or is the one open-ended).
+        room = p_high - low_sum[index]
+        if unbounded[index] == 0:
+            room = min(room, finite_high[index] - p_low)
+        if unbounded[index] == 1 or widest[index] > room:
+            wide = 0.0
+            for child in children:
+                c_low, c_high = known[child]
+                if c_high == math.inf:
+                    others_high = math.inf if unbounded[index] > 1 else finite_high[index]
+                else:
+                    others_high = math.inf if unbounded[index] else finite_high[index] - c_high
+                low = p_low - others_high if others_high != math.inf else 0
+                high = p_high - (low_sum[index] - c_low)
+                if narrow(child, low, high):
+                    narrowed.append(child)
+                c_low, c_high = known[child]
+                wide = max(wide, c_high - c_low)
+            widest[index] = wide
         for cell in narrowed:
             for other in around[cell]:
                 if other not in waiting:
                     waiting.add(other)
                     queue.append(other)
     return known
-
-
-def _narrow(known: dict[Cell, tuple[float, float]], cell: Cell, low: float, high: float) -> bool:
-    old_low, old_high = known[cell]
-    new = (max(old_low, low), min(old_high, high))
-    if new != (old_low, old_high):
-        known[cell] = new
-        return True
-    return False
 
 
 def exposed(shown: Mapping[Cell, int], hidden: Iterable[Cell], constraints: Sequence[Constraint]) -> set[Cell]:
