@@ -47,6 +47,7 @@ import numpy as np
 import shapely
 from shapely import STRtree
 
+from socialekaart.coverage.disclosure import protect_table
 from socialekaart.coverage.needs import Need
 from socialekaart.coverage.small_areas import AreaRate, add_up, robust_rates
 from socialekaart.places.geo import EARTH_RADIUS_M, haversine_m
@@ -392,9 +393,10 @@ class CoverageResult:
         hidden by the disclosure control (socialekaart.coverage.disclosure, per leefgebied on first use),
         and always for a buurt (referrals are not counted there)."""
         if life_domain not in self.hidden_counts:
-            from socialekaart.coverage.disclosure import protect_domain  # it reads this module's tables
-
-            self.hidden_counts[life_domain] = protect_domain(self, life_domain)
+            column = DOMAIN_INDEX[life_domain]
+            counted = [code for code in self.codes if counted_area(self.areas[code])]
+            counts = {code: dict(zip(SIGNALS, self.signals[self.index[code], column].tolist())) for code in counted}
+            self.hidden_counts[life_domain] = protect_table(counts, self.children)
         if not counted_area(self.areas[area_code]) or (area_code, name) in self.hidden_counts[life_domain]:
             return None
         return int(self.signals[self.index[area_code], DOMAIN_INDEX[life_domain], SIGNALS.index(name)])

@@ -1,5 +1,5 @@
 """The referral counts of the lokale inventarisatie, protected like the network figures
-(``socialekaart.referrals.disclosure``: k = 5, complementary suppression) before anything shows them.
+(``socialekaart.shared.disclosure``: k = 5, complementary suppression) before anything shows them.
 
 A coordinator can ask for any area it may see, with the areas one level down, so every area and its
 parts are published in the end: the protection covers them all at once, per leefgebied. A referral
@@ -20,10 +20,9 @@ Everything that publishes a referral count reads it through ``CoverageResult.pub
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping, Sequence
 
-from socialekaart.coverage.compute import SIGNALS, CoverageResult, counted_area
-from socialekaart.referrals.disclosure import Constraint, protect
+from socialekaart.shared.disclosure import Constraint, protect
 
 UNKNOWN = "wijk-onbekend"
 # Within an area: the count, its parts that are published and the name of the unpublished rest.
@@ -33,33 +32,30 @@ PARTS = (("referrals", ("to_maatwerk", "to_sociale_basis"), "other_rungs"),
 RESTS = tuple(rest for _, _, rest in PARTS)
 
 
-def protect_domain(result: CoverageResult, life_domain: str) -> frozenset[tuple[Any, str]]:
-    """The (area code, count name) cells of one leefgebied to hide; ((UNKNOWN, gemeente code), count name)
-    for the referrals without a known wijk."""
-    counted = [code for code in result.codes if counted_area(result.areas[code])]
-    owners: dict[Any, dict[str, int]] = {code: _counts(result, code, life_domain) for code in counted}
+def protect_table(counts: Mapping[str, Mapping[str, int]],
+                  children: Mapping[str, Sequence[str]]) -> frozenset[tuple[Any, str]]:
+    """The cells of one leefgebied to hide: (area code, count name), and ((UNKNOWN, gemeente code), count
+    name) for the referrals without a known wijk. ``counts``: per counted area (regio, gemeente, wijk) its
+    counts by name; ``children``: the areas in an area."""
+    owners: dict[Any, dict[str, int]] = {code: dict(found) for code, found in counts.items()}
+    for whole, parts, rest in PARTS:
+        for found in owners.values():
+            found[rest] = found[whole] - sum(found[part] for part in parts)
+    names = list(next(iter(counts.values()), {}))
     constraints: list[Constraint] = []
-    for code in counted:
-        parts = [child for child in result.children.get(code, ()) if child in owners]
-        if not parts:
+    for code in counts:
+        inside = [child for child in children.get(code, ()) if child in counts]
+        if not inside:
             continue
         unknown = (UNKNOWN, code)
-        owners[unknown] = {name: owners[code][name] - sum(owners[child][name] for child in parts)
+        owners[unknown] = {name: owners[code][name] - sum(owners[child][name] for child in inside)
                            for name in owners[code]}
-        constraints += [((code, name), [*((child, name) for child in parts), (unknown, name)])
+        constraints += [((code, name), [*((child, name) for child in inside), (unknown, name)])
                         for name in owners[code]]
     for owner in owners:
         constraints += [((owner, whole), [*((owner, part) for part in parts), (owner, rest)])
                         for whole, parts, rest in PARTS]
-    values = {(owner, name): value for owner, counts in owners.items() for name, value in counts.items()}
+    values = {(owner, name): value for owner, found in owners.items() for name, value in found.items()}
     never_shown = {(owner, rest) for owner in owners for rest in RESTS}
     hidden = protect(values, constraints, also_hidden=never_shown)
-    return frozenset((owner, name) for owner, name in hidden if name in SIGNALS)
-
-
-def _counts(result: CoverageResult, code: str, life_domain: str) -> dict[str, int]:
-    record = result.record(code, life_domain)
-    counts = {name: record.signal(name) for name in SIGNALS}
-    for whole, parts, rest in PARTS:
-        counts[rest] = counts[whole] - sum(counts[part] for part in parts)
-    return counts
+    return frozenset((owner, name) for owner, name in hidden if name in names)
