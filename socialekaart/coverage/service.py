@@ -105,7 +105,8 @@ class CoverageService:
             ReferralSignals.from_rows(rows["signals"]),
             self.thresholds.coverage_params)
         today = now.astimezone(LOCAL_TZ).date()
-        gaps = find_gaps(result, self.thresholds, today=today)
+        # Referral counts as published (protected, socialekaart.coverage.disclosure): gaps rest on them too.
+        gaps = find_gaps(result, self.thresholds, today=today, shown=result.published)
         return Analysis(result, gaps, self.thresholds, today, since, time.perf_counter() - started,
                         medians=regional_medians(result, self.thresholds))
 
