@@ -20,7 +20,7 @@ PACKAGES = f"postgresql-{PG_VERSION} postgresql-{PG_VERSION}-postgis-3"
 def missing() -> str | None:
     """Why the reference cannot run here (None: it can)."""
     if not (PG_BIN / "initdb").exists():
-        return f"PostgreSQL {PG_VERSION} ontbreekt (Debian: {PACKAGES}; `make bench-reference` installeert ze als root)"
+        return f"PostgreSQL {PG_VERSION} ontbreekt (Debian: {PACKAGES}; `make postgis` installeert ze als root)"
     if not POSTGIS_CONTROL.exists():
         return f"PostGIS 3 voor PostgreSQL {PG_VERSION} ontbreekt (Debian: postgresql-{PG_VERSION}-postgis-3)"
     return None

@@ -31,6 +31,7 @@ class ReferenceMismatch(AssertionError):
 @dataclass
 class Reference:
     port: int | None = None
+    dsn: str | None = None
     skipped: str | None = None
     facts: dict[str, Any] = field(default_factory=dict)
 
@@ -74,7 +75,7 @@ def reference(runtime, folder: Path, *, threads: int, say) -> Iterator[Reference
                 facts["postgres"], facts["postgis"] = cur.fetchone()
         say(f"PostGIS-referentie geladen: {facts['load']}")
         with ReferenceServer(cluster.dsn, threads=threads, port=free_port()) as server:
-            yield Reference(port=server.port, facts=facts)
+            yield Reference(port=server.port, dsn=cluster.dsn, facts=facts)
     finally:
         cluster.remove()
         if own_temp is not None:
