@@ -102,6 +102,8 @@ def markdown(result: dict[str, Any]) -> str:
            ""]
     if not full:
         out += ["*Niet op volle schaal: het budget geldt voor N = 100.000 en M = 1.000.000.*", ""]
+    if result.get("note"):
+        out += [f"*{result['note']}*", ""]
     out += ["| budget | gemeten | grens | |", "|---|---|---|---|"]
     for line in budget(result):
         mark = {True: "gehaald", False: "**gemist**", None: "niet gemeten"}[line["met"]]
@@ -209,8 +211,9 @@ def reference_lines(main: dict[str, Any]) -> list[str]:
         if "reference" not in search:
             continue
         ours, theirs, ratio = search, search["reference"], search.get("ratios", {})
-        out.append(f"| {shape} | {_fmt(_get(ours, 'one', 'p95_ms'), 'ms')} | {_fmt(_get(theirs, 'one', 'p95_ms'), 'ms')} "
-                   f"| {_fmt(ratio.get('p95'), '×')} | {_fmt(_get(ours, 'eight', 'rps'))} | "
+        out.append(f"| {shape} | {_fmt(_get(ours, 'one', 'p95_ms'), 'ms')} | "
+                   f"{_fmt(_get(theirs, 'one', 'p95_ms'), 'ms')} | {_fmt(ratio.get('p95'), '×')} | "
+                   f"{_fmt(_get(ours, 'eight', 'rps'))} | "
                    f"{_fmt(_get(theirs, 'eight', 'rps'))} | {_fmt(ratio.get('rps'), '×')} |")
     return out
 

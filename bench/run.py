@@ -72,6 +72,7 @@ class BenchConfig:
     repeats: int = 2  # of each network-figures request
     points: list[tuple[int, int]] | None = None  # growth points instead of (N/10, M/10) and (3N, M/10)
     reference: bool = True  # the PostgreSQL + PostGIS reference beside ours (main point; bench/reference/)
+    note: str | None = None  # said with the results, e.g. "rookproef op een belaste machine"
 
     @classmethod
     def from_scale(cls, scale: float, *, n_services: int | None = None, m_referrals: int | None = None,
@@ -438,8 +439,8 @@ def measure_search(port: int, manifest: dict[str, Any], config: BenchConfig, *, 
         found = check_answers(port, reference_port, one)
         if checked is not None:
             checked.update(found)
-        say(f"  PostGIS-referentie: antwoorden gelijk ({sum(v['compared'] for v in found.values() if isinstance(v, dict))}"
-            " verzoeken vergeleken)")
+        compared = sum(v["compared"] for v in found.values() if isinstance(v, dict))
+        say(f"  PostGIS-referentie: antwoorden gelijk ({compared} verzoeken vergeleken)")
     for shape, requests in one.items():
         entry: dict[str, Any] = {"one": load(port, requests, clients=1, time_cap=config.time_cap, warmup=warm[shape])}
         reference: dict[str, Any] = {}
@@ -913,6 +914,8 @@ def run_bench(config: BenchConfig, say: Say = print) -> dict[str, Any]:
                    "repeats": config.repeats},
         "machine": machine(),
     }
+    if config.note:
+        result["note"] = config.note
     say(f"Benchmark N={config.n} M={config.m} (schaal {config.scale}); belasting {result['machine']['loadavg']}")
     result["main"] = measure_point(config, config.n, config.m, full=True, say=say)
     result["growth"] = []

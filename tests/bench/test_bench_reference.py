@@ -14,8 +14,16 @@ import pytest
 from bench.reference.cluster import missing
 from bench.reference.harness import ReferenceMismatch, check_answers, reference
 from bench.report import SHAPES
-from bench.run import (BenchConfig, Server, bench_runtime, drop_graph, graph_name_for, prepare_graph, run_bench,
-                       search_requests)
+from bench.run import (
+    BenchConfig,
+    Server,
+    bench_runtime,
+    drop_graph,
+    graph_name_for,
+    prepare_graph,
+    run_bench,
+    search_requests,
+)
 
 N, M, SEED = 300, 50, 4
 
