@@ -89,7 +89,7 @@ adr: install-test $(SPECTRAL)
 	$(BIN)/python tools/spectral/dump_openapi.py var/openapi.json
 	$(SPECTRAL) lint --ruleset tests/adr/linter.yaml --fail-severity=warn --format=stylish var/openapi.json
 
-test: lint browser axe pdf-libs
+test: lint browser axe pdf-libs postgis
 	$(BIN)/python -m pytest
 
 db-status: install
@@ -123,7 +123,23 @@ $(VENV)/.installed-bench: pyproject.toml constraints.txt $(VENV)/.installed
 
 install-bench: $(VENV)/.installed-bench
 
-bench: install-bench
+# The PostgreSQL 15 + PostGIS 3 reference of the search shapes (issue 19, bench/reference/): Debian's
+# packages, installed once when root; otherwise a clear message and the benchmark records it as skipped.
+# The benchmark runs its own private cluster (initdb under the bench data dir); no system cluster is used.
+PG_PACKAGES := postgresql-15 postgresql-15-postgis-3
+.PHONY: postgis
+
+postgis:
+	@if [ ! -x /usr/lib/postgresql/15/bin/initdb ] || [ ! -f /usr/share/postgresql/15/extension/postgis.control ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "PostgreSQL 15 + PostGIS 3 installeren (Debian-pakketten) ..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PG_PACKAGES) >/dev/null; \
+	  else \
+	    echo "PostgreSQL 15 + PostGIS 3 ontbreken en we zijn geen root: de PostGIS-referentie wordt overgeslagen."; \
+	  fi; \
+	fi
+
+bench: install-bench postgis
 	$(BIN)/python -m bench demo-gaps
 	$(BIN)/python -m bench run --scale $(BENCH_SCALE) --data-dir $(BENCH_DATA)
 

@@ -59,16 +59,21 @@ def generate_command(n_services: int, m_referrals: int, seed: int, data_dir: Pat
 @click.option("--requests", "requests_per_shape", default=None, type=click.IntRange(10, 100_000),
               help="Verzoeken per zoekvorm en per meting (standaard naar schaal).")
 @click.option("--reuse/--fresh", default=True, help="Een al gemaakte graph met dezelfde N, M en seed hergebruiken.")
+@click.option("--reference/--no-reference", default=True,
+              help="De PostgreSQL + PostGIS-referentie ernaast meten (bench/reference/; docs/performance.md).")
+@click.option("--note", default=None, help="Een opmerking bij de resultaten, bv. 'rookproef, machine belast'.")
 @click.option("--profile/--no-profile", default=False,
               help="Profileer de import en de hiaten (in dit proces) met pyinstrument; naast de resultaten bewaard.")
 def run_command(scale: float | None, n_services: int | None, m_referrals: int | None, seed: int, data_dir: Path,
-                results_dir: Path, growth: bool, requests_per_shape: int | None, reuse: bool, profile: bool) -> None:
+                results_dir: Path, growth: bool, requests_per_shape: int | None, reuse: bool, reference: bool,
+                note: str | None, profile: bool) -> None:
     """Meet import, zoeken, doorverwijzingen, netwerkcijfers, hiaten en geheugen; schrijf resultaten en tabel."""
     from bench.run import BenchConfig, run_bench
 
     config = BenchConfig.from_scale(scale if scale is not None else 1.0, n_services=n_services,
                                     m_referrals=m_referrals, seed=seed, data_dir=data_dir, results_dir=results_dir,
-                                    growth=growth, requests=requests_per_shape, reuse=reuse, profile=profile)
+                                    growth=growth, requests=requests_per_shape, reuse=reuse, profile=profile,
+                                    reference=reference, note=note)
     result = run_bench(config, say=click.echo)
     click.echo("")
     click.echo(result["markdown"])

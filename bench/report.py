@@ -21,7 +21,11 @@ BUDGET = (
     ("network_country", "netwerkcijfers heel Nederland", 5.0, "s", False),
     ("gaps_country", "alle hiaten heel Nederland", 60.0, "s", False),
     ("store_memory", "geheugen store (FalkorDB piek RSS; Neo4j heap + page cache)", 4.0, "GiB", False),
+    # Against the PostgreSQL + PostGIS reference in the same run (issue 19; bench/reference/): ours / theirs.
+    ("reference_p95", "zoeken p95 t.o.v. PostGIS-referentie, 1 client (slechtste vorm)", 1.0, "×", False),
+    ("reference_rps", "zoeken verzoeken/s t.o.v. PostGIS-referentie, 8 clients (slechtste vorm)", 1.0, "×", True),
 )
+HIGHER_IS_BETTER = {key for key, _what, _limit, _unit, higher in BUDGET if higher}
 
 
 def _get(data: dict[str, Any], *path: str) -> Any:
@@ -52,6 +56,10 @@ def budget(result: dict[str, Any]) -> list[dict[str, Any]]:
     values["gaps_country"] = (gaps.get("country_s", gaps.get("seconds")), None)
     peak = _get(main, "memory", "store", "peak")
     values["store_memory"] = (round(peak / GIB, 2) if peak else None, None)
+    p95_ratios = {s: _get(search, s, "ratios", "p95") for s in SHAPES if _get(search, s, "ratios", "p95") is not None}
+    rps_ratios = {s: _get(search, s, "ratios", "rps") for s in SHAPES if _get(search, s, "ratios", "rps") is not None}
+    values["reference_p95"] = (max(p95_ratios.values(), default=None), p95_ratios or _get(main, "reference", "skipped"))
+    values["reference_rps"] = (min(rps_ratios.values(), default=None), rps_ratios or _get(main, "reference", "skipped"))
     lines = []
     for key, what, limit, unit, higher in BUDGET:
         value, detail = values[key]
@@ -94,10 +102,12 @@ def markdown(result: dict[str, Any]) -> str:
            ""]
     if not full:
         out += ["*Niet op volle schaal: het budget geldt voor N = 100.000 en M = 1.000.000.*", ""]
+    if result.get("note"):
+        out += [f"*{result['note']}*", ""]
     out += ["| budget | gemeten | grens | |", "|---|---|---|---|"]
     for line in budget(result):
         mark = {True: "gehaald", False: "**gemist**", None: "niet gemeten"}[line["met"]]
-        op = "≥" if line["key"] in ("search_rps", "import_csv", "import_hsds") else "≤"
+        op = "≥" if line["key"] in HIGHER_IS_BETTER else "≤"
         out.append(f"| {line['what']} | {_fmt(line['value'], line['unit'])} | {op} {_fmt(line['limit'], line['unit'])} "
                    f"| {mark} |")
     search = main.get("search", {})
@@ -110,6 +120,7 @@ def markdown(result: dict[str, Any]) -> str:
                        f"{_fmt(one.get('p99_ms'), 'ms')} | {_fmt(one.get('rps'))} | "
                        f"{_fmt(eight.get('p95_ms'), 'ms')} | "
                        f"{_fmt(eight.get('rps'))} | {(one.get('errors') or 0) + (eight.get('errors') or 0)} |")
+    out += reference_lines(main)
     referrals = main.get("referrals", {})
     if referrals.get("transitions"):
         t, i = referrals["transitions"], referrals.get("inbox", {})
@@ -176,6 +187,35 @@ def markdown(result: dict[str, Any]) -> str:
     out.append("")
     out.append(f"Duur van de hele run: {_fmt(result.get('seconds'), 's')}.")
     return "\n".join(out)
+
+
+def reference_lines(main: dict[str, Any]) -> list[str]:
+    """The PostGIS reference: skipped (why), or per shape its figures and ours / theirs."""
+    reference = main.get("reference")
+    if not reference:
+        return []
+    if reference.get("skipped"):
+        return ["", f"PostGIS-referentie overgeslagen: {reference['skipped']}."]
+    check = reference.get("check") or {}
+    compared = sum(v["compared"] for v in check.values() if isinstance(v, dict))
+    out = ["", f"PostGIS-referentie ({str(reference.get('postgres', '')).split(' on ')[0]}, PostGIS "
+               f"{reference.get('postgis')}; {_fmt(_get(reference, 'load', 'services'))} voorzieningen uit onze "
+               f"exports in {_fmt(_get(reference, 'load', 'seconds'), 's')}): antwoorden "
+               f"{'gelijk' if check.get('equal') else 'niet gecontroleerd'} ({compared} verzoeken vergeleken: "
+               "totaal, ids en treden). Verhouding = ons / referentie, in dezelfde run om en om gemeten.",
+           "", "| zoekvorm | p95 (1) ons | p95 (1) referentie | verhouding p95 (≤ 1,0) | verzoeken/s (8) ons "
+               "| verzoeken/s (8) referentie | verhouding verzoeken/s (≥ 1,0) |",
+           "|---|---|---|---|---|---|---|"]
+    for shape in SHAPES:
+        search = _get(main, "search", shape) or {}
+        if "reference" not in search:
+            continue
+        ours, theirs, ratio = search, search["reference"], search.get("ratios", {})
+        out.append(f"| {shape} | {_fmt(_get(ours, 'one', 'p95_ms'), 'ms')} | "
+                   f"{_fmt(_get(theirs, 'one', 'p95_ms'), 'ms')} | {_fmt(ratio.get('p95'), '×')} | "
+                   f"{_fmt(_get(ours, 'eight', 'rps'))} | "
+                   f"{_fmt(_get(theirs, 'eight', 'rps'))} | {_fmt(ratio.get('rps'), '×')} |")
+    return out
 
 
 def _mib(value: int | None) -> float | None:

@@ -25,13 +25,14 @@ import sys
 import tempfile
 import threading
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlencode
 
+from bench.reference.harness import reference
 from socialekaart.shared.config import Settings
 
 FULL_N = 100_000
@@ -70,6 +71,8 @@ class BenchConfig:
     warmup: int = 10  # requests per search shape before measuring
     repeats: int = 2  # of each network-figures request
     points: list[tuple[int, int]] | None = None  # growth points instead of (N/10, M/10) and (3N, M/10)
+    reference: bool = True  # the PostgreSQL + PostGIS reference beside ours (main point; bench/reference/)
+    note: str | None = None  # said with the results, e.g. "rookproef op een belaste machine"
 
     @classmethod
     def from_scale(cls, scale: float, *, n_services: int | None = None, m_referrals: int | None = None,
@@ -421,21 +424,59 @@ def search_requests(manifest: dict[str, Any], count: int, rng: random.Random) ->
 
 
 def measure_search(port: int, manifest: dict[str, Any], config: BenchConfig, *, rng: random.Random,
-                   concurrent: bool = True, say: Say) -> dict[str, Any]:
+                   concurrent: bool = True, say: Say, reference_port: int | None = None,
+                   checked: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Each shape with 1 client (p95) and 8 clients (requests/s). With ``reference_port``: first the
+    answers of both are checked equal (into ``checked``; a difference raises), then every load loop
+    runs on ours and right after on the reference with the same requests, and the ratios are kept."""
+    from bench.reference.harness import check_answers
+
     results: dict[str, Any] = {}
     one = search_requests(manifest, config.requests, rng)
     many = search_requests(manifest, config.requests * 3, rng) if concurrent else {}
     warm = search_requests(manifest, config.warmup, rng)
+    if reference_port is not None:
+        found = check_answers(port, reference_port, one)
+        if checked is not None:
+            checked.update(found)
+        compared = sum(v["compared"] for v in found.values() if isinstance(v, dict))
+        say(f"  PostGIS-referentie: antwoorden gelijk ({compared} verzoeken vergeleken)")
     for shape, requests in one.items():
-        entry = {"one": load(port, requests, clients=1, time_cap=config.time_cap, warmup=warm[shape])}
+        entry: dict[str, Any] = {"one": load(port, requests, clients=1, time_cap=config.time_cap, warmup=warm[shape])}
+        reference: dict[str, Any] = {}
+        if reference_port is not None:
+            reference["one"] = load(reference_port, requests, clients=1, time_cap=config.time_cap, warmup=warm[shape])
         if concurrent:
             entry["eight"] = load(port, many[shape], clients=CLIENTS, time_cap=config.time_cap)
-        results[shape] = entry
+            if reference_port is not None:
+                reference["eight"] = load(reference_port, many[shape], clients=CLIENTS, time_cap=config.time_cap)
         line = f"  zoeken {shape}: p95 {entry['one']['p95_ms']} ms (1 client)"
         if concurrent:
             line += f", {entry['eight']['rps']} verzoeken/s (8 clients)"
+        if reference:
+            entry["reference"] = reference
+            entry["ratios"] = ratios(entry)
+            line += f"; referentie p95 {reference['one']['p95_ms']} ms"
+            if concurrent:
+                line += f", {reference['eight']['rps']}/s"
+            line += f"; verhouding {entry['ratios']}"
+        results[shape] = entry
         say(line)
     return results
+
+
+def ratios(entry: dict[str, Any]) -> dict[str, float | None]:
+    """Ours against the reference: p95 (1 client) ours/reference, target <= 1.0; requests/s
+    (8 clients) ours/reference, target >= 1.0."""
+    reference = entry["reference"]
+
+    def divide(a: float | None, b: float | None) -> float | None:
+        return round(a / b, 2) if a is not None and b else None
+
+    out = {"p95": divide(entry["one"]["p95_ms"], reference["one"]["p95_ms"])}
+    if "eight" in entry and "eight" in reference:
+        out["rps"] = divide(entry["eight"]["rps"], reference["eight"]["rps"])
+    return out
 
 
 def measure_import(runtime, config: BenchConfig, say: Say) -> dict[str, Any]:
@@ -748,9 +789,22 @@ def measure_point(config: BenchConfig, n: int, m: int, *, full: bool, say: Say) 
         if full and config.restart_store:
             point["storeRestartSeconds"] = restart_store(runtime, say)
         accounts = Accounts(runtime)
-        with Server(runtime.settings) as server:
+        with ExitStack() as stack:
+            reference_port = None
+            if full and config.reference:
+                point["reference"] = {}
+                found = stack.enter_context(reference(runtime, config.data_dir / "reference", threads=CLIENTS, say=say))
+                point["reference"] = {"skipped": found.skipped} if found.skipped else dict(found.facts)
+                reference_port = found.port
+            server = stack.enter_context(Server(runtime.settings))
             say(f"Server op poort {server.port} ({runtime.settings.graph_name})")
-            point["search"] = measure_search(server.port, manifest, config, rng=rng, concurrent=full, say=say)
+            checked: dict[str, Any] = {}
+            try:
+                point["search"] = measure_search(server.port, manifest, config, rng=rng, concurrent=full, say=say,
+                                                 reference_port=reference_port, checked=checked)
+            finally:
+                if reference_port is not None:
+                    point["reference"]["check"] = checked
             if full:
                 point["referrals"] = measure_referrals(server.port, runtime, accounts, manifest, config, say)
             point["network"] = measure_network(server.port, accounts, manifest, say,
@@ -860,6 +914,8 @@ def run_bench(config: BenchConfig, say: Say = print) -> dict[str, Any]:
                    "repeats": config.repeats},
         "machine": machine(),
     }
+    if config.note:
+        result["note"] = config.note
     say(f"Benchmark N={config.n} M={config.m} (schaal {config.scale}); belasting {result['machine']['loadavg']}")
     result["main"] = measure_point(config, config.n, config.m, full=True, say=say)
     result["growth"] = []

@@ -14,7 +14,6 @@ import pytest
 from bench.generate import build_geography
 from bench.report import BUDGET, SHAPES
 from bench.run import BenchConfig, bench_runtime, drop_graph, graph_name_for, percentile, run_bench
-from tests.conftest import set_store_env
 
 
 def test_percentile_is_nearest_rank():
@@ -38,21 +37,12 @@ def test_geography_is_deterministic_and_valid():
     assert abs(sum(p.target for p in one.gemeenten) - 300) <= len(one.gemeenten)
 
 
-@pytest.fixture
-def bench_env(monkeypatch, stores, data_dir):
-    """The benchmark on the session's embedded server (its own graphs) or on the test's own Neo4j."""
-    monkeypatch.delenv("SOCIALEKAART_GRAPH_URL", raising=False)
-    monkeypatch.delenv("SOCIALEKAART_GRAPH_NAME", raising=False)
-    if stores.backend == "neo4j":
-        set_store_env(monkeypatch, stores.settings("function"))
-    yield data_dir
-
-
 @pytest.mark.timeout(900)  # a whole (tiny) benchmark run: generate, serve, measure, import
 def test_smoke_run_gives_every_figure(bench_env, tmp_path):
     config = BenchConfig(n=300, m=500, seed=3, scale=0.003, data_dir=bench_env, results_dir=tmp_path / "results",
                          growth=True, requests=10, reuse=False, time_cap=20.0, import_rows=40,
-                         restart_store=False, stop_store=False, warmup=2, repeats=1, points=[(50, 50)])
+                         restart_store=False, stop_store=False, warmup=2, repeats=1, points=[(50, 50)],
+                         reference=False)  # the PostGIS reference has its own test: test_bench_reference.py
     try:
         result = run_bench(config, say=lambda _m: None)
     finally:

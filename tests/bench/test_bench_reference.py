@@ -1,0 +1,104 @@
+"""The benchmark's PostgreSQL + PostGIS reference (issue 19 §1) at a tiny scale, on both stores: its
+answers are checked equal to ours before anything is timed, both are measured in the same run and
+the ratios land in the results; a reference that answers differently stops the benchmark.
+
+Real PostgreSQL 15 + PostGIS 3 from Debian (``make postgis``), a private cluster per run. Skipped only
+when it is not installed and cannot be (not root); in CI (CI=true) that is a failure, not a skip."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from bench.reference.cluster import missing
+from bench.reference.harness import ReferenceMismatch, check_answers, reference
+from bench.report import SHAPES
+from bench.run import (
+    BenchConfig,
+    Server,
+    bench_runtime,
+    drop_graph,
+    graph_name_for,
+    prepare_graph,
+    run_bench,
+    search_requests,
+)
+
+N, M, SEED = 300, 50, 4
+
+
+@pytest.fixture
+def postgis():
+    reason = missing()
+    if reason:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"In CI moet de PostGIS-referentie draaien: {reason}")
+        if os.geteuid() == 0:
+            pytest.fail(f"{reason}; als root kan dat: draai `make postgis`")
+        pytest.skip(reason)
+
+
+@pytest.fixture
+def bench_graph(bench_env):
+    yield bench_env
+    runtime = bench_runtime(bench_env, graph_name_for(N, M, SEED))
+    drop_graph(runtime)
+    runtime.close()
+
+
+@pytest.mark.timeout(900)
+def test_reference_answers_equal_and_ratios_are_written(postgis, bench_graph, tmp_path):
+    config = BenchConfig(n=N, m=M, seed=SEED, scale=0.003, data_dir=bench_graph, results_dir=tmp_path / "results",
+                         growth=False, requests=10, reuse=True, time_cap=15.0, import_rows=20,
+                         restart_store=False, stop_store=False, warmup=1, repeats=1, reference=True)
+    result = run_bench(config, say=lambda _m: None)
+
+    facts = result["main"]["reference"]
+    assert facts["load"]["services"] == result["main"]["data"]["services"]
+    assert facts["postgis"].startswith("3.")
+    check = facts["check"]
+    assert check["equal"] is True
+    for shape in SHAPES:
+        assert check[shape]["compared"] == 10
+        assert check[shape]["withHits"] > 0, shape  # the check compared real answers, not empty lists
+        search = result["main"]["search"][shape]
+        for clients in ("one", "eight"):
+            figures = search["reference"][clients]
+            assert figures["errors"] == 0, figures.get("sampleErrors")
+            assert figures["requests"] > 0 and figures["p95_ms"] > 0 and figures["rps"] > 0
+        assert search["ratios"]["p95"] == round(search["one"]["p95_ms"] / search["reference"]["one"]["p95_ms"], 2)
+        assert search["ratios"]["rps"] == round(search["eight"]["rps"] / search["reference"]["eight"]["rps"], 2)
+    lines = {line["key"]: line for line in result["budget"]}
+    assert lines["reference_p95"]["value"] == max(result["main"]["search"][s]["ratios"]["p95"] for s in SHAPES)
+    assert lines["reference_rps"]["value"] == min(result["main"]["search"][s]["ratios"]["rps"] for s in SHAPES)
+    assert "PostGIS-referentie" in result["markdown"] and "verhouding p95" in result["markdown"]
+    saved = Path(result["path"]).read_text(encoding="utf-8")
+    assert '"ratios"' in saved and '"equal": true' in saved
+    # The private cluster is gone after the run.
+    assert not Path(facts["folder"], "pgdata").exists()
+
+
+@pytest.mark.timeout(600)
+def test_a_reference_that_answers_differently_stops_the_bench(postgis, bench_graph):
+    import random
+
+    import psycopg
+
+    runtime = bench_runtime(bench_graph, graph_name_for(N, M, SEED))
+    try:
+        manifest = prepare_graph(runtime, n_services=N, m_referrals=M, seed=SEED, reuse=True, say=lambda _m: None)
+        requests = search_requests(manifest, 5, random.Random(SEED))
+        with reference(runtime, bench_graph / "reference", threads=2, say=lambda _m: None) as found, \
+                Server(runtime.settings, threads=2) as server:
+            assert check_answers(server.port, found.port, requests, sample=5)["equal"] is True
+            # One service in the reference a rung lighter than ours: the HSDS listing's order changes.
+            with psycopg.connect(found.dsn, autocommit=True) as connection:
+                connection.execute("UPDATE service SET rung_level = -1 "
+                                   "WHERE id = (SELECT id FROM service ORDER BY rung_level DESC, name DESC LIMIT 1)")
+            with pytest.raises(ReferenceMismatch, match="hsds-paging") as caught:
+                check_answers(server.port, found.port, {"hsds-paging": [("GET", "/hsds/services?page=1&per_page=50",
+                                                                         None, {})]})
+            assert "er is niets gemeten" in str(caught.value)
+    finally:
+        runtime.close()
