@@ -48,7 +48,7 @@ def test_nobody_but_the_beheerder_reads_it_and_bad_periods_are_refused(client, a
 
 def sent_and_read_at(rr, actors, clock) -> str:
     swt, welzijn = actors["swt"].principal, actors["welzijn"].principal
-    rid = rr.referrals.create(swt, referral_body(consent=consent_for("org-welzijn", on=clock().date())))["id"]
+    rid = rr.referrals.create(swt, referral_body(consent=consent_for("org-welzijn")))["id"]
     rr.referrals.transition(swt, rid, "verzonden")
     rr.referrals.get(welzijn, rid)
     rr.referrals.transition(welzijn, rid, "ontvangen")

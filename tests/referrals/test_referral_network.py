@@ -254,7 +254,7 @@ def played(rr, actors, clock):
             continue
         if action == "create":
             body = referral_body(service=plan.service, partner=plan.partner, lifeDomains=plan.domains,
-                                 wijkCode=plan.wijk, consent=consent_for(plan.partner, on=moment.date()))
+                                 wijkCode=plan.wijk, consent=consent_for(plan.partner))
             ids[plan.key] = service.create(actors[plan.sender].principal, body)["id"]
             service.transition(actors[plan.sender].principal, ids[plan.key], "verzonden")
             continue
