@@ -102,3 +102,14 @@ def test_the_search_has_one_parameter_per_question():
     for name, vocabulary in (("lifeDomain", LIFE_DOMAINS), ("targetGroup", TARGET_GROUPS), ("rung", RUNGS)):
         listed = set(parameter("/services", name)["items"]["enum"])
         assert {t.code for t in vocabulary} | {t.label for t in vocabulary} <= listed
+
+
+@pytest.mark.parametrize("address", ["sanne@welzijn.nl", "a@test.nl", "j3-2jy&24j@4fs4.example", "jg3exqn*@vb0.test",
+                                     "a@b.TEST", "a@localhost", "a@x.onion", "a@x.nl.", "a?bcc=b@x.nl", "a;b@x.nl"])
+def test_the_contact_email_pattern_refuses_what_valid_email_refuses(address):
+    from socialekaart.shared.validation import valid_email
+    pattern = SPEC["components"]["schemas"]["Contact"]["properties"]["email"]["pattern"]
+    if valid_email(address):
+        assert re.search(pattern, address)
+    elif "@" in address and " " not in address:
+        assert not re.search(pattern, address), address

@@ -6,6 +6,7 @@ answers in Dutch, listing every problem at once.
 from __future__ import annotations
 
 import marshmallow as ma
+from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from marshmallow import fields, validate
 
 from socialekaart.referrals.lifecycle import (
@@ -33,7 +34,11 @@ from web.api.fields import UtcTime, day
 ID = fields.String(validate=validate.Length(max=128))
 # Generous bounds here; the domain gives the precise Dutch message (e.g. the 1000-character hulpvraag).
 TEXT_BOUND = 20 * MAX_REQUEST_TEXT
-EMAIL_SAFE = r'^[^?&"<>,;]*$'  # what valid_email refuses beyond RFC 5322 (a mailto link would carry it on)
+NO_BSN = r"^(?!\d{8,9}$)"  # the domain refuses a clientRef of 8 or 9 digits: it looks like a BSN
+# What valid_email refuses beyond RFC 5322: characters a mailto link would carry on, and the special-use
+# domains (.test, .localhost, ...) that email-validator refuses; any case.
+SPECIAL_USE = "|".join("".join(f"[{c.lower()}{c.upper()}]" for c in name) for name in SPECIAL_USE_DOMAIN_NAMES)
+EMAIL_SAFE = rf'^(?!.*@(?:[^@]*\.)?(?:{SPECIAL_USE})\.?$)[^?&"<>,;]*(?<!\.)$'
 # The domain strips text and refuses a NUL: some non-space text without NUL; a reason of at least
 # MIN_LEGAL_BASIS_REASON characters once stripped.
 NO_NUL_TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"
@@ -50,8 +55,9 @@ class ContactSchema(Strict):
                          metadata={"description": "Roepnaam, als de ontvanger die nodig heeft."})
     phone = fields.String(validate=validate.Length(max=30), metadata={"pattern": PHONE_PATTERN.pattern})
     email = fields.String(validate=validate.Length(max=320),
-                          metadata={"format": "email", "pattern": EMAIL_SAFE, "description": "Een geldig e-mailadres (RFC 5322), zonder "
-                                                                      "?, &, aanhalingstekens of <>."})
+                          metadata={"format": "email", "pattern": EMAIL_SAFE,
+                                    "description": "Een geldig e-mailadres (RFC 5322), zonder ?, &, ',', ';', "
+                                                   "aanhalingstekens of <>."})
     reachable = fields.String(validate=validate.Length(max=MAX_REACHABLE),
                               metadata={"description": "Wanneer en hoe de inwoner bereikbaar is."})
 
@@ -83,7 +89,8 @@ class NewReferralSchema(Strict):
                                           "maxLength": MAX_REQUEST_TEXT, "pattern": NO_NUL_TEXT})
     clientRef = fields.String(validate=validate.Length(max=200),
                               metadata={"description": "Uw eigen cliëntreferentie (geen naam, geen BSN: niet 8 of "
-                                                       "9 cijfers).", "pattern": r"^(?!\d{8,9}$)" + CLIENT_REF_PATTERN.pattern[1:]})
+                                                       "9 cijfers).",
+                                        "pattern": NO_BSN + CLIENT_REF_PATTERN.pattern[1:]})
     contact = fields.Nested(ContactSchema)
     consent = fields.Nested(ConsentSchema, metadata={
         "description": "Verplicht, tenzij legalBasis is gegeven (niet allebei); partnerId is de ontvangende "
@@ -152,7 +159,8 @@ class FeedArgsSchema(Strict):
 
 class AuditArgsSchema(Strict):
     since = fields.AwareDateTime(metadata={"description": "Vanaf (ISO 8601 met zone); standaard 31 dagen terug."})
-    until = fields.AwareDateTime(metadata={"description": "Tot (ISO 8601 met zone); standaard nu."})
+    until = fields.AwareDateTime(metadata={"description": "Tot (ISO 8601 met zone); standaard nu. Ligt since "
+                                                          "erna, dan is de periode leeg en de lijst ook."})
     limit = fields.Integer(load_default=200, validate=validate.Range(1, 1000))
 
 
