@@ -20,7 +20,6 @@ import statistics
 import sys
 import threading
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 POLICIES = ("always", "everysec", "no")
@@ -57,7 +56,6 @@ def _body() -> dict:
     return {"serviceId": "svc-b", "lifeDomains": ["geldzaken"], "requestText": "Hulp bij post en schulden.",
             "clientRef": "B-1", "contact": {"phone": "06 1234 5678"},
             "consent": {"purpose": "Hulp zoeken", "partnerId": "org-b",
-                        "date": datetime.now(timezone.utc).date().isoformat(),
                         "method": "mondeling"}}
 
 

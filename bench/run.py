@@ -416,8 +416,8 @@ def search_requests(manifest: dict[str, Any], count: int, rng: random.Random) ->
             "lifeDomain": rng.choice(LIFE_DOMAINS)}),
         "q": lambda: get("/api/v1/services", {"q": rng.choice(SEARCH_WORDS)}),
         "q+place": lambda: get("/api/v1/services", {"q": f"{rng.choice(SEARCH_WORDS)} {rng.choice(places)}"}),
-        "area": lambda: get("/api/v1/services", {"gemeente": rng.choice(gemeenten)} if rng.random() < 0.5
-                            else {"wijk": rng.choice(wijken)}),
+        "area": lambda: get("/api/v1/services", {"area": rng.choice(gemeenten)} if rng.random() < 0.5
+                            else {"area": rng.choice(wijken)}),
         "hsds-paging": lambda: get("/hsds/services", {"page": rng.randint(1, pages), "per_page": 50}),
     }
     return {name: [make() for _ in range(count)] for name, make in shapes.items()}

@@ -557,11 +557,10 @@ class ReferralStore:
         return [row["code"] for row in rows]
 
     def area_populations(self, codes: list[str]) -> dict[str, int | None]:
-        """Inhabitants (CBS kerncijfers) of these areas; None where not known."""
+        """Inhabitants (CBS kerncijfers) of the stored ones of these areas; None where not known."""
         rows = self.connection.read("MATCH (a:Area) WHERE a.code IN $codes RETURN a.code AS code, "
                                     "a.population AS population", {"codes": codes})
-        found: dict[str, int | None] = {row["code"]: row["population"] for row in rows}
-        return {code: found.get(code) for code in codes}
+        return {row["code"]: row["population"] for row in rows}
 
     # -- webhooks --------------------------------------------------------------------------------
     def set_webhook(self, organization_id: str, url: str, secret_enc: str, at: str) -> bool:

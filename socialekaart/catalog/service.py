@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -37,6 +37,7 @@ from socialekaart.places.geo import AreaIndex
 from socialekaart.places.geocoding import PostcodePoint
 from socialekaart.places.model import Area
 from socialekaart.shared import taxonomy
+from socialekaart.shared.clock import Clock, iso, utcnow
 from socialekaart.shared.errors import NotFound, ValidationError
 from socialekaart.shared.paging import page_count, skip_for
 
@@ -101,12 +102,13 @@ def _area_dict(area: Area) -> dict[str, Any]:
 
 class Catalog:
     def __init__(self, store: CatalogStore, locator: Locator, *, default_radius: int = 5000,
-                 lexicon: Lexicon | None = None, lexicon_file: Path | None = None):
+                 lexicon: Lexicon | None = None, lexicon_file: Path | None = None, clock: Clock = utcnow):
         """``lexicon``: a fixed lexicon; else the one in ``lexicon_file`` (the setting ``lexicon_path``),
         read again when that file changes, or the shipped default when there is no such file."""
         self.store = store
         self.locator = locator
         self.default_radius = default_radius
+        self.clock = clock  # when a save happened: a listing's `modified`
         self._lexicon = lexicon
         self.lexicon_file = lexicon_file
         self._region_names: tuple[Any, list[str]] | None = None
@@ -156,7 +158,7 @@ class Catalog:
                 known_orgs[org_id] = stored
         index = self.area_index_with(areas) if areas else self.area_index(fresh=True)
         placements = {s.id: placement_of(s, index) for s in services}
-        modified = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        modified = iso(self.clock())  # with milliseconds, as HSDS last_modified answers it
         with self.store.unit_of_work() as uow:
             uow.save_taxonomy()
             uow.save_areas(areas)
@@ -254,8 +256,7 @@ class Catalog:
             origin = self.locator.locate(postcode)
             point = (origin.lat, origin.lon)
         if sort == "distance" and point is None:
-            raise ValidationError("Sorteren op afstand kan alleen met een plek: geef een postcode of lat en lon.",
-                                  field="sort")
+            sort = "licht"  # without a place there is no distance: the standard order
         near: tuple[str, ...] = ()
         if point is not None:
             placement = self.area_index().place(*point)

@@ -92,14 +92,15 @@ MIN_LEGAL_BASIS_REASON = 10
 MAX_CONTACT_NAME = 100
 MAX_REACHABLE = 200
 MAX_LIFE_DOMAINS = 5
-MAX_CONSENT_AGE_DAYS = 365
 CLIENT_REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 WIJK_PATTERN = CBS_CODE_PATTERNS["wijk"]
 CONTACT_FIELDS = ("name", "phone", "email", "reachable")
 # What a new referral must hold; the API description marks these required (web/api/referrals/schemas.py).
 REQUIRED_FIELDS = ("serviceId", "lifeDomains", "requestText", "clientRef", "contact")
 REACH_FIELDS = ("phone", "email")  # at least one of them
-CONSENT_FIELDS = ("purpose", "partnerId", "date", "method")  # all of them
+# All of them. No date: the consent counts from the day the referral is made, which the service records
+# itself (a date the sender types can be old or wrong, and "within a year" is no rule a schema can state).
+CONSENT_FIELDS = ("purpose", "partnerId", "method")
 
 
 class InvalidTransition(Conflict):
@@ -242,8 +243,8 @@ def _contact(value: Any, add) -> dict[str, str]:
 
 def _consent(value: Any, legal_basis: Any, today: date, add) -> tuple[Consent | None, str | None]:
     if value is None and legal_basis is None:
-        add("consent", "Leg eerst de toestemming van de inwoner vast (doel, ontvangende partner, datum en "
-                       "hoe die gegeven is), of een wettelijke grondslag.")
+        add("consent", "Leg eerst de toestemming van de inwoner vast (doel, ontvangende partner en hoe die "
+                       "gegeven is), of een wettelijke grondslag.")
         return None, None
     if value is not None and legal_basis is not None:
         add("consent", "Geef toestemming óf een wettelijke grondslag, niet allebei.")
@@ -256,29 +257,22 @@ def _consent(value: Any, legal_basis: Any, today: date, add) -> tuple[Consent | 
     if not isinstance(value, dict):
         add("consent", "Verkeerd formaat.")
         return None, None
-    purpose, partner, given, method = (value.get(k) for k in CONSENT_FIELDS)
+    purpose, partner, method = (value.get(k) for k in CONSENT_FIELDS)
     if not isinstance(purpose, str) or not purpose.strip():
         add("consent.purpose", "Noem het doel waarvoor de inwoner toestemming gaf.")
     elif len(purpose) > MAX_PURPOSE:
         add("consent.purpose", f"Hoogstens {MAX_PURPOSE} tekens.")
     if not isinstance(partner, str) or not ID_PATTERN.match(partner):
         add("consent.partnerId", "Noem de organisatie waarvoor de inwoner toestemming gaf.")
-    given_on: date | None = None
-    try:
-        given_on = given if isinstance(given, date) else date.fromisoformat(str(given))
-    except ValueError:
-        add("consent.date", "Geef de datum van de toestemming als JJJJ-MM-DD.")
-    if given_on is not None:
-        if given_on > today:
-            add("consent.date", "De datum van de toestemming ligt in de toekomst.")
-        elif (today - given_on).days > MAX_CONSENT_AGE_DAYS:
-            add("consent.date", "De toestemming is ouder dan een jaar: vraag haar opnieuw.")
+    if "date" in value:
+        add("consent.date", "Geef geen datum: de toestemming geldt vanaf de dag van de verwijzing; die legt de "
+                            "sociale kaart zelf vast.")
     if method not in CONSENT_METHODS:
         add("consent.method", f"Hoe is de toestemming gegeven? Kies uit {', '.join(CONSENT_METHODS)}.")
-    if not (isinstance(purpose, str) and purpose.strip() and isinstance(partner, str) and given_on is not None
+    if not (isinstance(purpose, str) and purpose.strip() and isinstance(partner, str)
             and isinstance(method, str) and method):
         return None, None
-    return Consent(purpose.strip(), partner, given_on, method), None
+    return Consent(purpose.strip(), partner, today, method), None
 
 
 def _legal_basis_reason(legal_basis: str | None, value: Any, add) -> str | None:

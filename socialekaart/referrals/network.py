@@ -29,7 +29,7 @@ from socialekaart.referrals.network_graph import network_view, profiles_of
 from socialekaart.referrals.ports import NetworkRepository
 from socialekaart.shared import taxonomy
 from socialekaart.shared.clock import Clock, iso, parse_iso, utcnow
-from socialekaart.shared.errors import Forbidden, ValidationError
+from socialekaart.shared.errors import Forbidden, NotFound, ValidationError
 from socialekaart.shared.hours import LOCAL_TZ
 
 MAX_CLOSURE_DAYS = 365
@@ -77,8 +77,12 @@ class NetworkService:
         return Scope([wanted], wijk)
 
     def _check_area_size(self, codes: list[str]) -> None:
-        for code, population in self.store.area_populations(codes).items():
+        populations = self.store.area_populations(codes)
+        for code in codes:
             field = area_kind_of(code) or "gemeente"
+            if code not in populations:  # a well-formed code of no area on this map
+                raise NotFound(f"Het gebied {code} is niet bekend.", field=field)
+            population = populations[code]
             if population is None:
                 raise ValidationError(f"Van {code} is geen inwonertal (CBS) bekend; cijfers voor dit gebied kunnen "
                                       "daarom niet. Kies een groter gebied.", field=field)
@@ -168,7 +172,8 @@ class NetworkService:
         flows = Flows(pairs, orgs, self.store.partners(scope.gemeenten))
         wijken = [g.key for g in grouped.get("wijk", []) if area_kind_of(g.key) == "wijk"]
         populations = self.store.area_populations(wijken) if wijken else {}
-        small = {code for code, population in populations.items() if (population or 0) < MIN_AREA_POPULATION}
+        # a wijk without a known population (or not stored at all) counts as small
+        small = {code for code in wijken if (populations.get(code) or 0) < MIN_AREA_POPULATION}
         return publish(total, grouped, closure_days=closure_days, flows=flows, small_areas=small)
 
     def network(self, actor: Principal, *, gemeente: str | None = None, wijk: str | None = None,

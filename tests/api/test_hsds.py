@@ -395,20 +395,31 @@ def test_taxonomies_and_terms(client):
 
 
 # -- errors --------------------------------------------------------------------------------------------
+def test_parameters_a_schema_cannot_tie_together_are_answered_not_refused(client):
+    """Every request the description allows gets an answer (issue 18 §6): minimal goes before full,
+    proximity without a postcode counts for nothing, an unknown postcode is a 404 as in /api/v1."""
+    minimal = get_json(client, "/hsds/services?minimal=true&full=true&per_page=5")
+    assert minimal == get_json(client, "/hsds/services?minimal=true&per_page=5")
+    assert all(set(s) == {"id", "name", "status", "last_modified"} for s in minimal["contents"])
+    everything = get_json(client, "/hsds/services?per_page=1")["total_items"]
+    assert get_json(client, "/hsds/services?proximity=1000&per_page=1")["total_items"] == everything
+    for path in ("/hsds/services", "/hsds/service_at_locations"):
+        body = get_json(client, f"{path}?postcode=1000AA", 404)
+        assert body["invalidParams"][0]["name"] == "postcode" and "1000 AA" in body["detail"]
+
+
 @pytest.mark.parametrize("url, parameter", [
     ("/hsds/services?page=0", "page"),
     ("/hsds/services?page=twee", "page"),
     ("/hsds/services?per_page=101", "per_page"),
     ("/hsds/services?per_page=1&per_page=2", "per_page"),
     ("/hsds/services?full=misschien", "full"),
-    ("/hsds/services?minimal=true&full=true", "minimal"),
     ("/hsds/services?taxonomy_term_id=geldzaken", "taxonomy_term_id"),
     ("/hsds/services?taxonomy_id=onbekend", "taxonomy_id"),
     ("/hsds/services?organization_id=%20kapot", "organization_id"),
     ("/hsds/services?modified_after=gisteren", "modified_after"),
     ("/hsds/services?postcode=12", "postcode"),
-    ("/hsds/services?postcode=1000AA", "postcode"),
-    ("/hsds/services?proximity=1000", "proximity"),
+    ("/hsds/service_at_locations?postcode=00000000000000000000", "postcode"),
     ("/hsds/services?postcode=4461AB&proximity=-5", "proximity"),
     ("/hsds/services?search=" + "x" * 201, "search"),
     ("/hsds/services?format=ndjson", "format"),

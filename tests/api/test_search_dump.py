@@ -8,10 +8,10 @@ import pytest
 
 from web.api.services.schemas import ServicePageSchema
 
-SEARCHES = ["", "?q=schuld", "?q=schuld&sort=relevance&page=2&pageSize=5", "?gemeente=GM0664&pageSize=100",
+SEARCHES = ["", "?q=schuld", "?q=schuld&sort=relevance&page=2&pageSize=5", "?area=GM0664&pageSize=100",
             "?postcode=4461AB&radius=3000&lifeDomain=geldzaken", "?postcode=4461&sort=distance&page=3",
-            "?lat=51.5&lon=3.89&radius=20000&age=70&free=true", "?wijk=WK066401&rung=licht&targetGroup=ouderen",
-            "?q=zzzqqqxx", "?gemeente=GM0664&page=9999"]
+            "?postcode=4461AB&radius=20000&age=70&free=true&openAt=now", "?area=WK066401&rung=licht&targetGroup=ouderen",
+            "?q=zzzqqqxx", "?area=GM0664&page=9999"]
 
 
 @pytest.mark.parametrize("search", SEARCHES)

@@ -62,7 +62,7 @@ def play_referrals(rr: ReferralRuntime, actors: dict[str, Actor]) -> None:
                 "requestText": "Betalingsachterstanden; wil hulp bij schulden.", "clientRef": f"SWT-{number:04d}",
                 "contact": {"phone": "06 1234 5678"}, "wijkCode": "WK000102",
                 "consent": {"purpose": "Hulp bij schulden", "partnerId": partner,
-                            "date": fx.REFERRALS_START.date().isoformat(), "method": "mondeling"}}
+                            "method": "mondeling"}}
         referral = rr.referrals.create(sender, body)
         rr.referrals.transition(sender, referral["id"], "verzonden")
         for target, reason in steps:

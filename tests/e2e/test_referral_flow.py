@@ -173,13 +173,12 @@ def _seed_flows(demo_runtime, scene) -> None:
                  if hit["service"]["organization_id"] not in (scene.receiver.organization_id,
                                                               scene.sender.organization_id)
                  and not hit["service"].get("confidential"))
-    today = rr.clock().date().isoformat()
 
     def send(actor, service_id: str, partner_id: str, number: int) -> str:
         made = rr.referrals.create(actor, {
             "serviceId": service_id, "lifeDomains": ["geldzaken"], "requestText": "Hulp bij post.",
             "clientRef": f"NET-{number}", "contact": {"phone": "06 1234 5678"},
-            "consent": {"purpose": "Hulp bij post", "partnerId": partner_id, "date": today, "method": "mondeling"}})
+            "consent": {"purpose": "Hulp bij post", "partnerId": partner_id, "method": "mondeling"}})
         rr.referrals.transition(actor, made["id"], "verzonden")
         return made["id"]
 

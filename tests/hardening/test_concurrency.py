@@ -126,7 +126,7 @@ def test_searches_never_see_half_an_import(world, tmp_path):
         client = Client(base, timeout=30)
         while not stop.is_set():
             for word in seen:
-                answer = client.get(f"/api/v1/services?q={word}&gemeente=GM0664&pageSize=1")
+                answer = client.get(f"/api/v1/services?q={word}&area=GM0664&pageSize=1")
                 assert answer.status == 200, answer
                 total = answer.json()["total"]
                 finished = time.monotonic()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import random
-from datetime import date
 from urllib.parse import urlsplit
 
 from locust import HttpUser, between, events, task
@@ -69,8 +68,7 @@ class Professional(HttpUser):
         return {"serviceId": PLAN["target_service"], "lifeDomains": ["geldzaken"], "urgency": "normaal",
                 "requestText": "Hulp bij post en schulden.", "clientRef": f"LOAD-{random.randint(1, 10**6)}",
                 "contact": {"phone": "06 1234 5678"},
-                "consent": {"purpose": "Hulp zoeken", "partnerId": PLAN["target_organization"],
-                            "date": date.today().isoformat(), "method": "mondeling"}}
+                "consent": {"purpose": "Hulp zoeken", "partnerId": PLAN["target_organization"], "method": "mondeling"}}
 
     @task(2)
     def refer_and_accept(self):

@@ -106,7 +106,7 @@ def refer_form(**changes) -> dict:
             "hulpvraag": "Alleenstaande moeder met betalingsachterstanden; wil hulp bij post en schulden.",
             "contact_naam": "Sanne", "contact_telefoon": "06 1234 5678", "clientreferentie": "SWT-2026-0042",
             "grondslag": "toestemming", "toestemming_doel": "Hulp bij schulden en post",
-            "toestemming_datum": "2026-01-12", "toestemming_wijze": "mondeling", "toestemming_bevestigd": "ja",
+            "toestemming_wijze": "mondeling", "toestemming_bevestigd": "ja",
             "actie": "versturen"}
     form.update(changes)
     return {k: v for k, v in form.items() if v is not None}
@@ -293,7 +293,8 @@ def test_refer_form_is_prefilled_and_shows_the_receiving_partner(client, people)
     page = html(response)
     assert re.search(r'id="leefgebied-geldzaken" name="leefgebied" value="geldzaken" checked', page)
     assert not re.search(r'id="leefgebied-zelfzorg"[^>]* checked', page)
-    assert 'value="2026-01-12"' in page  # the consent date defaults to today
+    # No consent date to type: the service records the day of the referral (docs/referrals.md).
+    assert 'name="toestemming_datum"' not in page and "de datum van vandaag wordt vastgelegd" in text(response)
     assert "Zorg Plus" in text(response) and "Opslaan als concept" in page and ">Versturen<" in page
     plain = html(client.get("/verwijzen/svc-begeleiding"))  # no search words: the service's own leefgebieden
     assert re.search(r'id="leefgebied-zelfzorg"[^>]* checked', plain)
@@ -317,9 +318,14 @@ def test_refer_form_errors_are_shown_next_to_the_fields_and_nothing_is_written(c
 
     legal = post(client, "/verwijzen/svc-schuld", refer_form(grondslag="wettelijk", wettelijke_grondslag=""))
     assert legal.status_code == 400 and 'id="fout-wettelijke_grondslag"' in html(legal)
-    future = post(client, "/verwijzen/svc-schuld", refer_form(toestemming_datum="2026-02-01"))
-    assert future.status_code == 400 and "toekomst" in text(future)
     assert rr.referrals.list(people["swt"], box="sent").total == 0
+
+
+def test_the_consent_day_is_the_day_of_the_referral(client, people, rr):
+    referral_id = send_referral(client, people)
+    stored = rr.referral_store.get(referral_id)
+    assert stored["consent_date"] == "2026-01-12"  # the test clock's day (tests/referrals/referral_helpers.py)
+    assert stored["consent_method"] == "mondeling" and stored["consent_partner_id"] == "org-welzijn"
 
 
 def test_a_confidential_service_cannot_be_referred_to_through_the_form(client, people, rr):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from socialekaart.accounts.service import Principal
@@ -101,9 +101,9 @@ ACCOUNTS = {
 }
 
 
-def consent_for(partner: str, *, on: date | None = None) -> dict[str, str]:
-    return {"purpose": "Hulp zoeken bij de hulpvraag", "partnerId": partner,
-            "date": (on or START.date()).isoformat(), "method": "mondeling"}
+def consent_for(partner: str) -> dict[str, str]:
+    """Consent as the sender states it; the service records the day itself (the referral's day)."""
+    return {"purpose": "Hulp zoeken bij de hulpvraag", "partnerId": partner, "method": "mondeling"}
 
 
 def referral_body(service: str = "svc-schuld", partner: str = "org-welzijn", **changes: Any) -> dict[str, Any]:

@@ -36,7 +36,7 @@ PATH = {"verzonden": ["verzonden"], "ontvangen": ["verzonden", "ontvangen"],
 
 
 def open_referral_in(rr, principals, status: str, clock) -> str:
-    body = referral_body(consent=consent_for("org-welzijn", on=clock().date()))
+    body = referral_body(consent=consent_for("org-welzijn"))
     rid = rr.referrals.create(principals["swt"], body)["id"]
     for target in PATH[status]:
         clock.advance(minutes=5)

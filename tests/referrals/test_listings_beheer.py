@@ -1,6 +1,8 @@
 """A beheerder edits only its own organisation's services, and doing so refreshes 'last verified'."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
 from tests.hsds_validation import assert_valid
@@ -232,6 +234,36 @@ def test_an_edit_of_an_older_version_gets_412_with_the_current_listing_and_write
                             headers={**h, "If-Match": '"abc"'})
     assert nonsense.status_code == 412
     assert client.get("/api/v1/services/svc-schuld").get_json() == before
+
+
+def test_a_write_keeps_its_modification_moment_to_the_millisecond(client, actors, runtime, monkeypatch):
+    """HSDS last_modified carries the real milliseconds of the save; the version/ETag logic is unchanged."""
+    h = actors["beheerder"].headers
+    moment = datetime(2026, 1, 12, 9, 30, 15, 123456, tzinfo=timezone.utc)
+    monkeypatch.setattr(runtime.catalog, "clock", lambda: moment)
+    tag = client.get("/api/v1/services/svc-schuld").headers["ETag"]
+    first = client.patch("/api/v1/services/svc-schuld", json={"waitWeeks": 5}, headers={**h, "If-Match": tag})
+    assert first.status_code == 200, first.get_json()
+    assert int(first.headers["ETag"].strip('"')) == int(tag.strip('"')) + 1
+    assert client.get("/hsds/services/svc-schuld").get_json()["last_modified"] == "2026-01-12T09:30:15.123Z"
+
+    monkeypatch.setattr(runtime.catalog, "clock", lambda: moment + timedelta(milliseconds=7))
+    second = client.patch("/api/v1/services/svc-schuld", json={"waitWeeks": 6},
+                          headers={**h, "If-Match": first.headers["ETag"]})
+    assert second.status_code == 200
+    assert int(second.headers["ETag"].strip('"')) == int(first.headers["ETag"].strip('"')) + 1
+    body = client.get("/hsds/services/svc-schuld").get_json()
+    assert body["last_modified"] == "2026-01-12T09:30:15.130Z"
+    assert_valid("service", body)
+    # modified_after to the millisecond: the save at .130 is on or after .130, not after .131
+    ids = {s["id"] for s in client.get("/hsds/services?modified_after=2026-01-12T09:30:15.130Z&per_page=100")
+           .get_json()["contents"]}
+    assert body["id"] in ids
+    later = client.get("/hsds/services?modified_after=2026-01-12T09:30:15.131Z&per_page=100").get_json()
+    assert body["id"] not in {s["id"] for s in later["contents"]}
+    # the older version is still refused
+    stale = client.patch("/api/v1/services/svc-schuld", json={"waitWeeks": 7}, headers={**h, "If-Match": tag})
+    assert stale.status_code == 412 and client.get("/api/v1/services/svc-schuld").get_json()["waitWeeks"] == 6
 
 
 def test_without_if_match_or_with_a_star_old_clients_still_write(client, actors):

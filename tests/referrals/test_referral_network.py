@@ -254,7 +254,7 @@ def played(rr, actors, clock):
             continue
         if action == "create":
             body = referral_body(service=plan.service, partner=plan.partner, lifeDomains=plan.domains,
-                                 wijkCode=plan.wijk, consent=consent_for(plan.partner, on=moment.date()))
+                                 wijkCode=plan.wijk, consent=consent_for(plan.partner))
             ids[plan.key] = service.create(actors[plan.sender].principal, body)["id"]
             service.transition(actors[plan.sender].principal, ids[plan.key], "verzonden")
             continue
@@ -381,6 +381,9 @@ def test_areas_with_too_few_inhabitants_are_refused_or_pooled(played, client, ac
         assert refused.status_code == 400 and refused.mimetype == "application/problem+json"
         assert "minder dan 1.000 inwoners" in json.dumps(refused.get_json(), ensure_ascii=False)
     assert client.get("/api/v1/network/figures?area=WK066401", headers=h).status_code == 200
+    for path in ("figures", "flows"):  # a well-formed code of no area on this map: 404, not a refusal
+        unknown = client.get(f"/api/v1/network/{path}?area=GM0000", headers=actors["admin"].headers)
+        assert unknown.status_code == 404 and "GM0000" in unknown.get_json()["detail"]
     wijken = client.get("/api/v1/network/figures?groupBy=wijk", headers=h).get_json()["groups"]
     # Goes-Oost (11) is pooled; Goes-Centrum (12) with it, else 23 - 12 would give Goes-Oost away.
     assert [(g["key"], g["referrals"]) for g in wijken] == [("overig", 23)]

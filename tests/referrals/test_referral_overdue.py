@@ -24,7 +24,7 @@ def overdue_ids(client, actor, box):
 def test_not_received_then_not_accepted_in_working_days(client, actors, rr, clock):
     clock.set(FRIDAY)
     swt, welzijn = actors["swt"], actors["welzijn"]
-    rid = rr.referrals.create(swt.principal, referral_body(consent=consent_for("org-welzijn", on=FRIDAY.date())))["id"]
+    rid = rr.referrals.create(swt.principal, referral_body(consent=consent_for("org-welzijn")))["id"]
     sent = rr.referrals.transition(swt.principal, rid, "verzonden")
     assert sent["deadlines"] == {"receive_by": "2026-01-20T14:00:00.000+00:00",
                                  "accept_by": "2026-01-23T14:00:00.000+00:00",
@@ -47,7 +47,7 @@ def test_not_received_then_not_accepted_in_working_days(client, actors, rr, cloc
 def test_expiry_is_a_system_transition_seen_by_both_sides(client, actors, rr, clock):
     clock.set(FRIDAY)
     swt, welzijn = actors["swt"], actors["welzijn"]
-    body = referral_body(consent=consent_for("org-welzijn", on=FRIDAY.date()))
+    body = referral_body(consent=consent_for("org-welzijn"))
     waiting = rr.referrals.create(swt.principal, body)["id"]
     rr.referrals.transition(swt.principal, waiting, "verzonden")
     answered = rr.referrals.create(swt.principal, body)["id"]
@@ -74,7 +74,7 @@ def test_expire_command(rr, actors, clock, runtime, monkeypatch):
     past = datetime.now(timezone.utc) - timedelta(days=60)  # the command runs on the real clock
     clock.set(past)
     rid = rr.referrals.create(actors["swt"].principal, referral_body(
-        consent=consent_for("org-welzijn", on=past.date())))["id"]
+        consent=consent_for("org-welzijn")))["id"]
     rr.referrals.transition(actors["swt"].principal, rid, "verzonden")
     set_store_env(monkeypatch, runtime.settings)
     monkeypatch.setenv("SOCIALEKAART_SECRET_KEY", SECRET_KEY)

@@ -96,8 +96,10 @@ def test_the_description_marks_what_the_domain_requires(client):
     assert rules["required"] == list(REQUIRED_FIELDS)
     assert rules["properties"]["consent"]["required"] == list(CONSENT_FIELDS)
     assert rules["properties"]["contact"]["anyOf"] == [{"required": [name]} for name in REACH_FIELDS]
-    assert rules["oneOf"] == [{"required": ["consent"], "not": {"required": ["legalBasisReason"]}},
-                              {"required": ["legalBasis", "legalBasisReason"]}]  # a legal basis needs its reason
+    # consent, or a legal basis with its reason: never both (the domain refuses both with a 400)
+    assert rules["oneOf"] == [{"required": ["consent"], "not": {"anyOf": [{"required": ["legalBasis"]},
+                                                                          {"required": ["legalBasisReason"]}]}},
+                              {"required": ["legalBasis", "legalBasisReason"], "not": {"required": ["consent"]}}]
     # the optional `forward` of a transition reuses the same schema without the list
     assert "required" not in spec["components"]["schemas"]["NewReferral"]
 
@@ -147,7 +149,7 @@ def closed_referrals(rr, actors, clock, count: int, *, client_ref: str = "SWT-20
     swt, welzijn = actors["swt"].principal, actors["welzijn"].principal
     ids = []
     for _ in range(count):
-        body = referral_body(clientRef=client_ref, consent=consent_for("org-welzijn", on=clock().date()))
+        body = referral_body(clientRef=client_ref, consent=consent_for("org-welzijn"))
         rid = service.create(swt, body)["id"]
         for who, target, extra in ((swt, "verzonden", {}), (welzijn, "ontvangen", {}),
                                    (welzijn, "geaccepteerd", {}), (welzijn, "gestart", {}),
@@ -167,7 +169,7 @@ def test_anonymise_removes_contact_and_text_of_old_closed_referrals_and_keeps_fi
     clock.set(now - timedelta(days=30))
     recent = closed_referrals(rr, actors, clock, 1)
     still_open = rr.referrals.create(actors["swt"].principal, referral_body(
-        consent=consent_for("org-welzijn", on=clock().date())))["id"]
+        consent=consent_for("org-welzijn")))["id"]
     clock.set(now)
     coordinator = actors["coordinator"].principal
     # Figures cover whole calendar months.

@@ -25,6 +25,7 @@ from typing import Any
 
 from socialekaart.catalog import hsds
 from socialekaart.catalog.search import MAX_QUERY_LENGTH, MAX_RADIUS_M
+from socialekaart.places.geocoding import POSTCODE_PATTERN
 from socialekaart.shared.validation import ID_PATTERN
 from web.hsds.schemas import DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, TAXONOMY_IDS
 
@@ -109,6 +110,8 @@ def _paths(paths: dict[str, Any]) -> dict[str, Any]:
             responses["400"] = _problem("Ongeldige parameter; invalidParams noemt welke.")
             if "{id}" in path:
                 responses["404"] = _problem("Niet gevonden.")
+            elif path in ("/services", "/service_at_locations"):
+                responses["404"] = _problem("De postcode is niet bekend.")
             responses["503"] = _problem("De database is even niet bereikbaar.")
             if path == "/":
                 content = responses["200"]["content"]["application/json"]["schema"]
@@ -130,15 +133,18 @@ def _parameters(parameters: dict[str, Any]) -> dict[str, Any]:
         "taxonomy_term_id": {"type": "string", "enum": FILTER_TERM_IDS},
         "taxonomy_id": {"type": "string", "enum": TAXONOMY_IDS},
         "organization_id": {"type": "string", "pattern": ID_PATTERN.pattern},
-        "postcode": {"type": "string", "maxLength": 20},
+        "postcode": {"type": "string", "maxLength": 20, "pattern": POSTCODE_PATTERN},
         "proximity": {"type": "integer", "minimum": 1, "maximum": MAX_RADIUS_M},
     }
     for name, schema in limits.items():
         result[name]["schema"] = schema
-    result["proximity"]["description"] = ("Metres around the centroid of `postcode` (required with it). "
-                                          "A service whose werkgebied holds the postcode also counts.")
+    result["proximity"]["description"] = ("Metres around the centroid of `postcode`; without `postcode` it "
+                                          "counts for nothing. A service whose werkgebied holds the postcode "
+                                          "also counts.")
     result["postcode"]["description"] = ("A Dutch postcode (PC6 such as 4461AB, or PC4). Without `proximity`, "
-                                         "services within the default radius or serving the postcode's area.")
+                                         "services within the default radius or serving the postcode's area. "
+                                         "An unknown postcode is a 404.")
+    result["minimal"]["description"] += " With `full=true` as well, `minimal` goes first."
     return result
 
 

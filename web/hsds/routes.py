@@ -14,7 +14,7 @@ from socialekaart.catalog import hsds
 from socialekaart.catalog.ports import HsdsReads
 from socialekaart.catalog.search import ServiceFilter, search_words
 from socialekaart.shared import taxonomy
-from socialekaart.shared.errors import NotFound, ValidationError
+from socialekaart.shared.errors import NotFound
 from socialekaart.shared.paging import page_count, skip_for
 from web.bootstrap import current_runtime
 from web.hsds.schemas import (
@@ -70,10 +70,7 @@ def _service_filter(args: dict[str, Any], *, located_only: bool = False) -> Serv
     catalog = _runtime().catalog
     point, radius, near = None, None, ()
     if args.get("postcode"):
-        try:
-            origin = catalog.locator.locate(args["postcode"])
-        except NotFound as exc:  # an unknown postcode is bad input here, not a missing resource
-            raise ValidationError(exc.message, field="postcode") from None
+        origin = catalog.locator.locate(args["postcode"])  # an unknown one: 404, as in /api/v1/services
         point = (origin.lat, origin.lon)
         radius = args.get("proximity") or catalog.default_radius
         placement = catalog.area_index().place(*point)

@@ -6,7 +6,7 @@ the domain ValidationError with a message per parameter, which web/problems.py a
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import marshmallow as ma
@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 
 from socialekaart.catalog import hsds
 from socialekaart.catalog.search import MAX_QUERY_LENGTH, MAX_RADIUS_M
+from socialekaart.places.geocoding import POSTCODE_PATTERN
 from socialekaart.shared.errors import ValidationError
 from socialekaart.shared.validation import ID_PATTERN
 
@@ -53,7 +54,7 @@ def _is_term_id(value: str) -> bool:
 
 class UtcDateTime(fields.Field):
     """An ISO 8601 moment ('2025-01-31T10:00:00+01:00', or a date); without a zone it is UTC.
-    Loads as UTC ISO text in the stored form, so the store compares it as text."""
+    Loads as UTC ISO text (``stored_bound``), so the store compares it as text."""
 
     def _deserialize(self, value: Any, attr, data, **kwargs) -> str:
         try:
@@ -64,7 +65,16 @@ class UtcDateTime(fields.Field):
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=timezone.utc)
         moment = moment.astimezone(timezone.utc)
-        return moment.isoformat(timespec="microseconds" if moment.microsecond else "seconds")
+        return stored_bound(moment)
+
+
+def stored_bound(moment: datetime) -> str:
+    """``moment`` as text that compares right against every stored ``modified``: those have milliseconds
+    (``…:00.123+00:00``), older ones whole seconds (``…:00+00:00``, equal to ``.000``). Rounded up to the
+    millisecond; a whole second is written without a fraction, since '+' sorts before '.'."""
+    if moment.microsecond % 1000:
+        moment += timedelta(microseconds=1000 - moment.microsecond % 1000)
+    return moment.isoformat(timespec="milliseconds" if moment.microsecond else "seconds")
 
 
 class HsdsArgsSchema(ma.Schema):
@@ -91,24 +101,16 @@ class ServiceFilterArgsSchema(SearchArgsSchema):
                                                                             "(of hun UUID)."))
     organization_id = fields.String(validate=validate.Regexp(ID_PATTERN, error="Geen geldig organisatie-id."))
     modified_after = UtcDateTime()
-    postcode = _text(20)
+    postcode = _text(20, validate.Regexp(POSTCODE_PATTERN, error="Geen postcode: gebruik vier cijfers, eventueel "
+                                                                "met twee letters, zoals 4461 of 4461 AB."))
+    # Without a postcode, proximity has nothing to measure from and counts for nothing (documented).
     proximity = _integer(1, MAX_RADIUS_M)
     full = _boolean(load_default=False)
 
-    @ma.validates_schema
-    def proximity_needs_postcode(self, data, **kwargs):
-        if "proximity" in data and "postcode" not in data:
-            raise ma.ValidationError("Geef ook een postcode: proximity is de afstand in meter rond die postcode.",
-                                     "proximity")
-
 
 class ServiceListArgsSchema(ServiceFilterArgsSchema):
+    # minimal=true goes before full=true (documented): a schema cannot say they exclude each other.
     minimal = _boolean(load_default=False)
-
-    @ma.validates_schema
-    def full_or_minimal(self, data, **kwargs):
-        if data.get("minimal") and data.get("full"):
-            raise ma.ValidationError("Kies full óf minimal, niet allebei.", "minimal")
 
 
 class OrganizationListArgsSchema(SearchArgsSchema):

@@ -7,7 +7,6 @@ module only adds what belongs to the form: the explicit confirmation that the in
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
 from typing import Any, Mapping
 
 from socialekaart.referrals.lifecycle import CONSENT_METHODS, LEGAL_BASES, MAX_LIFE_DOMAINS, URGENCIES
@@ -23,12 +22,12 @@ FIELD_OF = {
     "contact": "contact_telefoon", "contact.phone": "contact_telefoon", "contact.email": "contact_email",
     "contact.name": "contact_naam", "contact.reachable": "contact_bereikbaar",
     "consent": "grondslag", "consent.partnerId": "grondslag", "consent.purpose": "toestemming_doel",
-    "consent.date": "toestemming_datum", "consent.method": "toestemming_wijze",
+    "consent.method": "toestemming_wijze",
     "legalBasis": "wettelijke_grondslag", "legalBasisReason": "grondslag_reden",
 }
 # Fields the error summary links to (each has an element with id "veld-<name>").
 FORM_FIELDS = ("leefgebied", "urgentie", "hulpvraag", "contact_naam", "contact_telefoon", "contact_email",
-               "contact_bereikbaar", "clientreferentie", "grondslag", "toestemming_doel", "toestemming_datum",
+               "contact_bereikbaar", "clientreferentie", "grondslag", "toestemming_doel",
                "toestemming_wijze", "toestemming_bevestigd", "wettelijke_grondslag", "grondslag_reden")
 ACTIONS = ("concept", "versturen")
 
@@ -45,7 +44,6 @@ class ReferForm:
     client_ref: str = ""
     basis: str = "toestemming"  # "toestemming" or "wettelijk"
     consent_purpose: str = ""
-    consent_date: str = ""
     consent_method: str = ""
     consent_confirmed: bool = False
     legal_basis: str = ""
@@ -53,9 +51,9 @@ class ReferForm:
     action: str = "concept"
 
     @classmethod
-    def blank(cls, life_domains: list[str], today: date, **values: Any) -> "ReferForm":
+    def blank(cls, life_domains: list[str], **values: Any) -> "ReferForm":
         known = tuple(code for code in life_domains if code in taxonomy.LIFE_DOMAIN_BY_CODE)[:MAX_LIFE_DOMAINS]
-        return replace(cls(life_domains=known, consent_date=today.isoformat()), **values)
+        return replace(cls(life_domains=known), **values)
 
     @classmethod
     def from_form(cls, form: Mapping[str, Any]) -> "ReferForm":
@@ -70,7 +68,7 @@ class ReferForm:
                    contact_phone=text("contact_telefoon"), contact_email=text("contact_email"),
                    contact_reachable=text("contact_bereikbaar"), client_ref=text("clientreferentie"),
                    basis=text("grondslag"), consent_purpose=text("toestemming_doel"),
-                   consent_date=text("toestemming_datum"), consent_method=text("toestemming_wijze"),
+                   consent_method=text("toestemming_wijze"),
                    consent_confirmed=text("toestemming_bevestigd") == "ja", legal_basis=text("wettelijke_grondslag"),
                    legal_basis_reason=text("grondslag_reden"),
                    action=action if action in ACTIONS else "concept")
@@ -92,7 +90,7 @@ class ReferForm:
                                 "urgency": self.urgency or "normaal", "requestText": self.request_text,
                                 "clientRef": self.client_ref, "contact": contact}
         if self.basis == "toestemming":
-            data["consent"] = {"purpose": self.consent_purpose, "partnerId": partner_id, "date": self.consent_date,
+            data["consent"] = {"purpose": self.consent_purpose, "partnerId": partner_id,
                                "method": self.consent_method}
         elif self.basis == "wettelijk":
             data["legalBasis"] = self.legal_basis

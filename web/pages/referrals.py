@@ -220,9 +220,9 @@ def _rerefer(actor, service: dict[str, Any], original_id: str):
 def _blank_form(service: dict[str, Any], original: dict[str, Any] | None) -> ReferForm:
     if original is None:
         wanted = [c for c in request.args.getlist("leefgebied") if c in (service.get("life_domains") or [])]
-        return ReferForm.blank(wanted or list(service.get("life_domains") or []), _today())
+        return ReferForm.blank(wanted or list(service.get("life_domains") or []))
     contact = original.get("contact") or {}
-    return ReferForm.blank(list(original["life_domains"]), _today(), urgency=original.get("urgency") or "normaal",
+    return ReferForm.blank(list(original["life_domains"]), urgency=original.get("urgency") or "normaal",
                            request_text=original.get("request_text") or "", contact_name=contact.get("name", ""),
                            contact_phone=contact.get("phone", ""), contact_email=contact.get("email", ""),
                            contact_reachable=contact.get("reachable", ""), client_ref=original["id"],

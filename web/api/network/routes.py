@@ -32,7 +32,7 @@ class Figures(MethodView):
     @blp.login_required
     @blp.arguments(FiguresArgsSchema, location="query", error_status_code=400, unknown=ma.RAISE)
     @blp.response(200, FiguresSchema, description="Cijfers per groep en in totaal.")
-    @blp.problems(400)
+    @blp.problems(400, 404)
     def get(self, args):
         """Acceptatie, doorlooptijden, cirkel gesloten, uitkomsten, te laat, sociale basis en formeel/informeel"""
         network = _network()
@@ -47,7 +47,7 @@ class Flows(MethodView):
     @blp.arguments(NetworkArgsSchema, location="query", error_status_code=400, unknown=ma.RAISE)
     @blp.response(200, FlowsSchema, description="Wie verwijst naar wie (matrix en graaf), en partners zonder "
                                                 "eigen cijfer.")
-    @blp.problems(400)
+    @blp.problems(400, 404)
     def get(self, args):
         """Verwijsstromen tussen organisaties"""
         network = _network()

@@ -6,6 +6,7 @@ answers in Dutch, listing every problem at once.
 from __future__ import annotations
 
 import marshmallow as ma
+from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from marshmallow import fields, validate
 
 from socialekaart.referrals.lifecycle import (
@@ -34,6 +35,15 @@ from web.api.fields import UtcTime, day
 ID = fields.String(validate=validate.Length(max=128))
 # Generous bounds here; the domain gives the precise Dutch message (e.g. the 1000-character hulpvraag).
 TEXT_BOUND = 20 * MAX_REQUEST_TEXT
+NO_BSN = r"^(?!\d{8,9}$)"  # the domain refuses a clientRef of 8 or 9 digits: it looks like a BSN
+# What valid_email refuses beyond RFC 5322: characters a mailto link would carry on, and the special-use
+# domains (.test, .localhost, ...) that email-validator refuses; any case.
+SPECIAL_USE = "|".join("".join(f"[{c.lower()}{c.upper()}]" for c in name) for name in SPECIAL_USE_DOMAIN_NAMES)
+EMAIL_SAFE = rf'^(?!.*@(?:[^@]*\.)?(?:{SPECIAL_USE})\.?$)[^?&"<>,;]*(?<!\.)$'
+# The domain strips text and refuses a NUL: some non-space text without NUL; a reason of at least
+# MIN_LEGAL_BASIS_REASON characters once stripped.
+NO_NUL_TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"
+REASON_TEXT = r"^\s*[^\s\x00][^\x00]{%d,}[^\s\x00]\s*$" % (MIN_LEGAL_BASIS_REASON - 2)
 
 
 class Strict(ma.Schema):
@@ -46,20 +56,22 @@ class ContactSchema(Strict):
                          metadata={"description": "Roepnaam, als de ontvanger die nodig heeft."})
     phone = fields.String(validate=validate.Length(max=30), metadata={"pattern": PHONE_PATTERN.pattern})
     email = fields.String(validate=validate.Length(max=320),
-                          metadata={"format": "email", "description": "Een geldig e-mailadres (RFC 5322), zonder "
-                                                                      "?, &, aanhalingstekens of <>."})
+                          metadata={"format": "email", "pattern": EMAIL_SAFE,
+                                    "description": "Een geldig e-mailadres (RFC 5322), zonder ?, &, ',', ';', "
+                                                   "aanhalingstekens of <>."})
     reachable = fields.String(validate=validate.Length(max=MAX_REACHABLE),
                               metadata={"description": "Wanneer en hoe de inwoner bereikbaar is."})
 
 
 class ConsentSchema(Strict):
+    """Dat de inwoner toestemming gaf, waarvoor en hoe. Geen datum: de toestemming geldt vanaf de dag
+    van de verwijzing, die de server vastlegt (het antwoord geeft haar als consent.date)."""
+
     purpose = fields.String(validate=validate.Length(max=MAX_PURPOSE),
                             metadata={"description": "Waarvoor de inwoner toestemming gaf.", "pattern": r"\S"})
     partnerId = fields.String(validate=validate.Length(max=128),
                               metadata={"description": "De ontvangende organisatie waarvoor de toestemming geldt.",
                                         "pattern": ID_PATTERN.pattern})
-    date = day(validate=validate.Length(max=10), metadata={
-        "description": "JJJJ-MM-DD; niet in de toekomst en niet ouder dan een jaar."})
     method = fields.String(metadata={"description": f"Hoe gegeven: {', '.join(CONSENT_METHODS)}.",
                                      "enum": list(CONSENT_METHODS)})
 
@@ -75,10 +87,11 @@ class NewReferralSchema(Strict):
     requestText = fields.String(validate=validate.Length(max=TEXT_BOUND),
                                 metadata={"description": f"De hulpvraag, hoogstens {MAX_REQUEST_TEXT} tekens. "
                                                          "Alleen wat de ontvanger nodig heeft.",
-                                          "maxLength": MAX_REQUEST_TEXT, "pattern": r"\S"})
+                                          "maxLength": MAX_REQUEST_TEXT, "pattern": NO_NUL_TEXT})
     clientRef = fields.String(validate=validate.Length(max=200),
                               metadata={"description": "Uw eigen cliëntreferentie (geen naam, geen BSN: niet 8 of "
-                                                       "9 cijfers).", "pattern": CLIENT_REF_PATTERN.pattern})
+                                                       "9 cijfers).",
+                                        "pattern": NO_BSN + CLIENT_REF_PATTERN.pattern[1:]})
     contact = fields.Nested(ContactSchema)
     consent = fields.Nested(ConsentSchema, metadata={
         "description": "Verplicht, tenzij legalBasis is gegeven (niet allebei); partnerId is de ontvangende "
@@ -90,7 +103,7 @@ class NewReferralSchema(Strict):
                                      metadata={"description": "Verplicht bij legalBasis: waarom geen toestemming "
                                                               "(komt in de audit van uw organisatie).",
                                                "minLength": MIN_LEGAL_BASIS_REASON, "maxLength": MAX_PURPOSE,
-                                               "pattern": r"\S"})
+                                               "pattern": REASON_TEXT})
     wijkCode = fields.String(validate=validate.Length(max=8),
                              metadata={"description": "CBS-wijk waar de inwoner woont (voor de cijfers).",
                                        "pattern": WIJK_PATTERN.pattern})
@@ -103,8 +116,9 @@ NEW_REFERRAL_RULES = {
     "required": list(REQUIRED_FIELDS),
     "properties": {"contact": {"anyOf": [{"required": [name]} for name in REACH_FIELDS]},
                    "consent": {"required": list(CONSENT_FIELDS)}},
-    "oneOf": [{"required": ["consent"], "not": {"required": ["legalBasisReason"]}},
-              {"required": ["legalBasis", "legalBasisReason"]}],
+    "oneOf": [{"required": ["consent"], "not": {"anyOf": [{"required": ["legalBasis"]},
+                                                          {"required": ["legalBasisReason"]}]}},
+              {"required": ["legalBasis", "legalBasisReason"], "not": {"required": ["consent"]}}],
 }
 NEW_REFERRAL_BODY = {"content": {"application/json": {"schema": {
     "allOf": [{"$ref": "#/components/schemas/NewReferral"}, NEW_REFERRAL_RULES]}}}}
@@ -172,7 +186,8 @@ class FeedArgsSchema(Strict):
 
 class AuditArgsSchema(Strict):
     since = fields.AwareDateTime(metadata={"description": "Vanaf (ISO 8601 met zone); standaard 31 dagen terug."})
-    until = fields.AwareDateTime(metadata={"description": "Tot (ISO 8601 met zone); standaard nu."})
+    until = fields.AwareDateTime(metadata={"description": "Tot (ISO 8601 met zone); standaard nu. Ligt since "
+                                                          "erna, dan is de periode leeg en de lijst ook."})
     limit = fields.Integer(load_default=200, validate=validate.Range(1, 1000))
 
 

@@ -5,11 +5,10 @@ import marshmallow as ma
 from flask import jsonify, request
 from flask.views import MethodView
 
-from socialekaart.shared.errors import SocialeKaartError
 from socialekaart.shared.hours import now_local
 from web.api.blueprint import Blueprint
 from web.api.problems_doc import GEOJSON_OK
-from web.api.services.schemas import ServiceHitSchema, ServicePageSchema, ServiceQueryArgsSchema, ServiceSchema
+from web.api.services.schemas import NOW, ServiceHitSchema, ServicePageSchema, ServiceQueryArgsSchema, ServiceSchema
 from web.api.shaping import (
     crisis_json,
     feature_collection,
@@ -47,26 +46,19 @@ class Services(MethodView):
     @blp.doc(responses={200: GEOJSON_OK})
     def get(self, args):
         """Zoek voorzieningen"""
-        catalog = current_runtime().catalog
-        area_param = next((name for name in ("gemeente", "wijk", "buurt") if args.get(name)), None)
-        try:
-            page = self._search(catalog, args, args.get(area_param) if area_param else None)
-        except SocialeKaartError as exc:
-            if area_param and "area" in exc.errors:  # name the parameter the client actually sent
-                exc.errors = {area_param: exc.errors.pop("area"), **exc.errors}
-            raise
+        page = self._search(current_runtime().catalog, args)
         return self._respond(page, args)
 
     @staticmethod
-    def _search(catalog, args, area):
+    def _search(catalog, args):
         return catalog.search(
-            q=args.get("q"), life_domains=_split(args.get("lifeDomain")),
-            target_groups=_split(args.get("targetGroup")), rungs=_split(args.get("rung")),
+            q=args.get("q"), life_domains=args.get("lifeDomain") or (),
+            target_groups=args.get("targetGroup") or (), rungs=args.get("rung") or (),
             formal=args.get("formal"), free=args.get("free"), crisis=args.get("crisis"),
             independent_support=args.get("independentClientSupport"), age=args.get("age"),
-            open_at=now_local() if args.get("openNow") else args.get("openAt"),
-            postcode=args.get("postcode"), lat=args.get("lat"), lon=args.get("lon"), radius=args.get("radius"),
-            area=area, sort=args["sort"], page=args["page"], page_size=args["pageSize"])
+            open_at=now_local() if args.get("openAt") == NOW else args.get("openAt"),
+            postcode=args.get("postcode"), radius=args.get("radius"),
+            area=args.get("area"), sort=args["sort"], page=args["page"], page_size=args["pageSize"])
 
     @staticmethod
     def _respond(page, args):
@@ -109,7 +101,3 @@ class ServiceById(MethodView):
         found = current_runtime().catalog.service(service_id)
         return service_json(found), 200, {"ETag": service_etag(found)}  # If-Match for the beheerder's edits
 
-
-def _split(values: list[str] | None) -> list[str]:
-    """Repeated parameters, also comma-separated: lifeDomain=geldzaken,woning."""
-    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]

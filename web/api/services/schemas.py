@@ -7,14 +7,44 @@ from marshmallow import fields, validate
 from socialekaart.catalog.search import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, MAX_RADIUS_M, SORTS
 from socialekaart.places.codes import code_regex
 from socialekaart.places.geocoding import POSTCODE_PATTERN
+from socialekaart.shared import taxonomy
 from web.api.fields import day
 
 MAX_REPEATS = 20
-ONE_AREA = "Eén gebied: gemeente, wijk óf buurt (niet twee of drie samen)."
-CODE = fields.String(validate=validate.Length(max=60))
+
+
+def _terms(vocabulary: tuple[taxonomy.Term, ...], what: str) -> fields.List:
+    """A repeatable taxonomy parameter: the code, label or a synonym of a term, exactly as its enum lists them."""
+    names = sorted({name for term in vocabulary for name in (term.code, term.label, *term.synonyms)})
+    return fields.List(fields.String(validate=validate.OneOf(names, error="Onbekende waarde; kies uit de codes "
+                                                                          "of namen in de beschrijving."),
+                                     metadata={"enum": names}),
+                       validate=validate.Length(max=MAX_REPEATS),
+                       metadata={"description": f"{what} (code, naam of synoniem), herhaalbaar: lifeDomain=geldzaken"
+                                                "&lifeDomain=wonen."})
+
+
+class OpenAt(fields.Field):
+    """A moment with a zone (ISO 8601) or ``now``: one parameter for 'open then' and 'open now'."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs["metadata"] = {"type": "string", "anyOf": [{"format": "date-time"}, {"enum": [NOW]}],
+                              **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value == NOW:
+            return NOW
+        return fields.AwareDateTime(default_timezone=None).deserialize(value, attr, data, **kwargs)
+
+
+NOW = "now"
 
 
 class ServiceQueryArgsSchema(ma.Schema):
+    """One parameter per question, so every combination the description allows is a valid search:
+    one area (a CBS code of any level), one place (a postcode), one moment (openAt, or now)."""
+
     class Meta:
         unknown = ma.RAISE
 
@@ -26,50 +56,32 @@ class ServiceQueryArgsSchema(ma.Schema):
                                                "gezocht in naam, beschrijving en organisatie. Een voorziening past "
                                                "als één daarvan klopt; 'matchReasons' zegt waarom. Gaat de vraag "
                                                "over een crisis, dan staat 'crisis' in het antwoord."})
-    lifeDomain = fields.List(CODE, validate=validate.Length(max=MAX_REPEATS),
-                             metadata={"description": "Leefgebied (code of naam), herhaalbaar."})
-    targetGroup = fields.List(CODE, validate=validate.Length(max=MAX_REPEATS),
-                              metadata={"description": "Doelgroep (code of naam), herhaalbaar. Voorzieningen "
-                                                       "voor iedereen tellen mee."})
-    rung = fields.List(CODE, validate=validate.Length(max=MAX_REPEATS),
-                       metadata={"description": "Trede op de ladder, herhaalbaar."})
+    lifeDomain = _terms(taxonomy.LIFE_DOMAINS, "Leefgebied")
+    targetGroup = _terms(taxonomy.TARGET_GROUPS, "Doelgroep; voorzieningen voor iedereen tellen mee")
+    rung = _terms(taxonomy.RUNGS, "Trede op de ladder")
     formal = fields.Boolean(metadata={"description": "true: alleen formele, false: alleen informele hulp."})
     age = fields.Integer(validate=validate.Range(0, 120))
     free = fields.Boolean(metadata={"description": "Alleen gratis (kosteloze) hulp."})
     crisis = fields.Boolean(metadata={"description": "Alleen 24-uurs crisishulp."})
     independentClientSupport = fields.Boolean(metadata={"description": "Onafhankelijke cliëntondersteuning."})
-    openAt = fields.AwareDateTime(default_timezone=None, metadata={"description": "Open op dit tijdstip "
-                                                                   "(ISO 8601; zonder zone: Nederlandse tijd). "
-                                                                   "Niet samen met openNow=true."})
-    openNow = fields.Boolean(metadata={"description": "Nu open. Niet samen met openAt."})
-    postcode = fields.String(validate=validate.Length(max=20), metadata={
-        "description": "PC6 of PC4. Niet samen met lat en lon.", "pattern": POSTCODE_PATTERN})
-    lat = fields.Float(validate=validate.Range(-90, 90), allow_nan=False,
-                       metadata={"description": "Alleen samen met lon; niet samen met postcode."})
-    lon = fields.Float(validate=validate.Range(-180, 180), allow_nan=False,
-                       metadata={"description": "Alleen samen met lat; niet samen met postcode."})
-    radius = fields.Integer(validate=validate.Range(1, MAX_RADIUS_M), metadata={"description": "Straal in meter."})
-    gemeente = fields.String(validate=validate.Regexp(code_regex("gemeente")), metadata={"description": ONE_AREA})
-    wijk = fields.String(validate=validate.Regexp(code_regex("wijk")), metadata={"description": ONE_AREA})
-    buurt = fields.String(validate=validate.Regexp(code_regex("buurt")), metadata={"description": ONE_AREA})
+    openAt = OpenAt(metadata={"description": "Open op dit tijdstip (ISO 8601 met zone, zoals "
+                                             "2026-03-02T10:00:00+01:00), of 'now': nu open."})
+    postcode = fields.String(validate=[validate.Length(max=20), validate.Regexp(POSTCODE_PATTERN)], metadata={
+        "description": "De plek: PC6 of PC4. Een onbekende postcode geeft 404; een postcode buiten de regio "
+                       "geeft outsideRegion.", "pattern": POSTCODE_PATTERN})
+    radius = fields.Integer(validate=validate.Range(1, MAX_RADIUS_M),
+                            metadata={"description": "Straal in meter rond de postcode (zonder postcode telt hij "
+                                                     "niet)."})
+    area = fields.String(validate=validate.Regexp(code_regex("gemeente", "wijk", "buurt")), metadata={
+        "description": "Eén gebied: de CBS-code van een gemeente, wijk of buurt (GM0664, WK066401, BU06640101). "
+                       "Een onbekend gebied geeft 404."})
     sort = fields.String(load_default="licht", validate=validate.OneOf(SORTS),
-                         metadata={"description": "licht (standaard: zo licht als mogelijk), distance, "
-                                                  "relevance of name."})
+                         metadata={"description": "licht (standaard: zo licht als mogelijk), distance (dichtstbij "
+                                                  "eerst; zonder postcode is er geen afstand en geldt de "
+                                                  "standaardvolgorde), relevance of name."})
     page = fields.Integer(load_default=1, validate=validate.Range(1, 10_000))
     pageSize = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PAGE_SIZE))
     format = fields.String(validate=validate.OneOf(["json", "geojson"]))
-
-    @ma.validates_schema
-    def one_place(self, data, **kwargs):
-        areas = [name for name in ("gemeente", "wijk", "buurt") if name in data]
-        if len(areas) > 1:
-            raise ma.ValidationError("Geef één gebied op: gemeente, wijk of buurt.", areas[1])
-        if "postcode" in data and ("lat" in data or "lon" in data):
-            raise ma.ValidationError("Geef een postcode óf lat en lon, niet allebei.", "postcode")
-        if ("lat" in data) != ("lon" in data):
-            raise ma.ValidationError("Geef lat en lon allebei op.", "lon" if "lat" in data else "lat")
-        if "openAt" in data and data.get("openNow"):
-            raise ma.ValidationError("Geef openAt óf openNow, niet allebei.", "openNow")
 
 
 class NamedSchema(ma.Schema):
