@@ -62,7 +62,7 @@ def rules(world) -> dict[tuple[str, str], dict]:
         ("post", "/api/v1/referrals/{referral_id}/re-referrals"): {
             "path": f"/api/v1/referrals/{ref}/re-referrals",
             "body": {"serviceId": "svc-begeleiding", "consent": {"purpose": "Hulp", "partnerId": "org-zorg",
-                                                                 "date": "2026-01-12", "method": "mondeling"}},
+                                                                 "method": "mondeling"}},
             "who": professional | {"swt": {409}, "welzijn": {403}, "other": {404}}},
         ("get", "/api/v1/referral-events"): {"path": "/api/v1/referral-events", "who": professional},
         # Each organisation's beheerder reads the audit log of their own organisation.
