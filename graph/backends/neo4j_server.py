@@ -188,7 +188,8 @@ class Neo4jServer:
         state = self.state()
         fresh = not (self.data_dir / "data" / "databases").exists()
         port = int(state["port"]) if state.get("port") and not fresh else free_port()
-        password = state.get("password") or secrets.token_urlsafe(18)
+        # hex, never a leading "-": neo4j-admin would read such a password as an option and refuse to start
+        password = state.get("password") or secrets.token_hex(18)
         conf = self._write_conf(port)
         if fresh:
             for leftover in (self.data_dir / "data",):
