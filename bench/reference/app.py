@@ -87,7 +87,7 @@ def create_app(dsn: str) -> Flask:
                               anyLikes=[f"%{v}%" for t in understood.terms for v in dutch.spellings(t)])
             else:
                 understood = None
-        area = args.get("gemeente") or args.get("wijk")
+        area = args.get("area") or args.get("gemeente") or args.get("wijk")  # ours takes one `area`
         if area:
             above = [area] if area.startswith("GM") else [area, f"GM{area[2:6]}"]
             column = "gemeente_code" if area.startswith("GM") else "wijk_code"

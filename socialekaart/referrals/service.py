@@ -16,8 +16,8 @@ import builtins
 import logging
 import secrets
 import time
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from typing import Any, Callable, Iterable
 
 from socialekaart.accounts.service import Principal
@@ -291,8 +291,11 @@ class ReferralService:
         if carried:
             assert consent is not None
             defaults["consent"] = {"purpose": consent["purpose"], "partnerId": consent["partner_id"],
-                                   "date": consent["date"], "method": consent["method"]}
+                                   "method": consent["method"]}
         new = parse_new_referral(data, today=now.astimezone(LOCAL_TZ).date(), defaults=defaults)
+        if carried and new.consent is not None and consent and consent.get("date"):
+            # a carried consent keeps the day the inwoner gave it, not the day of the new referral
+            new = replace(new, consent=replace(new.consent, given_on=date.fromisoformat(consent["date"])))
         target = self._target(new.service_id)
         if carried and not consent_covers(consent, target["organization_id"]):
             partner = consent["partner_id"] if consent else ""

@@ -115,7 +115,7 @@ def test_a_beheerder_adds_a_listing_with_every_field_and_it_is_found(client, act
     assert read["address"]["street"] == "Markt 1" and read["address"]["postcode"] == "4461 AB"
     assert read["area"]["buurt"]["code"] == "BU06640101" and read["lastVerified"] == START.date().isoformat()
     assert read["organization"]["id"] == "org-welzijn"
-    found = client.get("/api/v1/services?buurt=BU06640101&targetGroup=nieuwkomers&pageSize=50").get_json()
+    found = client.get("/api/v1/services?area=BU06640101&targetGroup=nieuwkomers&pageSize=50").get_json()
     assert body["id"] in [hit["id"] for hit in found["results"]]
     assert_valid("service", client.get(f"/hsds/services/{body['id']}").get_json())
 

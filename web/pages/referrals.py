@@ -189,9 +189,9 @@ def _rerefer(actor, service: dict[str, Any], original_id: str):
             "contact_email": contact.get("email", ""), "contact_reachable": contact.get("reachable", ""),
             "client_ref": original.get("client_ref") or "", "action": "versturen"}
         if covered:
-            values.update(consent_purpose=consent.get("purpose") or "", consent_date=consent.get("date") or "",
+            values.update(consent_purpose=consent.get("purpose") or "",
                           consent_method=consent.get("method") or "", consent_confirmed=True)
-        form = ReferForm.blank(list(original["life_domains"]), _today(), **values)
+        form = ReferForm.blank(list(original["life_domains"]), **values)
         return _refer_page(service, form, **page)
 
     form = ReferForm.from_form(request.form)
