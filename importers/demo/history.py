@@ -236,7 +236,7 @@ def write_history(plans: list[Plan], referrals: ReferralService, clock: Simulate
             yield at
             forward = None
             if step.forward_to is not None:
-                forward = {"serviceId": step.forward_to.id, "consent": _consent(step.forward_to, at)}
+                forward = {"serviceId": step.forward_to.id, "consent": _consent(step.forward_to)}
             side = "sender" if step.target == "geannuleerd" else "receiver"
             done = referrals.transition(actor_of(side), rid, step.target, reason=step.reason, outcome=step.outcome,
                                         forward=forward)
@@ -276,9 +276,10 @@ def _actor(organization_id: str) -> Principal:
                      name="Demo medewerker")
 
 
-def _consent(service: Service, at: datetime) -> dict[str, Any]:
+def _consent(service: Service) -> dict[str, Any]:
+    # no date: the service records the day of the referral (the simulated clock's day) as the consent day
     return {"purpose": "Doorverwijzing voor hulp bij de hulpvraag", "partnerId": service.organization_id,
-            "date": at.astimezone(LOCAL_TZ).date().isoformat(), "method": "mondeling"}
+            "method": "mondeling"}
 
 
 def _body(plan: Plan) -> dict[str, Any]:
@@ -287,4 +288,4 @@ def _body(plan: Plan) -> dict[str, Any]:
             "requestText": REQUESTS.get(domains[0], DEFAULT_REQUEST), "clientRef": plan.client_ref,
             "contact": {"name": "Demo inwoner", "email": f"{plan.client_ref.lower()}@example.nl",
                         "reachable": "Op werkdagen na 10 uur"},
-            "consent": _consent(plan.service, plan.at)}
+            "consent": _consent(plan.service)}
