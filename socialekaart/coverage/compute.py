@@ -47,7 +47,6 @@ import numpy as np
 import shapely
 from shapely import STRtree
 
-from socialekaart.coverage.disclosure import protect_table
 from socialekaart.coverage.needs import Need
 from socialekaart.coverage.small_areas import AreaRate, add_up, robust_rates
 from socialekaart.places.geo import EARTH_RADIUS_M, haversine_m
@@ -344,10 +343,6 @@ class Coverage:
     def maatwerk_without_light_nearby(self) -> int:
         return self.signal("maatwerk_without_light_nearby")
 
-    def published(self, name: str) -> int | None:
-        """A referral count as it may be shown: None when hidden (``CoverageResult.published``)."""
-        return self.result.published(self.area_code, self.life_domain, name)
-
 
 @dataclass
 class CoverageResult:
@@ -367,7 +362,6 @@ class CoverageResult:
     referral_totals: Counter  # area code -> referrals (each once, whatever its leefgebieden)
     referrals_to_org: Counter  # organisation id -> referrals received
     seconds: float = 0.0
-    hidden_counts: dict[str, frozenset[tuple[Any, str]]] = field(default_factory=dict)  # per leefgebied
 
     def __post_init__(self) -> None:
         self.index = {code: row for row, code in enumerate(self.codes)}
@@ -387,19 +381,6 @@ class CoverageResult:
                                        population=relevant_population(area, domain), group=f"{area.kind}:{parent}")
             columns.append(robust_rates(rates))
         return columns
-
-    def published(self, area_code: str, life_domain: str, name: str) -> int | None:
-        """A referral count (a name in SIGNALS) as every answer, export and page may show it: None when
-        hidden by the disclosure control (socialekaart.coverage.disclosure, per leefgebied on first use),
-        and always for a buurt (referrals are not counted there)."""
-        if life_domain not in self.hidden_counts:
-            column = DOMAIN_INDEX[life_domain]
-            counted = [code for code in self.codes if counted_area(self.areas[code])]
-            counts = {code: dict(zip(SIGNALS, self.signals[self.index[code], column].tolist())) for code in counted}
-            self.hidden_counts[life_domain] = protect_table(counts, self.children)
-        if not counted_area(self.areas[area_code]) or (area_code, name) in self.hidden_counts[life_domain]:
-            return None
-        return int(self.signals[self.index[area_code], DOMAIN_INDEX[life_domain], SIGNALS.index(name)])
 
     def record(self, area_code: str, life_domain: str) -> Coverage:
         return Coverage(self, self.index[area_code], DOMAIN_INDEX[life_domain])
@@ -429,11 +410,6 @@ class CoverageResult:
             if area is not None and area.kind == "regio":
                 return area.code
         return ""
-
-
-def counted_area(area: AreaInput) -> bool:
-    """Referrals count in a wijk, a gemeente and a regio (a buurt is not known of a referral)."""
-    return area.kind in ("regio", "gemeente", "wijk")
 
 
 # -- geography ----------------------------------------------------------------------------------------

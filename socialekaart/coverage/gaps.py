@@ -34,7 +34,7 @@ import re
 import statistics
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 from socialekaart.coverage.compute import (
     BASIS_GROUP,
@@ -46,9 +46,6 @@ from socialekaart.coverage.compute import (
     CoverageResult,
 )
 from socialekaart.shared import taxonomy
-
-# (area code, leefgebied, count name) -> the published count, None when hidden.
-Shown = Callable[[str, str, str], int | None]
 
 SMALL_COUNT = 5  # referral counts below this (and above 0) are not shown
 INDICATORS: dict[str, str] = {
@@ -187,11 +184,7 @@ def regional_medians(result: CoverageResult, thresholds: Thresholds) -> dict[tup
     return {key: statistics.median(found) for key, found in values.items()}
 
 
-def find_gaps(result: CoverageResult, thresholds: Thresholds, *, today: date,
-              shown: Shown | None = None) -> list[Gap]:
-    """The gaps, ranked. ``shown(area, leefgebied, count)``: the published referral count, None when
-    hidden (``socialekaart.coverage.disclosure``); a referral gap resting on a hidden count is left out,
-    so no gap tells what the tables hide. Without it the counts are taken as they are."""
+def find_gaps(result: CoverageResult, thresholds: Thresholds, *, today: date) -> list[Gap]:
     gaps: list[Gap] = []
     medians = regional_medians(result, thresholds)
     for code in gap_areas(result):
@@ -200,7 +193,7 @@ def find_gaps(result: CoverageResult, thresholds: Thresholds, *, today: date,
         populated = (result.areas[code].population or 0) >= thresholds.gap_min_population
         for domain in taxonomy.LIFE_DOMAIN_BY_CODE:
             record = result.record(code, domain)
-            context = _Context(result, thresholds, code, gemeente.code if gemeente else None, domain, record, shown)
+            context = _Context(result, thresholds, code, gemeente.code if gemeente else None, domain, record)
             if populated:
                 gaps += context.supply_gaps(medians.get((regio, domain)))
             gaps += context.referral_gaps()
@@ -218,12 +211,6 @@ class _Context:
     gemeente_code: str | None
     domain: str
     record: Coverage
-    shown: Shown | None = None
-
-    def count(self, name: str) -> int | None:
-        if self.shown is None:
-            return self.record.signal(name)
-        return self.shown(self.code, self.domain, name)
 
     def gap(self, indicator: str, severity: float, affected: int, explanation: str, **figures: Any) -> Gap:
         return Gap(indicator=indicator, area_code=self.code, area_name=display_name(self.result, self.code),
@@ -271,38 +258,36 @@ class _Context:
         return found
 
     def referral_gaps(self) -> list[Gap]:
-        t = self.thresholds
+        record, t = self.record, self.thresholds
         found: list[Gap] = []
-        referrals = self.count("referrals")
-        if not referrals:
+        if not record.referrals:
             return found
         domain = domain_text(self.domain)
-        of_all = f"van de {count_text(referrals)} doorverwijzingen voor {domain}"
-        declined_capacity = self.count("declined_capacity")
-        if declined_capacity is not None and declined_capacity >= t.capacity_declines_min:
-            wait = self.record.mean_wait_weeks
+        of_all = f"van de {count_text(record.referrals)} doorverwijzingen voor {domain}"
+        if record.declined_capacity >= t.capacity_declines_min:
+            wait = record.mean_wait_weeks
             wait_text = f"; gemiddelde wachttijd {nl_decimal(wait)} weken" if wait is not None else ""
-            found.append(self.gap("geen-capaciteit", declined_capacity / referrals, declined_capacity,
-                                  f"{self.where}: {count_text(declined_capacity)} {of_all} zijn afgewezen "
+            found.append(self.gap("geen-capaciteit", record.declined_capacity / record.referrals,
+                                  record.declined_capacity,
+                                  f"{self.where}: {count_text(record.declined_capacity)} {of_all} zijn afgewezen "
                                   f"wegens geen capaciteit{wait_text}.",
-                                  declined=declined_capacity, referrals=referrals, meanWaitWeeks=wait))
-        declined_outside = self.count("declined_outside_area")
-        if declined_outside is not None and declined_outside >= t.capacity_declines_min:
-            found.append(self.gap("buiten-werkgebied", declined_outside / referrals, declined_outside,
-                                  f"{self.where}: {count_text(declined_outside)} {of_all} zijn afgewezen "
+                                  declined=record.declined_capacity, referrals=record.referrals,
+                                  meanWaitWeeks=wait))
+        if record.declined_outside_area >= t.capacity_declines_min:
+            found.append(self.gap("buiten-werkgebied", record.declined_outside_area / record.referrals,
+                                  record.declined_outside_area,
+                                  f"{self.where}: {count_text(record.declined_outside_area)} {of_all} zijn afgewezen "
                                   "omdat de inwoner buiten het werkgebied woont.",
-                                  declined=declined_outside, referrals=referrals))
-        to_maatwerk = self.count("to_maatwerk")
-        if to_maatwerk is None:
-            return found
-        share = to_maatwerk / referrals
-        if referrals >= t.maatwerk_min_referrals and share >= t.maatwerk_share_threshold:
-            without = self.count("maatwerk_without_light_nearby")
+                                  declined=record.declined_outside_area, referrals=record.referrals))
+        share = record.to_maatwerk / record.referrals
+        if record.referrals >= t.maatwerk_min_referrals and share >= t.maatwerk_share_threshold:
+            without = record.maatwerk_without_light_nearby
             clause = f"; {count_text(without)} daarvan zonder lichter aanbod dichtbij" if without else ""
-            found.append(self.gap("vooral-maatwerk", share, to_maatwerk,
-                                  f"{self.where}: {count_text(to_maatwerk)} {of_all} ({percent(share)}%) "
+            found.append(self.gap("vooral-maatwerk", share, record.to_maatwerk,
+                                  f"{self.where}: {count_text(record.to_maatwerk)} {of_all} ({percent(share)}%) "
                                   f"gingen naar maatwerk{clause}.",
-                                  toMaatwerk=to_maatwerk, referrals=referrals, withoutLightNearby=without))
+                                  toMaatwerk=record.to_maatwerk, referrals=record.referrals,
+                                  withoutLightNearby=without))
         return found
 
 

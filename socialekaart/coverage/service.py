@@ -105,8 +105,7 @@ class CoverageService:
             ReferralSignals.from_rows(rows["signals"]),
             self.thresholds.coverage_params)
         today = now.astimezone(LOCAL_TZ).date()
-        # Referral counts as published (protected, socialekaart.coverage.disclosure): gaps rest on them too.
-        gaps = find_gaps(result, self.thresholds, today=today, shown=result.published)
+        gaps = find_gaps(result, self.thresholds, today=today)
         return Analysis(result, gaps, self.thresholds, today, since, time.perf_counter() - started,
                         medians=regional_medians(result, self.thresholds))
 

@@ -155,7 +155,7 @@ def report_context(view: AreaView, gaps: list[Gap], geometries: dict[str, str | 
             "per1000": nl_decimal(record.per_1000_robust, 2) if record.per_1000_robust is not None else "–",
             "beyond": f"{percent(reach.share_beyond)}%" if reach.share_beyond is not None else "–",
             "wait": nl_decimal(record.mean_wait_weeks) if record.mean_wait_weeks is not None else "–",
-            "referrals": _count(record.published("referrals")), "gaps": counts.get((area.code, domain), 0),
+            "referrals": _count(record.referrals), "gaps": counts.get((area.code, domain), 0),
         })
     matrix = []
     for child in view.children:
@@ -210,10 +210,8 @@ def _date_text(iso: str) -> str:
     return f"{day}-{month}-{year}"
 
 
-def _count(number: int | None) -> str:
-    """A protected referral count; a hidden one reads "<5" as everywhere (it may be a larger count hidden
-    so that a small one cannot be worked out)."""
-    return f"<{THRESHOLD}" if number is None else str(number)
+def _count(number: int) -> str:
+    return f"<{THRESHOLD}" if 0 < number < THRESHOLD else str(number)
 
 
 def coverage_report(view: AreaView, gaps: list[Gap], geometries: dict[str, str | None], *,

@@ -1,9 +1,7 @@
 """Coverage records and gaps as the API, the exports and the dashboard show them.
 
 Rounded for reading: distances to whole metres, shares and per-1,000 figures to 3 decimals,
-wachttijd to 1. Referral counts come protected from the domain (``Coverage.published``,
-socialekaart/coverage/disclosure.py): every count under 5, zero too, and what would let one be
-worked out, is null. Shaping never decides what is hidden.
+wachttijd to 1. Referral counts from 1 to 4 are null (small counts are never shown).
 """
 from __future__ import annotations
 
@@ -70,10 +68,10 @@ def record_body(result: CoverageResult, record: Coverage, gap_count: int = 0) ->
         "need": {
             "figures": [{"indicator": n.indicator, "value": n.value, "year": n.year, "source": n.source,
                          "targetGroup": n.target_group} for n in record.needs],
-            "referrals": record.published("referrals"), "declinedCapacity": record.published("declined_capacity"),
-            "declinedOutsideArea": record.published("declined_outside_area"),
-            "toMaatwerk": record.published("to_maatwerk"), "toSocialeBasis": record.published("to_sociale_basis"),
-            "maatwerkWithoutLightNearby": record.published("maatwerk_without_light_nearby"),
+            "referrals": suppress(record.referrals), "declinedCapacity": suppress(record.declined_capacity),
+            "declinedOutsideArea": suppress(record.declined_outside_area),
+            "toMaatwerk": suppress(record.to_maatwerk), "toSocialeBasis": suppress(record.to_sociale_basis),
+            "maatwerkWithoutLightNearby": suppress(record.maatwerk_without_light_nearby),
         },
         "gaps": gap_count,
     }
@@ -157,10 +155,9 @@ def flat_record(result: CoverageResult, record: Coverage, gap_count: int) -> dic
         "inwonersBeyondReach": basis.inwoners_beyond,
         "servicesWithWait": record.wait_count, "meanWaitWeeks": rounded(record.mean_wait_weeks, 1),
         "maxWaitWeeks": record.max_wait_weeks,
-        "referrals": record.published("referrals"), "declinedCapacity": record.published("declined_capacity"),
-        "declinedOutsideArea": record.published("declined_outside_area"),
-        "toMaatwerk": record.published("to_maatwerk"),
-        "maatwerkWithoutLightNearby": record.published("maatwerk_without_light_nearby"),
+        "referrals": suppress(record.referrals), "declinedCapacity": suppress(record.declined_capacity),
+        "declinedOutsideArea": suppress(record.declined_outside_area), "toMaatwerk": suppress(record.to_maatwerk),
+        "maatwerkWithoutLightNearby": suppress(record.maatwerk_without_light_nearby),
         "needs": "; ".join(f"{n.indicator}{f' ({n.target_group})' if n.target_group else ''}: {n.value} "
                            f"({n.year}, {n.source})" for n in record.needs) or None,
         "gaps": gap_count,
