@@ -94,6 +94,7 @@ class ListingService:
     def create(self, actor: Principal, organization_id: str, values: dict[str, Any]) -> dict[str, Any]:
         """A new listing for ``organization_id`` (API names, as for ``update``); verified today."""
         self.check_may_edit(actor, {"organization_id": organization_id})
+        self.catalog.organization(organization_id)  # NotFound first: an unknown organisation is a 404, not a 400
         missing = {name: ["Vul dit in."] for name in REQUIRED_NEW if values.get(name) in (None, "", [])}
         if missing:
             first = next(iter(missing))

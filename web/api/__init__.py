@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from web.api.adr import AdrPlugin
+from web.api.adr import AdrPlugin, nested_null_is_only_null
 from web.api.docs import bp as docs_bp
 from web.api.negotiation import register_negotiation
 
@@ -19,6 +19,7 @@ def register_api(app: Flask) -> Api:
                     "email": "api@socialekaart.example.nl"},
         "license": {"name": "EUPL-1.2"},
     }, "servers": [{"url": API_PREFIX, "description": "Versie 1 van de API"}]})
+    api.ma_plugin.converter.add_attribute_function(nested_null_is_only_null)
     api.ERROR_SCHEMA = None  # errors are problem+json, documented per operation below
     from web.api.problems_doc import PROBLEM
     api.spec.components.responses_lazy["DEFAULT_ERROR"] = PROBLEM  # any other error status: problem+json too

@@ -36,3 +36,13 @@ class AdrPlugin(BasePlugin):
                 if str(status)[0] in "23" and isinstance(response, dict) and "$ref" not in response:
                     response.setdefault("headers", {})[API_VERSION_HEADER] = {
                         "$ref": f"#/components/headers/{API_VERSION_HEADER}"}
+
+
+def nested_null_is_only_null(self, field, ret, **kwargs) -> dict:
+    """apispec writes a nullable nested object as ``anyOf: [$ref, {type: object, nullable: true}]``: the
+    second branch lets any object through on paper, so a client (or a fuzzer) may send keys the server
+    refuses. The null branch says what the server takes there: null and nothing else."""
+    for branch in ret.get("anyOf", []):
+        if branch.get("nullable") and branch.get("type") == "object" and set(branch) == {"type", "nullable"}:
+            branch["enum"] = [None]
+    return {}

@@ -22,3 +22,15 @@ def day(**kwargs) -> fields.String:
     """A calendar day (JJJJ-MM-DD) kept as text, documented as ``format: date``."""
     kwargs["metadata"] = {"format": "date", **kwargs.get("metadata", {})}
     return fields.String(**kwargs)
+
+
+class StrictBoolean(fields.Boolean):
+    """JSON true or false only: marshmallow's Boolean also takes 0, 1, "yes" and "true", which the
+    OpenAPI (type: boolean) says are not booleans."""
+
+    default_error_messages = {"invalid": "Moet true of false zijn."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value

@@ -21,6 +21,7 @@ from web.api.coverage.exports import (
 )
 from web.api.coverage.schemas import CoverageArgsSchema, CoverageSchema, GapsArgsSchema, GapsSchema, ReportArgsSchema
 from web.api.coverage.shaping import coverage_body, gaps_body
+from web.api.problems_doc import GEOJSON_OK
 from web.auth import principal
 from web.bootstrap import coverage_service
 
@@ -36,7 +37,9 @@ def _service():
 def _ok(description: str, schema=None, *downloads: str) -> dict:
     """The 200 response: JSON with ``schema`` (if any) and the download formats."""
     content = {"application/json": {"schema": schema}} if schema is not None else {}
-    content.update({kind: {"schema": {"type": "string"}} for kind in downloads})
+    # GeoJSON is JSON (clients parse it): its schema is the FeatureCollection; the other downloads are text
+    content.update({kind: GEOJSON_OK["content"][GEOJSON] if kind == GEOJSON else {"schema": {"type": "string"}}
+                    for kind in downloads})
     return {"description": description, "content": content}
 
 

@@ -16,6 +16,7 @@ from socialekaart.catalog.listings import ListingService
 from socialekaart.shared import taxonomy
 from socialekaart.shared.errors import PreconditionFailed
 from web.api.blueprint import Blueprint
+from web.api.fields import StrictBoolean
 from web.api.listings.versions import conflict_response, expected_version
 from web.api.services.schemas import ServiceSchema
 from web.api.shaping import service_etag, service_json
@@ -45,6 +46,14 @@ class LocationChangesSchema(ma.Schema):
     lon = fields.Float(allow_none=True, validate=validate.Range(3.3, 7.3))
 
 
+# What the domain refuses in a text (socialekaart/catalog/listings.py _check_text): blank, or a control
+# character (a single-line text takes no tab or line break either), stated so that no schema-valid
+# request is refused.
+ONE_LINE_TEXT = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+MULTILINE_TEXT = (r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f]"
+                  r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$")
+
+
 def _codes(terms) -> list[str]:
     return [term.code for term in terms]
 
@@ -55,8 +64,9 @@ class ListingChangesSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    name = fields.String(validate=validate.Length(min=1, max=200))
-    description = fields.String(allow_none=True, validate=validate.Length(max=4000))
+    name = fields.String(validate=validate.Length(min=1, max=200), metadata={"pattern": ONE_LINE_TEXT})
+    description = fields.String(allow_none=True, validate=validate.Length(min=1, max=4000),
+                                metadata={"pattern": MULTILINE_TEXT})
     rung = fields.String(validate=validate.OneOf(_codes(taxonomy.RUNGS)), metadata={"description": "Trede (code)."})
     lifeDomains = fields.List(fields.String(validate=validate.OneOf(_codes(taxonomy.LIFE_DOMAINS))),
                               validate=validate.Length(min=1, max=20))
@@ -65,17 +75,23 @@ class ListingChangesSchema(ma.Schema):
     ageMin = fields.Integer(allow_none=True, validate=validate.Range(0, 120))
     ageMax = fields.Integer(allow_none=True, validate=validate.Range(0, 120))
     cost = fields.String(validate=validate.OneOf(_codes(taxonomy.COSTS)))
-    costNote = fields.String(allow_none=True, validate=validate.Length(max=500))
-    phone = fields.String(allow_none=True, validate=validate.Length(max=30))
-    email = fields.String(allow_none=True, validate=validate.Length(max=320))
-    website = fields.String(allow_none=True, validate=validate.Length(max=500))
-    openingHours = fields.String(allow_none=True, validate=validate.Length(max=500),
-                                 metadata={"description": "Zoals 'ma-vr 09:00-17:00; za 10:00-12:00'."})
+    costNote = fields.String(allow_none=True, validate=validate.Length(min=1, max=500),
+                             metadata={"pattern": MULTILINE_TEXT})
+    phone = fields.String(allow_none=True, validate=validate.Length(min=1, max=30),
+                          metadata={"pattern": ONE_LINE_TEXT})
+    email = fields.String(allow_none=True, validate=validate.Length(min=1, max=320),
+                          metadata={"pattern": ONE_LINE_TEXT})
+    website = fields.String(allow_none=True, validate=validate.Length(min=1, max=500),
+                            metadata={"pattern": ONE_LINE_TEXT})
+    openingHours = fields.String(allow_none=True, validate=validate.Length(min=1, max=500),
+                                 metadata={"pattern": ONE_LINE_TEXT,
+                                           "description": "Zoals 'ma-vr 09:00-17:00; za 10:00-12:00'."})
     waitWeeks = fields.Integer(allow_none=True, validate=validate.Range(0, 520))
-    capacityNote = fields.String(allow_none=True, validate=validate.Length(max=500))
-    crisis = fields.Boolean(metadata={"description": "24 uur per dag crisishulp."})
-    independentClientSupport = fields.Boolean()
-    confidential = fields.Boolean(metadata={"description": "Vertrouwelijk adres: alleen de wijk wordt getoond."})
+    capacityNote = fields.String(allow_none=True, validate=validate.Length(min=1, max=500),
+                                 metadata={"pattern": MULTILINE_TEXT})
+    crisis = StrictBoolean(metadata={"description": "24 uur per dag crisishulp."})
+    independentClientSupport = StrictBoolean()
+    confidential = StrictBoolean(metadata={"description": "Vertrouwelijk adres: alleen de wijk wordt getoond."})
     serves = fields.List(fields.String(validate=validate.Regexp(r"^(GM\d{4}|WK\d{6}|BU\d{8})$")),
                          allow_none=True, validate=validate.Length(max=200),
                          metadata={"description": "Werkgebied: CBS-codes van gemeenten, wijken of buurten."})
@@ -84,7 +100,7 @@ class ListingChangesSchema(ma.Schema):
 
 
 class NewListingSchema(ListingChangesSchema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={"pattern": ONE_LINE_TEXT})
     rung = fields.String(required=True, validate=validate.OneOf(_codes(taxonomy.RUNGS)),
                          metadata={"description": "Trede (code)."})
     lifeDomains = fields.List(fields.String(validate=validate.OneOf(_codes(taxonomy.LIFE_DOMAINS))),
@@ -152,7 +168,8 @@ class StaleArgsSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    gemeente = fields.String(validate=validate.Regexp(r"^GM\d{4}$"), metadata={"description": "Alleen deze gemeente."})
+    gemeente = fields.String(validate=validate.Regexp(r"^GM\d{4}$"),
+                             metadata={"description": "Alleen deze gemeente."})
 
 
 # Its own resource, not /services/stale: beside /services/{service_id} the word would also be an id.
@@ -189,7 +206,7 @@ class NewListing(MethodView):
     @new_blp.login_required
     @new_blp.arguments(NewListingSchema, error_status_code=400)
     @new_blp.response(201, EditedServiceSchema, description="De nieuwe voorziening, vandaag gecontroleerd.")
-    @new_blp.problems(400)
+    @new_blp.problems(400, 404)
     def post(self, values, organization_id: str):
         """Voeg een voorziening toe aan uw eigen organisatie
 

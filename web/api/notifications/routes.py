@@ -9,7 +9,7 @@ from marshmallow import fields
 
 from socialekaart.notifications.messages import KINDS
 from web.api.blueprint import Blueprint
-from web.api.fields import UtcTime
+from web.api.fields import StrictBoolean, UtcTime
 from web.auth import principal
 from web.bootstrap import referral_runtime
 
@@ -35,13 +35,20 @@ class StatusLinkListSchema(ma.Schema):
     results = fields.List(fields.Nested(StatusLinkSchema), required=True)
 
 
-class PreferencesSchema(ma.Schema):
+class _Strict(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    preferences = fields.Dict(keys=fields.String(validate=ma.validate.OneOf(list(KINDS))), values=fields.Boolean(),
-                              required=True, metadata={"description": "Per soort melding: aan (true) of uit "
-                                                                      f"(false). Soorten: {', '.join(KINDS)}."})
+
+# One boolean per kind of mail, and no other key: the OpenAPI says exactly what the server takes.
+PreferenceChoicesSchema = _Strict.from_dict(
+    {kind: StrictBoolean(metadata={"description": label}) for kind, label in KINDS.items()},
+    name="PreferenceChoices")
+
+
+class PreferencesSchema(_Strict):
+    preferences = fields.Nested(PreferenceChoicesSchema, required=True, metadata={
+        "description": "Per soort melding: aan (true) of uit (false); soorten die u weglaat blijven zoals ze waren."})
 
 
 def _rt():
