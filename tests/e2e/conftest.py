@@ -186,6 +186,7 @@ RUN_AXE = """async () => {
 
 def assert_accessible(page) -> None:
     """No axe-core violations on the current page, at both widths."""
+    page.wait_for_load_state("load")  # stylesheets too: contrast checked before the CSS arrived fails at random
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         result = page.evaluate(RUN_AXE)
