@@ -207,7 +207,8 @@ class AuditLogSchema(ma.Schema):
 
 
 class ExportSchema(Strict):
-    clientRef = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    clientRef = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                              metadata={"pattern": r"\S"})  # the domain refuses a blank reference
 
 
 class DeadlinesSchema(ma.Schema):
