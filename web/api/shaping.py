@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from flask import request
 
 from socialekaart.shared import taxonomy
+from socialekaart.shared.clock import zulu
 
 API_PREFIX = "/api/v1"
 
@@ -57,7 +58,7 @@ def service_json(s: dict[str, Any]) -> dict[str, Any]:
         },
         "serves": list(s.get("serves") or []),
         "lastVerified": s.get("last_verified"),
-        "modified": s.get("modified"),
+        "modified": zulu(s["modified"]) if s.get("modified") else None,
         "_links": {"self": {"href": f"{API_PREFIX}/services/{s['id']}"}},
     }
 

@@ -8,7 +8,7 @@ from socialekaart.catalog.search import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, MAX_RAD
 from socialekaart.places.codes import code_regex
 from socialekaart.places.geocoding import POSTCODE_PATTERN
 from socialekaart.shared import taxonomy
-from web.api.fields import day
+from web.api.fields import UtcTime, day
 
 MAX_REPEATS = 20
 
@@ -113,8 +113,9 @@ class ServiceSchema(ma.Schema):
     position = fields.Dict(allow_none=True)
     area = fields.Dict()
     serves = fields.List(fields.String())
-    lastVerified = fields.String(allow_none=True)
-    modified = fields.String(allow_none=True)
+    lastVerified = day(allow_none=True, metadata={
+        "description": "Wanneer de aanbieder de gegevens het laatst heeft gecontroleerd."})
+    modified = UtcTime(allow_none=True, metadata={"description": "Laatst gewijzigd (UTC)."})
     _links = fields.Dict(data_key="_links")
 
 
