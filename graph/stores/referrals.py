@@ -17,8 +17,9 @@ from __future__ import annotations
 import contextvars
 import re
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import fields
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from graph.dialect import identifier
 from graph.epoch_ms import TIMED, epoch_ms, ms_name, with_epoch_ms
@@ -41,6 +42,7 @@ from socialekaart.referrals.figure_rules import (
     Within,
 )
 from socialekaart.referrals.lifecycle import FINAL_STATES
+from socialekaart.referrals.records import AuditEntry, Message, Referral, ReferralEvent, ReferralSummary, ServiceTarget
 from socialekaart.shared.clock import iso
 
 EVENT_COUNTER = "referral-event-seq"
@@ -152,9 +154,20 @@ INBOX_ORDER = {"nieuwste": "sent DESC", "oudste": "sent",
                "urgentie": "rank, sent DESC"}
 
 
-def _with_names(row: dict[str, Any]) -> dict[str, Any]:
-    return {**row["referral"], "from_org_name": row.get("from_org_name"),
-            "to_service_name": row.get("to_service_name"), "to_org_name": row.get("to_org_name")}
+Record = TypeVar("Record")
+
+
+def _record(kind: type[Record], values: dict[str, Any]) -> Record:
+    """The record from a map projection: each of its fields by name (a property never set reads as None)."""
+    return kind(**{field.name: values.get(field.name) for field in fields(kind)})  # type: ignore[arg-type]
+
+
+def _referral(kind: type[Record], row: dict[str, Any]) -> Record:
+    """A referral (or inbox row) from ``referral`` and the name columns (NAME_COLUMNS) of a row."""
+    values = row["referral"]
+    return _record(kind, {**values, "life_domains": tuple(values.get("life_domains") or ()),
+                          "from_org_name": row.get("from_org_name"), "to_service_name": row.get("to_service_name"),
+                          "to_org_name": row.get("to_org_name")})
 
 
 class ReferralStore:
@@ -162,7 +175,7 @@ class ReferralStore:
         self.connection = store.connection
 
     # -- targets ---------------------------------------------------------------------------------
-    def service_target(self, service_id: str) -> dict[str, Any] | None:
+    def service_target(self, service_id: str) -> ServiceTarget | None:
         rows = self.connection.read(
             "MATCH (s:Service {id: $id}) OPTIONAL MATCH (o:Organization {id: s.organization_id}) "
             "RETURN s {.id, .name, .organization_id, .org_name, .rung, .confidential, .formal, .wijk_code, "
@@ -170,7 +183,9 @@ class ReferralStore:
             "o.id IS NOT NULL AS has_organization", {"id": service_id})
         if not rows or not rows[0]["has_organization"]:
             return None
-        return {**rows[0]["service"], "closed": bool(rows[0]["closed"])}
+        service = rows[0]["service"]
+        return _record(ServiceTarget, {**service, "serves": tuple(service.get("serves") or ()),
+                                       "closed": bool(rows[0]["closed"])})
 
     # -- writes ----------------------------------------------------------------------------------
     def create(self, referral: dict[str, Any], events: list[dict[str, Any]],
@@ -266,11 +281,11 @@ class ReferralStore:
             {"id": referral_id, "message": message, "audit": audit, "closed": closed})
         return bool(rows)
 
-    def messages_of(self, referral_id: str) -> list[dict[str, Any]]:
+    def messages_of(self, referral_id: str) -> list[Message]:
         rows = self.connection.read(
             f"MATCH (m:ReferralMessage {{referral_id: $id}}) RETURN m {{{MESSAGE_FIELDS}}} AS message "
             "ORDER BY m.n", {"id": referral_id})
-        return [row["message"] for row in rows]
+        return [_record(Message, row["message"]) for row in rows]
 
     def anonymise(self, cutoff: str, now: str, audit: dict[str, Any], *, also: list[str] | None = None) -> list[str]:
         """Closed before ``cutoff``, or one of ``also`` (just closed for the retention): sealed fields removed."""
@@ -297,30 +312,32 @@ class ReferralStore:
     def has_referrals(self) -> bool:
         return bool(self.connection.read("MATCH (r:Referral) RETURN r.id AS id LIMIT 1", {}))
 
-    def get(self, referral_id: str) -> dict[str, Any] | None:
+    def get(self, referral_id: str) -> Referral | None:
         rows = self.connection.read(
             f"MATCH (r:Referral {{id: $id}}) {NAMES}RETURN r {{{REFERRAL_FIELDS}}} AS referral, {NAME_COLUMNS}",
             {"id": referral_id})
-        return _with_names(rows[0]) if rows else None
+        return _referral(Referral, rows[0]) if rows else None
 
-    def get_with_events(self, referral_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    def get_with_events(self, referral_id: str) -> tuple[Referral, list[ReferralEvent]] | None:
         """``get`` and ``events_of`` in one round trip."""
         rows = self.connection.read(
             f"MATCH (r:Referral {{id: $id}}) {NAMES}"
             "OPTIONAL MATCH (x:ReferralEvent {referral_id: r.id}) WITH r, fo, ts, ro, x ORDER BY x.seq "
             f"RETURN r {{{REFERRAL_FIELDS}}} AS referral, {NAME_COLUMNS}, collect(x {{{EVENT_FIELDS}}}) AS events",
             {"id": referral_id})
-        return (_with_names(rows[0]), rows[0]["events"]) if rows else None
+        if not rows:
+            return None
+        return _referral(Referral, rows[0]), [_record(ReferralEvent, event) for event in rows[0]["events"]]
 
-    def events_of(self, referral_id: str) -> list[dict[str, Any]]:
+    def events_of(self, referral_id: str) -> list[ReferralEvent]:
         rows = self.connection.read(
             f"MATCH (e:ReferralEvent {{referral_id: $id}}) RETURN e {{{EVENT_FIELDS}}} AS event ORDER BY e.seq",
             {"id": referral_id})
-        return [row["event"] for row in rows]
+        return [_record(ReferralEvent, row["event"]) for row in rows]
 
     def page(self, organization_id: str, box: str, statuses: list[str], overdue_at: str | None, skip: int,
              limit: int, urgencies: list[str] | None = None,
-             sort: str = "nieuwste") -> tuple[int, list[dict[str, Any]]]:
+             sort: str = "nieuwste") -> tuple[int, list[ReferralSummary]]:
         conditions = [SENT_OR_RECEIVED[box]]
         params: dict[str, Any] = {"org": organization_id, "skip": skip, "limit": limit}
         if statuses:
@@ -340,7 +357,7 @@ class ReferralStore:
             f"MATCH (r:Referral) WHERE {where} WITH r, coalesce(r.sent_at, r.created_at) AS sent, "
             f"{DEADLINE} AS deadline, {URGENCY_RANK} AS rank ORDER BY {INBOX_ORDER[sort]}, r.id "
             f"SKIP $skip LIMIT $limit {NAMES}RETURN r {{{SUMMARY_FIELDS}}} AS referral, {NAME_COLUMNS}", params)
-        return total, [_with_names(row) for row in rows]
+        return total, [_referral(ReferralSummary, row) for row in rows]
 
     def box_counts(self, organization_id: str, now: str) -> dict[str, dict[str, int]]:
         """Per box: all referrals, the open ones and the overdue ones, in one query."""
@@ -361,53 +378,53 @@ class ReferralStore:
                     found["overdue"] += int(row["late"])
         return counts
 
-    def feed(self, organization_id: str, since_seq: int, since_at: str | None, limit: int) -> list[dict[str, Any]]:
+    def feed(self, organization_id: str, since_seq: int, since_at: str | None, limit: int) -> list[ReferralEvent]:
         time_condition = "AND e.at > $at " if since_at else ""
         rows = self.connection.read(
             f"MATCH (e:ReferralEvent) WHERE e.seq > $since {time_condition}"
             "AND (e.from_org_id = $org OR (e.to_org_id = $org AND e.receiver_visible = true)) "
             f"RETURN e {{{EVENT_FIELDS}}} AS event ORDER BY e.seq LIMIT $limit",
             {"since": since_seq, "at": since_at, "org": organization_id, "limit": limit})
-        return [row["event"] for row in rows]
+        return [_record(ReferralEvent, row["event"]) for row in rows]
 
-    def by_client_ref(self, organization_id: str, ref_hashes: list[str]) -> list[dict[str, Any]]:
+    def by_client_ref(self, organization_id: str, ref_hashes: list[str]) -> list[Referral]:
         rows = self.connection.read(
             f"MATCH (r:Referral) WHERE r.client_ref_hash IN $hashes AND r.from_org_id = $org WITH r "
             f"ORDER BY r.created_at, r.id {NAMES}RETURN r {{{REFERRAL_FIELDS}}} AS referral, {NAME_COLUMNS}",
             {"hashes": ref_hashes, "org": organization_id})
-        return [_with_names(row) for row in rows]
+        return [_referral(Referral, row) for row in rows]
 
-    def expirable(self, now: str) -> list[dict[str, Any]]:
+    def expirable(self, now: str) -> list[Referral]:
         rows = self.connection.read(
             f"MATCH (r:Referral) WHERE r.status IN ['verzonden', 'ontvangen'] AND r.expires_at < $now "
             f"RETURN r {{{REFERRAL_FIELDS}}} AS referral ORDER BY r.expires_at, r.id", {"now": now})
-        return [row["referral"] for row in rows]
+        return [_referral(Referral, row) for row in rows]
 
-    def stale_open(self, statuses: list[str], cutoff: str) -> list[dict[str, Any]]:
+    def stale_open(self, statuses: list[str], cutoff: str) -> list[Referral]:
         """Open referrals not changed since ``cutoff``."""
         rows = self.connection.read(
             f"MATCH (r:Referral) WHERE r.status IN $statuses AND r.updated_at < $cutoff "
             f"RETURN r {{{REFERRAL_FIELDS}}} AS referral ORDER BY r.updated_at, r.id",
             {"statuses": statuses, "cutoff": cutoff})
-        return [row["referral"] for row in rows]
+        return [_referral(Referral, row) for row in rows]
 
-    def organization_audit(self, organization_id: str, since: str, until: str, limit: int) -> list[dict[str, Any]]:
+    def organization_audit(self, organization_id: str, since: str, until: str, limit: int) -> list[AuditEntry]:
         """What the organisation's own accounts did and saw, newest first."""
         rows = self.connection.read(
             f"MATCH (a:AuditEntry) WHERE a.organization_id = $org AND a.at >= $since AND a.at <= $until "
             f"RETURN a {{{AUDIT_FIELDS}}} AS entry ORDER BY a.at DESC, a.id DESC LIMIT $limit",
             {"org": organization_id, "since": since, "until": until, "limit": limit})
-        return [row["entry"] for row in rows]
+        return [_record(AuditEntry, row["entry"]) for row in rows]
 
     def prune_audit(self, before: str) -> int:
         rows = self.connection.write("MATCH (a:AuditEntry) WHERE a.at < $before DELETE a RETURN count(*) AS n",
                                      {"before": before})
         return int(rows[0]["n"]) if rows else 0
 
-    def audit_entries(self, referral_id: str) -> list[dict[str, Any]]:
+    def audit_entries(self, referral_id: str) -> list[AuditEntry]:
         rows = self.connection.read(f"MATCH (a:AuditEntry {{referral_id: $id}}) RETURN a {{{AUDIT_FIELDS}}} AS entry "
                                     "ORDER BY a.at, a.id", {"id": referral_id})
-        return [row["entry"] for row in rows]
+        return [_record(AuditEntry, row["entry"]) for row in rows]
 
     # -- network figures: counted in the store (no personal data leaves it) ---------------------
     def figure_tallies(self, *, since: str, until: str, gemeenten: list[str] | None, wijk: str | None,

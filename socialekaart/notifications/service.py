@@ -70,7 +70,8 @@ class NotificationService:
         now = iso(self.clock())
         mails: list[dict[str, Any]] = []
         overdue = [(r, f"{r['id']}:{kind}") for r in self.recipients.overdue_referrals(now)
-                   if (kind := overdue_kind(r, now)) is not None]
+                   if (kind := overdue_kind(r["status"], r.get("receive_due_at"), r.get("accept_due_at"), now))
+                   is not None]
         done = self.outbox.known([f"te-laat:{about}" for _, about in overdue])
         for referral, about in overdue:
             if f"te-laat:{about}" in done:

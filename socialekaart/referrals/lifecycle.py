@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from socialekaart.places.codes import CBS_CODE_PATTERNS
+from socialekaart.referrals.records import Referral
 from socialekaart.shared import taxonomy
 from socialekaart.shared.errors import Conflict, Forbidden, ValidationError
 from socialekaart.shared.validation import ID_PATTERN, PHONE_PATTERN, valid_email
@@ -320,11 +321,11 @@ MILESTONES = {"verzonden": "sent_at", "ontvangen": "received_at", "geaccepteerd"
               "afgewezen": "declined_at", "wachtlijst": "waitlisted_at", "gestart": "started_at"}
 
 
-def refuse_confidential(service: dict[str, Any]) -> None:
-    """A service with a secret address takes no referrals through the sociale kaart: its address
-    would travel with the referral. Say whom to call instead."""
-    if service.get("confidential"):
-        raise Forbidden(f"Naar '{service['name']}' kunt u niet via de sociale kaart verwijzen: deze voorziening "
+def refuse_confidential(name: str, confidential: bool | None) -> None:
+    """A service with a secret address (``confidential``) takes no referrals through the sociale kaart:
+    its address would travel with the referral. Say whom to call instead."""
+    if confidential:
+        raise Forbidden(f"Naar '{name}' kunt u niet via de sociale kaart verwijzen: deze voorziening "
                         "heeft een geheim adres. Neem telefonisch contact op (bij huiselijk geweld: Veilig "
                         "Thuis, 0800-2000).")
 
@@ -336,16 +337,16 @@ REREFER_STATES = frozenset({"afgewezen", "verlopen"})
 REREFER_OUTCOMES = frozenset({"niet-geholpen"})
 
 
-def rerefer_refusal(referral: dict[str, Any], sides: set[str]) -> str | None:
+def rerefer_refusal(referral: Referral, sides: set[str]) -> str | None:
     """Why this party may not refer this referral again now (a Dutch sentence), or None when it may."""
     if SENDER not in sides:
         return "Alleen de verwijzende organisatie kan opnieuw verwijzen."
-    if referral.get("rereferred_to"):
+    if referral.rereferred_to:
         return "Deze doorverwijzing is al opnieuw verwezen; ga verder vanuit de nieuwe doorverwijzing."
-    if referral.get("anonymised_at"):
+    if referral.anonymised_at:
         return "De gegevens van deze doorverwijzing zijn na de bewaartermijn verwijderd: maak een nieuwe."
-    status = referral.get("status")
-    if status in REREFER_STATES or status == "afgerond" and referral.get("outcome") in REREFER_OUTCOMES:
+    status = referral.status
+    if status in REREFER_STATES or status == "afgerond" and referral.outcome in REREFER_OUTCOMES:
         return None
     return (f"Opnieuw verwijzen kan na afwijzen, verlopen of afronden met 'niet geholpen'; de status is nu "
             f"'{STATE_LABELS.get(str(status), status)}'.")
@@ -373,15 +374,15 @@ def check_message_text(text: Any) -> str:
     return text
 
 
-def message_refusal(referral: dict[str, Any], sides: set[str]) -> str | None:
+def message_refusal(referral: Referral, sides: set[str]) -> str | None:
     """Why this party may not write a message on this referral now, or None when it may. Only between
     a sender and a receiver: not on a concept, and not once the receiver has lost the client's data."""
-    status = referral.get("status")
+    status = referral.status
     if not sides & {SENDER, RECEIVER}:
         return "Alleen de verwijzende en de ontvangende organisatie kunnen berichten sturen."
     if status == "concept":
         return "Een concept is nog niet verstuurd: er is nog geen ontvanger om een bericht aan te sturen."
-    if referral.get("anonymised_at"):
+    if referral.anonymised_at:
         return "De gegevens van deze doorverwijzing zijn na de bewaartermijn verwijderd."
     if status in RECEIVER_LOSES_CLIENT_DATA:
         return (f"Deze doorverwijzing is {STATE_LABELS[str(status)].lower()}: de ontvanger ziet geen gegevens en "

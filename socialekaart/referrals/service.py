@@ -49,6 +49,7 @@ from socialekaart.referrals.lifecycle import (
     transition_for,
 )
 from socialekaart.referrals.ports import ReferralRepository
+from socialekaart.referrals.records import AuditEntry, Message, Referral, ReferralEvent, ReferralSummary, ServiceTarget
 from socialekaart.shared.clock import Clock, iso, parse_iso, utcnow
 from socialekaart.shared.errors import Conflict, Forbidden, NotFound, ValidationError
 from socialekaart.shared.hours import LOCAL_TZ
@@ -79,12 +80,12 @@ def new_id(prefix: str) -> str:
     return f"{prefix}-{secrets.token_hex(10)}"
 
 
-def overdue_kind(referral: dict[str, Any], now: str) -> str | None:
-    """'niet-ontvangen' or 'niet-geaccepteerd' when the referral is past that deadline, else None."""
-    status = referral.get("status")
-    if status == "verzonden" and (referral.get("receive_due_at") or "9") < now:
+def overdue_kind(status: str | None, receive_due_at: str | None, accept_due_at: str | None,
+                 now: str) -> str | None:
+    """'niet-ontvangen' or 'niet-geaccepteerd' when a referral in ``status`` is past that deadline, else None."""
+    if status == "verzonden" and (receive_due_at or "9") < now:
         return "niet-ontvangen"
-    if status == "ontvangen" and (referral.get("accept_due_at") or "9") < now:
+    if status == "ontvangen" and (accept_due_at or "9") < now:
         return "niet-geaccepteerd"
     return None
 
@@ -124,27 +125,27 @@ class ReferralService:
         if seqs is None:
             raise NotFound("De verwijzende organisatie of de voorziening bestaat niet (meer).", field="serviceId")
         self._notify([{**event, "seq": seq} for event, seq in zip(events, seqs)])
-        return self._view(self._load(referral["id"]), {SENDER})
+        return self._view(*self._load(referral["id"]), {SENDER})
 
-    def _target(self, service_id: str, field: str = "serviceId") -> dict[str, Any]:
+    def _target(self, service_id: str, field: str = "serviceId") -> ServiceTarget:
         target = self.store.service_target(service_id)
         if target is None:
             raise NotFound(f"Er is geen voorziening met id {service_id!r}.", field=field)
-        refuse_confidential(target)
-        if target.get("closed"):
-            raise Conflict(f"'{target['name']}' is gesloten of neemt geen doorverwijzingen aan. Kies een andere "
+        refuse_confidential(target.name, target.confidential)
+        if target.closed:
+            raise Conflict(f"'{target.name}' is gesloten of neemt geen doorverwijzingen aan. Kies een andere "
                            "voorziening.", field=field)
         return target
 
     @staticmethod
-    def _check_consent_partner(new: NewReferral, target: dict[str, Any]) -> None:
-        if new.consent is not None and new.consent.partner_id != target["organization_id"]:
+    def _check_consent_partner(new: NewReferral, target: ServiceTarget) -> None:
+        if new.consent is not None and new.consent.partner_id != target.organization_id:
             raise ValidationError(
                 f"De toestemming geldt voor een andere partner ({new.consent.partner_id}) dan de organisatie van "
-                f"deze voorziening ({target['organization_id']}). Vraag toestemming voor deze partner.",
+                f"deze voorziening ({target.organization_id}). Vraag toestemming voor deze partner.",
                 field="consent.partnerId")
 
-    def _referral_props(self, referral_id: str, actor: Principal, new: NewReferral, target: dict[str, Any],
+    def _referral_props(self, referral_id: str, actor: Principal, new: NewReferral, target: ServiceTarget,
                         now: datetime, *, status: str, forwarded_from: str | None = None) -> dict[str, Any]:
         seal = self.cipher.seal
         wijk, gemeente = area_of(new, target)
@@ -152,8 +153,8 @@ class ReferralService:
             "id": referral_id, "status": status, "version": 1, "created_at": iso(now), "updated_at": iso(now),
             # from_formal is copied from the sending organisation by the store, in the same write.
             "from_org_id": actor.organization_id, "sender_account_id": actor.account_id,
-            "to_service_id": target["id"], "to_org_id": target["organization_id"], "to_rung": target["rung"],
-            "to_formal": bool(target.get("formal")), "life_domains": list(new.life_domains),
+            "to_service_id": target.id, "to_org_id": target.organization_id, "to_rung": target.rung,
+            "to_formal": bool(target.formal), "life_domains": list(new.life_domains),
             "urgency": new.urgency, "wijk_code": wijk, "gemeente_code": gemeente,
             "request_enc": seal(new.request_text, f"{referral_id}/request"),
             "contact_enc": self.cipher.seal_json(new.contact, f"{referral_id}/contact"),
@@ -185,9 +186,9 @@ class ReferralService:
         actor.require("professional", action="de status van een doorverwijzing wijzigen")
         referral, events = self._visible(actor, referral_id, "wijzigen")
         sides = self._sides(actor, referral)
-        if expected_version is not None and expected_version != referral["version"]:
+        if expected_version is not None and expected_version != referral.version:
             raise _changed_meanwhile(referral)
-        step = transition_for(referral["status"], target)
+        step = transition_for(referral.status, target)
         if step.side not in sides:
             raise Forbidden(f"Alleen {side_label(step.side)} kan deze doorverwijzing op '{target}' zetten.")
         check_step_details(step, reason=reason, outcome=outcome, has_forward=forward is not None)
@@ -195,11 +196,11 @@ class ReferralService:
         # The answer without reading again: the write matched the version read above, so nothing
         # changed in between, and its event has the highest seq.
         version = written["version"]
-        after = {**referral, **changes, "status": step.target, "version": version}
-        events = [*events, {**event, "seq": written["seq"], "version": version}]
-        return self._view({"referral": after, "events": events}, sides)
+        after = replace(referral, **changes, status=step.target, version=version)
+        events = [*events, ReferralEvent(**event, seq=written["seq"], version=version)]
+        return self._view(after, events, sides)
 
-    def _apply(self, actor: Principal, referral: dict[str, Any], step: Transition, *, reason: str | None = None,
+    def _apply(self, actor: Principal, referral: Referral, step: Transition, *, reason: str | None = None,
                outcome: str | None = None, forward: dict[str, Any] | None = None
                ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
         """Write the step; the store's answer (new version, seq), the changes and the event written."""
@@ -221,42 +222,43 @@ class ReferralService:
         if forward is not None:
             pass_on = self._forward_props(actor, referral, forward, now)
             changes["forwarded_to"] = pass_on[0]["id"]
-        event = self._event(referral, referral["status"], step.target, actor, step.side, now,
+        parties = {"id": referral.id, "from_org_id": referral.from_org_id, "to_org_id": referral.to_org_id}
+        event = self._event(parties, referral.status, step.target, actor, step.side, now,
                             reason=reason, outcome=outcome, linked=changes.get("forwarded_to"))
-        audit = self._audit_row(actor, f"status:{step.target}", referral["id"], now)
-        result = self.store.transition(referral["id"], expected_status=referral["status"],
-                                       expected_version=referral["version"], changes=changes, event=event,
+        audit = self._audit_row(actor, f"status:{step.target}", referral.id, now)
+        result = self.store.transition(referral.id, expected_status=referral.status,
+                                       expected_version=referral.version, changes=changes, event=event,
                                        audit=audit, forward=pass_on)
         if result is None:
-            raise _changed_meanwhile(self.store.get(referral["id"]) or referral)
+            raise _changed_meanwhile(self.store.get(referral.id) or referral)
         published = [{**event, "seq": result["seq"]}]
         if pass_on is not None:
             published.append({**pass_on[1], "seq": result["forward_seq"]})
         self._notify(published)
         return result, changes, event
 
-    def _forward_props(self, actor: Principal, referral: dict[str, Any], forward: dict[str, Any],
+    def _forward_props(self, actor: Principal, referral: Referral, forward: dict[str, Any],
                        now: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
         """The new, linked referral from the receiver to another service, sent at once. What is not
         given comes from the original; consent must be given anew, for the new partner."""
-        rid = referral["id"]
+        rid = referral.id
         if not isinstance(forward, dict):
             raise ValidationError("Geef de nieuwe doorverwijzing op.", field="forward")
-        defaults = {"lifeDomains": list(referral.get("life_domains") or []), "urgency": referral.get("urgency"),
-                    "requestText": self.cipher.open(referral.get("request_enc"), f"{rid}/request"),
-                    "contact": self.cipher.open_json(referral.get("contact_enc"), f"{rid}/contact"),
+        defaults = {"lifeDomains": list(referral.life_domains), "urgency": referral.urgency,
+                    "requestText": self.cipher.open(referral.request_enc, f"{rid}/request"),
+                    "contact": self.cipher.open_json(referral.contact_enc, f"{rid}/contact"),
                     "clientRef": rid, "wijkCode": None}
         try:
             new = parse_new_referral(forward, today=now.astimezone(LOCAL_TZ).date(), defaults=defaults)
         except ValidationError as exc:
             raise ValidationError(exc.message, errors={f"forward.{k}": v for k, v in exc.errors.items()}) from None
         target = self._target(new.service_id, "forward.serviceId")
-        if target["id"] == referral["to_service_id"]:
+        if target.id == referral.to_service_id:
             raise ValidationError("Verwijs door naar een andere voorziening dan deze.", field="forward.serviceId")
         self._check_consent_partner(new, target)
         props = self._referral_props(new_id("ref"), actor, new, target, now, status="verzonden", forwarded_from=rid)
         if not new.wijk_code:
-            props["wijk_code"], props["gemeente_code"] = referral.get("wijk_code"), referral.get("gemeente_code")
+            props["wijk_code"], props["gemeente_code"] = referral.wijk_code, referral.gemeente_code
         event = self._event(props, None, "verzonden", actor, SENDER, now, linked=rid)
         return props, event
 
@@ -273,20 +275,20 @@ class ReferralService:
         refusal = rerefer_refusal(referral, sides)
         if refusal is not None:
             raise (Forbidden(refusal) if SENDER not in sides else
-                   InvalidTransition(refusal, current=referral["status"], allowed=[]))
-        if expected_version is not None and expected_version != referral["version"]:
+                   InvalidTransition(refusal, current=referral.status, allowed=[]))
+        if expected_version is not None and expected_version != referral.version:
             raise _changed_meanwhile(referral)
         if not isinstance(data, dict):
             raise ValidationError("Geef de nieuwe doorverwijzing op.", field="serviceId")
         now = self.clock()
-        rid = referral["id"]
+        rid = referral.id
         consent = self._consent_of(referral)
         defaults: dict[str, Any] = {
-            "lifeDomains": list(referral.get("life_domains") or []), "urgency": referral.get("urgency"),
-            "requestText": self.cipher.open(referral.get("request_enc"), f"{rid}/request"),
-            "contact": self.cipher.open_json(referral.get("contact_enc"), f"{rid}/contact"),
-            "clientRef": self.cipher.open(referral.get("client_ref_enc"), f"{rid}/client-ref"),
-            "wijkCode": referral.get("wijk_code")}
+            "lifeDomains": list(referral.life_domains), "urgency": referral.urgency,
+            "requestText": self.cipher.open(referral.request_enc, f"{rid}/request"),
+            "contact": self.cipher.open_json(referral.contact_enc, f"{rid}/contact"),
+            "clientRef": self.cipher.open(referral.client_ref_enc, f"{rid}/client-ref"),
+            "wijkCode": referral.wijk_code}
         carried = consent is not None and data.get("consent") is None and data.get("legalBasis") is None
         if carried:
             assert consent is not None
@@ -297,13 +299,13 @@ class ReferralService:
             # a carried consent keeps the day the inwoner gave it, not the day of the new referral
             new = replace(new, consent=replace(new.consent, given_on=date.fromisoformat(consent["date"])))
         target = self._target(new.service_id)
-        if carried and not consent_covers(consent, target["organization_id"]):
+        if carried and not consent_covers(consent, target.organization_id):
             partner = consent["partner_id"] if consent else ""
-            if partner == referral.get("to_org_id") and referral.get("to_org_name"):
-                partner = referral["to_org_name"]
+            if partner == referral.to_org_id and referral.to_org_name:
+                partner = referral.to_org_name
             raise ValidationError(
                 f"De toestemming van de inwoner gold voor {partner}, niet voor "
-                f"{target.get('org_name') or target['organization_id']}. Vraag de inwoner opnieuw om toestemming "
+                f"{target.org_name or target.organization_id}. Vraag de inwoner opnieuw om toestemming "
                 "voor deze partner (of leg een wettelijke grondslag vast).",
                 errors={"consent": ["Vraag de inwoner opnieuw om toestemming voor deze partner."]})
         self._check_consent_partner(new, target)
@@ -317,22 +319,22 @@ class ReferralService:
                   self._audit_row(actor, "status:verzonden", props["id"], now)]
         if new.legal_basis:
             audits.append(self._audit_row(actor, f"grondslag:{new.legal_basis}", props["id"], now))
-        seqs = self.store.rerefer(rid, expected_status=referral["status"], referral=props, events=events,
+        seqs = self.store.rerefer(rid, expected_status=referral.status, referral=props, events=events,
                                   audits=audits)
         if seqs is None:
             current = self.store.get(rid)
-            if current is None or current.get("rereferred_to") or current["status"] != referral["status"]:
+            if current is None or current.rereferred_to or current.status != referral.status:
                 raise _changed_meanwhile(current or referral)
             raise NotFound("De verwijzende organisatie of de voorziening bestaat niet (meer).", field="serviceId")
         self._notify([{**event, "seq": seq} for event, seq in zip(events, seqs)])
-        return self._view(self._load(props["id"]), {SENDER})
+        return self._view(*self._load(props["id"]), {SENDER})
 
-    def _consent_of(self, referral: dict[str, Any]) -> dict[str, Any] | None:
-        if not referral.get("consent_method"):
+    def _consent_of(self, referral: Referral) -> dict[str, Any] | None:
+        if not referral.consent_method:
             return None
-        return {"purpose": self.cipher.open(referral.get("consent_purpose_enc"), f"{referral['id']}/consent-purpose"),
-                "partner_id": referral.get("consent_partner_id"), "date": referral.get("consent_date"),
-                "method": referral.get("consent_method")}
+        return {"purpose": self.cipher.open(referral.consent_purpose_enc, f"{referral.id}/consent-purpose"),
+                "partner_id": referral.consent_partner_id, "date": referral.consent_date,
+                "method": referral.consent_method}
 
     # -- messages between sender and receiver (terugrapportage) ------------------------------------
     def post_message(self, actor: Principal, referral_id: str, text: Any) -> dict[str, Any]:
@@ -343,21 +345,22 @@ class ReferralService:
         sides = self._sides(actor, referral)
         refusal = message_refusal(referral, sides)
         if refusal is not None:
-            raise InvalidTransition(refusal, current=referral["status"], allowed=[])
+            raise InvalidTransition(refusal, current=referral.status, allowed=[])
         body = check_message_text(text)
         now = self.clock()
-        rid = referral["id"]
+        rid = referral.id
         mid = new_id("msg")
-        message = {"id": mid, "referral_id": rid, "at": iso(now), "side": SENDER if SENDER in sides else RECEIVER,
-                   "author_account_id": actor.account_id, "author_org_id": actor.organization_id,
-                   "text_enc": self.cipher.seal(body, f"{rid}/message/{mid}")}
+        message: dict[str, Any] = {
+            "id": mid, "referral_id": rid, "at": iso(now), "side": SENDER if SENDER in sides else RECEIVER,
+            "author_account_id": actor.account_id, "author_org_id": actor.organization_id,
+            "text_enc": self.cipher.seal(body, f"{rid}/message/{mid}")}
         written = self.store.add_message(rid, message, self._audit_row(actor, "bericht", rid, now),
                                          closed=sorted(RECEIVER_LOSES_CLIENT_DATA))
         if not written:
             current = self.store.get(rid) or referral
             raise InvalidTransition(message_refusal(current, sides) or "De doorverwijzing is intussen gewijzigd.",
-                                    current=current["status"], allowed=[])
-        return self._message_view(message)
+                                    current=current.status, allowed=[])
+        return self._message_view(Message(**message, n=None, anonymised_at=None))  # n: the store numbers it
 
     def messages(self, actor: Principal, referral_id: str) -> builtins.list[dict[str, Any]]:
         """The messages on a referral, oldest first. The receiver of a cancelled, declined or expired
@@ -365,18 +368,18 @@ class ReferralService:
         actor.require("professional", action="berichten lezen")
         referral, _ = self._visible(actor, referral_id, "berichten")
         sides = self._sides(actor, referral)
-        if receiver_only_status(referral["status"], sides):
+        if receiver_only_status(referral.status, sides):
             self.store.audit([self._audit_row(actor, "berichten", referral_id, self.clock(), allowed=False)])
             raise Forbidden("Deze doorverwijzing is gesloten zonder hulp van uw organisatie: u ziet de berichten "
                             "niet meer, alleen de status en de reden.")
         self.store.audit([self._audit_row(actor, "berichten", referral_id, self.clock())])
-        return [self._message_view(m) for m in self.store.messages_of(referral["id"])]
+        return [self._message_view(m) for m in self.store.messages_of(referral.id)]
 
-    def _message_view(self, m: dict[str, Any]) -> dict[str, Any]:
-        return {"id": m["id"], "referral_id": m["referral_id"], "at": m["at"], "side": m.get("side"),
-                "author_account_id": m.get("author_account_id"), "author_org_id": m.get("author_org_id"),
-                "text": self.cipher.open(m.get("text_enc"), f"{m['referral_id']}/message/{m['id']}"),
-                "anonymised": bool(m.get("anonymised_at"))}
+    def _message_view(self, m: Message) -> dict[str, Any]:
+        return {"id": m.id, "referral_id": m.referral_id, "at": m.at, "side": m.side,
+                "author_account_id": m.author_account_id, "author_org_id": m.author_org_id,
+                "text": self.cipher.open(m.text_enc, f"{m.referral_id}/message/{m.id}"),
+                "anonymised": bool(m.anonymised_at)}
 
     def expire_overdue(self) -> list[str]:
         """Move referrals past their deadline (not accepted in time) to 'verlopen'. Each one is its own
@@ -384,12 +387,12 @@ class ReferralService:
         system = Principal.system()
         expired: list[str] = []
         for referral in self.store.expirable(iso(self.clock())):
-            step = transition_for(referral["status"], "verlopen")
+            step = transition_for(referral.status, "verlopen")
             try:
                 self._apply(system, referral, step)
             except Conflict:
                 continue  # changed meanwhile: someone acted in time after all
-            expired.append(referral["id"])
+            expired.append(referral.id)
         return expired
 
     # -- reading ----------------------------------------------------------------------------------
@@ -397,7 +400,7 @@ class ReferralService:
         actor.require("professional", action="doorverwijzingen inzien")
         referral, events = self._visible(actor, referral_id, "inzien")
         self.store.audit([self._audit_row(actor, "inzien", referral_id, self.clock())])
-        return self._view({"referral": referral, "events": events}, self._sides(actor, referral))
+        return self._view(referral, events, self._sides(actor, referral))
 
     def list(self, actor: Principal, *, box: str = "received", statuses: Iterable[str] = (), overdue: bool = False,
              page: int = 1, page_size: int = 20, urgencies: Iterable[str] = (),
@@ -458,9 +461,9 @@ class ReferralService:
         rows = rows[:limit]
         now = self.clock()
         if rows:
-            ids = list(dict.fromkeys(row["referral_id"] for row in rows))
+            ids = list(dict.fromkeys(row.referral_id for row in rows))
             self.store.audit([self._audit_row(actor, "gebeurtenissen", rid, now) for rid in ids])
-        cursor = rows[-1]["seq"] if rows else since_seq
+        cursor = rows[-1].seq if rows else since_seq
         return {"events": [event_view(row) for row in rows], "cursor": cursor, "more": more}
 
     def export(self, actor: Principal, client_ref: str, *, forwarded: bool = False) -> builtins.list[dict[str, Any]]:
@@ -476,15 +479,14 @@ class ReferralService:
         onward = self._forwarded_from(rows) if forwarded else []
         now = self.clock()
         if rows or onward:
-            self.store.audit([self._audit_row(actor, "exporteren", row["id"], now) for row in rows + onward])
-        own = [self._view({"referral": row, "events": self.store.events_of(row["id"])}, {SENDER}) for row in rows]
-        return own + [self._view({"referral": row, "events": self.store.events_of(row["id"])}, {SENDER, RECEIVER})
-                      for row in onward]
+            self.store.audit([self._audit_row(actor, "exporteren", row.id, now) for row in rows + onward])
+        own = [self._view(row, self.store.events_of(row.id), {SENDER}) for row in rows]
+        return own + [self._view(row, self.store.events_of(row.id), {SENDER, RECEIVER}) for row in onward]
 
-    def _forwarded_from(self, rows: builtins.list[dict[str, Any]]) -> builtins.list[dict[str, Any]]:
-        found: builtins.list[dict[str, Any]] = []
-        seen = {row["id"] for row in rows}
-        queue = [link for row in rows for link in (row.get("forwarded_to"), row.get("rereferred_to"))]
+    def _forwarded_from(self, rows: builtins.list[Referral]) -> builtins.list[Referral]:
+        found: builtins.list[Referral] = []
+        seen = {row.id for row in rows}
+        queue = [link for row in rows for link in (row.forwarded_to, row.rereferred_to)]
         while queue:
             rid = queue.pop(0)
             if not rid or rid in seen:
@@ -493,15 +495,15 @@ class ReferralService:
             row = self.store.get(rid)
             if row is not None:
                 found.append(row)
-                queue.extend((row.get("forwarded_to"), row.get("rereferred_to")))
+                queue.extend((row.forwarded_to, row.rereferred_to))
         return found
 
-    def audit_trail(self, actor: Principal, referral_id: str) -> builtins.list[dict[str, Any]]:
+    def audit_trail(self, actor: Principal, referral_id: str) -> builtins.list[AuditEntry]:
         actor.require("admin", "system", action="het auditlog inzien")
         return self.store.audit_entries(referral_id)
 
     def organization_audit(self, actor: Principal, *, since: datetime | None = None, until: datetime | None = None,
-                           limit: int = 200) -> builtins.list[dict[str, Any]]:
+                           limit: int = 200) -> builtins.list[AuditEntry]:
         """Who of the actor's organisation saw or changed which referral, when (newest first): for the
         organisation's beheerder. Reading it is audited too."""
         actor.require("beheerder", action="het auditlog van uw organisatie inzien")
@@ -556,19 +558,19 @@ class ReferralService:
         system = Principal.system()
         closed: builtins.list[str] = []
         for referral in self.store.stale_open(sorted(OPEN_STATES), iso(cutoff)):
-            if referral["status"] == "concept":
-                closed.append(referral["id"])
+            if referral.status == "concept":
+                closed.append(referral.id)
                 continue
             try:
-                self._apply(system, referral, Transition(referral["status"], "verlopen", SYSTEM))
+                self._apply(system, referral, Transition(referral.status, "verlopen", SYSTEM))
             except Conflict:
                 continue  # someone acted on it meanwhile: it is not stale
-            closed.append(referral["id"])
+            closed.append(referral.id)
         return closed
 
     # -- helpers ----------------------------------------------------------------------------------
     def _visible(self, actor: Principal, referral_id: str,
-                 action: str) -> tuple[dict[str, Any], builtins.list[dict[str, Any]]]:
+                 action: str) -> tuple[Referral, builtins.list[ReferralEvent]]:
         """The referral and its events, if the actor's organisation is a party to it; to anyone else
         it does not exist."""
         found = self.store.get_with_events(referral_id) if isinstance(referral_id, str) and len(referral_id) <= 64 \
@@ -581,22 +583,22 @@ class ReferralService:
         raise NotFound(f"Er is geen doorverwijzing {str(referral_id)[:64]!r} voor uw organisatie.")
 
     @staticmethod
-    def _sides(actor: Principal, referral: dict[str, Any]) -> set[str]:
+    def _sides(actor: Principal, referral: ReferralSummary) -> set[str]:
         if actor.is_system:
             return {SYSTEM}
         sides = set()
-        if actor.organization_id and actor.organization_id == referral.get("from_org_id"):
+        if actor.organization_id and actor.organization_id == referral.from_org_id:
             sides.add(SENDER)
-        if actor.organization_id and actor.organization_id == referral.get("to_org_id") \
-                and referral.get("status") != "concept":
+        if actor.organization_id and actor.organization_id == referral.to_org_id \
+                and referral.status != "concept":
             sides.add(RECEIVER)
         return sides
 
-    def _load(self, referral_id: str) -> dict[str, Any]:
+    def _load(self, referral_id: str) -> tuple[Referral, builtins.list[ReferralEvent]]:
         found = self.store.get_with_events(referral_id)
         if found is None:
             raise NotFound(f"Er is geen doorverwijzing {referral_id!r}.")
-        return {"referral": found[0], "events": found[1]}
+        return found
 
     def _event(self, referral: dict[str, Any], source: str | None, target: str, actor: Principal, side: str,
                now: datetime, *, reason: str | None = None, outcome: str | None = None,
@@ -624,85 +626,77 @@ class ReferralService:
         except Exception:  # a webhook problem never fails the change that caused it
             log.exception("could not queue webhook deliveries")
 
-    def _summary(self, row: dict[str, Any], now: str, sides: set[str]) -> dict[str, Any]:
-        r = row
+    def _summary(self, r: ReferralSummary, now: str, sides: set[str]) -> dict[str, Any]:
         summary = {
-            "id": r["id"], "status": r["status"], "status_label": STATE_LABELS[r["status"]],
-            "version": r["version"], "urgency": r.get("urgency"), "life_domains": list(r.get("life_domains") or []),
-            "from": {"organization_id": r["from_org_id"], "organization_name": r.get("from_org_name")},
-            "to": {"service_id": r["to_service_id"], "service_name": r.get("to_service_name"),
-                   "organization_id": r["to_org_id"], "organization_name": r.get("to_org_name")},
-            "created_at": r.get("created_at"), "updated_at": r.get("updated_at"), "sent_at": r.get("sent_at"),
-            "overdue": overdue_kind(r, now), "side": sorted(sides)[0] if len(sides) == 1 else "beide",
+            "id": r.id, "status": r.status, "status_label": STATE_LABELS[r.status],
+            "version": r.version, "urgency": r.urgency, "life_domains": list(r.life_domains),
+            "from": {"organization_id": r.from_org_id, "organization_name": r.from_org_name},
+            "to": {"service_id": r.to_service_id, "service_name": r.to_service_name,
+                   "organization_id": r.to_org_id, "organization_name": r.to_org_name},
+            "created_at": r.created_at, "updated_at": r.updated_at, "sent_at": r.sent_at,
+            "overdue": overdue_kind(r.status, r.receive_due_at, r.accept_due_at, now),
+            "side": sorted(sides)[0] if len(sides) == 1 else "beide",
             # For the inbox: what the row needs to be told apart and acted on.
             "client_ref": self._client_ref(r, sides), "deadline": current_deadline(r),
-            "days_overdue": days_overdue(r, now), "outcome": r.get("outcome"),
-            "decline_reason": r.get("decline_reason"), "cancel_reason": r.get("cancel_reason"),
-            "from_formal": r.get("from_formal"), "to_formal": r.get("to_formal"),
+            "days_overdue": days_overdue(r, now), "outcome": r.outcome,
+            "decline_reason": r.decline_reason, "cancel_reason": r.cancel_reason,
+            "from_formal": r.from_formal, "to_formal": r.to_formal,
         }
-        if receiver_only_status(r["status"], sides):
+        if receiver_only_status(r.status, sides):
             summary.update(urgency=None, life_domains=[])
         return summary
 
-    def _client_ref(self, r: dict[str, Any], sides: set[str]) -> str | None:
+    def _client_ref(self, r: ReferralSummary, sides: set[str]) -> str | None:
         # The client reference is the sender's own; the receiver does not need it.
-        if SENDER not in sides or not r.get("client_ref_enc"):
+        if SENDER not in sides or not r.client_ref_enc:
             return None
-        return self.cipher.open(r.get("client_ref_enc"), f"{r['id']}/client-ref")
+        return self.cipher.open(r.client_ref_enc, f"{r.id}/client-ref")
 
-    def _view(self, loaded: dict[str, Any], sides: set[str]) -> dict[str, Any]:
-        r = loaded["referral"]
-        rid = r["id"]
+    def _view(self, r: Referral, events: builtins.list[ReferralEvent], sides: set[str]) -> dict[str, Any]:
+        """The referral as these sides may see it, its sealed fields opened: the service's answer."""
+        rid = r.id
         now = iso(self.clock())
         view = self._summary(r, now, sides)
         view.update({
-            "received_at": r.get("received_at"), "accepted_at": r.get("accepted_at"),
-            "declined_at": r.get("declined_at"), "waitlisted_at": r.get("waitlisted_at"),
-            "started_at": r.get("started_at"), "closed_at": r.get("closed_at"),
-            "decline_reason": r.get("decline_reason"), "outcome": r.get("outcome"),
-            "cancel_reason": r.get("cancel_reason"),
-            "deadlines": {"receive_by": r.get("receive_due_at"), "accept_by": r.get("accept_due_at"),
-                          "expires_at": r.get("expires_at")},
-            "wijk_code": r.get("wijk_code"), "gemeente_code": r.get("gemeente_code"),
-            "request_text": self.cipher.open(r.get("request_enc"), f"{rid}/request"),
-            "contact": self.cipher.open_json(r.get("contact_enc"), f"{rid}/contact"),
-            "consent": None if not r.get("consent_method") else {
-                "purpose": self.cipher.open(r.get("consent_purpose_enc"), f"{rid}/consent-purpose"),
-                "partner_id": r.get("consent_partner_id"), "date": r.get("consent_date"),
-                "method": r.get("consent_method")},
-            "legal_basis": r.get("legal_basis"),
-            "legal_basis_reason": self.cipher.open(r.get("legal_basis_reason_enc"), f"{rid}/legal-basis-reason"),
-            "forwarded_from": r.get("forwarded_from"), "forwarded_to": r.get("forwarded_to"),
-            "anonymised_at": r.get("anonymised_at"), "client_data_withheld": False,
-            "allowed_next": sorted({t for side in sides for t in next_states(r["status"], side)},
+            "received_at": r.received_at, "accepted_at": r.accepted_at,
+            "declined_at": r.declined_at, "waitlisted_at": r.waitlisted_at,
+            "started_at": r.started_at, "closed_at": r.closed_at,
+            "decline_reason": r.decline_reason, "outcome": r.outcome,
+            "cancel_reason": r.cancel_reason,
+            "deadlines": {"receive_by": r.receive_due_at, "accept_by": r.accept_due_at,
+                          "expires_at": r.expires_at},
+            "wijk_code": r.wijk_code, "gemeente_code": r.gemeente_code,
+            "request_text": self.cipher.open(r.request_enc, f"{rid}/request"),
+            "contact": self.cipher.open_json(r.contact_enc, f"{rid}/contact"),
+            "consent": self._consent_of(r),
+            "legal_basis": r.legal_basis,
+            "legal_basis_reason": self.cipher.open(r.legal_basis_reason_enc, f"{rid}/legal-basis-reason"),
+            "forwarded_from": r.forwarded_from, "forwarded_to": r.forwarded_to,
+            "anonymised_at": r.anonymised_at, "client_data_withheld": False,
+            "allowed_next": sorted({t for side in sides for t in next_states(r.status, side)},
                                    key=STATES.index),
-            "events": [event_view(e) for e in loaded["events"]
-                       if SENDER in sides or e.get("receiver_visible")],
+            "events": [event_view(e) for e in events if SENDER in sides or e.receiver_visible],
             # The chain of re-referrals is the sender's: a receiver need not know who else was asked.
-            "rereferred_from": r.get("rereferred_from") if SENDER in sides else None,
-            "rereferred_to": r.get("rereferred_to") if SENDER in sides else None,
+            "rereferred_from": r.rereferred_from if SENDER in sides else None,
+            "rereferred_to": r.rereferred_to if SENDER in sides else None,
             "can_rerefer": SYSTEM not in sides and rerefer_refusal(r, sides) is None,
             "can_message": SYSTEM not in sides and message_refusal(r, sides) is None,
         })
-        if receiver_only_status(r["status"], sides):
+        if receiver_only_status(r.status, sides):
             view.update({name: None for name in CLIENT_DATA_FIELDS}, client_data_withheld=True, messages=[])
         else:
-            messages = loaded.get("messages")
-            if messages is None:
-                messages = self.store.messages_of(rid)
-            view["messages"] = [self._message_view(m) for m in messages]
+            view["messages"] = [self._message_view(m) for m in self.store.messages_of(rid)]
         return view
 
 
-def current_deadline(referral: dict[str, Any]) -> str | None:
+def current_deadline(referral: ReferralSummary) -> str | None:
     """The deadline the referral is waiting on now: to be received, or to be accepted."""
-    return {"verzonden": referral.get("receive_due_at"),
-            "ontvangen": referral.get("accept_due_at")}.get(referral.get("status") or "")
+    return {"verzonden": referral.receive_due_at, "ontvangen": referral.accept_due_at}.get(referral.status)
 
 
-def days_overdue(referral: dict[str, Any], now: str) -> int | None:
+def days_overdue(referral: ReferralSummary, now: str) -> int | None:
     """Whole days past the current deadline (0 on the first day), or None when not overdue."""
-    if overdue_kind(referral, now) is None:
+    if overdue_kind(referral.status, referral.receive_due_at, referral.accept_due_at, now) is None:
         return None
     deadline = current_deadline(referral)
     assert deadline is not None  # overdue means past this deadline
@@ -714,27 +708,27 @@ CLIENT_DATA_FIELDS = ("request_text", "contact", "client_ref", "consent", "legal
                       "gemeente_code", "urgency", "legal_basis_reason")
 
 
-def _changed_meanwhile(current: dict[str, Any]) -> InvalidTransition:
+def _changed_meanwhile(current: Referral) -> InvalidTransition:
     return InvalidTransition(f"Deze doorverwijzing is intussen door iemand anders gewijzigd: de huidige status is "
-                             f"'{current['status']}'. Bekijk haar opnieuw voordat u verdergaat.",
-                             current=current["status"], allowed=next_states(current["status"]))
+                             f"'{current.status}'. Bekijk haar opnieuw voordat u verdergaat.",
+                             current=current.status, allowed=next_states(current.status))
 
 
-def event_view(e: dict[str, Any]) -> dict[str, Any]:
-    return {"id": e["id"], "seq": e.get("seq"), "referral_id": e["referral_id"], "at": e["at"],
-            "from": e.get("from_status"), "to": e["to_status"], "side": e.get("side"),
-            "actor_account_id": e.get("actor_account_id"), "actor_org_id": e.get("actor_org_id"),
-            "reason": e.get("reason"), "outcome": e.get("outcome"), "linked_referral_id": e.get("linked_referral_id")}
+def event_view(e: ReferralEvent) -> dict[str, Any]:
+    return {"id": e.id, "seq": e.seq, "referral_id": e.referral_id, "at": e.at,
+            "from": e.from_status, "to": e.to_status, "side": e.side,
+            "actor_account_id": e.actor_account_id, "actor_org_id": e.actor_org_id,
+            "reason": e.reason, "outcome": e.outcome, "linked_referral_id": e.linked_referral_id}
 
 
-def area_of(new: NewReferral, target: dict[str, Any]) -> tuple[str | None, str | None]:
+def area_of(new: NewReferral, target: ServiceTarget) -> tuple[str | None, str | None]:
     """The wijk and gemeente a referral counts for: where the inwoner lives when given, else where
     the service is, else its werkgebied when that lies in one gemeente."""
     if new.wijk_code:
         return new.wijk_code, f"GM{new.wijk_code[2:6]}"
-    if target.get("gemeente_code"):
-        return target.get("wijk_code"), target["gemeente_code"]
-    serves = [c for c in target.get("serves") or [] if len(c) >= 6]
+    if target.gemeente_code:
+        return target.wijk_code, target.gemeente_code
+    serves = [c for c in target.serves if len(c) >= 6]
     gemeenten = {c[2:6] for c in serves}
     if len(gemeenten) != 1:
         return None, None

@@ -85,11 +85,11 @@ def test_one_winner_per_conflicting_transition_over_http(world):
                 assert answer.headers["Content-Type"].startswith("application/problem+json")
                 assert problem.get("currentStatus") == winner, problem
         events = store.events_of(referral_id)
-        assert [(e["from_status"], e["to_status"]) for e in events] == [
+        assert [(e.from_status, e.to_status) for e in events] == [
             (None, "concept"), ("concept", "verzonden"), ("verzonden", "ontvangen"), ("ontvangen", winner)]
-        assert [e["version"] for e in events] == [1, 2, 3, 4]
-        assert store.get(referral_id)["status"] == winner and store.get(referral_id)["version"] == 4
-        seqs += [e["seq"] for e in events]
+        assert [e.version for e in events] == [1, 2, 3, 4]
+        assert store.get(referral_id).status == winner and store.get(referral_id).version == 4
+        seqs += [e.seq for e in events]
         # The feed the receiver polls has the winner's event once, and no loser's.
         mine = [e for e in feed["events"] if e["referralId"] == referral_id]
         assert [e["toStatus"] for e in mine][-1:] == [winner] and sum(e["toStatus"] == winner for e in mine) == 1

@@ -144,10 +144,10 @@ def test_every_acknowledged_referral_write_survives_kill_9(own):
             if found is None:
                 missing.append(referral_id)
                 continue
-            events = {event["version"]: event for event in referrals.events_of(referral_id)}
-            if found["version"] < version or events.get(version, {}).get("to_status") != status:
-                behind.append((referral_id, version, status, found["version"], found["status"]))
-            assert sorted(events) == list(range(1, found["version"] + 1))  # the chain has no gaps
+            events = {event.version: event for event in referrals.events_of(referral_id)}
+            if found.version < version or version not in events or events[version].to_status != status:
+                behind.append((referral_id, version, status, found.version, found.status))
+            assert sorted(events) == list(range(1, found.version + 1))  # the chain has no gaps
         assert not missing and not behind, (missing[:5], behind[:5])
     finally:
         store.connection.close()

@@ -189,7 +189,7 @@ def test_a_beheerder_removes_a_listing_after_confirming(client, people, runtime)
 # -- corrections from inwoners reach the beheerder --------------------------------------------------
 
 def _audit_actions(rr, people) -> list[str]:
-    return [entry["action"] for entry in rr.referrals.organization_audit(people["beheerder"])]
+    return [entry.action for entry in rr.referrals.organization_audit(people["beheerder"])]
 
 
 def test_an_inwoners_correction_reaches_the_beheerder_who_applies_it_through_the_edit_form(client, people, runtime,

@@ -123,7 +123,7 @@ def send_referral(client, people, **changes) -> str:
 
 
 def step(client, referral_id: str, to: str, **fields):
-    version = client.application.extensions["socialekaart.referrals"].referral_store.get(referral_id)["version"]
+    version = client.application.extensions["socialekaart.referrals"].referral_store.get(referral_id).version
     return post(client, f"/verwijzingen/{referral_id}/status", {"naar": to, "versie": str(version), **fields})
 
 
@@ -220,7 +220,7 @@ def test_forms_without_the_csrf_token_are_refused(client, people, rr):
         data = {"naar": "ontvangen"} | ({"csrf_token": token} if token is not None else {})
         response = client.post(f"/verwijzingen/{referral_id}/status", data=data)
         assert response.status_code == 400
-    assert rr.referral_store.get(referral_id)["status"] == "verzonden"
+    assert rr.referral_store.get(referral_id).status == "verzonden"
     sign_in_as(client, people["swt"])
     assert client.post("/verwijzen/svc-schuld", data=refer_form()).status_code == 400
     assert rr.referrals.list(people["swt"], box="sent").total == 1  # only the first one
@@ -324,8 +324,8 @@ def test_refer_form_errors_are_shown_next_to_the_fields_and_nothing_is_written(c
 def test_the_consent_day_is_the_day_of_the_referral(client, people, rr):
     referral_id = send_referral(client, people)
     stored = rr.referral_store.get(referral_id)
-    assert stored["consent_date"] == "2026-01-12"  # the test clock's day (tests/referrals/referral_helpers.py)
-    assert stored["consent_method"] == "mondeling" and stored["consent_partner_id"] == "org-welzijn"
+    assert stored.consent_date == "2026-01-12"  # the test clock's day (tests/referrals/referral_helpers.py)
+    assert stored.consent_method == "mondeling" and stored.consent_partner_id == "org-welzijn"
 
 
 def test_a_confidential_service_cannot_be_referred_to_through_the_form(client, people, rr):
@@ -349,7 +349,7 @@ def test_save_as_concept_then_send_from_the_inbox(client, people, rr):
     assert referral_id in html(sent_box) and "Versturen" in text(sent_box)
     response = step(client, referral_id, "verzonden", terug="/inbox?map=verstuurd")
     assert response.status_code == 303 and response.headers["Location"] == "/inbox?map=verstuurd"
-    assert rr.referral_store.get(referral_id)["status"] == "verzonden"
+    assert rr.referral_store.get(referral_id).status == "verzonden"
 
 
 # -- the lifecycle through the forms -----------------------------------------------------------
@@ -395,7 +395,7 @@ def test_decline_needs_a_reason_and_the_wrong_side_cannot_act(client, people, rr
     step(client, referral_id, "ontvangen")
     assert step(client, referral_id, "afgewezen").status_code == 400
     assert step(client, referral_id, "afgewezen", reden="geen-capaciteit").status_code == 303
-    assert rr.referral_store.get(referral_id)["decline_reason"] == "geen-capaciteit"
+    assert rr.referral_store.get(referral_id).decline_reason == "geen-capaciteit"
     sign_in_as(client, people["swt"])
     assert "Geen capaciteit" in text(client.get(f"/verwijzingen/{referral_id}"))
 
@@ -403,7 +403,7 @@ def test_decline_needs_a_reason_and_the_wrong_side_cannot_act(client, people, rr
 def test_sender_cancels_with_an_optional_reason(client, people, rr):
     referral_id = send_referral(client, people)
     assert step(client, referral_id, "geannuleerd", reden="niet-meer-nodig").status_code == 303
-    assert rr.referral_store.get(referral_id)["status"] == "geannuleerd"
+    assert rr.referral_store.get(referral_id).status == "geannuleerd"
 
 
 def test_receiver_passes_a_referral_on_with_new_consent(client, people, rr):
@@ -419,10 +419,10 @@ def test_receiver_passes_a_referral_on_with_new_consent(client, people, rr):
                                                                 clientreferentie="WLZ-7"))
     assert response.status_code == 303, text(response)[:600]
     original = rr.referral_store.get(referral_id)
-    assert original["status"] == "doorverwezen"
-    assert response.headers["Location"] == f"/verwijzingen/{original['forwarded_to']}"
-    new = rr.referral_store.get(original["forwarded_to"])
-    assert (new["status"], new["to_org_id"], new["consent_partner_id"]) == ("verzonden", "org-netwerk", "org-netwerk")
+    assert original.status == "doorverwezen"
+    assert response.headers["Location"] == f"/verwijzingen/{original.forwarded_to}"
+    new = rr.referral_store.get(original.forwarded_to)
+    assert (new.status, new.to_org_id, new.consent_partner_id) == ("verzonden", "org-netwerk", "org-netwerk")
 
 
 # -- professional search -------------------------------------------------------------------------
@@ -513,14 +513,14 @@ def test_opening_a_sent_referral_as_its_receiver_marks_it_received_once(client, 
     assert "Ontvangst bevestigd" not in text(client.get(f"/verwijzingen/{referral_id}"))  # the sender: no step
     sign_in_as(client, people["other"])
     assert client.get(f"/verwijzingen/{referral_id}").status_code == 404
-    assert rr.referral_store.get(referral_id)["status"] == "verzonden"
+    assert rr.referral_store.get(referral_id).status == "verzonden"
 
     sign_in_as(client, people["welzijn"])
     opened = client.get(f"/verwijzingen/{referral_id}")
     assert opened.status_code == 200 and "Ontvangst bevestigd" in text(opened)
     events = rr.referral_store.events_of(referral_id)
-    assert [e["to_status"] for e in events] == ["concept", "verzonden", "ontvangen"]
-    assert events[-1]["actor_org_id"] == "org-welzijn" and events[-1]["side"] == "ontvanger"
+    assert [e.to_status for e in events] == ["concept", "verzonden", "ontvangen"]
+    assert events[-1].actor_org_id == "org-welzijn" and events[-1].side == "ontvanger"
     again = client.get(f"/verwijzingen/{referral_id}")
     assert again.status_code == 200 and "Ontvangst bevestigd" not in text(again)
     assert len(rr.referral_store.events_of(referral_id)) == 3  # idempotent: no second event

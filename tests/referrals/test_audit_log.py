@@ -68,5 +68,5 @@ def test_audit_entries_are_pruned_after_their_retention(actors, rr, clock):
 
     assert removed == before_old
     assert rr.referrals.audit_trail(admin, old) == []
-    assert [a["action"] for a in rr.referrals.audit_trail(admin, recent)][:2] == ["aanmaken", "status:verzonden"]
+    assert [a.action for a in rr.referrals.audit_trail(admin, recent)][:2] == ["aanmaken", "status:verzonden"]
     assert rr.referrals.prune_audit(older_than=timedelta(days=730)) == 0

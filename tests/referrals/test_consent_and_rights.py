@@ -81,9 +81,9 @@ def test_the_reason_is_sealed_shown_to_both_sides_and_the_basis_is_in_the_audit(
     [node] = raw_referrals(runtime)
     assert node["legal_basis_reason_enc"].startswith("v1.") and REASON not in str(node)
     trail = rr.referrals.audit_trail(actors["admin"].principal, referral["id"])
-    basis = [a for a in trail if a["action"] == "grondslag:vitaal-belang"]
-    assert len(basis) == 1 and basis[0]["organization_id"] == "org-swt"
-    assert basis[0]["account_id"] == swt.principal.account_id
+    basis = [a for a in trail if a.action == "grondslag:vitaal-belang"]
+    assert len(basis) == 1 and basis[0].organization_id == "org-swt"
+    assert basis[0].account_id == swt.principal.account_id
 
 
 def test_the_inzage_export_covers_the_referrals_passed_on_and_who_holds_them(client, actors, rr, runtime,
@@ -119,4 +119,4 @@ def test_the_inzage_export_covers_the_referrals_passed_on_and_who_holds_them(cli
     assert onward["receiver"]["organizationId"] == "org-netwerk"
     assert onward["requestText"] == forward["requestText"] and onward["contact"]["name"] == "Sanne"
     trail = rr.referrals.audit_trail(actors["admin"].principal, passed_on)
-    assert trail[-1]["action"] == "exporteren" and trail[-1]["organization_id"] == "org-swt"
+    assert trail[-1].action == "exporteren" and trail[-1].organization_id == "org-swt"

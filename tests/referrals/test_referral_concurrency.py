@@ -72,13 +72,13 @@ def test_exactly_one_of_many_concurrent_actions_wins(rr, actors, round_):
     final = service.get(sender, referral_id)
     assert final["status"] == winner["status"] and final["version"] == 4
     events = rr.referral_store.events_of(referral_id)
-    chain = [(e["from_status"], e["to_status"]) for e in events]
+    chain = [(e.from_status, e.to_status) for e in events]
     assert chain == [(None, "concept"), ("concept", "verzonden"), ("verzonden", "ontvangen"),
                      ("ontvangen", winner["status"])]
-    assert [e["version"] for e in events] == [1, 2, 3, 4]
-    cursors = [e["seq"] for e in events]
+    assert [e.version for e in events] == [1, 2, 3, 4]
+    cursors = [e.seq for e in events]
     assert cursors == sorted(cursors) and len(set(cursors)) == 4
-    changes = [a for a in rr.referral_store.audit_entries(referral_id) if a["action"].startswith("status:")]
+    changes = [a for a in rr.referral_store.audit_entries(referral_id) if a.action.startswith("status:")]
     assert len(changes) == 3  # verzonden, ontvangen and the one winner: no audit entry for a loser
 
 
@@ -101,9 +101,9 @@ def test_the_store_check_and_write_lets_exactly_one_through(rr, actors):
     won = [value for kind, value in outcomes if kind == "ok" and value is not None]
     assert [kind for kind, _ in outcomes] == ["ok"] * THREADS and len(won) == 1
     events = store.events_of(referral_id)
-    assert len(events) == 4 and events[-1]["version"] == won[0]["version"] == 4
-    assert store.get(referral_id)["status"] == events[-1]["to_status"]
-    assert len([a for a in store.audit_entries(referral_id) if a["id"].startswith("aud-race-")]) == 1
+    assert len(events) == 4 and events[-1].version == won[0]["version"] == 4
+    assert store.get(referral_id).status == events[-1].to_status
+    assert len([a for a in store.audit_entries(referral_id) if a.id.startswith("aud-race-")]) == 1
 
 
 def test_many_accepting_at_once_without_a_version_one_wins(rr, actors):
@@ -113,7 +113,7 @@ def test_many_accepting_at_once_without_a_version_one_wins(rr, actors):
     outcomes = race([lambda: service.transition(receiver, referral_id, "geaccepteerd") for _ in range(THREADS)])
     assert Counter(kind for kind, _ in outcomes) == {"ok": 1, "conflict": THREADS - 1}
     assert all(error.current == "geaccepteerd" for kind, error in outcomes if kind == "conflict")
-    accepted = [e for e in rr.referral_store.events_of(referral_id) if e["to_status"] == "geaccepteerd"]
+    accepted = [e for e in rr.referral_store.events_of(referral_id) if e.to_status == "geaccepteerd"]
     assert len(accepted) == 1
 
 
@@ -123,5 +123,5 @@ def test_concurrent_transitions_on_different_referrals_all_succeed_with_unique_c
     receiver = actors["welzijn"].principal
     outcomes = race([lambda rid=rid: service.transition(receiver, rid, "geaccepteerd") for rid in ids])
     assert [kind for kind, _ in outcomes] == ["ok"] * 8
-    cursors = [e["seq"] for rid in ids for e in rr.referral_store.events_of(rid)]
+    cursors = [e.seq for rid in ids for e in rr.referral_store.events_of(rid)]
     assert len(cursors) == len(set(cursors)) == 8 * 4

@@ -44,7 +44,7 @@ def test_both_sides_write_and_read_messages_sealed_at_rest_and_audited(rr, actor
     stored = message_nodes(runtime)
     assert len(stored) == 2 and all(m["text_enc"].startswith("v1.") for m in stored)
     assert "intake staat op dinsdag" not in all_text_in_graph(runtime)
-    actions = [(e["action"], e["organization_id"]) for e in rr.referrals.audit_trail(actors["admin"].principal, rid)]
+    actions = [(e.action, e.organization_id) for e in rr.referrals.audit_trail(actors["admin"].principal, rid)]
     assert ("bericht", "org-welzijn") in actions and ("bericht", "org-swt") in actions
     assert ("berichten", "org-swt") in actions
 

@@ -81,7 +81,7 @@ def test_expire_command(rr, actors, clock, runtime, monkeypatch):
     result = CliRunner().invoke(main, ["referrals", "expire"])
     assert result.exit_code == 0, result.output
     assert "1 doorverwijzing(en) verlopen" in result.output
-    assert rr.referral_store.get(rid)["status"] == "verlopen"
+    assert rr.referral_store.get(rid).status == "verlopen"
 
 
 def test_deadlines_are_settings():

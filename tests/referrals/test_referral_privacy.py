@@ -57,13 +57,13 @@ def test_every_read_and_change_is_audited(client, actors, rr):
     client.post("/api/v1/referrals/export", json={"clientRef": "SWT-2026-0042"}, headers=swt)
     assert client.get(f"/api/v1/referrals/{rid}", headers=other).status_code == 404
     trail = rr.referrals.audit_trail(actors["admin"].principal, rid)
-    seen = [(a["account_id"], a["action"], a["allowed"]) for a in trail]
+    seen = [(a.account_id, a.action, a.allowed) for a in trail]
     ids = {name: actors[name].principal.account_id for name in ("swt", "welzijn", "other")}
     assert seen == [(ids["swt"], "aanmaken", True), (ids["swt"], "status:verzonden", True),
                     (ids["welzijn"], "lijst", True), (ids["welzijn"], "inzien", True),
                     (ids["welzijn"], "status:ontvangen", True), (ids["welzijn"], "gebeurtenissen", True),
                     (ids["swt"], "exporteren", True), (ids["other"], "inzien", False)]
-    assert all(a["at"] and a["organization_id"] for a in trail)
+    assert all(a.at and a.organization_id for a in trail)
 
 
 @pytest.mark.parametrize("change, status, field", [
@@ -201,7 +201,7 @@ def test_anonymise_removes_contact_and_text_of_old_closed_referrals_and_keeps_fi
     assert detail["contact"] is None and detail["request_text"] is None and detail["anonymised_at"]
     assert [e["to"] for e in detail["events"]][-1] == "afgerond"  # the history stays
     assert rr.network.figures(coordinator, **window)["total"] == figures_before["total"]
-    assert [a["action"] for a in rr.referral_store.audit_entries(old[0])][-1] == "anonimiseren"
+    assert [a.action for a in rr.referral_store.audit_entries(old[0])][-1] == "anonimiseren"
     # A second run finds nothing more to do; a bad period is refused.
     assert "0 doorverwijzing(en)" in CliRunner().invoke(main, ["referrals", "anonymise", "--older-than", "24m"]).output
     bad = CliRunner().invoke(main, ["referrals", "anonymise", "--older-than", "lang"])

@@ -2,6 +2,7 @@
 field encryption, tokens, passwords and the sign-in rate limiter."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime, timezone
 
 import pytest
@@ -29,6 +30,7 @@ from socialekaart.referrals.lifecycle import (
     parse_new_referral,
     transition_for,
 )
+from socialekaart.referrals.records import Referral
 from socialekaart.referrals.service import months_before
 from socialekaart.shared.errors import ConfigError, Forbidden, TooManyRequests, ValidationError
 from socialekaart.shared.workdays import add_working_days, easter, is_working_day, public_holidays
@@ -238,11 +240,17 @@ def test_roles_and_service_editing():
 
 
 # -- opnieuw verwijzen and messages (issue 15 §3, §4) ---------------------------------------------
+def stored(status: str, **fields) -> Referral:
+    """A stored referral in ``status``: every field not given is None (as the store reads an unset one)."""
+    values = {field.name: None for field in dataclasses.fields(Referral)}
+    return Referral(**{**values, "id": "ref-1", "version": 1, "life_domains": (), "status": status, **fields})
+
+
 def test_who_may_refer_again_and_when():
     from socialekaart.referrals.lifecycle import RECEIVER, SENDER, rerefer_refusal
 
     def refusal(status: str, sides=frozenset({SENDER}), **fields) -> str | None:
-        return rerefer_refusal({"status": status, **fields}, set(sides))
+        return rerefer_refusal(stored(status, **fields), set(sides))
 
     assert refusal("afgewezen") is None and refusal("verlopen") is None
     assert refusal("afgerond", outcome="niet-geholpen") is None
@@ -277,9 +285,9 @@ def test_message_text_and_when_a_message_may_be_written():
         with pytest.raises(ValidationError):
             check_message_text(bad)
     for status in ("verzonden", "ontvangen", "geaccepteerd", "wachtlijst", "gestart", "afgerond", "doorverwezen"):
-        assert message_refusal({"status": status}, {RECEIVER}) is None, status
-        assert message_refusal({"status": status}, {SENDER}) is None, status
+        assert message_refusal(stored(status), {RECEIVER}) is None, status
+        assert message_refusal(stored(status), {SENDER}) is None, status
     for status in ("concept", "geannuleerd", "afgewezen", "verlopen"):
-        assert message_refusal({"status": status}, {SENDER}), status
-    assert message_refusal({"status": "gestart", "anonymised_at": "2026-01-01"}, {SENDER})
-    assert message_refusal({"status": "gestart"}, set())
+        assert message_refusal(stored(status), {SENDER}), status
+    assert message_refusal(stored("gestart", anonymised_at="2026-01-01"), {SENDER})
+    assert message_refusal(stored("gestart"), set())

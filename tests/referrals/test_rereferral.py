@@ -57,7 +57,7 @@ def test_after_a_decline_the_sender_refers_again_with_new_consent_and_both_show_
     zorg = rr.referrals.get(actors["zorg"].principal, again["id"])
     assert zorg["request_text"].startswith("Alleenstaande moeder") and zorg["rereferred_from"] is None
     assert rr.referrals.get(actors["welzijn"].principal, rid)["rereferred_to"] is None
-    trail = [e["action"] for e in rr.referrals.audit_trail(actors["admin"].principal, rid)]
+    trail = [e.action for e in rr.referrals.audit_trail(actors["admin"].principal, rid)]
     assert "opnieuw-verwijzen" in trail
 
 
@@ -95,7 +95,7 @@ def test_a_legal_basis_instead_of_consent_is_allowed_and_audited(rr, actors):
     again = rr.referrals.rerefer(swt, rid, {"serviceId": "svc-begeleiding", "legalBasis": "wettelijke-taak",
                                             "legalBasisReason": "Wmo-onderzoek loopt; toestemming volgt."})
     assert again["consent"] is None and again["legal_basis"] == "wettelijke-taak"
-    actions = [e["action"] for e in rr.referrals.audit_trail(actors["admin"].principal, again["id"])]
+    actions = [e.action for e in rr.referrals.audit_trail(actors["admin"].principal, again["id"])]
     assert "grondslag:wettelijke-taak" in actions
 
 

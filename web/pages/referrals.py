@@ -133,7 +133,7 @@ def refer(service_id: str):
     if original is not None and "doorverwezen" not in original["allowed_next"]:
         raise Conflict(f"Deze doorverwijzing kan nu niet worden doorverwezen: de status is "
                        f"'{STATE_LABELS[original['status']]}'.")
-    refuse_confidential(service)
+    refuse_confidential(service["name"], service.get("confidential"))
     if request.method == "GET":
         return _refer_page(service, _blank_form(service, original), original=original)
 
@@ -177,7 +177,7 @@ def _rerefer(actor, service: dict[str, Any], original_id: str):
     if not original["can_rerefer"]:
         raise Conflict("Deze doorverwijzing kan nu niet opnieuw worden verwezen: dat kan alleen door de verwijzer, "
                        "één keer, na afwijzen, verlopen of afronden met 'niet geholpen'.")
-    refuse_confidential(service)
+    refuse_confidential(service["name"], service.get("confidential"))
     consent = original.get("consent") or {}
     covered = consent_covers(consent, service["organization_id"])
     page = {"rerefer": original, "consent_carried": covered}

@@ -164,9 +164,8 @@ class AuditLog(MethodView):
         entries = _service().organization_audit(me, since=args.get("since"), until=args.get("until"),
                                                 limit=args["limit"])
         return {"organizationId": me.organization_id,
-                "entries": [{"at": e["at"], "accountId": e.get("account_id"), "role": e.get("role"),
-                             "action": e["action"], "referralId": e.get("referral_id"),
-                             "allowed": bool(e.get("allowed"))} for e in entries]}
+                "entries": [{"at": e.at, "accountId": e.account_id, "role": e.role, "action": e.action,
+                             "referralId": e.referral_id, "allowed": bool(e.allowed)} for e in entries]}
 
 
 @blp.route("/me")
