@@ -6,6 +6,7 @@ from contextlib import AbstractContextManager
 from typing import Any, Collection, Iterable, Iterator, Protocol
 
 from socialekaart.catalog.model import Organization, Service
+from socialekaart.catalog.records import ServiceDetail, ServiceSummary, StaleService, StoredHit
 from socialekaart.catalog.search import ServiceFilter, ServiceQuery
 from socialekaart.places.geocoding import PostcodePoint
 from socialekaart.places.model import Area
@@ -46,11 +47,11 @@ class CatalogStore(Protocol):
     def organizations(self, *, kind: str | None, formal: bool | None, gemeente: str | None,
                       skip: int, limit: int) -> tuple[int, list[tuple[Organization, int]]]: ...
 
-    def organization_services(self, organization_id: str) -> list[dict[str, Any]]: ...
+    def organization_services(self, organization_id: str) -> list[ServiceSummary]: ...
 
-    def service(self, service_id: str) -> dict[str, Any] | None: ...
+    def service(self, service_id: str) -> ServiceDetail | None: ...
 
-    def search_services(self, query: ServiceQuery) -> tuple[int, list[dict[str, Any]]]: ...
+    def search_services(self, query: ServiceQuery) -> tuple[int, list[StoredHit]]: ...
 
 
 class Locator(Protocol):
@@ -106,6 +107,5 @@ class HsdsReads(Protocol):
 
 
 class StaleListingReads(Protocol):
-    def stale_services(self, cutoff: str) -> list[dict[str, Any]]:
-        """Services last verified before ``cutoff`` (ISO date) or never: id, name, organization_id,
-        org_name, last_verified, gemeente_code, serves."""
+    def stale_services(self, cutoff: str) -> list[StaleService]:
+        """Services last verified before ``cutoff`` (ISO date) or never."""
