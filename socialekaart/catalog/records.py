@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from socialekaart.catalog.model import Organization
+
 
 @dataclass(frozen=True)
 class Match:
@@ -68,6 +70,21 @@ class ServiceRecord:
 class ServiceDetail(ServiceRecord):
     """One service as ``Catalog.service`` answers it: the record and its version (the ETag)."""
     version: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class HsdsService(ServiceRecord):
+    """A service as the HSDS API and export read it (``HsdsReads``): with its own location's id and its provider."""
+    location_id: str | None = None
+    organization: Organization | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceStamp:
+    """A service in the minimal HSDS listing: who it is and when it last changed."""
+    id: str
+    name: str
+    modified: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,21 +1,26 @@
 """The catalog's storage reads hand back the domain's frozen records (``socialekaart.catalog.records``),
-not loose dicts: a search, a detail, an organisation's services and the stale listings, on each store."""
+not loose dicts: a search, a detail, an organisation's services, the stale listings and the HSDS
+reads, on each store."""
 from __future__ import annotations
 
 import dataclasses
 
 import pytest
 
+from graph.stores.hsds import StoreHsdsReads
 from graph.stores.listings import StaleListingStore
+from socialekaart.catalog.model import Organization
 from socialekaart.catalog.records import (
+    HsdsService,
     SearchHit,
     ServiceDetail,
     ServiceRecord,
+    ServiceStamp,
     ServiceSummary,
     StaleService,
     StoredHit,
 )
-from socialekaart.catalog.search import ServiceQuery
+from socialekaart.catalog.search import ServiceFilter, ServiceQuery
 
 
 def _is_record(value: object, kind: type) -> bool:
@@ -60,3 +65,19 @@ def test_stale_listings_are_stale_service_records(demo_runtime):
     stale = StaleListingStore(demo_runtime.store).stale_services("9999-12-31")  # every service is older
     assert stale and all(_is_record(s, StaleService) and isinstance(s.serves, tuple) for s in stale)
     assert len(stale) == demo_runtime.store.counts()["Service"]
+
+
+def test_hsds_reads_return_hsds_records_with_their_provider(demo_runtime):
+    reads = StoreHsdsReads(demo_runtime.store)
+    total, services = reads.search_services(ServiceFilter(), skip=0, limit=3)
+    assert total > 3 and len(services) == 3
+    assert all(_is_record(s, HsdsService) and _is_record(s.organization, Organization) for s in services)
+    assert all(s.organization is not None and s.organization.id == s.organization_id for s in services)
+    one = reads.service(services[0].id)
+    assert _is_record(one, HsdsService) and one == services[0]
+    _, stamps = reads.service_stamps(ServiceFilter(), skip=0, limit=3)
+    assert [s.id for s in stamps] == [s.id for s in services] and all(_is_record(s, ServiceStamp) for s in stamps)
+    _, organizations = reads.search_organizations(words=(), skip=0, limit=2)
+    assert organizations and all(_is_record(o, Organization) for o in organizations)
+    of = reads.services_of_organizations([organizations[0].id])[organizations[0].id]
+    assert all(_is_record(s, HsdsService) and s.organization == organizations[0] for s in of)
