@@ -21,6 +21,7 @@ from socialekaart.catalog import text as dutch
 from socialekaart.catalog.hsds import public_id
 from socialekaart.catalog.lexicon import load_lexicon
 from socialekaart.catalog.ranking import match, rank
+from socialekaart.catalog.records import SearchHit, ServiceRecord
 from socialekaart.catalog.service import MAX_CANDIDATES
 from socialekaart.catalog.understanding import understand
 from socialekaart.places.geocoding import make_geocoder
@@ -117,7 +118,7 @@ def create_app(dsn: str) -> Flask:
                 hits = [_hit(row, understood) for row in cur.fetchall()]
                 ranked = rank(hits, understood, "licht")
                 total, start = len(ranked), skip_for(page, size)
-                shown = [(h["service"], h["distance"]) for h in ranked[start:start + size]]
+                shown = [(h.service, h.distance) for h in ranked[start:start + size]]
             else:
                 cur.execute(f"SELECT count(*) FROM service {condition}", params)
                 total = cur.fetchone()[0]
@@ -125,7 +126,7 @@ def create_app(dsn: str) -> Flask:
                 cur.execute(f"SELECT {select} FROM service {condition} {order} OFFSET %(skip)s LIMIT %(limit)s",
                             params)
                 shown = [(_service(row), row[-1]) for row in cur.fetchall()]
-        results = [{"id": s["id"], "rung": s["rung"], "distance": round(d) if d is not None else None}
+        results = [{"id": s.id, "rung": s.rung, "distance": round(d) if d is not None else None}
                    for s, d in shown]
         return jsonify({"total": total, "page": page, "pageSize": size, "results": results})
 
@@ -145,17 +146,19 @@ def create_app(dsn: str) -> Flask:
     return app
 
 
-def _service(row: tuple) -> dict[str, Any]:
+def _service(row: tuple) -> ServiceRecord:
     keys = ("id", "name", "description", "org_name", "rung", "rung_level", "life_domains", "target_groups",
             "crisis_24h")
-    return dict(zip(keys, row))
+    values = dict(zip(keys, row))
+    values["life_domains"], values["target_groups"] = tuple(values["life_domains"]), tuple(values["target_groups"])
+    return ServiceRecord(**values, organization_id="")  # the reference keeps no organisation ids
 
 
-def _hit(row: tuple, understood) -> dict[str, Any]:
+def _hit(row: tuple, understood) -> SearchHit:
     service = _service(row)
-    distance = row[-1]  # rounded before ranking, as ours (CatalogService._hit)
-    return {"service": service, "distance": round(distance) if distance is not None else None,
-            "match": match(service, understood)}
+    distance = row[-1]  # rounded before ranking, as ours (Catalog._hit)
+    return SearchHit(service, distance=round(distance) if distance is not None else None,
+                     match=match(service, understood))
 
 
 def main() -> None:

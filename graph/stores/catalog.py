@@ -19,11 +19,12 @@ from graph.dialect import dialect_for, identifier
 from graph.migrations import migrate
 from graph.schema import apply_schema
 from graph.stores.rows import BATCH, chunks
-from graph.stores.search import build_search, build_service_detail, search_hit
+from graph.stores.search import build_search, build_service_detail, search_hit, service_detail
 from graph.unit_of_work import UnitOfWork
 from socialekaart.catalog.confidential import public_location
 from socialekaart.catalog.listings import VERSION_CHANGED
 from socialekaart.catalog.model import Organization, Service
+from socialekaart.catalog.records import ServiceDetail, ServiceSummary, StoredHit
 from socialekaart.catalog.search import ServiceQuery
 from socialekaart.places.model import Area
 from socialekaart.shared import taxonomy
@@ -207,7 +208,7 @@ class GraphStore:
             f"MATCH (a:{label}) RETURN {', '.join(f'a.{name} AS {name}' for name in names)} ORDER BY a.code")
         return [{name: row[name] for name in names} for row in rows]
 
-    def search_services(self, query: ServiceQuery) -> tuple[int, list[dict[str, Any]]]:
+    def search_services(self, query: ServiceQuery) -> tuple[int, list[StoredHit]]:
         count_cypher, page_cypher, params = build_search(self.dialect, query)
         rows = self.connection.read(page_cypher, params)
         if rows and "total" in rows[0]:
@@ -254,11 +255,13 @@ class GraphStore:
             "services ORDER BY o.name, o.id", params)
         return total, [(organization_of_row(row["organization"]), row["services"]) for row in rows]
 
-    def organization_services(self, organization_id: str) -> list[dict[str, Any]]:
-        return self.connection.read(
+    def organization_services(self, organization_id: str) -> list[ServiceSummary]:
+        rows = self.connection.read(
             "MATCH (o:Organization {id: $id})-[:PROVIDES]->(s:Service) "
             "RETURN s {.id, .name, .rung, .life_domains, .gemeente_name, .wijk_name} AS service "
             "ORDER BY s.rung_level, s.name", {"id": organization_id})
+        return [ServiceSummary(**{**row["service"], "life_domains": tuple(row["service"]["life_domains"] or ())})
+                for row in rows]
 
     def area(self, code: str, *, with_geometry: bool = False) -> Area | None:
         geometry = ", geometry: a.geometry" if with_geometry else ""
@@ -281,9 +284,9 @@ class GraphStore:
             "ORDER BY a.code", {"parent": parent_code, "prefix": prefix})
         return [area_of_row(row["area"]) for row in rows]
 
-    def service(self, service_id: str) -> dict[str, Any] | None:
+    def service(self, service_id: str) -> ServiceDetail | None:
         rows = self.connection.read(build_service_detail(), {"id": service_id})
-        return rows[0]["service"] if rows else None
+        return service_detail(rows[0]["service"]) if rows else None
 
 
 def _new_service_statements(rows: list[dict]) -> list[Statement]:

@@ -13,10 +13,12 @@ import weakref
 from typing import Any, Iterator
 
 from graph.backends.connection import request_path
-from graph.stores.catalog import GraphStore
+from graph.stores.catalog import GraphStore, organization_of_row
 from graph.stores.rows import columns, record
-from graph.stores.search import SERVICE_FIELDS, candidates, place_clause
+from graph.stores.search import SERVICE_FIELDS, candidates, place_clause, service_values
 from socialekaart.catalog import hsds
+from socialekaart.catalog.model import Organization
+from socialekaart.catalog.records import HsdsService, ServiceStamp
 from socialekaart.catalog.search import ServiceFilter
 
 HSDS_SERVICE_FIELDS = f"{SERVICE_FIELDS}, .location_id"
@@ -77,15 +79,24 @@ def _service_body(store: GraphStore, f: ServiceFilter) -> tuple[str, dict[str, A
     return f"{head}{where}{place}", params
 
 
-def search_services(store: GraphStore, f: ServiceFilter, *, skip: int, limit: int,
-                    minimal: bool = False) -> tuple[int, list[dict[str, Any]]]:
-    """(total, one page of service dicts). Unless ``minimal``, each carries ``location_id`` and
-    ``organization`` (the provider's own fields)."""
-    fields = MINIMAL_SERVICE_FIELDS if minimal else HSDS_SERVICE_FIELDS
+def search_services(store: GraphStore, f: ServiceFilter, *, skip: int, limit: int) -> tuple[int, list[HsdsService]]:
+    """(total, one page of services), each with its ``location_id`` and ``organization``."""
+    total, rows = _page(store, f, skip=skip, limit=limit, fields=HSDS_SERVICE_FIELDS)
+    return total, attach_organizations(store, rows)
+
+
+def service_stamps(store: GraphStore, f: ServiceFilter, *, skip: int, limit: int) -> tuple[int, list[ServiceStamp]]:
+    """(total, one page of services as the minimal listing shows them: id, name, modified)."""
+    total, rows = _page(store, f, skip=skip, limit=limit, fields=MINIMAL_SERVICE_FIELDS)
+    return total, [ServiceStamp(**row) for row in rows]
+
+
+def _page(store: GraphStore, f: ServiceFilter, *, skip: int, limit: int,
+          fields: str) -> tuple[int, list[dict[str, Any]]]:
+    """(total, one page of the services' ``fields``), from a kept listing or from the store."""
     ids = _listing(store, f) if f in LISTINGS else None
     if ids is not None:
-        services = _services_in_order(store, ids[skip:skip + limit], fields)
-        return len(ids), services if minimal else attach_organizations(store, services)
+        return len(ids), _services_in_order(store, ids[skip:skip + limit], fields)
     body, params = _service_body(store, f)
     total = store.connection.read(f"{body} RETURN count(s) AS total", params)[0]["total"]
     if not total or skip >= total:
@@ -95,8 +106,7 @@ def search_services(store: GraphStore, f: ServiceFilter, *, skip: int, limit: in
     rows = store.connection.read(f"{body} WITH s, score, effective ORDER BY {SERVICE_ORDER} "
                                  f"SKIP $skip LIMIT $limit WITH s RETURN {columns('s', fields)}",
                                  {**params, "skip": skip, "limit": limit})
-    services = [record(row, fields) for row in rows]
-    return total, services if minimal else attach_organizations(store, services)
+    return total, [record(row, fields) for row in rows]
 
 
 # The listings without a filter (all services; all with a location) are kept per process as their
@@ -140,30 +150,35 @@ def _services_in_order(store: GraphStore, ids: list[str], fields: str) -> list[d
     return [found[i] for i in ids if i in found]
 
 
-def service(store: GraphStore, service_id: str) -> dict[str, Any] | None:
+def service(store: GraphStore, service_id: str) -> HsdsService | None:
     rows = store.connection.read(f"MATCH (s:Service {{id: $id}}) RETURN s {{{HSDS_SERVICE_FIELDS}}} AS service",
                                  {"id": service_id})
     return attach_organizations(store, [rows[0]["service"]])[0] if rows else None
 
 
-def organizations_by_id(store: GraphStore, ids: list[str]) -> dict[str, dict[str, Any]]:
+def organizations_by_id(store: GraphStore, ids: list[str]) -> dict[str, Organization]:
     if not ids:
         return {}
     rows = store.connection.read(f"MATCH (o:Organization) WHERE o.id IN $ids "
                                  f"RETURN {columns('o', ORGANIZATION_FIELDS)}", {"ids": sorted(set(ids))})
-    return {row["id"]: record(row, ORGANIZATION_FIELDS) for row in rows}
+    return {row["id"]: organization_of_row(record(row, ORGANIZATION_FIELDS)) for row in rows}
 
 
-def attach_organizations(store: GraphStore, services: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each service with ``organization``: its provider's own fields (one query for the lot)."""
+def hsds_service(values: dict[str, Any], organization: Organization | None) -> HsdsService:
+    """The HSDS_SERVICE_FIELDS a read returned, with the provider, as an HsdsService."""
+    return HsdsService(**service_values(values), location_id=values["location_id"], organization=organization)
+
+
+def attach_organizations(store: GraphStore, services: list[dict[str, Any]]) -> list[HsdsService]:
+    """Each service with ``organization``: its provider (one query for the lot)."""
     found = organizations_by_id(store, [s["organization_id"] for s in services])
-    return [{**s, "organization": found.get(s["organization_id"])} for s in services]
+    return [hsds_service(s, found.get(s["organization_id"])) for s in services]
 
 
-def services_of_organizations(store: GraphStore, organization_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+def services_of_organizations(store: GraphStore, organization_ids: list[str]) -> dict[str, list[HsdsService]]:
     """The services of these organisations (each with ``organization``), lightest rung first, per
     organisation id."""
-    result: dict[str, list[dict[str, Any]]] = {org_id: [] for org_id in organization_ids}
+    result: dict[str, list[HsdsService]] = {org_id: [] for org_id in organization_ids}
     if not organization_ids:
         return result
     rows = store.connection.read(
@@ -171,12 +186,13 @@ def services_of_organizations(store: GraphStore, organization_ids: list[str]) ->
         f"RETURN o {{{ORGANIZATION_FIELDS}}} AS organization, s {{{HSDS_SERVICE_FIELDS}}} AS service "
         "ORDER BY s.rung_level, s.name, s.id", {"ids": sorted(set(organization_ids))})
     for row in rows:
-        result[row["organization"]["id"]].append({**row["service"], "organization": row["organization"]})
+        organization = organization_of_row(row["organization"])
+        result[organization.id].append(hsds_service(row["service"], organization))
     return result
 
 
 def search_organizations(store: GraphStore, *, words: tuple[str, ...], skip: int,
-                         limit: int) -> tuple[int, list[dict[str, Any]]]:
+                         limit: int) -> tuple[int, list[Organization]]:
     """(total, one page of organisations by name). Every word must occur in the name or description."""
     params: dict[str, Any] = {"skip": skip, "limit": limit, "words": list(words)}
     where = (" WHERE all(w IN $words WHERE toLower(o.name) CONTAINS w "
@@ -187,10 +203,10 @@ def search_organizations(store: GraphStore, *, words: tuple[str, ...], skip: int
         return total, []
     rows = store.connection.read(f"{base} RETURN o {{{ORGANIZATION_FIELDS}}} AS organization "
                                  "ORDER BY o.name, o.id SKIP $skip LIMIT $limit", params)
-    return total, [row["organization"] for row in rows]
+    return total, [organization_of_row(row["organization"]) for row in rows]
 
 
-def iter_services(store: GraphStore, *, batch: int = 500) -> Iterator[dict[str, Any]]:
+def iter_services(store: GraphStore, *, batch: int = 500) -> Iterator[HsdsService]:
     """Every service with its organisation, in id order, read a page at a time (for exports)."""
     skip = 0
     while True:
@@ -202,7 +218,7 @@ def iter_services(store: GraphStore, *, batch: int = 500) -> Iterator[dict[str, 
         skip += batch
 
 
-def iter_organizations(store: GraphStore, *, batch: int = 500) -> Iterator[dict[str, Any]]:
+def iter_organizations(store: GraphStore, *, batch: int = 500) -> Iterator[Organization]:
     """Every organisation, in id order, read a page at a time (for exports)."""
     skip = 0
     while True:
@@ -210,7 +226,7 @@ def iter_organizations(store: GraphStore, *, batch: int = 500) -> Iterator[dict[
                                      "ORDER BY o.id SKIP $skip LIMIT $limit", {"skip": skip, "limit": batch})
         if not rows:
             return
-        yield from (row["organization"] for row in rows)
+        yield from (organization_of_row(row["organization"]) for row in rows)
         skip += batch
 
 
@@ -244,30 +260,32 @@ class StoreHsdsReads:
     def __init__(self, store: GraphStore):
         self.store = store
 
-    def search_services(self, f: ServiceFilter, *, skip: int, limit: int,
-                        minimal: bool = False) -> tuple[int, list[dict[str, Any]]]:
-        return search_services(self.store, f, skip=skip, limit=limit, minimal=minimal)
+    def search_services(self, f: ServiceFilter, *, skip: int, limit: int) -> tuple[int, list[HsdsService]]:
+        return search_services(self.store, f, skip=skip, limit=limit)
+
+    def service_stamps(self, f: ServiceFilter, *, skip: int, limit: int) -> tuple[int, list[ServiceStamp]]:
+        return service_stamps(self.store, f, skip=skip, limit=limit)
 
     def our_id(self, kind: str, value: str) -> str:
         return our_id(self.store, kind, value)
 
-    def service(self, service_id: str) -> dict[str, Any] | None:
+    def service(self, service_id: str) -> HsdsService | None:
         return service(self.store, service_id)
 
-    def organization(self, organization_id: str) -> dict[str, Any] | None:
+    def organization(self, organization_id: str) -> Organization | None:
         return organizations_by_id(self.store, [organization_id]).get(organization_id)
 
     def search_organizations(self, *, words: tuple[str, ...], skip: int,
-                             limit: int) -> tuple[int, list[dict[str, Any]]]:
+                             limit: int) -> tuple[int, list[Organization]]:
         return search_organizations(self.store, words=words, skip=skip, limit=limit)
 
-    def services_of_organizations(self, organization_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    def services_of_organizations(self, organization_ids: list[str]) -> dict[str, list[HsdsService]]:
         return services_of_organizations(self.store, organization_ids)
 
-    def iter_services(self) -> Iterator[dict[str, Any]]:
+    def iter_services(self) -> Iterator[HsdsService]:
         return iter_services(self.store)
 
-    def iter_organizations(self) -> Iterator[dict[str, Any]]:
+    def iter_organizations(self) -> Iterator[Organization]:
         return iter_organizations(self.store)
 
     def area_names(self) -> dict[str, str]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from graph.stores.catalog import GraphStore
 from graph.stores.listings import StaleListingStore
+from socialekaart.catalog.records import StaleService
 
 MAIL_FIELDS = ".id, .key, .kind, .account_id, .link, .created_at, .due_at, .attempts, .status, .sent_at, .error"
 LINK_FIELDS = ".id, .referral_id, .created_at, .expires_at, .revoked_at, .created_by"
@@ -95,7 +96,7 @@ class NotificationStore:
             ".accept_due_at} AS referral ORDER BY r.id", {"now": now})
         return [row["referral"] for row in rows]
 
-    def stale_services(self, cutoff: str) -> list[dict[str, Any]]:
+    def stale_services(self, cutoff: str) -> list[StaleService]:
         return self.listings.stale_services(cutoff)
 
     def preferences(self, account_id: str) -> list[str] | None:

@@ -6,6 +6,7 @@ from typing import Any, Sequence
 from graph.dialect import Dialect
 from graph.schema import SERVICE_TEXT
 from graph.stores.rows import columns, field_names
+from socialekaart.catalog.records import ServiceDetail, ServiceRecord, StoredHit
 from socialekaart.catalog.search import ServiceQuery
 
 # What a search hit and a detail carry; the web layer shapes them further.
@@ -19,6 +20,8 @@ SERVICE_FIELDS = (
 
 
 SERVICE_NAMES = field_names(SERVICE_FIELDS)
+# Stored lists (null when never set) become tuples on the record.
+LIST_FIELDS = frozenset({"life_domains", "target_groups", "hours", "serves"})
 
 ORDERINGS = {
     # "zo licht als mogelijk": lightest fitting rung, then nearest, then best text match.
@@ -165,11 +168,25 @@ def build_search(dialect: Dialect, query: ServiceQuery) -> tuple[str, str, dict[
     return count_cypher, page_cypher, params
 
 
-def search_hit(row: dict[str, Any]) -> dict[str, Any]:
-    """A row of the page query as the catalog takes it: ``service`` (a dict) and the place and score."""
-    return {"service": {name: row[name] for name in SERVICE_NAMES}, "distance": row["distance"],
-            "officeDistance": row["officeDistance"], "servesArea": row["servesArea"], "score": row["score"]}
+def service_values(row: dict[str, Any]) -> dict[str, Any]:
+    """The SERVICE_FIELDS of a row (or a map projection) as a record's arguments."""
+    return {name: tuple(row[name] or ()) if name in LIST_FIELDS else row[name] for name in SERVICE_NAMES}
+
+
+def service_record(row: dict[str, Any]) -> ServiceRecord:
+    return ServiceRecord(**service_values(row))
+
+
+def search_hit(row: dict[str, Any]) -> StoredHit:
+    """A row of the page query as the catalog takes it: the service and the place and score."""
+    return StoredHit(service_record(row), distance=row["distance"], office_distance=row["officeDistance"],
+                     serves_area=bool(row["servesArea"]), score=row["score"] or 0.0)
 
 
 def build_service_detail() -> str:
     return f"MATCH (s:Service {{id: $id}}) RETURN s {{{SERVICE_FIELDS}, version: coalesce(s.version, 0)}} AS service"
+
+
+def service_detail(projected: dict[str, Any]) -> ServiceDetail:
+    """The map ``build_service_detail`` returns as a ServiceDetail."""
+    return ServiceDetail(**service_values(projected), version=projected["version"])

@@ -157,9 +157,9 @@ def export_hsds(reads: HsdsReads, folder: Path | str) -> ExportSummary:
     confidential = 0
     for stored in reads.iter_services():
         service = hsds.service_to_hsds(stored, full=True, area_names=names)
-        if stored.get("organization"):
-            service["organization"] = hsds.organization_to_hsds(stored["organization"], None, full=True)
-        confidential += bool(stored.get("confidential") and service["service_at_locations"])
+        if stored.organization:
+            service["organization"] = hsds.organization_to_hsds(stored.organization, None, full=True)
+        confidential += bool(stored.confidential and service["service_at_locations"])
         _add_service(tables, service)
         services.append(service)
     files: list[str] = []

@@ -5,4 +5,4 @@
   search request; ``understanding``: what words ask for; ``confidential``: secret addresses;
 - ``importing``: compare an import with what is stored; ``listings``: a beheerder edits its own;
 - ``hsds``: our records as Open Referral HSDS 3.0;
-- ``ports``: what the catalog needs from storage."""
+- ``ports``: what the catalog needs from storage; ``records``: the frozen records its reads return."""

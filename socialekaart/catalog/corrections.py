@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any, Callable, Protocol
 
 from socialekaart.accounts.service import Principal, may_edit_service
+from socialekaart.catalog.records import ServiceRecord
 from socialekaart.shared.clock import Clock, iso, utcnow
 from socialekaart.shared.errors import Conflict, Forbidden, NotFound, ValidationError
 from socialekaart.shared.validation import ID_PATTERN, valid_email
@@ -101,7 +102,7 @@ def check_correction(text: str | None, email: str | None) -> tuple[str, str | No
 
 
 class CorrectionService:
-    def __init__(self, store: CorrectionStore, find_service: Callable[[str], dict[str, Any]], *,
+    def __init__(self, store: CorrectionStore, find_service: Callable[[str], ServiceRecord], *,
                  clock: Clock | None = None, new_id: Callable[[], str] | None = None):
         self.store = store
         self.find_service = find_service
@@ -114,7 +115,7 @@ class CorrectionService:
             raise NotFound("Deze hulp bestaat niet (meer).", field="service")
         cleaned, address = check_correction(text, email)
         service = self.find_service(service_id)
-        organization_id = service.get("organization_id") or ""
+        organization_id = service.organization_id
         now: datetime = self.clock()
         correction = Correction(self.new_id(), service_id, organization_id, cleaned, address,
                                 now.isoformat(timespec="seconds"))

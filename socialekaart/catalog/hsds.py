@@ -1,8 +1,8 @@
 """Open Referral HSDS 3.0: our data as HSDS objects. Pure mapping: no Flask, no database.
 
-The input is the stored service dict as ``Catalog.service()`` and search hits return it (a few
-optional keys make the output richer: ``location_id``, ``organization`` with the provider's own
-fields). Our leefgebieden, doelgroepen, treden, soorten organisaties and a few kenmerken appear as
+The input is what the ``HsdsReads`` port reads: ``HsdsService`` records (a service with its
+``location_id`` and its provider, ``organization``), ``ServiceStamp`` for the minimal listing and
+``Organization``. Our leefgebieden, doelgroepen, treden, soorten organisaties and a few kenmerken appear as
 HSDS taxonomies; a service links to their terms through HSDS attributes.
 
 Every id is a UUID, as HSDS asks, and stable: ``public_id`` derives a uuid5 from our own id (an id
@@ -19,8 +19,10 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
+from socialekaart.catalog.model import Organization
+from socialekaart.catalog.records import HsdsService, ServiceStamp
 from socialekaart.shared import taxonomy
 from socialekaart.shared.hours import MINUTES_PER_DAY, WeeklyHours
 from socialekaart.shared.taxonomy import Term
@@ -186,15 +188,15 @@ def _attribute(link_entity: str, our_id: str, vocabulary: str, code: str) -> dic
             "taxonomy_term_id": tid, "taxonomy_term": taxonomy_term(vocabulary, code)}
 
 
-def _service_terms(s: Mapping[str, Any]) -> list[tuple[str, str]]:
-    terms = [("rung", s["rung"])]
-    terms += [("lifeDomain", c) for c in s.get("life_domains") or [] if c in _TERMS["lifeDomain"]]
-    terms += [("targetGroup", c) for c in s.get("target_groups") or [] if c in _TERMS["targetGroup"]]
+def _service_terms(s: HsdsService) -> list[tuple[str, str]]:
+    terms = [("rung", s.rung)]
+    terms += [("lifeDomain", c) for c in s.life_domains or [] if c in _TERMS["lifeDomain"]]
+    terms += [("targetGroup", c) for c in s.target_groups or [] if c in _TERMS["targetGroup"]]
     for flag, code in (("crisis_24h", "crisis-24-uur"), ("independent_support", "onafhankelijke-clientondersteuning"),
                        ("confidential", "vertrouwelijk")):
-        if s.get(flag):
+        if getattr(s, flag):
             terms.append(("feature", code))
-    if s.get("formal") is False:
+    if s.formal is False:
         terms.append(("feature", "informeel"))
     return terms
 
@@ -215,8 +217,8 @@ def _timestamp(value: str | None) -> str | None:
     return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _wait_time(s: Mapping[str, Any]) -> str | None:
-    weeks, note = s.get("wait_weeks"), s.get("capacity_note")
+def _wait_time(s: HsdsService) -> str | None:
+    weeks, note = s.wait_weeks, s.capacity_note
     parts = []
     if weeks is not None:
         parts.append(f"{weeks} week" if weeks == 1 else f"{weeks} weken")
@@ -225,10 +227,10 @@ def _wait_time(s: Mapping[str, Any]) -> str | None:
     return ". ".join(parts) or None
 
 
-def _eligibility(s: Mapping[str, Any]) -> str | None:
-    groups = [taxonomy.TARGET_GROUP_BY_CODE[c].label for c in s.get("target_groups") or []
+def _eligibility(s: HsdsService) -> str | None:
+    groups = [taxonomy.TARGET_GROUP_BY_CODE[c].label for c in s.target_groups or []
               if c in taxonomy.TARGET_GROUP_BY_CODE]
-    low, high = s.get("age_min"), s.get("age_max")
+    low, high = s.age_min, s.age_max
     parts = [f"Voor: {', '.join(groups)}."] if groups else []
     if low is not None and high is not None:
         parts.append(f"Leeftijd {low} tot en met {high} jaar.")
@@ -239,14 +241,14 @@ def _eligibility(s: Mapping[str, Any]) -> str | None:
     return " ".join(parts) or None
 
 
-def _fees_description(s: Mapping[str, Any]) -> str | None:
-    if s.get("cost_note"):
-        return s["cost_note"]
-    cost = taxonomy.COST_BY_CODE.get(s.get("cost") or "")
+def _fees_description(s: HsdsService) -> str | None:
+    if s.cost_note:
+        return s.cost_note
+    cost = taxonomy.COST_BY_CODE.get(s.cost or "")
     return cost.label if cost else None
 
 
-def schedules(service_id: str, hours: list[int] | None) -> list[dict[str, Any]]:
+def schedules(service_id: str, hours: Sequence[int] | None) -> list[dict[str, Any]]:
     """Minute-of-week pairs as weekly HSDS schedules: one per opening time, with the days it holds."""
     weekly = WeeklyHours.from_minutes(hours)
     groups: dict[tuple[int, int], list[int]] = {}
@@ -285,121 +287,121 @@ def _phones(owner: str, owner_id: str, number: str | None) -> list[dict[str, Any
              "type": "voice"}]
 
 
-def _cost_options(s: Mapping[str, Any]) -> list[dict[str, Any]]:
-    cost = s.get("cost") or "gratis"
+def _cost_options(s: HsdsService) -> list[dict[str, Any]]:
+    cost = s.cost or "gratis"
     if cost == "gratis" or cost not in taxonomy.COST_BY_CODE:
         return []
-    return [_compact({"id": derived_id("service", s["id"], "cost_option", "0"),
-                      "service_id": public_id("service", s["id"]),
+    return [_compact({"id": derived_id("service", s.id, "cost_option", "0"),
+                      "service_id": public_id("service", s.id),
                       "option": taxonomy.COST_BY_CODE[cost].label, "currency": CURRENCY,
-                      "amount_description": s.get("cost_note")})]
+                      "amount_description": s.cost_note})]
 
 
-def _service_areas(s: Mapping[str, Any], area_names: Mapping[str, str]) -> list[dict[str, Any]]:
-    return [{"id": derived_id("service", s["id"], "service_area", code), "service_id": public_id("service", s["id"]),
+def _service_areas(s: HsdsService, area_names: Mapping[str, str]) -> list[dict[str, Any]]:
+    return [{"id": derived_id("service", s.id, "service_area", code), "service_id": public_id("service", s.id),
              "name": area_names.get(code) or code, "description": f"CBS-code {code}"}
-            for code in s.get("serves") or []]
+            for code in s.serves or []]
 
 
-def _minimal_organization(s: Mapping[str, Any]) -> dict[str, Any]:
-    org = s.get("organization")
+def _minimal_organization(s: HsdsService) -> dict[str, Any]:
+    org = s.organization
     if org:
         return organization_to_hsds(org, None, full=False)
-    name = s.get("org_name") or s["organization_id"]
-    return {"id": public_id("organization", s["organization_id"]), "name": name, "description": name}
+    name = s.org_name or s.organization_id
+    return {"id": public_id("organization", s.organization_id), "name": name, "description": name}
 
 
-def service_to_hsds(service: Mapping[str, Any], *, full: bool,
+def service_to_hsds(service: HsdsService, *, full: bool,
                     area_names: Mapping[str, str] | None = None) -> dict[str, Any]:
     """A stored service as an HSDS service. ``full``: with every nested object (as /services/{id});
     otherwise the one-to-one fields, a minimal organisation and the own-id attribute (as list items).
     ``area_names`` (CBS code -> name) names the service areas; without it they carry the code."""
     s = service
-    rung = taxonomy.RUNG_BY_CODE.get(s.get("rung") or "")
+    rung = taxonomy.RUNG_BY_CODE.get(s.rung or "")
     body = _compact({
-        "id": public_id("service", s["id"]),
-        "organization_id": public_id("organization", s["organization_id"]),
-        "name": s["name"],
-        "description": s.get("description") or None,
-        "url": s.get("website"),
-        "email": s.get("email"),
+        "id": public_id("service", s.id),
+        "organization_id": public_id("organization", s.organization_id),
+        "name": s.name,
+        "description": s.description or None,
+        "url": s.website,
+        "email": s.email,
         "status": "active",
         "application_process": rung.explanation if rung else None,  # how to get there, per rung
         "fees_description": _fees_description(s),
         "wait_time": _wait_time(s),
         "eligibility_description": _eligibility(s),
-        "minimum_age": s.get("age_min"),
-        "maximum_age": s.get("age_max"),
-        "assured_date": s.get("last_verified"),
-        "last_modified": _timestamp(s.get("modified")),
+        "minimum_age": s.age_min,
+        "maximum_age": s.age_max,
+        "assured_date": s.last_verified,
+        "last_modified": _timestamp(s.modified),
         "organization": _minimal_organization(s),
-        "attributes": [own_id_attribute("service", s["id"])],  # list items too: an import finds the record
+        "attributes": [own_id_attribute("service", s.id)],  # list items too: an import finds the record
     })
     if not full:
         return body
     sal = service_at_location_to_hsds(s, full=True, with_service=False)
     body.update({
-        "phones": _phones("service", s["id"], s.get("phone")),
-        "schedules": schedules(s["id"], s.get("hours")),
+        "phones": _phones("service", s.id, s.phone),
+        "schedules": schedules(s.id, s.hours),
         "service_areas": _service_areas(s, area_names or {}),
         "service_at_locations": [sal] if sal else [],
         "cost_options": _cost_options(s),
         "contacts": _contacts(s),
         "attributes": [*body["attributes"],
-                       *(_attribute("service", s["id"], vocabulary, code) for vocabulary, code in _service_terms(s))],
+                       *(_attribute("service", s.id, vocabulary, code) for vocabulary, code in _service_terms(s))],
     })
     return body
 
 
-def minimal_service_to_hsds(service: Mapping[str, Any]) -> dict[str, Any]:
+def minimal_service_to_hsds(service: ServiceStamp) -> dict[str, Any]:
     """``minimal=true``: id and modification time, plus what the HSDS schema requires."""
-    return _compact({"id": public_id("service", service["id"]), "name": service["name"], "status": "active",
-                     "last_modified": _timestamp(service.get("modified"))})
+    return _compact({"id": public_id("service", service.id), "name": service.name, "status": "active",
+                     "last_modified": _timestamp(service.modified)})
 
 
-def _contacts(s: Mapping[str, Any]) -> list[dict[str, Any]]:
-    if not s.get("email"):
+def _contacts(s: HsdsService) -> list[dict[str, Any]]:
+    if not s.email:
         return []
-    contact_id = derived_id("service", s["id"], "contact", "0")
-    return [{"id": contact_id, "service_id": public_id("service", s["id"]), "email": s["email"],
-             "phones": _phones("contact", contact_id, s.get("phone"))}]
+    contact_id = derived_id("service", s.id, "contact", "0")
+    return [{"id": contact_id, "service_id": public_id("service", s.id), "email": s.email,
+             "phones": _phones("contact", contact_id, s.phone)}]
 
 
 # -- locations ---------------------------------------------------------------------------------------
-def _location_kind(s: Mapping[str, Any]) -> str | None:
+def _location_kind(s: HsdsService) -> str | None:
     """'physical' for a public location, 'confidential' for a hidden one, None without a location
     (a werkgebied only). A confidential service's point is its wijk centroid (point_kind 'wijk')."""
-    located = bool(s.get("location_id")) or s.get("point_kind") in ("locatie", "wijk")
+    located = bool(s.location_id) or s.point_kind in ("locatie", "wijk")
     if not located:
         return None
-    return "confidential" if s.get("confidential") else "physical"
+    return "confidential" if s.confidential else "physical"
 
 
-def _location(s: Mapping[str, Any], *, full: bool) -> dict[str, Any] | None:
+def _location(s: HsdsService, *, full: bool) -> dict[str, Any] | None:
     kind = _location_kind(s)
     if kind is None:
         return None
     if kind == "confidential":
         # Only the wijk: no address, no point, and an id that says nothing about the real place.
-        wijk, gemeente = s.get("wijk_name"), s.get("gemeente_name")
+        wijk, gemeente = s.wijk_name, s.gemeente_name
         shown = f"{wijk} (gemeente {gemeente})" if wijk and gemeente else wijk
         return _compact({
-            "id": derived_id("service", s["id"], "confidential-location"), "location_type": "virtual",
+            "id": derived_id("service", s.id, "confidential-location"), "location_type": "virtual",
             "name": wijk or "Vertrouwelijke locatie",
             "description": f"Het adres is vertrouwelijk; alleen de wijk wordt getoond: {shown}." if wijk else
                            "Het adres is vertrouwelijk.",
-            "external_identifier": s.get("wijk_code"),
-            "external_identifier_type": "CBS-wijkcode" if s.get("wijk_code") else None,
+            "external_identifier": s.wijk_code,
+            "external_identifier_type": "CBS-wijkcode" if s.wijk_code else None,
         })
-    our_location_id = s.get("location_id")
+    our_location_id = s.location_id
     location_id = public_id("location", our_location_id) if our_location_id else \
-        derived_id("service", s["id"], "location")
-    name = ", ".join(part for part in (s.get("address"), s.get("city")) if part) or None
+        derived_id("service", s.id, "location")
+    name = ", ".join(part for part in (s.address, s.city) if part) or None
     body = _compact({
         "id": location_id, "location_type": "physical", "name": name,
-        "latitude": s.get("lat"), "longitude": s.get("lon"),
-        "external_identifier": s.get("buurt_code"),
-        "external_identifier_type": "CBS-buurtcode" if s.get("buurt_code") else None,
+        "latitude": s.lat, "longitude": s.lon,
+        "external_identifier": s.buurt_code,
+        "external_identifier_type": "CBS-buurtcode" if s.buurt_code else None,
     })
     if our_location_id:
         body["attributes"] = [own_id_attribute("location", our_location_id)]
@@ -408,56 +410,56 @@ def _location(s: Mapping[str, Any], *, full: bool) -> dict[str, Any] | None:
     return body
 
 
-def _addresses(s: Mapping[str, Any], location_id: str) -> list[dict[str, Any]]:
+def _addresses(s: HsdsService, location_id: str) -> list[dict[str, Any]]:
     """HSDS requires street, city, province and postcode, none of them empty: without a street or
     postcode there is no address object (the location keeps its point)."""
-    city = s.get("city") or s.get("gemeente_name")
-    if not (s.get("address") and s.get("postcode") and city):
+    city = s.city or s.gemeente_name
+    if not (s.address and s.postcode and city):
         return []
     # Dutch addresses have no province line; the gemeente is the nearest thing we know.
     return [_compact({
         "id": derived_id("location", location_id, "address", "0"), "location_id": location_id,
-        "address_1": s["address"], "city": city, "region": s.get("gemeente_name"),
-        "state_province": s.get("gemeente_name") or city, "postal_code": s["postcode"], "country": COUNTRY,
+        "address_1": s.address, "city": city, "region": s.gemeente_name,
+        "state_province": s.gemeente_name or city, "postal_code": s.postcode, "country": COUNTRY,
         "address_type": "physical",
     })]
 
 
-def service_at_location_to_hsds(service: Mapping[str, Any], *, full: bool,
+def service_at_location_to_hsds(service: HsdsService, *, full: bool,
                                 with_service: bool = True) -> dict[str, Any] | None:
     """The service at its location (a service has at most one, so its id derives from the service id),
     or None for a service with only a werkgebied."""
     location = _location(service, full=full)
     if location is None:
         return None
-    body: dict[str, Any] = {"id": public_id("service_at_location", service["id"]),
-                            "service_id": public_id("service", service["id"]), "location_id": location["id"],
+    body: dict[str, Any] = {"id": public_id("service_at_location", service.id),
+                            "service_id": public_id("service", service.id), "location_id": location["id"],
                             "location": location}
     if full:
-        body["schedules"] = schedules(service["id"], service.get("hours"))
-        body["phones"] = _phones("service", service["id"], service.get("phone"))
+        body["schedules"] = schedules(service.id, service.hours)
+        body["phones"] = _phones("service", service.id, service.phone)
     if with_service:
         body["service"] = service_to_hsds(service, full=False)
     return body
 
 
 # -- organisations -----------------------------------------------------------------------------------
-def organization_to_hsds(org: Mapping[str, Any], services: list[Mapping[str, Any]] | None = None, *,
+def organization_to_hsds(org: Organization, services: list[HsdsService] | None = None, *,
                          full: bool = True, full_services: bool = False) -> dict[str, Any]:
     """A stored organisation as HSDS, always with its own-id attribute. ``full``: with phones and the
     attributes of its kind and whether it is informal;
     ``services`` given: with a ``services`` array (full services when ``full_services``)."""
     # HSDS requires a description: an organisation without one gets its name.
-    body = _compact({"id": public_id("organization", org["id"]), "name": org["name"],
-                     "description": org.get("description") or org["name"],
-                     "email": org.get("email"), "website": org.get("website")})
-    body["attributes"] = [own_id_attribute("organization", org["id"])]
+    body = _compact({"id": public_id("organization", org.id), "name": org.name,
+                     "description": org.description or org.name,
+                     "email": org.email, "website": org.website})
+    body["attributes"] = [own_id_attribute("organization", org.id)]
     if full:
-        terms = [("organizationKind", org["kind"])] if org.get("kind") in _TERMS["organizationKind"] else []
-        if org.get("formal") is False:
+        terms = [("organizationKind", org.kind)] if org.kind in _TERMS["organizationKind"] else []
+        if org.formal is False:
             terms.append(("feature", "informeel"))
-        body["phones"] = _phones("organization", org["id"], org.get("phone"))
-        body["attributes"] += [_attribute("organization", org["id"], v, c) for v, c in terms]
+        body["phones"] = _phones("organization", org.id, org.phone)
+        body["attributes"] += [_attribute("organization", org.id, v, c) for v, c in terms]
     if services is not None:
         body["services"] = [service_to_hsds(s, full=full_services) for s in services]
     return body

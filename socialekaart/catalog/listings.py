@@ -22,6 +22,7 @@ from socialekaart.accounts.service import Principal, may_edit_service
 from socialekaart.catalog.importing import service_from_snapshot
 from socialekaart.catalog.locating import display_postcode, location_from
 from socialekaart.catalog.model import Location, Service
+from socialekaart.catalog.records import ServiceDetail
 from socialekaart.catalog.service import Catalog
 from socialekaart.shared.clock import Clock, iso, utcnow
 from socialekaart.shared.errors import Forbidden, NotFound, PreconditionFailed, ValidationError
@@ -83,17 +84,18 @@ class ListingService:
         self.new_id = new_id or (lambda: f"{SOURCE}-{secrets.token_hex(6)}")
 
     @staticmethod
-    def check_may_edit(actor: Principal, service: dict[str, Any]) -> None:
+    def check_may_edit(actor: Principal, organization_id: str) -> None:
+        """May ``actor`` edit a listing of this organisation (the service's ``organization_id``)?"""
         actor.require("beheerder", "admin", action="een voorziening bijwerken")
-        if not may_edit_service(actor, service["organization_id"]):
+        if not may_edit_service(actor, organization_id):
             raise Forbidden("U beheert alleen de voorzieningen van uw eigen organisatie.")
 
     def _today(self) -> date:
         return self.clock().astimezone(LOCAL_TZ).date()
 
-    def create(self, actor: Principal, organization_id: str, values: dict[str, Any]) -> dict[str, Any]:
+    def create(self, actor: Principal, organization_id: str, values: dict[str, Any]) -> ServiceDetail:
         """A new listing for ``organization_id`` (API names, as for ``update``); verified today."""
-        self.check_may_edit(actor, {"organization_id": organization_id})
+        self.check_may_edit(actor, organization_id)
         self.catalog.organization(organization_id)  # NotFound first: an unknown organisation is a 404, not a 400
         missing = {name: ["Vul dit in."] for name in REQUIRED_NEW if values.get(name) in (None, "", [])}
         if missing:
@@ -107,7 +109,7 @@ class ListingService:
         return self.catalog.service(service.id)
 
     def update(self, actor: Principal, service_id: str, changes: dict[str, Any] | None = None, *,
-               expected_version: int | None = None) -> dict[str, Any]:
+               expected_version: int | None = None) -> ServiceDetail:
         """Apply ``changes`` (API names; None clears an optional field) and mark the listing verified today.
         ``expected_version``: the version the beheerder edited (If-Match); when the listing has moved
         on since, nothing is written and PreconditionFailed carries the listing as it is now. None
@@ -116,12 +118,12 @@ class ListingService:
         stored = self.read_service(service_id)
         if stored is None:
             raise NotFound(f"Er is geen voorziening met id {service_id!r}.")
-        self.check_may_edit(actor, stored)
+        self.check_may_edit(actor, stored["organization_id"])
         location = stored.get("location") or {}
         fields = self._fields(changes or {}, location_id=location.get("id") or f"{service_id}:loc")
         if expected_version is not None:
             current = self.catalog.service(service_id)
-            if current.get("version") != expected_version:
+            if current.version != expected_version:
                 raise PreconditionFailed(VERSION_CHANGED, current=current)
         service = replace(service_from_snapshot(stored), **fields, last_verified=self._today())
         versions = None if expected_version is None else {service_id: expected_version}
@@ -132,13 +134,13 @@ class ListingService:
             raise PreconditionFailed(error.message, current=self.catalog.service(service_id)) from error
         return self.catalog.service(service_id)
 
-    def remove(self, actor: Principal, service_id: str, *, expected_version: int | None = None) -> dict[str, Any]:
+    def remove(self, actor: Principal, service_id: str, *, expected_version: int | None = None) -> ServiceDetail:
         """Take a listing out of the catalog (audited); referrals to it keep its id and name. Returns
         the listing as it was."""
         actor.require("beheerder", "admin", action="een voorziening verwijderen")
         stored = self.catalog.service(service_id)
-        self.check_may_edit(actor, stored)
-        audit = audit_row(actor, stored["organization_id"], f"voorziening-verwijderd:{service_id}", self.clock())
+        self.check_may_edit(actor, stored.organization_id)
+        audit = audit_row(actor, stored.organization_id, f"voorziening-verwijderd:{service_id}", self.clock())
         try:
             self.catalog.remove(service_id, expected_version=expected_version, audit=audit)
         except PreconditionFailed as error:

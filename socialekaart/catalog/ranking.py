@@ -8,10 +8,8 @@ the first page with one. In a crisis the 24/7 crisis services come first: the la
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from socialekaart.catalog import text as dutch
+from socialekaart.catalog.records import Match, SearchHit, ServiceRecord
 from socialekaart.catalog.understanding import Understood
 from socialekaart.shared import taxonomy
 
@@ -21,41 +19,33 @@ FAR = float("inf")
 CRISIS_FIRST_IN_RESULTS = 2
 
 
-@dataclass(frozen=True)
-class Match:
-    score: float
-    reasons: list[str]
-    life_domains: list[str]  # the recognised leefgebieden this service has
-    crisis_first: bool = False
-
-
 def _has(tokens: list[str], key: str) -> bool:
     return any(t.startswith(key) or (len(key) >= 5 and key in t) for t in tokens)
 
 
-def match(service: dict[str, Any], understood: Understood) -> Match:
+def match(service: ServiceRecord, understood: Understood) -> Match:
     """How and why ``service`` fits the understood question (reasons in plain Dutch, for the page too)."""
     reasons: list[str] = []
     score = 0.0
-    crisis_first = bool(understood.crisis and service.get("crisis_24h"))
+    crisis_first = bool(understood.crisis and service.crisis_24h)
     if crisis_first:
         reasons.append("dag en nacht bereikbaar bij crisis")
         score += 10
-    domains = [d for d in understood.life_domains if d in (service.get("life_domains") or [])]
+    domains = [d for d in understood.life_domains if d in (service.life_domains or [])]
     for code in domains:
         words = "', '".join(understood.because.get(code, []))
         reasons.append(f"past bij {taxonomy.LIFE_DOMAIN_BY_CODE[code].label.lower()}, om '{words}'")
     if domains:
         score += 2 + 0.5 * (len(domains) - 1)
-    groups = [g for g in understood.target_groups if g in (service.get("target_groups") or [])]
+    groups = [g for g in understood.target_groups if g in (service.target_groups or [])]
     for code in groups:
         words = "', '".join(understood.because.get(code, []))
         reasons.append(f"voor {taxonomy.TARGET_GROUP_BY_CODE[code].label.lower()}, om '{words}'")
     if groups:
         score += 1
-    name = dutch.words(service.get("name") or "")
-    description = dutch.words(service.get("description") or "")
-    organisation = dutch.words(service.get("org_name") or "")
+    name = dutch.words(service.name or "")
+    description = dutch.words(service.description or "")
+    organisation = dutch.words(service.org_name or "")
     in_name = [w for k, w in understood.term_words.items() if _has(name, k)]
     in_rest = [w for k, w in understood.term_words.items() if k not in name and not _has(name, k)
                and (_has(description, k) or _has(organisation, k))]
@@ -76,12 +66,17 @@ def reason_line(reasons: list[str], limit: int = 2) -> str:
     return line[:1].upper() + line[1:]
 
 
-def order_key(hit: dict[str, Any], sort: str) -> tuple:
-    service, m = hit["service"], hit["match"]
-    distance = hit.get("distance")
+def _matched(hit: SearchHit) -> Match:
+    assert hit.match is not None, "only hits matched against the words are ranked"
+    return hit.match
+
+
+def order_key(hit: SearchHit, sort: str) -> tuple:
+    service, m = hit.service, _matched(hit)
+    distance = hit.distance
     effective = FAR if distance is None else distance
-    rung = service.get("rung_level") or 0
-    name = (service.get("name") or "", service.get("id") or "")
+    rung = service.rung_level or 0
+    name = (service.name or "", service.id or "")
     if sort == "distance":
         return (not m.crisis_first, effective, -m.score, rung, *name)
     if sort == "name":
@@ -89,17 +84,17 @@ def order_key(hit: dict[str, Any], sort: str) -> tuple:
     return (not m.crisis_first, -m.score, rung, effective, *name)
 
 
-def rank(hits: list[dict[str, Any]], understood: Understood, sort: str = "licht") -> list[dict[str, Any]]:
+def rank(hits: list[SearchHit], understood: Understood, sort: str = "licht") -> list[SearchHit]:
     """Hits (each with its ``match``) in the order to show them."""
     ordered = sorted(hits, key=lambda h: order_key(h, sort))
     if sort not in ("licht", "relevance"):
         return ordered
-    first = [h for h in ordered if h["match"].crisis_first][:CRISIS_FIRST_IN_RESULTS]
+    first = [h for h in ordered if _matched(h).crisis_first][:CRISIS_FIRST_IN_RESULTS]
     rest = [h for h in ordered if not any(h is f for f in first)]
     if len(understood.life_domains) < 2:
         return first + rest
-    queues = [[h for h in rest if code in h["match"].life_domains] for code in understood.life_domains]
-    queues.append([h for h in rest if not h["match"].life_domains])
+    queues = [[h for h in rest if code in _matched(h).life_domains] for code in understood.life_domains]
+    queues.append([h for h in rest if not _matched(h).life_domains])
     taken: set[int] = set()
     result = list(first)
     positions = [0] * len(queues)

@@ -20,6 +20,7 @@ from socialekaart.catalog.lexicon import Lexicon, load_lexicon
 from socialekaart.catalog.model import Organization, Service
 from socialekaart.catalog.ports import CatalogStore, Locator
 from socialekaart.catalog.ranking import match, rank, reason_line
+from socialekaart.catalog.records import SearchHit, ServiceDetail, ServiceSummary, StoredHit
 from socialekaart.catalog.search import (
     MAX_PAGE_SIZE,
     MAX_QUERY_LENGTH,
@@ -54,7 +55,7 @@ class CrisisAnswer:
     categories: tuple[str, ...]
     phrases: tuple[str, ...]
     lines: list[crisis_help.NationalLine]
-    services: list[dict[str, Any]]  # hits, as in SearchPage.hits
+    services: list[SearchHit]
     checked_on: str = ""
     advice: tuple[str, ...] = ()  # what to do now, per category, in plain words
 
@@ -77,7 +78,7 @@ class SearchPage:
     total: int
     page: int
     page_size: int
-    hits: list[dict[str, Any]]
+    hits: list[SearchHit]
     query: ServiceQuery
     origin: PostcodePoint | None = None
     understood: Understood | None = None  # what the words asked for (None without words)
@@ -187,7 +188,7 @@ class Catalog:
             self._index, self._stamp, self._checked = index, stamp, time.monotonic()
 
     # -- reading -----------------------------------------------------------------------------------
-    def service(self, service_id: str) -> dict[str, Any]:
+    def service(self, service_id: str) -> ServiceDetail:
         found = self.store.service(service_id)
         if found is None:
             raise NotFound(f"Er is geen voorziening met id {service_id!r}.", field="id")
@@ -205,12 +206,12 @@ class Catalog:
         return self.store.organizations(kind=kind, formal=formal, gemeente=gemeente,
                                         skip=skip_for(page, page_size), limit=page_size)
 
-    def organization(self, organization_id: str) -> tuple[Organization, list[dict[str, Any]]]:
+    def organization(self, organization_id: str) -> tuple[Organization, list[ServiceSummary]]:
         """The organisation and a summary of each of its services."""
         found = self.store.organization(organization_id)
         if found is None:
             raise NotFound(f"Er is geen organisatie met id {organization_id!r}.", field="id")
-        return found, [row["service"] for row in self.store.organization_services(organization_id)]
+        return found, self.store.organization_services(organization_id)
 
     def areas(self, *, kind: str, parent: str | None = None, with_geometry: bool = False) -> list[Area]:
         if parent is not None and self.store.area(parent) is None:
@@ -333,7 +334,7 @@ class Catalog:
         signal = understood.crisis
         assert signal is not None
         base = ServiceQuery(crisis=True, page=1, page_size=CRISIS_SERVICES)
-        rows: list[dict[str, Any]] = []
+        rows: list[StoredHit] = []
         if query.point is not None:
             near = replace(base, point=query.point, radius=max(query.radius or 0, self.default_radius * 4),
                            near_areas=query.near_areas, sort="distance")
@@ -345,11 +346,11 @@ class Catalog:
                             services, crisis_help.lines_checked_on(), tuple(signal.advice))
 
     @staticmethod
-    def _hit(row: dict[str, Any], query: ServiceQuery, understood: Understood | None = None) -> dict[str, Any]:
-        service = row["service"]
-        own = list(service.get("life_domains") or [])
+    def _hit(row: StoredHit, query: ServiceQuery, understood: Understood | None = None) -> SearchHit:
+        service = row.service
+        own = list(service.life_domains)
         reasons: list[str] = []
-        score = row.get("score") or 0.0
+        score = row.score
         found = None
         if understood is not None:
             found = match(service, understood)
@@ -364,13 +365,12 @@ class Catalog:
                         for d in own if d in query.life_domains]
         if query.words:
             reasons.append("tekst past bij " + ", ".join(f"'{w}'" for w in query.words))
-        distance, office = row.get("distance"), row.get("officeDistance")
-        return {"service": service, "distance": round(distance) if distance is not None else None,
-                "officeDistance": round(office) if office is not None else None,
-                "servesArea": bool(row.get("servesArea")), "score": score,
-                "matchedLifeDomains": matched, "matchReasons": reasons, "matchLine": reason_line(reasons),
-                "match": found,
-                "rungLabel": taxonomy.RUNG_BY_CODE[service["rung"]].label}
+        distance, office = row.distance, row.office_distance
+        return SearchHit(service, distance=round(distance) if distance is not None else None,
+                         office_distance=round(office) if office is not None else None,
+                         serves_area=row.serves_area, score=score, matched_life_domains=tuple(matched),
+                         match_reasons=tuple(reasons), match_line=reason_line(reasons),
+                         rung_label=taxonomy.RUNG_BY_CODE[service.rung].label, match=found)
 
 
 def _and_list(names: list[str]) -> str:

@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 from socialekaart.accounts.service import Principal
 from socialekaart.catalog.ports import StaleListingReads
+from socialekaart.catalog.records import StaleService
 from socialekaart.places.codes import area_kind_of
 from socialekaart.shared.clock import Clock, utcnow
 from socialekaart.shared.errors import Forbidden
@@ -33,15 +34,15 @@ class StaleListingReport:
             scope = {gemeente: scope[gemeente]}
         today = self.clock().astimezone(LOCAL_TZ).date()
         cutoff = (today - timedelta(days=self.stale_after_days)).isoformat()
-        groups: dict[str, list[dict[str, Any]]] = {code: [] for code in scope}
+        groups: dict[str, list[StaleService]] = {code: [] for code in scope}
         for service in self.reads.stale_services(cutoff):
-            where = {service.get("gemeente_code")} | {_gemeente_of(c) for c in service.get("serves") or ()}
+            where = {service.gemeente_code} | {_gemeente_of(c) for c in service.serves}
             for code in sorted(c for c in where if c in groups):
                 groups[code].append(service)
         return {
             "staleAfterDays": self.stale_after_days, "verifiedBefore": cutoff,
             "gemeenten": [{"code": code, "name": scope[code],
-                           "services": sorted(groups[code], key=lambda s: (s.get("last_verified") or "", s["id"]))}
+                           "services": sorted(groups[code], key=lambda s: (s.last_verified or "", s.id))}
                           for code in sorted(scope, key=lambda c: (scope[c], c))],
         }
 

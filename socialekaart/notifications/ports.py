@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from socialekaart.catalog.records import StaleService
+
 
 class OutboxStore(Protocol):
     def enqueue(self, mails: list[dict[str, Any]]) -> int:
@@ -31,8 +33,8 @@ class RecipientStore(Protocol):
     def overdue_referrals(self, now: str) -> list[dict[str, Any]]:
         """Referrals past their receive or accept deadline: id, status, from_org_id, to_org_id,
         sender_account_id, receive_due_at, accept_due_at."""
-    def stale_services(self, cutoff: str) -> list[dict[str, Any]]:
-        """Services last verified before ``cutoff`` (ISO date) or never: id, organization_id, last_verified."""
+    def stale_services(self, cutoff: str) -> list[StaleService]:
+        """Services last verified before ``cutoff`` (ISO date) or never."""
     def preferences(self, account_id: str) -> list[str] | None:
         """The kinds the account turned off, or None when there is no such account."""
     def set_preferences(self, account_id: str, off: list[str]) -> bool: ...

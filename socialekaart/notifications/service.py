@@ -86,16 +86,17 @@ class NotificationService:
         cutoff = (today - timedelta(days=self.stale_after_days)).isoformat()
         mails: list[dict[str, Any]] = []
         beheerders: dict[str, list[dict[str, Any]]] = {}
-        stale = [(s, f"{s['id']}:{self._stale_period(s.get('last_verified'), today)}")
-                 for s in self.recipients.stale_services(cutoff) if s.get("organization_id")]
+        stale = [(s, f"{s.id}:{self._stale_period(s.last_verified, today)}")
+                 for s in self.recipients.stale_services(cutoff) if s.organization_id]
         done = self.outbox.known([f"verouderd:{about}" for _, about in stale])
         for service, about in stale:
             if f"verouderd:{about}" in done:
                 continue
-            org = service["organization_id"]
+            org = service.organization_id
+            assert org is not None
             if org not in beheerders:
                 beheerders[org] = self.recipients.organization_accounts(org, "beheerder")
-            mails += self._mails("verouderd", about, f"/organisatie/voorzieningen/{service['id']}", beheerders[org])
+            mails += self._mails("verouderd", about, f"/organisatie/voorzieningen/{service.id}", beheerders[org])
         return self._enqueue(mails)
 
     def _stale_period(self, last_verified: str | None, today: date) -> int:

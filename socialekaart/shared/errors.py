@@ -4,6 +4,8 @@ Only ``web/`` turns these into HTTP statuses; the CLI prints ``message`` and exi
 """
 from __future__ import annotations
 
+from typing import Any
+
 
 class SocialeKaartError(Exception):
     """Base of every error socialekaart raises on purpose."""
@@ -47,9 +49,10 @@ class Conflict(SocialeKaartError):
 class PreconditionFailed(Conflict):
     """The caller changed an older version than the stored one (If-Match, the version in a form).
 
-    ``current``: the stored record as it is now, so the caller can show what changed."""
+    ``current``: the stored record as it is now (e.g. a catalog ``ServiceDetail``), so the caller
+    can show what changed."""
 
-    def __init__(self, message: str, *, current: dict | None = None, **kwargs):
+    def __init__(self, message: str, *, current: Any = None, **kwargs):
         super().__init__(message, **kwargs)
         self.current = current
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Sequence
 from zoneinfo import ZoneInfo
 
 from socialekaart.shared.errors import ValidationError
@@ -55,7 +56,7 @@ class WeeklyHours:
         return cls(tuple(sorted(set(ranges))))
 
     @classmethod
-    def from_minutes(cls, flat: list[int] | None) -> "WeeklyHours":
+    def from_minutes(cls, flat: Sequence[int] | None) -> "WeeklyHours":
         flat = list(flat or [])
         pairs = tuple((flat[i], flat[i + 1]) for i in range(0, len(flat) - 1, 2))
         return cls(pairs, always_open=pairs == ((0, 7 * MINUTES_PER_DAY),))

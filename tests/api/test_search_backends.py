@@ -44,9 +44,9 @@ def test_same_hits_and_rung_order_on_both_stores(both, query, sort):
     found = {name: every_hit(catalog, query, sort) for name, catalog in both.items()}
     (falkor_total, falkor), (neo_total, neo) = found["falkordb"], found["neo4j"]
     assert neo_total == falkor_total == len(falkor) == len(neo)
-    assert {h["service"]["id"] for h in neo} == {h["service"]["id"] for h in falkor}
+    assert {h.service.id for h in neo} == {h.service.id for h in falkor}
     if sort == "licht":
-        assert [h["service"]["rung_level"] for h in neo] == [h["service"]["rung_level"] for h in falkor]
+        assert [h.service.rung_level for h in neo] == [h.service.rung_level for h in falkor]
     if query["q"] != "xyzzyq":
         assert falkor_total > 0  # a query that finds something, or the comparison says little
 

@@ -123,7 +123,7 @@ def ids_of(catalog, query: ServiceQuery) -> list[str]:
     """The ids found, sorted (the order itself is pinned against the scan above)."""
     total, rows = catalog.store.search_services(query)
     assert total == len(rows)
-    return sorted(row["service"]["id"] for row in rows)
+    return sorted(row.service.id for row in rows)
 
 
 def test_area_search_finds_werkgebied_only_services(small):
@@ -142,7 +142,7 @@ def test_place_search_finds_werkgebied_services_without_a_point(small):
     query = place_query(small, 51.500, 3.925, radius=100)
     assert ids_of(small, query) == ["svc-gemeente-only", "svc-wijk-only"]
     _, rows = small.store.search_services(query)
-    assert all(row["servesArea"] and row["distance"] == 0.0 and row["officeDistance"] is None for row in rows)
+    assert all(row.serves_area and row.distance == 0.0 and row.office_distance is None for row in rows)
 
 
 def test_radius_edges(small):

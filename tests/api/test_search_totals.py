@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from socialekaart.catalog.records import StoredHit
 from socialekaart.catalog.search import ServiceQuery
 
 
-def all_hits(store, query: dict) -> list[dict]:
+def all_hits(store, query: dict) -> list[StoredHit]:
     hits, page = [], 1
     while True:
         _, rows = store.search_services(ServiceQuery(**query, page_size=100, page=page))

@@ -154,8 +154,8 @@ def referral_scene(demo_runtime) -> ReferralScene:
     catalog = demo_runtime.catalog
     form, _ = SearchForm.from_args({"postcode": "4461AB", "vraag": "ik heb geldzorgen"})
     hits = run_search(catalog, form).page.hits
-    target = next(hit["service"] for hit in hits
-                  if hit["service"].get("org_kind") == "welzijnsorganisatie" and not hit["service"].get("confidential"))
+    target = next(hit.service for hit in hits
+                  if hit.service.org_kind == "welzijnsorganisatie" and not hit.service.confidential)
     _, wijkteams = catalog.organizations(kind="sociaal-wijkteam", gemeente="GM0664")
     swt = next({"id": org.id, "name": org.name} for org, _ in wijkteams if org.name == "Sociaal wijkteam Goes")
     accounts = ReferralRuntime(demo_runtime).accounts
@@ -169,9 +169,9 @@ def referral_scene(demo_runtime) -> ReferralScene:
         accounts.store.set_password_hash(made["id"], password_hash)
         return PageAccount(email, E2E_PASSWORD, org["id"] if org else None, org["name"] if org else None)
 
-    receiver_org = {"id": target["organization_id"], "name": target["org_name"]}
+    receiver_org = {"id": target.organization_id, "name": target.org_name}
     return ReferralScene(make("wijkteam", "professional", swt), make("welzijn", "professional", receiver_org),
-                         make("coordinator", "coordinator", None, ("RG-zeeland",)), target["id"], target["name"])
+                         make("coordinator", "coordinator", None, ("RG-zeeland",)), target.id, target.name)
 
 
 # axe-core (tests/e2e/axe, `make axe`): every werkplek page is checked with it at 1366 and 320 px.

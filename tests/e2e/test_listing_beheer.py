@@ -56,7 +56,7 @@ def test_a_beheerder_edits_verifies_and_meets_a_concurrent_edit(axe_page, demo_r
     page.get_by_role("button", name="Opslaan").click()
     page.wait_for_url(re.compile(r"/organisatie$"))
     expect(page.locator(".werk-melding-ok")).to_contain_text("Opgeslagen en gecontroleerd op")
-    assert demo_runtime.catalog.service(scene.service_id)["wait_weeks"] == 3
+    assert demo_runtime.catalog.service(scene.service_id).wait_weeks == 3
 
     # 2. Gecontroleerd.
     page.get_by_role("button", name=f"Klopt nog: gecontroleerd {scene.service_name}").click()
@@ -72,11 +72,11 @@ def test_a_beheerder_edits_verifies_and_meets_a_concurrent_edit(axe_page, demo_r
     expect(page.get_by_role("heading", name="Iemand anders heeft deze voorziening intussen gewijzigd")).to_be_visible()
     row = page.locator("table.wijzigingen tbody tr", has_text="Wachttijd in weken")
     expect(row.locator("td")).to_have_text(["8", "4"])
-    assert demo_runtime.catalog.service(scene.service_id)["wait_weeks"] == 8
+    assert demo_runtime.catalog.service(scene.service_id).wait_weeks == 8
     assert_accessible(page)
     page.get_by_role("button", name="Mijn gegevens toch opslaan").click()
     page.wait_for_url(re.compile(r"/organisatie$"))
-    assert demo_runtime.catalog.service(scene.service_id)["wait_weeks"] == 4
+    assert demo_runtime.catalog.service(scene.service_id).wait_weeks == 4
     # The form sent back with an error (400) and the conflict page (409) are the only failed loads.
     assert page.guard.foreign_requests == []
     expected = ("status of 400", "status of 409")

@@ -121,6 +121,6 @@ def test_correction_form_round_trip(page, demo_runtime):
     page.wait_for_url(re.compile(r"/bedankt$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Bedankt voor uw bericht")
     service = demo_runtime.catalog.service(service_id)
-    found = [c for c in demo_runtime.corrections().for_organization(service["organization_id"]) if c.text == text]
+    found = [c for c in demo_runtime.corrections().for_organization(service.organization_id) if c.text == text]
     assert len(found) == 1 and found[0].status == "nieuw" and found[0].email is None
     _expect_clean(page)

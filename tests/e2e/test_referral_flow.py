@@ -169,11 +169,11 @@ def _seed_flows(demo_runtime, scene) -> None:
     rr = ReferralRuntime(demo_runtime)
     sender = principal_of(rr.accounts.account(scene.sender.email))
     receiver = principal_of(rr.accounts.account(scene.receiver.email))
-    other = next(hit["service"] for hit in demo_runtime.catalog.search(life_domains=["geldzaken"], area="GM0664",
+    other = next(hit.service for hit in demo_runtime.catalog.search(life_domains=["geldzaken"], area="GM0664",
                                                                        page_size=50).hits
-                 if hit["service"]["organization_id"] not in (scene.receiver.organization_id,
+                 if hit.service.organization_id not in (scene.receiver.organization_id,
                                                               scene.sender.organization_id)
-                 and not hit["service"].get("confidential"))
+                 and not hit.service.confidential)
 
     def send(actor, service_id: str, partner_id: str, number: int) -> str:
         made = rr.referrals.create(actor, {
@@ -188,5 +188,5 @@ def _seed_flows(demo_runtime, scene) -> None:
         rr.referrals.transition(receiver, referral_id, "ontvangen")
         rr.referrals.transition(receiver, referral_id, "geaccepteerd")
     for i in range(2):
-        send(receiver, other["id"], other["organization_id"], 10 + i)
+        send(receiver, other.id, other.organization_id, 10 + i)
     rr.close()

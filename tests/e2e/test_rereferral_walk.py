@@ -33,14 +33,14 @@ def second_receiver(demo_runtime, referral_scene) -> tuple[PageAccount, dict]:
     form, _ = SearchForm.from_args({"postcode": "4461AB", "vraag": "ik heb geldzorgen"})
     hits = run_search(demo_runtime.catalog, form).page.hits
     taken = {referral_scene.receiver.organization_id, referral_scene.sender.organization_id}
-    service = next(hit["service"] for hit in hits
-                   if hit["service"]["organization_id"] not in taken and not hit["service"].get("confidential"))
+    service = next(hit.service for hit in hits
+                   if hit.service.organization_id not in taken and not hit.service.confidential)
     accounts = ReferralRuntime(demo_runtime).accounts
     email = f"tweede-{uuid.uuid4().hex[:8]}@werkplek.example.nl"
     made = accounts.create_account(email=email, name="E2E tweede ontvanger", role="professional",
-                                   organization_id=service["organization_id"])
+                                   organization_id=service.organization_id)
     accounts.store.set_password_hash(made["id"], hash_password(E2E_PASSWORD))
-    return PageAccount(email, E2E_PASSWORD, service["organization_id"], service["org_name"]), service
+    return PageAccount(email, E2E_PASSWORD, service.organization_id, service.org_name), service
 
 
 def open_from_inbox(page, folder: str, path: str) -> None:
@@ -55,7 +55,7 @@ def test_search_refer_message_decline_rerefer_accept_close_and_the_sender_sees_i
 
     page, scene = axe_page, referral_scene
     other, other_service = second_receiver
-    rung = demo_runtime.catalog.service(scene.service_id)["rung"]
+    rung = demo_runtime.catalog.service(scene.service_id).rung
 
     # 1. The wijkteam professional searches with filters and refers.
     sign_in(page, scene.sender)
@@ -126,10 +126,10 @@ def test_search_refer_message_decline_rerefer_accept_close_and_the_sender_sees_i
     page.get_by_role("button", name="Zoeken", exact=True).click()
     page.wait_for_url(re.compile(r"vraag=ik"))
     expect(page.locator(".opnieuw-verwijzen")).to_be_visible()  # the search stays for this referral
-    card = page.locator(f"#hit-{other_service['id']}")  # the demo has services with the same name
-    card.get_by_role("link", name=f"Doorverwijzen naar {other_service['name']}").click()
-    page.wait_for_url(re.compile(rf"/verwijzen/{other_service['id']}\?.*opnieuw=ref-"))
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Opnieuw verwijzen naar {other_service['name']}")
+    card = page.locator(f"#hit-{other_service.id}")  # the demo has services with the same name
+    card.get_by_role("link", name=f"Doorverwijzen naar {other_service.name}").click()
+    page.wait_for_url(re.compile(rf"/verwijzen/{other_service.id}\?.*opnieuw=ref-"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Opnieuw verwijzen naar {other_service.name}")
     expect(page.get_by_label("Hulpvraag")).to_have_value(QUESTION)  # carried over
     expect(page.get_by_label("Uw cliëntreferentie")).to_have_value("SWT-E2E-0015")
     expect(page.locator(".toestemming-opnieuw")).to_contain_text("Vraag de inwoner opnieuw om toestemming")

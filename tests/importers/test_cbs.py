@@ -148,7 +148,7 @@ def test_a_newer_year_updates_areas_in_place_and_moves_locations_to_the_right_bu
     catalog.save(organizations=[org], services=[
         Service("svc-a", "org-a", "Inloop", "voorliggend", ["sociaal-netwerk"], last_verified=date(2026, 1, 1),
                 location=Location("loc-a", *spot, "Markt 1", "4461 AB", "Goes"))])
-    assert catalog.service("svc-a")["buurt_code"] == "BU06640101"
+    assert catalog.service("svc-a").buurt_code == "BU06640101"
 
     report = import_cbs([newer_year(tmp_path)], fresh())
 
@@ -158,7 +158,7 @@ def test_a_newer_year_updates_areas_in_place_and_moves_locations_to_the_right_bu
                        "geometry", "lat", "lon"),
         "BU06640102": ("geometry", "lat", "lon")}
     service = catalog.service("svc-a")
-    assert (service["buurt_code"], service["buurt_name"]) == ("BU06640102", "Goes-Oost")
+    assert (service.buurt_code, service.buurt_name) == ("BU06640102", "Goes-Oost")
     assert catalog.store.connection.read(
         "MATCH (:Location {id: 'loc-a'})-[:IN]->(b:Buurt) RETURN b.code AS code") == [{"code": "BU06640102"}]
     assert catalog.store.counts()["Buurt"] == 377  # updated in place, none added

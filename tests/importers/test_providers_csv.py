@@ -95,23 +95,23 @@ def test_skip_invalid_writes_the_good_rows_mapped_from_labels_and_codes(zeeland,
     assert report.text().endswith("De goede regels zijn in één keer geschreven; de afgekeurde niet.")
     catalog = zeeland.catalog
     spreekuur = catalog.service("csv:welzijn-goes:spreekuur-geldzaken:4461ab")
-    assert {k: spreekuur[k] for k in ("name", "org_name", "org_kind", "formal", "rung", "life_domains",
+    assert {k: getattr(spreekuur, k) for k in ("name", "org_name", "org_kind", "formal", "rung", "life_domains",
                                       "target_groups", "postcode", "city", "phone", "website", "hours_text",
                                       "last_verified", "source", "buurt_code")} == {
         "name": "Spreekuur geldzaken", "org_name": "Welzijn Goes", "org_kind": "welzijnsorganisatie", "formal": True,
-        "rung": "voorliggend", "life_domains": ["geldzaken"], "target_groups": ["iedereen"], "postcode": "4461 AB",
+        "rung": "voorliggend", "life_domains": ("geldzaken",), "target_groups": ("iedereen",), "postcode": "4461 AB",
         "city": "Goes", "phone": "0113-123456", "website": "https://www.welzijngoes.example.nl",
         "hours_text": "ma-vr 09:00-17:00; za 10:00-12:00", "last_verified": "2026-01-05", "source": "csv",
         "buurt_code": "BU06640101"}
-    assert (spreekuur["lat"], spreekuur["lon"]) == (51.503997, 3.891588)  # the PC6 centroid of 4461 AB
+    assert (spreekuur.lat, spreekuur.lon) == (51.503997, 3.891588)  # the PC6 centroid of 4461 AB
     maatjes = catalog.service("csv:buren-voor-buren:maatjes-een-tegen-eenzaamheid")
-    assert {k: maatjes[k] for k in ("name", "formal", "org_kind", "rung", "life_domains", "target_groups", "age_min",
+    assert {k: getattr(maatjes, k) for k in ("name", "formal", "org_kind", "rung", "life_domains", "target_groups", "age_min",
                                     "serves", "lat", "last_verified")} == {
         "name": "Maatjes Eén tegen eenzaamheid", "formal": False, "org_kind": "vrijwilligersnetwerk",
-        "rung": "informeel", "life_domains": ["sociaal-netwerk"], "target_groups": ["ouderen", "mantelzorgers"],
-        "age_min": 65, "serves": ["GM0664"], "lat": None, "last_verified": "2026-10-01"}
+        "rung": "informeel", "life_domains": ("sociaal-netwerk",), "target_groups": ("ouderen", "mantelzorgers"),
+        "age_min": 65, "serves": ("GM0664",), "lat": None, "last_verified": "2026-10-01"}
     opvang = catalog.service("csv:zorg-plus:crisisopvang")
-    assert {k: opvang[k] for k in ("rung", "cost", "crisis_24h", "confidential", "address", "hours_text",
+    assert {k: getattr(opvang, k) for k in ("rung", "cost", "crisis_24h", "confidential", "address", "hours_text",
                                    "point_kind", "last_verified")} == {
         "rung": "maatwerk", "cost": "eigen-bijdrage", "crisis_24h": True, "confidential": True, "address": None,
         "hours_text": "24/7", "point_kind": "wijk", "last_verified": "2026-03-15"}
@@ -133,12 +133,12 @@ def test_bom_file_with_commas_and_quotes_gives_the_exact_report(zeeland):
         "providers_bom.csv, regel 4, kolom 'crisishulp': 'misschien' begrijpen we niet; vul ja of nee in.",
     ]
     koffie = zeeland.catalog.service("csv:buurthuis-de-brug:koffie-ochtend-elke-dinsdag:4461ha")
-    assert (koffie["name"], koffie["life_domains"]) == ("Koffie-ochtend, elke dinsdag",
-                                                        ["sociaal-netwerk", "tijdsbesteding"])
+    assert (koffie.name, koffie.life_domains) == ("Koffie-ochtend, elke dinsdag",
+                                                        ("sociaal-netwerk", "tijdsbesteding"))
     schuldhulp = zeeland.catalog.service("csv:gemeente-goes:schuldhulp:4461ea")
-    assert schuldhulp["hours_text"] == "ma 09:00-12:00, 13:00-16:00; wo 09:00-12:00, 13:00-16:00; " \
+    assert schuldhulp.hours_text == "ma 09:00-12:00, 13:00-16:00; wo 09:00-12:00, 13:00-16:00; " \
                                        "vr 09:00-12:00, 13:00-16:00"
-    assert schuldhulp["target_groups"] == ["schulden", "ouders-gezinnen"] and schuldhulp["cost"] == "eigen-bijdrage"
+    assert schuldhulp.target_groups == ("schulden", "ouders-gezinnen") and schuldhulp.cost == "eigen-bijdrage"
 
 
 GOOD = ("id;naam;organisatie;trede;leefgebieden;postcode;telefoon\n"
@@ -166,7 +166,7 @@ def test_a_changed_cell_updates_only_that_service(imports, fresh, tmp_path):
     assert [(c.type, c.id, c.action, c.fields) for c in changed.changes] == [
         ("service", "a2", "updated", ("phone",))]
     assert changed.unchanged == 2 and changed.written
-    assert imports.catalog.service("a2")["phone"] == "0113 333333"
+    assert imports.catalog.service("a2").phone == "0113 333333"
 
 
 def test_dry_run_shows_what_would_change_and_writes_nothing(imports, tmp_path):
@@ -271,7 +271,7 @@ def test_a_write_that_fails_halfway_leaves_the_store_unchanged(imports, tmp_path
 def test_rows_without_coordinates_are_geocoded_by_postcode(imports, tmp_path):
     run(imports, write_csv(tmp_path, GOOD))
     service = imports.catalog.service("a2")
-    assert (service["lat"], service["lon"], service["postcode"]) == (51.506401, 3.87764, "4461 EA")
+    assert (service.lat, service.lon, service.postcode) == (51.506401, 3.87764, "4461 EA")
 
 
 def test_last_verified_and_werkgebied_check_dates_and_known_areas(zeeland, tmp_path):

@@ -103,37 +103,37 @@ def test_location_is_placed_in_its_buurt(filled):
         "RETURN b.code AS buurt, w.code AS wijk, g.code AS gemeente")
     assert rows == [{"buurt": "BU06640201", "wijk": "WK066402", "gemeente": "GM0664"}]
     service = filled.service("svc-oost")
-    assert (service["buurt_name"], service["wijk_name"], service["gemeente_name"]) == ("Oostwijk", "Goes-Oost", "Goes")
+    assert (service.buurt_name, service.wijk_name, service.gemeente_name) == ("Oostwijk", "Goes-Oost", "Goes")
 
 
 def test_nearest_first_with_distance_in_metres(filled):
     page = filled.search(lat=51.500, lon=3.890, radius=5000, sort="distance")
-    distances = [h["distance"] for h in page.hits if not h["servesArea"]]
+    distances = [h.distance for h in page.hits if not h.serves_area]
     assert distances == sorted(distances)
-    assert page.hits[0]["service"]["id"] == "svc-spreekuur" and page.hits[0]["distance"] < 5
-    oost = next(h for h in page.hits if h["service"]["id"] == "svc-oost")
-    assert 2700 < oost["distance"] < 2850  # 0.04 degrees of longitude at 51.5 N is about 2.77 km
+    assert page.hits[0].service.id == "svc-spreekuur" and page.hits[0].distance < 5
+    oost = next(h for h in page.hits if h.service.id == "svc-oost")
+    assert 2700 < oost.distance < 2850  # 0.04 degrees of longitude at 51.5 N is about 2.77 km
 
 
 def test_radius_limits_results(filled):
-    ids = {h["service"]["id"] for h in filled.search(lat=51.500, lon=3.890, radius=1000).hits}
+    ids = {h.service.id for h in filled.search(lat=51.500, lon=3.890, radius=1000).hits}
     assert "svc-oost" not in ids and "svc-spreekuur" in ids
 
 
 def test_lightest_rung_first_by_default(filled):
     page = filled.search(lat=51.500, lon=3.890, radius=5000, life_domains=["geldzaken"])
-    rungs = [h["service"]["rung_level"] for h in page.hits]
+    rungs = [h.service.rung_level for h in page.hits]
     assert rungs == sorted(rungs)
-    assert page.hits[-1]["service"]["id"] == "svc-budget"
+    assert page.hits[-1].service.id == "svc-budget"
 
 
 def test_werkgebied_counts_as_nearby(filled):
     # svc-maatje has no office at all; it serves wijk Goes-Oost.
     inside = filled.search(lat=51.500, lon=3.93, radius=100)
-    hit = next(h for h in inside.hits if h["service"]["id"] == "svc-maatje")
-    assert hit["servesArea"] is True
+    hit = next(h for h in inside.hits if h.service.id == "svc-maatje")
+    assert hit.serves_area is True
     outside = filled.search(lat=51.500, lon=3.890, radius=100)
-    assert "svc-maatje" not in {h["service"]["id"] for h in outside.hits}
+    assert "svc-maatje" not in {h.service.id for h in outside.hits}
 
 
 def test_a_werkgebied_saved_before_its_area_is_found_once_the_area_is_there(catalog):
@@ -143,17 +143,17 @@ def test_a_werkgebied_saved_before_its_area_is_found_once_the_area_is_there(cata
     with pytest.raises(NotFound):
         catalog.search(area="WK066402")  # no such area yet
     catalog.save(areas=small_region())
-    assert [h["service"]["id"] for h in catalog.search(area="WK066402").hits] == ["svc-maatje"]
-    assert "svc-maatje" in {h["service"]["id"] for h in catalog.search(lat=51.500, lon=3.93, radius=100).hits}
+    assert [h.service.id for h in catalog.search(area="WK066402").hits] == ["svc-maatje"]
+    assert "svc-maatje" in {h.service.id for h in catalog.search(lat=51.500, lon=3.93, radius=100).hits}
     catalog.save(areas=small_region())  # again: nothing doubles
     assert catalog.search(area="WK066402").total == 1
 
 
 def test_confidential_location_is_never_stored_on_the_service(filled):
     service = filled.service("svc-opvang")
-    assert service["address"] is None and service["postcode"] is None and service["buurt_code"] is None
-    assert service["point_kind"] == "wijk"
-    assert (service["lat"], service["lon"]) == (51.50, 3.89)  # the wijk centroid, not 51.501/3.885
+    assert service.address is None and service.postcode is None and service.buurt_code is None
+    assert service.point_kind == "wijk"
+    assert (service.lat, service.lon) == (51.50, 3.89)  # the wijk centroid, not 51.501/3.885
 
 
 def test_pagination_happens_in_the_store(filled):
@@ -161,13 +161,13 @@ def test_pagination_happens_in_the_store(filled):
     second = filled.search(lat=51.5, lon=3.89, radius=5000, page_size=2, page=2)
     assert first.total == second.total == 4  # svc-maatje serves another wijk
     assert len(first.hits) == 2 and len(second.hits) == 2
-    assert not {h["service"]["id"] for h in first.hits} & {h["service"]["id"] for h in second.hits}
+    assert not {h.service.id for h in first.hits} & {h.service.id for h in second.hits}
 
 
 def text_hits(catalog, *words: str) -> list[str]:
     """The store's full-text search itself (the HSDS search uses it; the catalog's q reads the words
     first, socialekaart/catalog/understanding.py, and so also finds help by leefgebied)."""
-    return [row["service"]["id"] for row in catalog.store.search_services(ServiceQuery(words=words))[1]]
+    return [row.service.id for row in catalog.store.search_services(ServiceQuery(words=words))[1]]
 
 
 def test_full_text_with_prefix_and_stemming(filled):
@@ -175,7 +175,7 @@ def test_full_text_with_prefix_and_stemming(filled):
     assert text_hits(filled, "schulden") == ["svc-spreekuur"]
     assert "svc-maatje" in text_hits(filled, "buren")  # organisation name
     # Through the catalog the name match comes first, whatever the tags.
-    assert filled.search(q="schulden").hits[0]["service"]["id"] == "svc-spreekuur"
+    assert filled.search(q="schulden").hits[0].service.id == "svc-spreekuur"
 
 
 def test_hostile_text_reaches_the_store_only_as_words(filled):
@@ -218,6 +218,6 @@ def test_an_error_inside_the_unit_of_work_writes_nothing(store):
 def test_renaming_an_organisation_updates_its_services(filled):
     filled.save(organizations=[Organization("org-netwerk", "Buren Helpen Buren", "vrijwilligersnetwerk",
                                             formal=False)])
-    assert filled.service("svc-maatje")["org_name"] == "Buren Helpen Buren"
+    assert filled.service("svc-maatje").org_name == "Buren Helpen Buren"
     assert text_hits(filled, "helpen") == ["svc-maatje"]
-    assert [h["service"]["id"] for h in filled.search(q="helpen").hits] == ["svc-maatje"]
+    assert [h.service.id for h in filled.search(q="helpen").hits] == ["svc-maatje"]

@@ -5,6 +5,7 @@ from datetime import datetime
 
 import pytest
 
+from socialekaart.catalog.records import SearchHit, ServiceRecord
 from web.pages import formatting
 
 
@@ -18,14 +19,17 @@ def test_distance(metres, text):
 
 def test_distance_of_a_hit():
     near = ("BU06640101", "WK066401", "GM0664")
-    located = {"service": {"serves": []}, "servesArea": False, "distance": 540}
+    def service(**fields):
+        return ServiceRecord("svc", "Hulp", "voorliggend", "org", **fields)
+
+    located = SearchHit(service(), serves_area=False, distance=540)
     assert formatting.hit_distance_text(located, near) == "540 m"
-    in_wijk = {"service": {"serves": ["WK066401"]}, "servesArea": True, "distance": 0}
+    in_wijk = SearchHit(service(serves=("WK066401",)), serves_area=True, distance=0)
     assert formatting.hit_distance_text(in_wijk, near) == "in uw wijk"
-    in_gemeente = {"service": {"serves": ["GM0664"]}, "servesArea": True, "distance": 0}
+    in_gemeente = SearchHit(service(serves=("GM0664",)), serves_area=True, distance=0)
     assert formatting.hit_distance_text(in_gemeente, near) == "in uw gemeente"
-    secret = {"service": {"confidential": True, "point_kind": "wijk", "wijk_name": "Goes-Oost"},
-              "servesArea": False, "distance": 93}
+    secret = SearchHit(service(confidential=True, point_kind="wijk", wijk_name="Goes-Oost"),
+                       serves_area=False, distance=93)
     assert formatting.hit_distance_text(secret, near) == "bij benadering, in Goes-Oost"
 
 

@@ -45,8 +45,8 @@ def test_a_beheerder_edits_a_listing_and_it_counts_as_checked(client, people, ru
     saved = post(client, EDIT, form)
     assert saved.status_code == 303 and saved.headers["Location"] == "/organisatie"
     stored = runtime.catalog.service("svc-schuld")
-    assert (stored["phone"], stored["wait_weeks"], stored["last_verified"]) == ("0113 123456", 2, "2026-01-12")
-    assert stored["description"] == "Elke dinsdag inloop.\nOok zonder afspraak." and "09:00" in stored["hours_text"]
+    assert (stored.phone, stored.wait_weeks, stored.last_verified) == ("0113 123456", 2, "2026-01-12")
+    assert stored.description == "Elke dinsdag inloop.\nOok zonder afspraak." and "09:00" in stored.hours_text
     after = text(client.get("/organisatie"))
     assert "Opgeslagen en gecontroleerd op 12 januari 2026" in after
     assert "Laatst gecontroleerd op 12 januari 2026" in after and "Verouderd" not in after.split("Schuldhulp")[1]
@@ -74,10 +74,10 @@ def test_bad_input_is_shown_next_to_the_field_and_writes_nothing(client, people,
 
 def test_gecontroleerd_sets_the_date_and_the_flag_returns_after_the_stale_period(client, people, runtime, clock):
     sign_in_as(client, people["beheerder"])
-    version = runtime.catalog.service("svc-schuld")["version"]
+    version = runtime.catalog.service("svc-schuld").version
     response = post(client, f"{EDIT}/gecontroleerd", {"versie": str(version)})
     assert response.status_code == 303
-    assert runtime.catalog.service("svc-schuld")["last_verified"] == "2026-01-12"
+    assert runtime.catalog.service("svc-schuld").last_verified == "2026-01-12"
     own = text(client.get("/organisatie"))
     assert "Schuldhulp spreekuur: gecontroleerd op 12 januari 2026" in own
     assert "Verouderd" not in own.split("Schuldhulp spreekuur", 2)[2].split("Bijwerken")[0]
@@ -100,9 +100,9 @@ def test_a_concurrent_edit_gets_the_conflict_page_with_both_values_and_can_still
     assert ("Telefoon", "0113 999999", "0113 111111") in rows and ("Wachttijd in weken", "6", "(leeg)") in rows
     assert runtime.catalog.service("svc-schuld") == between  # nothing of the late edit
     again = form_of(conflict)  # the form keeps my values, now on the new version
-    assert again["phone"] == "0113 111111" and int(again["versie"]) == between["version"]
+    assert again["phone"] == "0113 111111" and int(again["versie"]) == between.version
     assert post(client, EDIT, again).status_code == 303  # the beheerder chose its own values
-    assert runtime.catalog.service("svc-schuld")["phone"] == "0113 111111"
+    assert runtime.catalog.service("svc-schuld").phone == "0113 111111"
     stale_check = post(client, f"{EDIT}/gecontroleerd", {"versie": mine["versie"]})
     assert stale_check.status_code == 303 and stale_check.headers["Location"] == EDIT
 
@@ -151,17 +151,17 @@ def test_a_beheerder_adds_a_listing_with_every_field_of_the_csv_template(client,
             "independentClientSupport": "ja"}
     missing = post(client, "/organisatie/voorzieningen/nieuw", {**form, "lifeDomains": [], "rung": ""})
     assert missing.status_code == 400 and 'id="fout-lifeDomains"' in html(missing) and 'id="fout-rung"' in html(missing)
-    assert "Taalcafé" not in [s["name"] for s in runtime.catalog.organization("org-welzijn")[1]]
+    assert "Taalcafé" not in [s.name for s in runtime.catalog.organization("org-welzijn")[1]]
     made = post(client, "/organisatie/voorzieningen/nieuw", form)
     assert made.status_code == 303, text(made)[:2000]
-    new = next(s for s in runtime.catalog.organization("org-welzijn")[1] if s["name"] == "Taalcafé")
-    stored = runtime.catalog.service(new["id"])
-    assert stored["rung"] == "informeel" and sorted(stored["life_domains"]) == ["sociaal-netwerk", "werk-opleiding"]
-    assert stored["target_groups"] == ["nieuwkomers"] and (stored["age_min"], stored["age_max"]) == (16, None)
-    assert stored["serves"] == ["WK066402"] and stored["buurt_code"] == "BU06640101" and stored["postcode"] == "4461 AB"
-    assert (stored["cost"], stored["cost_note"], stored["wait_weeks"]) == ("eigen-bijdrage", "€ 1 voor koffie", 0)
-    assert stored["independent_support"] and not stored["crisis_24h"] and stored["last_verified"] == "2026-01-12"
-    again = form_of(client.get(f"/organisatie/voorzieningen/{new['id']}"))  # the edit form shows it all back
+    new = next(s for s in runtime.catalog.organization("org-welzijn")[1] if s.name == "Taalcafé")
+    stored = runtime.catalog.service(new.id)
+    assert stored.rung == "informeel" and sorted(stored.life_domains) == ["sociaal-netwerk", "werk-opleiding"]
+    assert stored.target_groups == ("nieuwkomers",) and (stored.age_min, stored.age_max) == (16, None)
+    assert stored.serves == ("WK066402",) and stored.buurt_code == "BU06640101" and stored.postcode == "4461 AB"
+    assert (stored.cost, stored.cost_note, stored.wait_weeks) == ("eigen-bijdrage", "€ 1 voor koffie", 0)
+    assert stored.independent_support and not stored.crisis_24h and stored.last_verified == "2026-01-12"
+    again = form_of(client.get(f"/organisatie/voorzieningen/{new.id}"))  # the edit form shows it all back
     assert sorted(again["lifeDomains"]) == ["sociaal-netwerk", "werk-opleiding"] and again["independentClientSupport"] == ["ja"]
     assert (again["rung"], again["cost"], again["serves"], again["street"]) == \
         ("informeel", "eigen-bijdrage", "WK066402", "Markt 1")
@@ -176,9 +176,9 @@ def test_a_beheerder_removes_a_listing_after_confirming(client, people, runtime)
     runtime.listings().update(people["beheerder"], "svc-schuld", {"waitWeeks": 6})  # someone else, in between
     late = post(client, f"{EDIT}/verwijderen", {"versie": version})
     assert late.status_code == 303 and late.headers["Location"] == EDIT
-    assert runtime.catalog.service("svc-schuld")["wait_weeks"] == 6  # nothing removed
+    assert runtime.catalog.service("svc-schuld").wait_weeks == 6  # nothing removed
     assert client.get("/organisatie/voorzieningen/svc-begeleiding/verwijderen").status_code == 403
-    current = runtime.catalog.service("svc-schuld")["version"]
+    current = runtime.catalog.service("svc-schuld").version
     done = post(client, f"{EDIT}/verwijderen", {"versie": str(current)})
     assert done.status_code == 303 and done.headers["Location"] == "/organisatie"
     own = text(client.get("/organisatie"))
@@ -213,7 +213,7 @@ def test_an_inwoners_correction_reaches_the_beheerder_who_applies_it_through_the
     assert corrections.open_for(people["beheerder"])[0].status == "nieuw"
     saved = post(client, EDIT, {**form, "phone": "0113 555555", "correctie": sent.id})
     assert saved.status_code == 303
-    assert runtime.catalog.service("svc-schuld")["phone"] == "0113 555555"
+    assert runtime.catalog.service("svc-schuld").phone == "0113 555555"
     after = text(client.get("/organisatie"))
     assert "De correctie is verwerkt." in after and "Er wachten geen correcties van inwoners." in after
     assert corrections.store.correction(sent.id).status == "verwerkt"

@@ -451,7 +451,7 @@ def test_professional_search_in_the_werkplek_with_filters_access_and_doorverwijz
     words = text(found)
     # The same understanding of the words as the public search: the same services.
     public = runtime.catalog.search(q="geldzorgen", page_size=20)
-    assert sorted(_hit_ids(found)) == sorted(hit["service"]["id"] for hit in public.hits)
+    assert sorted(_hit_ids(found)) == sorted(hit.service.id for hit in public.hits)
     assert {"svc-schuld", "svc-swt", "svc-begeleiding"} <= set(_hit_ids(found))
     assert "Wachttijd 6 weken. Vol tot maart" in words
     assert "Toegang Via het sociaal wijkteam: na een gesprek en een besluit van de gemeente" in words

@@ -282,16 +282,16 @@ def test_the_version_is_checked_inside_the_write_itself(runtime):
     from socialekaart.shared.errors import PreconditionFailed
 
     stored = runtime.snapshots.service("svc-schuld")
-    version = runtime.catalog.service("svc-schuld")["version"]
+    version = runtime.catalog.service("svc-schuld").version
     runtime.catalog.save(services=[replace(service_from_snapshot(stored), wait_weeks=5)])  # someone else
     with pytest.raises(PreconditionFailed):
         runtime.catalog.save(services=[replace(service_from_snapshot(stored), wait_weeks=7)],
                              expected_versions={"svc-schuld": version})
     after = runtime.catalog.service("svc-schuld")
-    assert after["wait_weeks"] == 5 and after["version"] == version + 1
+    assert after.wait_weeks == 5 and after.version == version + 1
     runtime.catalog.save(services=[replace(service_from_snapshot(stored), wait_weeks=7)],
                          expected_versions={"svc-schuld": version + 1})
-    assert runtime.catalog.service("svc-schuld")["wait_weeks"] == 7
+    assert runtime.catalog.service("svc-schuld").wait_weeks == 7
 
 
 def test_of_many_concurrent_edits_of_one_version_exactly_one_wins(runtime, rr, actors):
@@ -299,14 +299,14 @@ def test_of_many_concurrent_edits_of_one_version_exactly_one_wins(runtime, rr, a
 
     listings = runtime.listings(clock=rr.clock)
     beheerder = actors["beheerder"].principal
-    version = runtime.catalog.service("svc-schuld")["version"]
+    version = runtime.catalog.service("svc-schuld").version
     outcomes = race([lambda weeks=weeks: listings.update(beheerder, "svc-schuld", {"waitWeeks": weeks},
                                                          expected_version=version) for weeks in range(8)])
     kinds = [kind for kind, _ in outcomes]
     assert kinds.count("ok") == 1 and kinds.count("conflict") == 7, outcomes
     winner = next(result for kind, result in outcomes if kind == "ok")
     stored = runtime.catalog.service("svc-schuld")
-    assert stored["version"] == version + 1 and stored["wait_weeks"] == winner["wait_weeks"]
+    assert stored.version == version + 1 and stored.wait_weeks == winner.wait_weeks
 
 
 # -- stale listings for the coordinator ------------------------------------------------------------
@@ -332,7 +332,7 @@ def test_a_coordinator_sees_stale_listings_per_gemeente_of_its_area(client, acto
     assert "svc-schuld" not in _stale_ids(client, actors["coordinator"], gemeente="GM0664")["GM0664"]
     clock.advance(days=2)  # 366 days: stale. (The API token lasts a year too: ask the report itself.)
     later = runtime.stale_listings(clock=clock).per_gemeente(actors["coordinator"].principal, "GM0664")
-    assert "svc-schuld" in [s["id"] for s in later["gemeenten"][0]["services"]]
+    assert "svc-schuld" in [s.id for s in later["gemeenten"][0]["services"]]
 
 
 def test_stale_listings_only_for_coordinators_within_their_area(client, actors):

@@ -44,8 +44,8 @@ def test_the_catalog_searches_with_the_regions_lexicon(demo_runtime, tmp_path):
     catalog = Catalog(demo_runtime.store, demo_runtime.geocoder, lexicon_file=path)
     page = catalog.search(q="kermis", page_size=50)
     assert page.total > 0 and page.understood and page.understood.life_domains == ["verslaving"]
-    assert all("verslaving" in hit["service"]["life_domains"] for hit in page.hits)
-    assert all(any(r.startswith("past bij verslaving, om 'kermis'") for r in hit["matchReasons"])
+    assert all("verslaving" in hit.service.life_domains for hit in page.hits)
+    assert all(any(r.startswith("past bij verslaving, om 'kermis'") for r in hit.match_reasons)
                for hit in page.hits)
     default = Catalog(demo_runtime.store, demo_runtime.geocoder, lexicon_file=tmp_path / "none.tsv")
     assert default.search(q="kermis").understood.life_domains == []

@@ -64,7 +64,7 @@ def test_a_name_that_matches_is_never_hidden_by_its_tags(client, demo_runtime):
 def test_the_page_gets_one_short_line_per_hit(demo_runtime):
     page = demo_runtime.catalog.search(q="ik kan de huur niet betalen", postcode=GOES, page_size=5)
     assert page.understood and page.understood.summary().startswith("Gezocht op: Geldzaken (huur)")
-    line = page.hits[0]["matchLine"]
+    line = page.hits[0].match_line
     assert line.startswith("Past bij ") and "\n" not in line and len(line) < 120
 
 

@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from socialekaart.catalog.corrections import MAX_TEXT, Correction, CorrectionService, check_correction, clean_text
+from socialekaart.catalog.records import ServiceRecord
 from socialekaart.shared.errors import NotFound, ValidationError
 
 
@@ -20,10 +21,10 @@ class MemoryStore:
         return [c for c in self.saved if c.organization_id == organization_id and status in (None, c.status)]
 
 
-def service_of(service_id: str) -> dict:
+def service_of(service_id: str) -> ServiceRecord:
     if service_id != "svc-1":
         raise NotFound("Niet gevonden.")
-    return {"id": "svc-1", "organization_id": "org-1"}
+    return ServiceRecord("svc-1", "Spreekuur", "voorliggend", "org-1")
 
 
 def make() -> tuple[CorrectionService, MemoryStore]:

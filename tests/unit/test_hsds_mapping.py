@@ -2,32 +2,35 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
 from graph.stores import hsds as hsds_reads
 from socialekaart.catalog import hsds
+from socialekaart.catalog.model import Organization
+from socialekaart.catalog.records import HsdsService
 from socialekaart.shared import taxonomy
 from socialekaart.shared.hours import WeeklyHours
 from tests.hsds_validation import assert_valid, errors
 
-SERVICE = {
+SERVICE = HsdsService(**{
     "id": "svc-1", "organization_id": "org-1", "org_name": "Welzijn Goes", "org_kind": "welzijnsorganisatie",
     "formal": True, "name": "Schuldhulp spreekuur", "description": "Hulp bij rekeningen.", "rung": "voorliggend",
-    "life_domains": ["geldzaken", "dagelijkse-activiteiten"], "target_groups": ["schulden"], "age_min": 18,
+    "life_domains": ("geldzaken", "dagelijkse-activiteiten"), "target_groups": ("schulden",), "age_min": 18,
     "age_max": None, "cost": "eigen-bijdrage", "cost_note": "Vijf euro per keer.",
-    "hours": WeeklyHours.parse("ma-vr 09:00-12:00; wo 13:00-15:00").minutes(), "phone": "0113 123456",
+    "hours": tuple(WeeklyHours.parse("ma-vr 09:00-12:00; wo 13:00-15:00").minutes()), "phone": "0113 123456",
     "email": "info@welzijn.example.nl", "website": "https://welzijn.example.nl", "crisis_24h": False,
     "independent_support": True, "wait_weeks": 2, "capacity_note": None, "confidential": False,
-    "serves": ["WK066401"], "last_verified": "2025-03-01", "modified": "2025-03-02T10:00:00+00:00",
+    "serves": ("WK066401",), "last_verified": "2025-03-01", "modified": "2025-03-02T10:00:00+00:00",
     "location_id": "loc-1", "address": "Markt 1", "postcode": "4461 AB", "city": "Goes", "point_kind": "locatie",
     "lat": 51.5, "lon": 3.89, "buurt_code": "BU06640101", "wijk_code": "WK066401", "wijk_name": "Goes-Centrum",
     "gemeente_code": "GM0664", "gemeente_name": "Goes",
-}
+})
 ANY_UUID = "3f0c1c2e-7b1a-4b6e-9c1d-2a3b4c5d6e7f"
-CONFIDENTIAL = {**SERVICE, "id": "svc-2", "confidential": True, "location_id": "loc-geheim",
-                "address": "Geheimstraat 7", "postcode": "4461 ZZ", "lat": 51.123456, "lon": 3.654321,
-                "point_kind": "wijk", "buurt_code": None, "serves": []}
+CONFIDENTIAL = replace(SERVICE, id="svc-2", confidential=True, location_id="loc-geheim",
+                       address="Geheimstraat 7", postcode="4461 ZZ", lat=51.123456, lon=3.654321,
+                       point_kind="wijk", buurt_code=None, serves=())
 
 
 def test_term_ids_round_trip_for_every_term():
@@ -85,7 +88,7 @@ def test_hours_become_weekly_schedules():
 def test_service_in_full_is_valid_deterministic_and_complete():
     body = hsds.service_to_hsds(SERVICE, full=True, area_names={"WK066401": "Goes-Centrum"})
     assert_valid("service", body)
-    assert hsds.service_to_hsds(dict(SERVICE), full=True, area_names={"WK066401": "Goes-Centrum"}) == body
+    assert hsds.service_to_hsds(replace(SERVICE), full=True, area_names={"WK066401": "Goes-Centrum"}) == body
     terms = {hsds.parse_term_id(a["taxonomy_term_id"]) for a in body["attributes"] if not hsds.is_own_id_attribute(a)}
     assert terms == {("rung", "voorliggend"), ("lifeDomain", "geldzaken"), ("lifeDomain", "dagelijkse-activiteiten"),
                      ("targetGroup", "schulden"), ("feature", "onafhankelijke-clientondersteuning")}
@@ -108,7 +111,7 @@ def test_service_in_full_is_valid_deterministic_and_complete():
 
 
 def test_free_service_has_no_cost_options():
-    body = hsds.service_to_hsds({**SERVICE, "cost": "gratis", "cost_note": None}, full=True)
+    body = hsds.service_to_hsds(replace(SERVICE, cost="gratis", cost_note=None), full=True)
     assert body["cost_options"] == [] and body["fees_description"] == "Gratis"
 
 
@@ -127,14 +130,13 @@ def test_confidential_location_shows_only_the_wijk():
 
 
 def test_werkgebied_only_service_has_no_service_at_location():
-    werkgebied = {**SERVICE, "location_id": None, "address": None, "lat": None, "lon": None, "point_kind": None}
+    werkgebied = replace(SERVICE, location_id=None, address=None, lat=None, lon=None, point_kind=None)
     assert hsds.service_at_location_to_hsds(werkgebied, full=True) is None
     assert hsds.service_to_hsds(werkgebied, full=True)["service_at_locations"] == []
 
 
 def test_organization_with_kind_informal_mark_and_services():
-    org = {"id": "org-1", "name": "Buurtnetwerk", "kind": "vrijwilligersnetwerk", "formal": False,
-           "description": None, "website": None, "phone": "0113 654321", "email": None}
+    org = Organization("org-1", "Buurtnetwerk", "vrijwilligersnetwerk", formal=False, phone="0113 654321")
     body = hsds.organization_to_hsds(org, [SERVICE], full=True, full_services=True)
     assert_valid("organization", body)
     assert body["description"] == "Buurtnetwerk"  # HSDS requires one: the name, never an empty string

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from flask import request
 
+from socialekaart.catalog.records import SearchHit, ServiceDetail, ServiceRecord
 from socialekaart.shared import taxonomy
 from socialekaart.shared.clock import zulu
 
@@ -17,70 +18,70 @@ def _term(code: str, table: dict) -> dict[str, str]:
     return {"code": code, "label": term.label if term else code}
 
 
-def service_etag(s: dict[str, Any]) -> str:
+def service_etag(s: ServiceDetail) -> str:
     """The listing's version as an entity tag; If-Match on a beheerder's edit names it (listings/versions.py)."""
-    return f'"{s.get("version") or 0}"'
+    return f'"{s.version}"'
 
 
-def service_json(s: dict[str, Any]) -> dict[str, Any]:
-    rung = taxonomy.RUNG_BY_CODE[s["rung"]]
-    located = s.get("lat") is not None
+def service_json(s: ServiceRecord) -> dict[str, Any]:
+    rung = taxonomy.RUNG_BY_CODE[s.rung]
+    located = s.lat is not None
     return {
-        "id": s["id"],
-        "name": s["name"],
-        "description": s.get("description") or "",
-        "organization": {"id": s["organization_id"], "name": s.get("org_name"), "kind": s.get("org_kind"),
-                         "formal": bool(s.get("formal"))},
+        "id": s.id,
+        "name": s.name,
+        "description": s.description or "",
+        "organization": {"id": s.organization_id, "name": s.org_name, "kind": s.org_kind,
+                         "formal": bool(s.formal)},
         "rung": {"code": rung.code, "label": rung.label, "level": rung.level},
-        "lifeDomains": [_term(c, taxonomy.LIFE_DOMAIN_BY_CODE) for c in s.get("life_domains") or []],
-        "targetGroups": [_term(c, taxonomy.TARGET_GROUP_BY_CODE) for c in s.get("target_groups") or []],
-        "ageMin": s.get("age_min"),
-        "ageMax": s.get("age_max"),
-        "cost": s.get("cost"),
-        "free": bool(s.get("free")),
-        "costNote": s.get("cost_note"),
-        "openingHours": s.get("hours_text"),
-        "crisis": bool(s.get("crisis_24h")),
-        "independentClientSupport": bool(s.get("independent_support")),
-        "waitWeeks": s.get("wait_weeks"),
-        "capacityNote": s.get("capacity_note"),
-        "contact": {"phone": s.get("phone"), "email": s.get("email"), "website": s.get("website")},
-        "confidential": bool(s.get("confidential")),
+        "lifeDomains": [_term(c, taxonomy.LIFE_DOMAIN_BY_CODE) for c in s.life_domains or []],
+        "targetGroups": [_term(c, taxonomy.TARGET_GROUP_BY_CODE) for c in s.target_groups or []],
+        "ageMin": s.age_min,
+        "ageMax": s.age_max,
+        "cost": s.cost,
+        "free": bool(s.free),
+        "costNote": s.cost_note,
+        "openingHours": s.hours_text,
+        "crisis": bool(s.crisis_24h),
+        "independentClientSupport": bool(s.independent_support),
+        "waitWeeks": s.wait_weeks,
+        "capacityNote": s.capacity_note,
+        "contact": {"phone": s.phone, "email": s.email, "website": s.website},
+        "confidential": bool(s.confidential),
         # Confidential: no address and no point of its own; only the wijk and its centroid.
-        "address": None if s.get("confidential") or not s.get("address") else
-        {"street": s.get("address"), "postcode": s.get("postcode"), "city": s.get("city")},
-        "position": {"lat": s["lat"], "lon": s["lon"], "precision": s.get("point_kind")} if located else None,
+        "address": None if s.confidential or not s.address else
+        {"street": s.address, "postcode": s.postcode, "city": s.city},
+        "position": {"lat": s.lat, "lon": s.lon, "precision": s.point_kind} if located else None,
         "area": {
-            "buurt": {"code": s.get("buurt_code"), "name": s.get("buurt_name")} if s.get("buurt_code") else None,
-            "wijk": {"code": s.get("wijk_code"), "name": s.get("wijk_name")} if s.get("wijk_code") else None,
-            "gemeente": {"code": s.get("gemeente_code"), "name": s.get("gemeente_name")}
-            if s.get("gemeente_code") else None,
+            "buurt": {"code": s.buurt_code, "name": s.buurt_name} if s.buurt_code else None,
+            "wijk": {"code": s.wijk_code, "name": s.wijk_name} if s.wijk_code else None,
+            "gemeente": {"code": s.gemeente_code, "name": s.gemeente_name}
+            if s.gemeente_code else None,
         },
-        "serves": list(s.get("serves") or []),
-        "lastVerified": s.get("last_verified"),
-        "modified": zulu(s["modified"]) if s.get("modified") else None,
-        "_links": {"self": {"href": f"{API_PREFIX}/services/{s['id']}"}},
+        "serves": list(s.serves or []),
+        "lastVerified": s.last_verified,
+        "modified": zulu(s.modified) if s.modified else None,
+        "_links": {"self": {"href": f"{API_PREFIX}/services/{s.id}"}},
     }
 
 
-def hit_json(hit: dict[str, Any]) -> dict[str, Any]:
-    body = service_json(hit["service"])
-    service = hit["service"]
-    if hit["servesArea"]:
+def hit_json(hit: SearchHit) -> dict[str, Any]:
+    body = service_json(hit.service)
+    service = hit.service
+    if hit.serves_area:
         distance_to = "werkgebied"
-    elif service.get("point_kind") == "wijk":
+    elif service.point_kind == "wijk":
         distance_to = "wijk"  # measured to the wijk centroid: the real place stays secret
     else:
         distance_to = "locatie"
     body.update({
         # Metres; 0 when the service serves this place through its werkgebied.
-        "distance": hit["distance"],
-        "distanceTo": distance_to if hit["distance"] is not None else None,
-        "officeDistance": hit["officeDistance"],
-        "servesYourArea": hit["servesArea"],
-        "matchedLifeDomains": hit["matchedLifeDomains"],
-        "relevance": round(hit["score"], 4),
-        "matchReasons": list(hit.get("matchReasons") or []),
+        "distance": hit.distance,
+        "distanceTo": distance_to if hit.distance is not None else None,
+        "officeDistance": hit.office_distance,
+        "servesYourArea": hit.serves_area,
+        "matchedLifeDomains": list(hit.matched_life_domains),
+        "relevance": round(hit.score, 4),
+        "matchReasons": list(hit.match_reasons),
     })
     return body
 

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from socialekaart.catalog import hsds
 from socialekaart.catalog.ports import HsdsReads
+from socialekaart.catalog.records import HsdsService
 from socialekaart.catalog.search import ServiceFilter, search_words
 from socialekaart.shared import taxonomy
 from socialekaart.shared.errors import NotFound
@@ -84,8 +85,8 @@ def _service_filter(args: dict[str, Any], *, located_only: bool = False) -> Serv
         point=point, radius=radius, near_areas=near, located_only=located_only)
 
 
-def _area_names(services: list[dict[str, Any]]) -> dict[str, str]:
-    codes = {code for s in services for code in s.get("serves") or []}
+def _area_names(services: list[HsdsService]) -> dict[str, str]:
+    codes = {code for s in services for code in s.serves}
     if not codes:
         return {}
     index = _runtime().catalog.area_index()
@@ -95,11 +96,12 @@ def _area_names(services: list[dict[str, Any]]) -> dict[str, str]:
 @bp.get("/services")
 def services():
     args = load_args(SERVICE_LIST_ARGS, request.args)
-    total, rows = _reads().search_services(_service_filter(args), skip=_skip(args), limit=args["per_page"],
-                                           minimal=args["minimal"])
+    f, skip = _service_filter(args), _skip(args)
     if args["minimal"]:
-        contents = [hsds.minimal_service_to_hsds(s) for s in rows]
+        total, stamps = _reads().service_stamps(f, skip=skip, limit=args["per_page"])
+        contents = [hsds.minimal_service_to_hsds(s) for s in stamps]
     else:
+        total, rows = _reads().search_services(f, skip=skip, limit=args["per_page"])
         names = _area_names(rows) if args["full"] else {}
         contents = [hsds.service_to_hsds(s, full=args["full"], area_names=names) for s in rows]
     return jsonify(page_body(total, args["page"], args["per_page"], contents))
@@ -142,9 +144,9 @@ def organizations():
     reads = _reads()
     total, rows = reads.search_organizations(words=tuple(search_words(args.get("search") or "")),
                                              skip=_skip(args), limit=args["per_page"])
-    services_of = reads.services_of_organizations([o["id"] for o in rows]) \
+    services_of = reads.services_of_organizations([o.id for o in rows]) \
         if args["full_service"] else {}
-    contents = [hsds.organization_to_hsds(o, services_of.get(o["id"]) if args["full_service"] else None,
+    contents = [hsds.organization_to_hsds(o, services_of.get(o.id) if args["full_service"] else None,
                                           full=args["full"], full_services=True) for o in rows]
     return jsonify(page_body(total, args["page"], args["per_page"], contents))
 
@@ -156,8 +158,8 @@ def organization(organization_id: str):
     found = reads.organization(reads.our_id("organization", organization_id))
     if found is None:
         raise NotFound(f"Er is geen organisatie met id {organization_id[:80]!r}.", field="id")
-    services_of = reads.services_of_organizations([found["id"]])
-    return jsonify(hsds.organization_to_hsds(found, services_of[found["id"]], full=True,
+    services_of = reads.services_of_organizations([found.id])
+    return jsonify(hsds.organization_to_hsds(found, services_of[found.id], full=True,
                                              full_services=args["full_service"]))
 
 

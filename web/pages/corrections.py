@@ -17,6 +17,7 @@ from typing import Any, Callable
 from flask import Flask, current_app, redirect, render_template, request, session, url_for
 
 from socialekaart.catalog.corrections import MAX_TEXT
+from socialekaart.catalog.records import ServiceDetail
 from socialekaart.shared.errors import NotFound, ValidationError
 from socialekaart.shared.validation import ID_PATTERN
 from web.bootstrap import current_runtime
@@ -50,7 +51,7 @@ def _limited(app: Flask, view: Callable[[], Any]) -> Callable[[], Any]:
     return found
 
 
-def _service_or_404(service_id: str) -> dict[str, Any] | None:
+def _service_or_404(service_id: str) -> ServiceDetail | None:
     if not ID_PATTERN.match(service_id):
         return None
     try:
@@ -59,10 +60,10 @@ def _service_or_404(service_id: str) -> dict[str, Any] | None:
         return None
 
 
-def _form_page(service: dict[str, Any], *, status: int = 200, problems: dict[str, str] | None = None,
+def _form_page(service: ServiceDetail, *, status: int = 200, problems: dict[str, str] | None = None,
                text: str = "", email: str = ""):
-    return render_template("correction.html", service_id=service["id"], service_name=service["name"],
-                           organization=service.get("org_name"), problems=problems or {}, text=text, email=email,
+    return render_template("correction.html", service_id=service.id, service_name=service.name,
+                           organization=service.org_name, problems=problems or {}, text=text, email=email,
                            max_text=MAX_TEXT), status
 
 
@@ -107,5 +108,5 @@ def correction_thanks(service_id: str):
     sent = session.get(THANKS_KEY) or {}
     if service is None or sent.get("service_id") != service_id:
         return redirect(url_for("pages.service", service_id=service_id) if service else url_for("pages.search"))
-    return render_template("correction_thanks.html", service_id=service_id, service_name=service["name"],
+    return render_template("correction_thanks.html", service_id=service_id, service_name=service.name,
                            with_email=sent.get("email")), 200

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from typing import Sequence
 
 from socialekaart.catalog.readability import plain_words
+from socialekaart.catalog.records import SearchHit
 from socialekaart.shared import taxonomy
 from socialekaart.shared.errors import ValidationError
 from socialekaart.shared.hours import DAY_NAMES, MINUTES_PER_DAY, WeeklyHours
@@ -37,19 +39,19 @@ def werkgebied_text(serves: list[str], near_areas: tuple[str, ...] | list[str]) 
     return "in uw wijk"
 
 
-def hit_distance_text(hit: dict, near_areas: tuple[str, ...] | list[str] = ()) -> str | None:
+def hit_distance_text(hit: SearchHit, near_areas: tuple[str, ...] | list[str] = ()) -> str | None:
     """The distance line on a result card.
 
     A service that serves the searched place through its werkgebied is 'in uw wijk'; a
     confidential one only ever shows 'bij benadering' and its wijk, never a real distance.
     """
-    service = hit["service"]
-    if hit.get("servesArea"):
-        return werkgebied_text(service.get("serves") or [], near_areas)
-    if service.get("confidential") or service.get("point_kind") == "wijk":
-        wijk = service.get("wijk_name")
+    service = hit.service
+    if hit.serves_area:
+        return werkgebied_text(list(service.serves), near_areas)
+    if service.confidential or service.point_kind == "wijk":
+        wijk = service.wijk_name
         return f"bij benadering, in {wijk}" if wijk else "bij benadering"
-    return distance_text(hit.get("distance"))
+    return distance_text(hit.distance)
 
 
 def _clock(minutes: int) -> str:
@@ -138,7 +140,7 @@ def ages_text(age_min: int | None, age_max: int | None) -> str | None:
     return f"van {age_min} tot en met {age_max} jaar"
 
 
-def for_whom_text(target_groups: list[str] | None, age_min: int | None = None, age_max: int | None = None) -> str:
+def for_whom_text(target_groups: Sequence[str] | None, age_min: int | None = None, age_max: int | None = None) -> str:
     """Who it is for: 'Mensen met schulden', 'Ouderen, vanaf 65 jaar', 'Iedereen'."""
     labels = [taxonomy.TARGET_GROUP_BY_CODE[c].label for c in target_groups or []
               if c in taxonomy.TARGET_GROUP_BY_CODE and c != "iedereen"]

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from socialekaart.catalog.records import ServiceRecord
 from socialekaart.shared import taxonomy
 
 LIST_SEPARATORS = re.compile(r"[,;|\s]+")
@@ -89,26 +90,26 @@ def empty_form() -> dict[str, Any]:
     return form
 
 
-def form_values(service: dict[str, Any], location: dict[str, Any] | None) -> dict[str, Any]:
+def form_values(service: ServiceRecord, location: dict[str, Any] | None) -> dict[str, Any]:
     """The stored listing as the form shows it (``location``: the real one, also when confidential)."""
     def text(value: Any) -> str:
         return "" if value is None else str(value)
 
     location = location or {}
     return {
-        "name": text(service.get("name")), "description": text(service.get("description")),
-        "rung": text(service.get("rung")), "lifeDomains": list(service.get("life_domains") or []),
-        "targetGroups": list(service.get("target_groups") or []), "ageMin": text(service.get("age_min")),
-        "ageMax": text(service.get("age_max")), "street": text(location.get("address")),
+        "name": text(service.name), "description": text(service.description),
+        "rung": text(service.rung), "lifeDomains": list(service.life_domains or []),
+        "targetGroups": list(service.target_groups or []), "ageMin": text(service.age_min),
+        "ageMax": text(service.age_max), "street": text(location.get("address")),
         "postcode": text(location.get("postcode")), "city": text(location.get("city")),
         "lat": text(location.get("lat")), "lon": text(location.get("lon")),
-        "serves": ", ".join(service.get("serves") or []), "confidential": TRUE if service.get("confidential") else "",
-        "phone": text(service.get("phone")), "email": text(service.get("email")),
-        "website": text(service.get("website")), "openingHours": text(service.get("hours_text")),
-        "cost": text(service.get("cost") or "gratis"), "costNote": text(service.get("cost_note")),
-        "waitWeeks": text(service.get("wait_weeks")), "capacityNote": text(service.get("capacity_note")),
-        "crisis": TRUE if service.get("crisis_24h") else "",
-        "independentClientSupport": TRUE if service.get("independent_support") else "",
+        "serves": ", ".join(service.serves or []), "confidential": TRUE if service.confidential else "",
+        "phone": text(service.phone), "email": text(service.email),
+        "website": text(service.website), "openingHours": text(service.hours_text),
+        "cost": text(service.cost or "gratis"), "costNote": text(service.cost_note),
+        "waitWeeks": text(service.wait_weeks), "capacityNote": text(service.capacity_note),
+        "crisis": TRUE if service.crisis_24h else "",
+        "independentClientSupport": TRUE if service.independent_support else "",
     }
 
 

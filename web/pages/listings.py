@@ -8,12 +8,14 @@ written and the page shows their values next to the beheerder's, who then choose
 """
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from socialekaart.catalog.corrections import CorrectionService
 from socialekaart.catalog.listings import ListingService
+from socialekaart.catalog.records import ServiceDetail, ServiceRecord
 from socialekaart.coverage.gaps import period_text
 from socialekaart.shared.errors import Conflict, NotFound, PreconditionFailed, ValidationError
 from web.bootstrap import referral_runtime
@@ -42,8 +44,8 @@ def _listings() -> ListingService:
     return rr.runtime.listings(clock=rr.clock)
 
 
-def _stored_form(listings: ListingService, service: dict[str, Any]) -> dict[str, Any]:
-    stored = listings.read_service(service["id"]) or {}
+def _stored_form(listings: ListingService, service: ServiceRecord) -> dict[str, Any]:
+    stored = listings.read_service(service.id) or {}
     return form_values(service, stored.get("location"))
 
 
@@ -66,7 +68,7 @@ def new():
         saved = _listings().create(account, account.organization_id or "", changes)
     except ValidationError as error:
         return _edit_page(None, form, version=None, problems=page_problems(error.errors, error.message), status=400)
-    flash(f"{saved['name']} staat op de kaart, gecontroleerd op {date_text(saved.get('last_verified'))}.", "ok")
+    flash(f"{saved.name} staat op de kaart, gecontroleerd op {date_text(saved.last_verified)}.", "ok")
     return redirect(url_for("organization_pages.own_organization"), 303)
 
 
@@ -75,10 +77,10 @@ def new():
 def edit(service_id: str):
     listings = _listings()
     service = listings.catalog.service(service_id)
-    listings.check_may_edit(current_account(), service)
+    listings.check_may_edit(current_account(), service.organization_id)
     correction = _correction(request.values.get("correctie"))
     if request.method == "GET":
-        return _edit_page(service, _stored_form(listings, service), version=service["version"], correction=correction)
+        return _edit_page(service, _stored_form(listings, service), version=service.version, correction=correction)
     form = read_form(request.form)
     changes, problems = changes_of(form)
     if problems:
@@ -94,7 +96,7 @@ def edit(service_id: str):
         changed = [{"name": name, "label": f.label, "theirs": shown(theirs[name], f), "yours": shown(form[name], f)}
                    for name, f in FIELDS.items() if theirs[name] != form[name]]
         # The form keeps the beheerder's values on the new version: saving again overwrites theirs.
-        return _edit_page(current, form, version=current["version"], conflict=changed, status=409,
+        return _edit_page(current, form, version=current.version, conflict=changed, status=409,
                           correction=correction)
     if correction is not None:
         try:
@@ -102,7 +104,7 @@ def edit(service_id: str):
         except Conflict:
             pass  # someone else settled it meanwhile; the change itself is saved
         flash("De correctie is verwerkt.", "ok")
-    flash(f"Opgeslagen en gecontroleerd op {date_text(saved.get('last_verified'))}.", "ok")
+    flash(f"Opgeslagen en gecontroleerd op {date_text(saved.last_verified)}.", "ok")
     return redirect(url_for("organization_pages.own_organization"), 303)
 
 
@@ -138,9 +140,9 @@ def reject_correction(correction_id: str):
 def remove(service_id: str):
     listings = _listings()
     service = listings.catalog.service(service_id)
-    listings.check_may_edit(current_account(), service)
+    listings.check_may_edit(current_account(), service.organization_id)
     if request.method == "GET":
-        return render_template("listing_remove.html", service=service, version=service["version"],
+        return render_template("listing_remove.html", service=service, version=service.version,
                                active="organisatie")
     try:
         listings.remove(current_account(), service_id, expected_version=_version())
@@ -150,7 +152,7 @@ def remove(service_id: str):
     except NotFound:
         flash("Deze voorziening was al verwijderd.", "ok")
         return redirect(url_for("organization_pages.own_organization"), 303)
-    flash(f"{service['name']} is van de kaart gehaald. Doorverwijzingen ernaar blijven zichtbaar.", "ok")
+    flash(f"{service.name} is van de kaart gehaald. Doorverwijzingen ernaar blijven zichtbaar.", "ok")
     return redirect(url_for("organization_pages.own_organization"), 303)
 
 
@@ -161,8 +163,8 @@ def stale():
     rr = referral_runtime(current_app._get_current_object())
     report = rr.runtime.stale_listings(clock=rr.clock).per_gemeente(current_account())
     for group in report["gemeenten"]:
-        for service in group["services"]:
-            service["verified_text"] = date_text(service.get("last_verified"))
+        group["services"] = [{**asdict(service), "verified_text": date_text(service.last_verified)}
+                             for service in group["services"]]
     return render_template("stale_listings.html", report=report, stale_text=period_text(report["staleAfterDays"]),
                            active="verouderd")
 
@@ -175,15 +177,15 @@ def verify(service_id: str):
     except PreconditionFailed:
         flash("Deze voorziening is intussen gewijzigd. Bekijk de nieuwe gegevens en controleer opnieuw.", "fout")
         return redirect(url_for("listing_pages.edit", service_id=service_id), 303)
-    flash(f"{saved['name']}: gecontroleerd op {date_text(saved.get('last_verified'))}.", "ok")
+    flash(f"{saved.name}: gecontroleerd op {date_text(saved.last_verified)}.", "ok")
     return redirect(url_for("organization_pages.own_organization"), 303)
 
 
-def _edit_page(service: dict[str, Any] | None, form: dict[str, Any], *, version: int | None,
+def _edit_page(service: ServiceDetail | None, form: dict[str, Any], *, version: int | None,
                problems: dict[str, str] | None = None, conflict: list[dict[str, str]] | None = None,
                status: int = 200, correction: dict[str, Any] | None = None):
     return render_template("listing_edit.html", service=service, form=form, version=version, sections=SECTIONS,
                            fields=FIELDS, not_asked=NOT_ASKED,
-                           verified_text=date_text(service.get("last_verified")) if service else None,
+                           verified_text=date_text(service.last_verified) if service else None,
                            required=REQUIRED, problems=problems or {}, conflict=conflict, correction=correction,
                            active="organisatie"), status

@@ -7,6 +7,8 @@ sent ('Klopt er iets niet?') that still wait for the beheerder's answer.
 """
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from flask import Blueprint, current_app, render_template
 
 from socialekaart.catalog.listings import is_stale
@@ -32,9 +34,9 @@ def own_organization():
     stale_days = rr.runtime.settings.stale_after_days
     rows = []
     for summary in services:
-        service = catalog.service(summary["id"])
-        verified = service.get("last_verified")
-        rows.append({**summary, "rung_label": rung_text(summary["rung"])[0], "version": service.get("version"),
+        service = catalog.service(summary.id)
+        verified = service.last_verified
+        rows.append({**asdict(summary), "rung_label": rung_text(summary.rung)[0], "version": service.version,
                      "verified_text": date_text(verified),
                      "stale": is_stale(verified, today=today, stale_after_days=stale_days)})
     names = {row["id"]: row["name"] for row in rows}

@@ -115,7 +115,7 @@ def search():
                                  page=form.pagina, page_size=PAGE_SIZE)
         first = (page.page - 1) * page.page_size + 1
         cards = [{**hit_card(hit, page.query.near_areas, number=first + i, now=now),
-                  "access": ACCESS.get(hit["service"]["rung"], "")} for i, hit in enumerate(page.hits)]
+                  "access": ACCESS.get(hit.service.rung, "")} for i, hit in enumerate(page.hits)]
     elif form.submitted:
         now = now_local()
         try:
@@ -131,7 +131,7 @@ def search():
         else:
             first = (page.page - 1) * page.page_size + 1
             cards = [{**hit_card(hit, page.query.near_areas, number=first + i, now=now),
-                      "access": ACCESS.get(hit["service"]["rung"], "")} for i, hit in enumerate(page.hits)]
+                      "access": ACCESS.get(hit.service.rung, "")} for i, hit in enumerate(page.hits)]
     status = 400 if problem else 200
     return render_template("pro_search.html", form=form, page=page, cards=cards, problem=problem, again=again,
                            wijken=_grouped("wijk", "gemeente"),

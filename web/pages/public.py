@@ -10,6 +10,7 @@ from typing import Any
 
 from socialekaart.catalog import crisis as crisis_help
 from socialekaart.catalog.readability import plain_words
+from socialekaart.catalog.records import ServiceRecord
 from socialekaart.catalog.service import SearchPage
 from socialekaart.catalog.understanding import understand
 from socialekaart.shared.errors import SocialeKaartError, StoreCorrupt, StoreUnavailable
@@ -30,9 +31,9 @@ def national_lines() -> list[dict[str, Any]]:
     return [line_view(line) for line in crisis_help.national_lines()]
 
 
-def _service_view(service: dict[str, Any]) -> dict[str, Any]:
-    return {"id": service["id"], "name": service["name"], "organization": service.get("org_name") or "",
-            "phone": service.get("phone"), "phone_href": formatting.phone_href(service.get("phone"))}
+def _service_view(service: ServiceRecord) -> dict[str, Any]:
+    return {"id": service.id, "name": service.name, "organization": service.org_name or "",
+            "phone": service.phone, "phone_href": formatting.phone_href(service.phone)}
 
 
 def _regional_crisis() -> list[dict[str, Any]]:
@@ -44,7 +45,7 @@ def _regional_crisis() -> list[dict[str, Any]]:
     except SocialeKaartError:
         log.warning("crisis services could not be read")
         return []
-    return [_service_view(hit["service"]) for hit in page.hits]
+    return [_service_view(hit.service) for hit in page.hits]
 
 
 def crisis_of(words: str, page: SearchPage | None) -> dict[str, Any] | None:
@@ -52,7 +53,7 @@ def crisis_of(words: str, page: SearchPage | None) -> dict[str, Any] | None:
     if page is not None and page.crisis is not None:
         answer = page.crisis
         return {"lines": [line_view(line) for line in answer.lines],
-                "regional": [_service_view(hit["service"]) for hit in answer.services],
+                "regional": [_service_view(hit.service) for hit in answer.services],
                 "labels": answer.category_labels}
     signal = understand(words).crisis if words else None
     if signal is None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
+from socialekaart.catalog.records import ServiceDetail
 from socialekaart.referrals.lifecycle import (
     CANCEL_REASONS,
     CONSENT_METHODS,
@@ -107,13 +108,13 @@ def _actions(status: str, sides: list[str]) -> list[str]:
 
 
 # -- refer -------------------------------------------------------------------------------------
-def _service_or_404(service_id: str) -> dict[str, Any]:
+def _service_or_404(service_id: str) -> ServiceDetail:
     if not ID_PATTERN.match(service_id):
         raise NotFound("Deze voorziening bestaat niet.")
     return _rr().runtime.catalog.service(service_id)
 
 
-def _refer_page(service: dict[str, Any], form: ReferForm, *, problems: dict[str, str] | None = None,
+def _refer_page(service: ServiceDetail, form: ReferForm, *, problems: dict[str, str] | None = None,
                 original: dict[str, Any] | None = None, rerefer: dict[str, Any] | None = None,
                 consent_carried: bool = False, status: int = 200):
     return render_template("refer.html", service=service, form=form, problems=problems or {}, original=original,
@@ -133,12 +134,12 @@ def refer(service_id: str):
     if original is not None and "doorverwezen" not in original["allowed_next"]:
         raise Conflict(f"Deze doorverwijzing kan nu niet worden doorverwezen: de status is "
                        f"'{STATE_LABELS[original['status']]}'.")
-    refuse_confidential(service["name"], service.get("confidential"))
+    refuse_confidential(service.name, service.confidential)
     if request.method == "GET":
         return _refer_page(service, _blank_form(service, original), original=original)
 
     form = ReferForm.from_form(request.form)
-    data = form.referral_data(service["id"], service["organization_id"])
+    data = form.referral_data(service.id, service.organization_id)
     problems = form.own_problems()
     try:
         parse_new_referral(data, today=_today())  # checks only; nothing is written while anything is wrong
@@ -150,7 +151,7 @@ def refer(service_id: str):
         if original is not None:
             changed = _rr().referrals.transition(actor, original["id"], "doorverwezen", forward=data,
                                                  expected_version=original["version"])
-            flash(f"Doorverwezen naar {service['org_name'] or service['name']}. De nieuwe doorverwijzing is "
+            flash(f"Doorverwezen naar {service.org_name or service.name}. De nieuwe doorverwijzing is "
                   "verstuurd.", "ok")
             return redirect(url_for(".referral", referral_id=changed["forwarded_to"]), 303)
         send = form.action == "versturen"
@@ -161,25 +162,25 @@ def refer(service_id: str):
         status = 403 if isinstance(error, Forbidden) else 409 if isinstance(error, Conflict) else 404
         return _refer_page(service, form, problems={"algemeen": error.message}, original=original, status=status)
     if send and request.form.get("statuslink") == "ja":  # opt-in: the link is shown once, on this answer
-        flash(f"Verstuurd naar {service['org_name'] or service['name']}.", "ok")
+        flash(f"Verstuurd naar {service.org_name or service.name}.", "ok")
         return made_page(created["id"], status=200)
     if send:
-        flash(f"Verstuurd naar {service['org_name'] or service['name']}.", "ok")
+        flash(f"Verstuurd naar {service.org_name or service.name}.", "ok")
     else:
         flash("Opgeslagen als concept. Nog niet verstuurd: de ontvanger ziet het pas na versturen.", "ok")
     return redirect(url_for(".referral", referral_id=created["id"]), 303)
 
 
-def _rerefer(actor, service: dict[str, Any], original_id: str):
+def _rerefer(actor, service: ServiceDetail, original_id: str):
     """The refer form pre-filled from a closed referral of the sender (opnieuw verwijzen). The recorded
     consent is filled in only when it covers this service's organisation; otherwise it is asked again."""
     original = _rr().referrals.get(actor, original_id)
     if not original["can_rerefer"]:
         raise Conflict("Deze doorverwijzing kan nu niet opnieuw worden verwezen: dat kan alleen door de verwijzer, "
                        "één keer, na afwijzen, verlopen of afronden met 'niet geholpen'.")
-    refuse_confidential(service["name"], service.get("confidential"))
+    refuse_confidential(service.name, service.confidential)
     consent = original.get("consent") or {}
-    covered = consent_covers(consent, service["organization_id"])
+    covered = consent_covers(consent, service.organization_id)
     page = {"rerefer": original, "consent_carried": covered}
     if request.method == "GET":
         contact = original.get("contact") or {}
@@ -195,7 +196,7 @@ def _rerefer(actor, service: dict[str, Any], original_id: str):
         return _refer_page(service, form, **page)
 
     form = ReferForm.from_form(request.form)
-    data = form.referral_data(service["id"], service["organization_id"])
+    data = form.referral_data(service.id, service.organization_id)
     problems = form.own_problems()
     try:
         parse_new_referral(data, today=_today())  # checks only; nothing is written while anything is wrong
@@ -212,15 +213,15 @@ def _rerefer(actor, service: dict[str, Any], original_id: str):
     except (Forbidden, Conflict, NotFound) as error:
         status = 403 if isinstance(error, Forbidden) else 409 if isinstance(error, Conflict) else 404
         return _refer_page(service, form, problems={"algemeen": error.message}, status=status, **page)
-    flash(f"Opnieuw verwezen naar {service['org_name'] or service['name']}. De nieuwe doorverwijzing is verstuurd.",
+    flash(f"Opnieuw verwezen naar {service.org_name or service.name}. De nieuwe doorverwijzing is verstuurd.",
           "ok")
     return redirect(url_for(".referral", referral_id=created["id"]), 303)
 
 
-def _blank_form(service: dict[str, Any], original: dict[str, Any] | None) -> ReferForm:
+def _blank_form(service: ServiceDetail, original: dict[str, Any] | None) -> ReferForm:
     if original is None:
-        wanted = [c for c in request.args.getlist("leefgebied") if c in (service.get("life_domains") or [])]
-        return ReferForm.blank(wanted or list(service.get("life_domains") or []))
+        wanted = [c for c in request.args.getlist("leefgebied") if c in service.life_domains]
+        return ReferForm.blank(wanted or list(service.life_domains))
     contact = original.get("contact") or {}
     return ReferForm.blank(list(original["life_domains"]), urgency=original.get("urgency") or "normaal",
                            request_text=original.get("request_text") or "", contact_name=contact.get("name", ""),
@@ -373,7 +374,7 @@ def forward(referral_id: str):
     catalog = _rr().runtime.catalog
     found = catalog.search(q=words or None, life_domains=[] if words else referral["life_domains"][:1],
                            area=referral.get("gemeente_code") or None, page_size=20)
-    hits = [hit["service"] for hit in found.hits
-            if hit["service"]["id"] != referral["to"]["service_id"] and not hit["service"].get("confidential")]
+    hits = [hit.service for hit in found.hits
+            if hit.service.id != referral["to"]["service_id"] and not hit.service.confidential]
     return render_template("forward.html", r=referral, words=words, hits=hits[:15], active="inbox")
 

@@ -138,8 +138,8 @@ def service(service_id: str):
     serves = _werkgebied(catalog, card["serves"])
     map_data = None
     if card["position"]:
-        map_data = _map_data([card], {}, gemeente=found.get("gemeente_code"),
-                             wijk=found.get("wijk_code"))
+        map_data = _map_data([card], {}, gemeente=found.gemeente_code,
+                             wijk=found.wijk_code)
     return render_template("service.html", card=card, serves=serves, map_data=map_data,
                            back_args=back.args() if back.submitted else None)
 

@@ -190,8 +190,8 @@ class StaleListings(MethodView):
         report = current_runtime().stale_listings(clock=referral_runtime(app).clock)
         found = report.per_gemeente(principal(), args.get("gemeente"))
         for group in found["gemeenten"]:
-            group["services"] = [{"id": s["id"], "name": s["name"], "lastVerified": s.get("last_verified"),
-                                  "organization": {"id": s["organization_id"], "name": s.get("org_name")}}
+            group["services"] = [{"id": s.id, "name": s.name, "lastVerified": s.last_verified,
+                                  "organization": {"id": s.organization_id, "name": s.org_name}}
                                  for s in group["services"]]
         return found
 
@@ -215,4 +215,4 @@ class NewListing(MethodView):
         stored = _listings().create(principal(), organization_id, values)
         body = service_json(stored)
         body["readabilityWarnings"] = readability.check(values.get("description") or "")
-        return body, 201, {"ETag": service_etag(stored), "Location": f"/api/v1/services/{stored['id']}"}
+        return body, 201, {"ETag": service_etag(stored), "Location": f"/api/v1/services/{stored.id}"}

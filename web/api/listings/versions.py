@@ -24,7 +24,7 @@ def expected_version() -> int | None:
 
 
 def conflict_response(error: PreconditionFailed) -> Response:
-    current = error.current or {}
-    extensions = {"currentVersion": current.get("version"), "current": service_json(current)} if current else {}
+    current = error.current  # the listing as it is now (a ServiceDetail), when known
+    extensions = {"currentVersion": current.version, "current": service_json(current)} if current else {}
     headers = {"ETag": etag(current)} if current else {}
     return problem(412, error.message, headers=headers, extensions=extensions)

@@ -6,6 +6,7 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 
 from socialekaart.catalog.model import Organization
+from socialekaart.catalog.records import ServiceSummary
 from socialekaart.places.codes import code_regex
 from socialekaart.shared.taxonomy import ORGANIZATION_KINDS
 from web.api.blueprint import Blueprint
@@ -47,15 +48,15 @@ class OrganizationPageSchema(ma.Schema):
 
 
 def _shape(org: Organization, *, service_count: int | None = None,
-           services: list[dict] | None = None) -> dict:
+           services: list[ServiceSummary] | None = None) -> dict:
     body: dict = {"id": org.id, "name": org.name, "kind": org.kind, "formal": org.formal,
                   "description": org.description, "website": org.website, "phone": org.phone, "email": org.email}
     if service_count is not None:
         body["serviceCount"] = service_count
     if services is not None:
-        body["services"] = [{"id": s["id"], "name": s["name"], "rung": s["rung"],
-                             "lifeDomains": s.get("life_domains") or [],
-                             "_links": {"self": {"href": f"/api/v1/services/{s['id']}"}}} for s in services]
+        body["services"] = [{"id": s.id, "name": s.name, "rung": s.rung,
+                             "lifeDomains": list(s.life_domains),
+                             "_links": {"self": {"href": f"/api/v1/services/{s.id}"}}} for s in services]
     body["_links"] = {"self": {"href": f"/api/v1/organizations/{org.id}"}}
     return body
 
