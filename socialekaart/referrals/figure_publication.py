@@ -4,8 +4,10 @@ is protected together, so no answer can be combined with another to work out a h
 The method (docs/referrals.md, "Netwerkcijfers"):
 - every count is perturbed first by the cell-key method (``disclosure.perturbed``: noise -2 … +2 drawn
   from the sum of the record keys of its referrals; the same referrals always get the same noise), so
-  answers for different filters cannot be subtracted to an exact small count; everything below works
-  on the perturbed counts;
+  answers for different filters cannot be subtracted to an exact small count. What is shown is the
+  perturbed count; a count is hidden when its perturbed *or* its true value is under THRESHOLD, and the
+  complementary suppression reasons with the true counts (whose sums hold exactly; perturbed counts
+  do not add up, and reasoning with them hid every flow of the demo year);
 - a group of fewer than THRESHOLD referrals (or a wijk of too few inhabitants) is not shown by
   name: it goes into one group "overig"; while "overig" would be small or hold one group only, the
   next smallest group joins it (a leefgebied, where one referral counts in several, is left out
@@ -124,29 +126,36 @@ def publish(total: Tally, grouped: dict[str, list[Group]], *, closure_days: int,
     too_small = frozenset(small_areas or ())
     shown_groups = {group_by: pooled(groups, group_by, too_small if group_by == "wijk" else frozenset())
                     for group_by, groups in grouped.items()}
-    values: dict[Any, int] = {("total", TOTAL_KEY, p): v for p, v in noisy(total).items()}
+    # The true counts (the sums hold exactly: what the suppression reasons with) and the perturbed ones
+    # (what is shown). A cell is hidden when either is under THRESHOLD.
+    values: dict[Any, int] = {("total", TOTAL_KEY, p): v for p, v in counts(total).items()}
+    published: dict[Any, int] = {("total", TOTAL_KEY, p): v for p, v in noisy(total).items()}
     constraints: list[Constraint] = within_group(lambda p: ("total", TOTAL_KEY, p))
     for group_by, groups in shown_groups.items():
         for g in groups:
-            values.update({(group_by, g.key, p): v for p, v in noisy(g.tally).items()})
+            values.update({(group_by, g.key, p): v for p, v in counts(g.tally).items()})
+            published.update({(group_by, g.key, p): v for p, v in noisy(g.tally).items()})
             constraints += within_group(lambda p, g=g, group_by=group_by: (group_by, g.key, p))
         if group_by in ADDITIVE:
             constraints += [(("total", TOTAL_KEY, p), [(group_by, g.key, p) for g in groups]) for p in PATHS]
     flow_values, flow_constraints = flows.cells([g.key for g in shown_groups.get("partner", []) if not g.pooled])
     values.update(flow_values)
+    published.update({cell: flows.noisy(cell[1:]) for cell in flow_values if cell[0] == "flow"})
     constraints += flow_constraints
     owners = {cell[:2] for cell in values if cell[0] not in ("flow", "flow-rest")}
+    small = {cell for cell, v in published.items() if v < THRESHOLD}
 
     def whole_groups(hidden: set[Any]) -> set[Any]:
         """A group whose number of referrals is hidden is hidden whole."""
-        return {(*owner, p) for owner in owners
-                if (*owner, "referrals") in hidden or values[(*owner, "referrals")] < THRESHOLD for p in PATHS}
+        return {(*owner, p) for owner in owners if (*owner, "referrals") in hidden | small
+                or values[(*owner, "referrals")] < THRESHOLD for p in PATHS}
 
-    hidden = protect(values, constraints, also_hidden=whole_groups(set()))
+    hidden = protect(values, constraints, also_hidden=whole_groups(set()) | small)
     while not whole_groups(hidden) <= hidden:  # a complement hid a group's referrals: hide it whole
         hidden = protect(values, constraints, also_hidden=whole_groups(hidden) | hidden)
+
     def shown(owner: tuple[str, str]) -> dict[str, int | None]:
-        return {p: None if (*owner, p) in hidden else values[(*owner, p)] for p in PATHS}
+        return {p: None if (*owner, p) in hidden else published[(*owner, p)] for p in PATHS}
 
     total_figures = figures(total, shown(("total", TOTAL_KEY)), closure_days=closure_days)
     return {"total": total_figures,
@@ -196,23 +205,20 @@ class Flows:
 
     def cells(self, named_partners: list[str]) -> tuple[dict[Any, int], list[Constraint]]:
         published = self.published_pairs()
-        values: dict[Any, int] = {("flow", a, b): self.noisy((a, b)) for a, b in published}
+        values: dict[Any, int] = {("flow", a, b): self.pairs.get((a, b), 0) for a, b in published}
         constraints: list[Constraint] = []
         columns: dict[str, list[tuple[str, str]]] = {}
         for pair in sorted(published):
             columns.setdefault(pair[1], []).append(pair)
-        received: dict[str, tuple[int, int]] = {}  # per partner: referrals and their key sum
-        for (source, to), n in self.pairs.items():
-            n_before, keys_before = received.get(to, (0, 0))
-            received[to] = (n_before + n, keys_before + self.keys.get((source, to), 0))
+        received: dict[str, int] = {}
+        for (_, to), n in self.pairs.items():
+            received[to] = received.get(to, 0) + n
         for partner in named_partners:
             column = columns.get(partner)
             if not column:
                 continue
-            # The partner's perturbed referrals (its group's cell) less its perturbed flows: the unpublished
-            # rest, so this sum holds exactly for the suppression.
-            total = perturbed(*received.get(partner, (0, 0)))
-            values[("flow-rest", partner)] = total - sum(values[("flow", *pair)] for pair in column)
+            total = received.get(partner, 0)
+            values[("flow-rest", partner)] = total - sum(self.pairs.get(pair, 0) for pair in column)
             constraints.append((("partner", partner, "referrals"),
                                 [("flow", a, b) for a, b in column] + [("flow-rest", partner)]))
         return values, constraints
