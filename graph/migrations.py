@@ -2,15 +2,19 @@
 older graph is brought up to date on every start and a current one costs one cheap read."""
 from __future__ import annotations
 
+import secrets
+
 from graph.backends.connection import Connection
 from graph.epoch_ms import TIMED, cypher_epoch_ms, ms_name
+from socialekaart.shared.disclosure import KEY_BITS
 
 BACKFILL_BATCH = 5_000  # one batch stays well inside the 10 s store timeout on a million referrals
 
 
 def migrate(connection: Connection) -> dict[str, int]:
     """Every migration, in order; how many nodes each changed."""
-    return {"referral epoch milliseconds": backfill_epoch_ms(connection)}
+    return {"referral epoch milliseconds": backfill_epoch_ms(connection),
+            "referral record keys": backfill_record_keys(connection)}
 
 
 def backfill_epoch_ms(connection: Connection, batch: int = BACKFILL_BATCH) -> int:
@@ -26,4 +30,22 @@ def backfill_epoch_ms(connection: Connection, batch: int = BACKFILL_BATCH) -> in
         done = rows[0]["n"] if rows else 0
         updated += done
         if done < batch:
+            return updated
+
+
+def backfill_record_keys(connection: Connection, batch: int = BACKFILL_BATCH) -> int:
+    """Give every referral written before record keys existed its secret random ``ckey`` (the cell-key
+    noise of the figures, socialekaart.shared.disclosure), in batches. The keys come from Python's
+    ``secrets`` (Cypher's rand() is not meant to be secret). Idempotent; returns the referrals updated."""
+    updated = 0
+    while True:
+        ids = [row["id"] for row in connection.read(
+            "MATCH (r:Referral) WHERE r.ckey IS NULL RETURN r.id AS id LIMIT $batch", {"batch": batch})]
+        if not ids:
+            return updated
+        keys = [{"id": referral_id, "ckey": secrets.randbits(KEY_BITS)} for referral_id in ids]
+        rows = connection.write("UNWIND $keys AS k MATCH (r:Referral {id: k.id}) WHERE r.ckey IS NULL "
+                                "SET r.ckey = k.ckey RETURN count(r) AS n", {"keys": keys})
+        updated += rows[0]["n"] if rows else 0
+        if len(ids) < batch:
             return updated

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextvars
 import re
+import secrets
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 from datetime import timedelta
@@ -44,6 +45,7 @@ from socialekaart.referrals.figure_rules import (
 from socialekaart.referrals.lifecycle import FINAL_STATES
 from socialekaart.referrals.records import AuditEntry, Message, Referral, ReferralEvent, ReferralSummary, ServiceTarget
 from socialekaart.shared.clock import iso
+from socialekaart.shared.disclosure import KEY_BITS
 
 EVENT_COUNTER = "referral-event-seq"
 SUMMARY_FIELDS = (".id, .status, .version, .urgency, .life_domains, .from_org_id, .to_org_id, .to_service_id, "
@@ -128,19 +130,21 @@ def figure_cypher(condition: Condition) -> str:
 STATES = ("RETURN grouping, key, "
           + ", ".join(f"r.{field} AS {name}" for name, field in STATE_VALUES.items()) + ", "
           + ", ".join(f"{figure_cypher(condition)} AS {name}" for name, condition in FACTS.items())
-          + ", count(r) AS n")
+          + ", count(r) AS n, sum(r.ckey) AS ck")
 KINDS = ("RETURN grouping, key, r.to_rung AS rung, "
          + ", ".join(f"coalesce(r.{field}, {str(FORMAL_WHEN_UNKNOWN).lower()}) AS {field}"
                      for field in ("from_formal", "to_formal"))
-         + ", count(r) AS n")
+         + ", count(r) AS n, sum(r.ckey) AS ck")
+# ck: the sum of the record keys of the referrals counted (the cell key, socialekaart.shared.disclosure).
 DURATIONS = ("UNWIND ["
-             + ", ".join(f"['{kind}', r.{ms_name(field)} - r.sent_ms]" for kind, field in FIGURE_DURATIONS.items())
+             + ", ".join(f"['{kind}', r.{ms_name(field)} - r.sent_ms, r.ckey]"
+                         for kind, field in FIGURE_DURATIONS.items())
              + "] AS d "
-             "WITH grouping, key, d[0] AS kind, d[1] AS ms WHERE ms IS NOT NULL "
-             "WITH grouping, key, kind, ms ORDER BY ms "
-             "WITH grouping, key, kind, collect(ms) AS sorted "
+             "WITH grouping, key, d[0] AS kind, d[1] AS ms, d[2] AS ckey WHERE ms IS NOT NULL "
+             "WITH grouping, key, kind, ms, ckey ORDER BY ms "
+             "WITH grouping, key, kind, collect(ms) AS sorted, sum(ckey) AS ck "
              "RETURN grouping, key, kind, size(sorted) AS n, sorted[(size(sorted) - 1) / 2] AS low, "
-             "sorted[size(sorted) / 2] AS high, sorted[toInteger(ceil(0.9 * size(sorted))) - 1] AS p90")
+             "sorted[size(sorted) / 2] AS high, sorted[toInteger(ceil(0.9 * size(sorted))) - 1] AS p90, ck")
 
 
 # The inbox's "te laat" filter is the figures' definition of overdue (compares with $now_iso).
@@ -168,6 +172,12 @@ def _referral(kind: type[Record], row: dict[str, Any]) -> Record:
     return _record(kind, {**values, "life_domains": tuple(values.get("life_domains") or ()),
                           "from_org_name": row.get("from_org_name"), "to_service_name": row.get("to_service_name"),
                           "to_org_name": row.get("to_org_name")})
+
+
+def with_record_key(referral: dict[str, Any]) -> dict[str, Any]:
+    """A new referral with its secret record key (``ckey``): the cell-key noise of every count it is in
+    (socialekaart.shared.disclosure). Random, never shown, kept through anonymisation."""
+    return {**referral, "ckey": secrets.randbits(KEY_BITS)}
 
 
 class ReferralStore:
@@ -203,7 +213,8 @@ class ReferralStore:
             "UNWIND range(0, size($events) - 1) AS i "
             "CREATE (r)-[:HAS_EVENT]->(e:ReferralEvent) SET e += $events[i], e.seq = base + i + 1, e.version = i + 1 "
             "RETURN e.seq AS seq ORDER BY seq",
-            {"referral": with_epoch_ms(referral), "events": events, "audits": audits, "counter": EVENT_COUNTER})
+            {"referral": with_record_key(with_epoch_ms(referral)), "events": events, "audits": audits,
+             "counter": EVENT_COUNTER})
         return [row["seq"] for row in rows] if rows else None
 
     def transition(self, referral_id: str, *, expected_status: str, expected_version: int, changes: dict[str, Any],
@@ -219,7 +230,7 @@ class ReferralStore:
         tail = ""
         returns = "r.version AS version, e.seq AS seq"
         if forward is not None:
-            params["new"], params["new_event"] = with_epoch_ms(forward[0]), forward[1]
+            params["new"], params["new_event"] = with_record_key(with_epoch_ms(forward[0])), forward[1]
             # Everything the new referral needs is matched before anything is written.
             match += "MATCH (nfo:Organization {id: $new.from_org_id}) MATCH (nts:Service {id: $new.to_service_id}) "
             carry = "r, nfo, nts"
@@ -262,7 +273,8 @@ class ReferralStore:
             "UNWIND range(0, size($events) - 1) AS i "
             "CREATE (r)-[:HAS_EVENT]->(e:ReferralEvent) SET e += $events[i], e.seq = base + i + 1, e.version = i + 1 "
             "RETURN e.seq AS seq ORDER BY seq",
-            {"original": original_id, "expected": expected_status, "referral": with_epoch_ms(referral),
+            {"original": original_id, "expected": expected_status,
+             "referral": with_record_key(with_epoch_ms(referral)),
              "events": events, "audits": audits, "counter": EVENT_COUNTER})
         return [row["seq"] for row in rows] if rows else None
 
@@ -475,7 +487,7 @@ class ReferralStore:
         for row in kinds:
             group(row["key"])["kinds"].append(row)
         for row in durations:
-            group(row["key"])["durations"][row["kind"]] = (row["n"], row["low"], row["high"], row["p90"])
+            group(row["key"])["durations"][row["kind"]] = (row["n"], row["low"], row["high"], row["p90"], row["ck"])
         if group_by == "partner" and by_key:
             names = self.connection.read("MATCH (o:Organization) WHERE o.id IN $ids RETURN o.id AS id, o.name AS name",
                                          {"ids": list(by_key)})
@@ -497,11 +509,12 @@ class ReferralStore:
                    wijk: str | None, leefgebied: str | None = None) -> list[dict[str, Any]]:
         """Per (from organisation, to organisation): the referrals in the period, and the first of
         them (by sent_at, id) as ``first`` with the sides' formality (``<sent_at><id>|<from><to>``,
-        1 formal, 0 not), so an organisation's formality is read where it first appears."""
+        1 formal, 0 not), so an organisation's formality is read where it first appears; ``ck``: the
+        sum of their record keys (cell-key noise)."""
         scope, params = self._figure_scope(since, until, gemeenten, wijk, leefgebied)
         return self.connection.read(
             f"MATCH (r:Referral) WHERE {scope} "
-            "RETURN r.from_org_id AS from_org_id, r.to_org_id AS to_org_id, count(r) AS n, "
+            "RETURN r.from_org_id AS from_org_id, r.to_org_id AS to_org_id, count(r) AS n, sum(r.ckey) AS ck, "
             "min(r.sent_at + r.id + '|' + CASE WHEN r.from_formal = true THEN '1' ELSE '0' END "
             "+ CASE WHEN r.to_formal = true THEN '1' ELSE '0' END) AS first "
             "ORDER BY from_org_id, to_org_id", params)

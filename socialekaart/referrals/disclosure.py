@@ -1,160 +1,19 @@
-"""Disclosure control for published counts: threshold k = 5 with complementary suppression.
-
-A count is a *cell*; a published table says how cells add up (a *constraint*: the parent is the sum
-of its children — a total over the groups of a grouping, a group's referrals over its
-formal/informal pairs, …). A cell below the threshold, zero included, is hidden. Hiding alone is not
-enough: with the parent and the other children shown, a hidden child follows by subtraction. So
-``protect`` hides more cells (complementary suppression, the smallest shown cell next to the exposed
-one) until ``exposed`` — an attacker who knows every shown cell, every constraint and that counts are
-never negative, and narrows each hidden cell to an interval by propagating the sums — can pin no
-hidden cell to one value. The attacker is not told which hidden cells are small: a hidden cell is
-anything from 0 up.
-"""
+"""The disclosure control of the network figures: the method lives in ``socialekaart.shared.disclosure``
+(the lokale inventarisatie uses it too); these names stay here for the referral context."""
 from __future__ import annotations
 
-import math
-from collections import deque
-from typing import Any, Iterable, Mapping, Sequence
+from socialekaart.shared.disclosure import (
+    MAX_NOISE,
+    THRESHOLD,
+    Cell,
+    Constraint,
+    bounds,
+    cell_key,
+    exposed,
+    noise,
+    perturbed,
+    protect,
+)
 
-THRESHOLD = 5
-MAX_ROUNDS = 200
-
-Cell = Any  # any hashable name of a count
-Constraint = tuple[Cell, Sequence[Cell]]  # parent = sum(children)
-
-
-def bounds(shown: Mapping[Cell, int], hidden: Iterable[Cell],
-           constraints: Sequence[Constraint]) -> dict[Cell, tuple[float, float]]:
-    """What the attacker can know of each cell: [low, high], from the shown values and the sums
-    (propagated until nothing narrows; only the sums around a narrowed cell are looked at again)."""
-    known: dict[Cell, tuple[float, float]] = {cell: (value, value) for cell, value in shown.items()}
-    for cell in hidden:
-        known[cell] = (0, math.inf)
-    around: dict[Cell, list[int]] = {}
-    for index, (parent, children) in enumerate(constraints):
-        for cell in (parent, *children):
-            around.setdefault(cell, []).append(index)
-    queue = deque(range(len(constraints)))
-    waiting = set(queue)
-    budget = MAX_ROUNDS * max(1, len(constraints))  # narrowing always ends; this only bounds a bug
-    while queue and budget:
-        budget -= 1
-        index = queue.popleft()
-        waiting.discard(index)
-        parent, children = constraints[index]
-        narrowed = []
-        low_sum = sum(known[c][0] for c in children)
-        unbounded = sum(1 for c in children if known[c][1] == math.inf)
-        finite_high = sum(known[c][1] for c in children if known[c][1] != math.inf)
-        if _narrow(known, parent, low_sum, math.inf if unbounded else finite_high):
-            narrowed.append(parent)
-        p_low, p_high = known[parent]
-        for child in children:
-            c_low, c_high = known[child]
-            if c_high == math.inf:
-                others_high = math.inf if unbounded > 1 else finite_high
-            else:
-                others_high = math.inf if unbounded else finite_high - c_high
-            low = p_low - others_high if others_high != math.inf else 0
-            high = p_high - (low_sum - c_low)
-            if _narrow(known, child, low, high):
-                narrowed.append(child)
-        for cell in narrowed:
-            for other in around[cell]:
-                if other not in waiting:
-                    waiting.add(other)
-                    queue.append(other)
-    return known
-
-
-def _narrow(known: dict[Cell, tuple[float, float]], cell: Cell, low: float, high: float) -> bool:
-    old_low, old_high = known[cell]
-    new = (max(old_low, low), min(old_high, high))
-    if new != (old_low, old_high):
-        known[cell] = new
-        return True
-    return False
-
-
-def exposed(shown: Mapping[Cell, int], hidden: Iterable[Cell], constraints: Sequence[Constraint]) -> set[Cell]:
-    """The hidden cells the attacker can pin to one value."""
-    hidden = set(hidden)
-    # A sum of shown cells only tells what is already shown: leave it out of the propagation.
-    relevant = [c for c in constraints if c[0] in hidden or any(child in hidden for child in c[1])]
-    known = bounds(shown, hidden, relevant)
-    return {cell for cell in hidden if known[cell][0] >= known[cell][1]}
-
-
-def protect(values: Mapping[Cell, int], constraints: Sequence[Constraint], *,
-            also_hidden: Iterable[Cell] = ()) -> set[Cell]:
-    """The cells to hide: every cell under THRESHOLD (zero too), ``also_hidden``, and as few more as
-    this greedy search finds so that no hidden cell can be worked out.
-
-    First a cheap rule, one pass over the sums: no sum may hold exactly one hidden cell (that cell
-    would be the sum minus the rest); then the exact attack (``exposed``) checks the result, and only
-    what it still finds costs another round. The cost grows with the cells and sums, not the data."""
-    hidden = {cell for cell, value in values.items() if value < THRESHOLD} | set(also_hidden)
-    touching: dict[Cell, list[Constraint]] = {}
-    for constraint in constraints:
-        for cell in (constraint[0], *constraint[1]):
-            touching.setdefault(cell, []).append(constraint)
-    while True:
-        _no_lone_hidden(values, constraints, hidden)
-        shown = {cell: value for cell, value in values.items() if cell not in hidden}
-        found = exposed(shown, hidden, constraints)
-        if not found:
-            return hidden
-        added = {partner for cell in sorted(found, key=repr)
-                 if (partner := _complement(cell, values, hidden, touching, shown)) is not None}
-        if not added:  # cannot happen while a shown cell remains; hide all rather than publish a leak
-            return set(values)
-        hidden |= added
-
-
-def _no_lone_hidden(values: Mapping[Cell, int], constraints: Sequence[Constraint], hidden: set[Cell]) -> None:
-    """Hide the smallest shown child (else the sum) in every sum that gives a hidden cell away: one
-    with exactly one hidden cell, or a shown sum whose hidden children add up to 0 (each is then 0).
-    Hidden cells are counted per sum, so every sum is looked at about once."""
-    around: dict[Cell, list[int]] = {}
-    count = [0] * len(constraints)
-    for index, (parent, children) in enumerate(constraints):
-        for cell in (parent, *children):
-            around.setdefault(cell, []).append(index)
-            count[index] += cell in hidden
-
-    def gives_away(index: int) -> bool:
-        if count[index] == 1:
-            return True
-        parent, children = constraints[index]
-        # A cell hidden here later is a shown one (>= THRESHOLD), so only sums that start at 0 matter.
-        return count[index] > 1 and parent not in hidden and sum(values[c] for c in children if c in hidden) == 0
-
-    waiting = deque(index for index in range(len(constraints)) if count[index] and gives_away(index))
-    while waiting:
-        index = waiting.popleft()
-        if not gives_away(index):
-            continue
-        parent, children = constraints[index]
-        candidates = [c for c in children if c not in hidden] or ([parent] if parent not in hidden else [])
-        if not candidates:
-            continue
-        partner = min(candidates, key=lambda c: (values[c], repr(c)))
-        hidden.add(partner)
-        for other in around[partner]:
-            count[other] += 1
-            if count[other] == 1:
-                waiting.append(other)
-
-
-def _complement(cell: Cell, values: Mapping[Cell, int], hidden: set[Cell],
-                touching: Mapping[Cell, list[Constraint]], shown: Mapping[Cell, int]) -> Cell | None:
-    """The shown cell to hide next to an exposed one: the smallest child of a sum it is in, else the
-    sum itself, else (exposed through a chain of sums) the smallest shown cell in any sum."""
-    children = [c for parent, kids in touching.get(cell, []) for c in kids if c != cell and c not in hidden]
-    if children:
-        return min(children, key=lambda c: (values[c], repr(c)))
-    parents = [parent for parent, _ in touching.get(cell, []) if parent != cell and parent not in hidden]
-    if parents:
-        return min(parents, key=lambda c: (values[c], repr(c)))
-    linked = [c for c in touching if c in shown]
-    return min(linked, key=lambda c: (values[c], repr(c))) if linked else None
+__all__ = ["MAX_NOISE", "THRESHOLD", "Cell", "Constraint", "bounds", "cell_key", "exposed", "noise", "perturbed",
+           "protect"]

@@ -2,6 +2,12 @@
 is protected together, so no answer can be combined with another to work out a hidden count.
 
 The method (docs/referrals.md, "Netwerkcijfers"):
+- every count is perturbed first by the cell-key method (``disclosure.perturbed``: noise -2 … +2 drawn
+  from the sum of the record keys of its referrals; the same referrals always get the same noise), so
+  answers for different filters cannot be subtracted to an exact small count. What is shown is the
+  perturbed count; a count is hidden when its perturbed *or* its true value is under THRESHOLD, and the
+  complementary suppression reasons with the true counts (whose sums hold exactly; perturbed counts
+  do not add up, and reasoning with them hid every flow of the demo year);
 - a group of fewer than THRESHOLD referrals (or a wijk of too few inhabitants) is not shown by
   name: it goes into one group "overig"; while "overig" would be small or hold one group only, the
   next smallest group joins it (a leefgebied, where one referral counts in several, is left out
@@ -14,17 +20,18 @@ The method (docs/referrals.md, "Netwerkcijfers"):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from socialekaart.referrals.disclosure import THRESHOLD, Constraint, protect
+from socialekaart.referrals.disclosure import THRESHOLD, Constraint, perturbed, protect
 from socialekaart.referrals.figures import (
     GROUPINGS,
     MATRIX_LIMIT,
     Durations,
     Tally,
     keys_of,
+    pair_keys_from_rows,
     pairs_from_rows,
     summed,
     tally,
@@ -67,6 +74,17 @@ def counts(t: Tally) -> dict[str, int]:
 PATHS = tuple(counts(Tally()))
 
 
+def noisy(t: Tally) -> dict[str, int]:
+    """A group's counts as published before suppression: each perturbed by its cell key."""
+    keys = counts(t.keys or Tally())
+    return {path: perturbed(n, keys[path]) for path, n in counts(t).items()}
+
+
+def noisy_referrals(tallies: list[Tally]) -> int:
+    """The perturbed number of referrals of these groups together (as "overig" would publish it)."""
+    return perturbed(sum(t.referrals for t in tallies), sum((t.keys or Tally()).referrals for t in tallies))
+
+
 def within_group(cell: Any) -> list[Constraint]:
     """The sums inside one group's figures; ``cell(path)`` names its cells."""
     return [(cell("referrals"), [cell(f"formalInformal.{name}") for name in PAIRS]),
@@ -78,13 +96,13 @@ def within_group(cell: Any) -> list[Constraint]:
 def pooled(groups: list[Group], group_by: str, small_areas: frozenset[str] = frozenset()) -> list[Group]:
     """Groups of fewer than THRESHOLD, and areas with too few inhabitants, go into "overig" (with the
     next smallest group while it is small); for a leefgebied they are left out."""
-    small = [g for g in groups if g.tally.referrals < THRESHOLD or g.key in small_areas]
+    small = [g for g in groups if noisy_referrals([g.tally]) < THRESHOLD or g.key in small_areas]
     small_keys = {g.key for g in small}  # by key: comparing whole tallies made this quadratic
     if group_by not in ADDITIVE:
         return [g for g in groups if g.key not in small_keys]
-    named = sorted((g for g in groups if g.key not in small_keys), key=lambda g: (g.tally.referrals, g.key))
+    named = sorted((g for g in groups if g.key not in small_keys), key=lambda g: (noisy_referrals([g.tally]), g.key))
     # One group alone under "overig" would be that group by another name.
-    while small and (sum(g.tally.referrals for g in small) < THRESHOLD or len(small) == 1) and named:
+    while small and (noisy_referrals([g.tally for g in small]) < THRESHOLD or len(small) == 1) and named:
         small.append(named.pop(0))
     if not small:
         return sorted(named, key=lambda g: g.key)
@@ -92,6 +110,11 @@ def pooled(groups: list[Group], group_by: str, small_areas: frozenset[str] = fro
     together = replace(together, to_received=Durations(sum(g.tally.to_received.count for g in small)),
                        to_accepted=Durations(sum(g.tally.to_accepted.count for g in small)),
                        to_started=Durations(sum(g.tally.to_started.count for g in small)))
+    if together.keys is not None:
+        key_tallies = [g.tally.keys or Tally() for g in small]
+        together.keys = replace(together.keys, to_received=Durations(sum(k.to_received.count for k in key_tallies)),
+                                to_accepted=Durations(sum(k.to_accepted.count for k in key_tallies)),
+                                to_started=Durations(sum(k.to_started.count for k in key_tallies)))
     return [*sorted(named, key=lambda g: g.key), Group(OTHER, OTHER_LABEL, together, pooled=True)]
 
 
@@ -103,32 +126,42 @@ def publish(total: Tally, grouped: dict[str, list[Group]], *, closure_days: int,
     too_small = frozenset(small_areas or ())
     shown_groups = {group_by: pooled(groups, group_by, too_small if group_by == "wijk" else frozenset())
                     for group_by, groups in grouped.items()}
+    # The true counts (the sums hold exactly: what the suppression reasons with) and the perturbed ones
+    # (what is shown). A cell is hidden when either is under THRESHOLD.
     values: dict[Any, int] = {("total", TOTAL_KEY, p): v for p, v in counts(total).items()}
+    published: dict[Any, int] = {("total", TOTAL_KEY, p): v for p, v in noisy(total).items()}
     constraints: list[Constraint] = within_group(lambda p: ("total", TOTAL_KEY, p))
     for group_by, groups in shown_groups.items():
         for g in groups:
             values.update({(group_by, g.key, p): v for p, v in counts(g.tally).items()})
+            published.update({(group_by, g.key, p): v for p, v in noisy(g.tally).items()})
             constraints += within_group(lambda p, g=g, group_by=group_by: (group_by, g.key, p))
         if group_by in ADDITIVE:
             constraints += [(("total", TOTAL_KEY, p), [(group_by, g.key, p) for g in groups]) for p in PATHS]
     flow_values, flow_constraints = flows.cells([g.key for g in shown_groups.get("partner", []) if not g.pooled])
     values.update(flow_values)
+    published.update({cell: flows.noisy(cell[1:]) for cell in flow_values if cell[0] == "flow"})
     constraints += flow_constraints
     owners = {cell[:2] for cell in values if cell[0] not in ("flow", "flow-rest")}
+    small = {cell for cell, v in published.items() if v < THRESHOLD}
 
     def whole_groups(hidden: set[Any]) -> set[Any]:
         """A group whose number of referrals is hidden is hidden whole."""
-        return {(*owner, p) for owner in owners
-                if (*owner, "referrals") in hidden or values[(*owner, "referrals")] < THRESHOLD for p in PATHS}
+        return {(*owner, p) for owner in owners if (*owner, "referrals") in hidden | small
+                or values[(*owner, "referrals")] < THRESHOLD for p in PATHS}
 
-    hidden = protect(values, constraints, also_hidden=whole_groups(set()))
+    hidden = protect(values, constraints, also_hidden=whole_groups(set()) | small)
     while not whole_groups(hidden) <= hidden:  # a complement hid a group's referrals: hide it whole
         hidden = protect(values, constraints, also_hidden=whole_groups(hidden) | hidden)
-    total_figures = figures(total, lambda p: ("total", TOTAL_KEY, p) in hidden, closure_days=closure_days)
+
+    def shown(owner: tuple[str, str]) -> dict[str, int | None]:
+        return {p: None if (*owner, p) in hidden else published[(*owner, p)] for p in PATHS}
+
+    total_figures = figures(total, shown(("total", TOTAL_KEY)), closure_days=closure_days)
     return {"total": total_figures,
             "groups": {group_by: [{"key": g.key, "label": g.label,
-                                   **figures(g.tally, lambda p, g=g, gb=group_by: (gb, g.key, p) in hidden,
-                                             closure_days=closure_days, pooled=g.pooled)}
+                                   **figures(g.tally, shown((group_by, g.key)), closure_days=closure_days,
+                                             pooled=g.pooled)}
                                   for g in groups]
                        for group_by, groups in shown_groups.items()},
             "flows": flows.body(hidden, [g.key for g in shown_groups.get("partner", []) if not g.pooled])}
@@ -142,10 +175,15 @@ class Flows:
     pairs: dict[tuple[str, str], int]
     orgs: dict[str, dict[str, Any]]
     partners: list[dict[str, Any]]
+    keys: dict[tuple[str, str], int] = field(default_factory=dict)  # per pair: the sum of its record keys
+
+    def noisy(self, pair: tuple[str, str]) -> int:
+        """A flow as published before suppression: perturbed by its cell key."""
+        return perturbed(self.pairs.get(pair, 0), self.keys.get(pair, 0))
 
     @property
     def listed(self) -> list[str]:
-        ids = {org for pair, n in self.pairs.items() if n >= THRESHOLD for org in pair}
+        ids = {org for pair in self.pairs if self.noisy(pair) >= THRESHOLD for org in pair}
         return sorted(ids, key=lambda org: (self.orgs.get(org, {}).get("name") or "", org))
 
     @property
@@ -154,9 +192,9 @@ class Flows:
         if len(listed) <= MATRIX_LIMIT:
             return listed
         volume: dict[str, int] = {}
-        for (a, b), n in self.pairs.items():
-            volume[a] = volume.get(a, 0) + n
-            volume[b] = volume.get(b, 0) + n
+        for (a, b) in self.pairs:
+            volume[a] = volume.get(a, 0) + self.noisy((a, b))
+            volume[b] = volume.get(b, 0) + self.noisy((a, b))
         busiest = set(sorted(listed, key=lambda org: (-volume.get(org, 0), org))[:MATRIX_LIMIT])
         return [org for org in listed if org in busiest]
 
@@ -187,7 +225,7 @@ class Flows:
 
     def body(self, hidden: set[Any], named_partners: list[str]) -> dict[str, Any]:
         def shown(a: str, b: str) -> int | None:
-            return None if ("flow", a, b) in hidden else self.pairs.get((a, b), 0)
+            return None if ("flow", a, b) in hidden else self.noisy((a, b))
 
         def org(key: str) -> dict[str, Any]:
             found = self.orgs.get(key, {})
@@ -205,11 +243,12 @@ class Flows:
                                      for p in self.partners if p["id"] not in named_partners]}
 
 
-def figures(t: Tally, is_hidden: Any, *, closure_days: int, pooled: bool = False) -> dict[str, Any]:
-    """One group's figures with its hidden counts ``null`` and no share or median resting on them."""
-    if is_hidden("referrals"):
+def figures(t: Tally, value: dict[str, int | None], *, closure_days: int, pooled: bool = False) -> dict[str, Any]:
+    """One group's figures: ``value`` its published counts by path (perturbed, hidden ones ``None``), and
+    no share or median resting on a hidden count. Shares are of the perturbed counts; medians and p90s
+    of the true durations."""
+    if value["referrals"] is None:
         return {"referrals": None, "suppressed": True}
-    value = {path: None if is_hidden(path) else n for path, n in counts(t).items()}
 
     def share(numerator: list[str], denominator: list[str]) -> float | None:
         shown = {p: value[p] for p in numerator + denominator}
@@ -262,4 +301,4 @@ def published_from_rows(rows: list[dict[str, Any]], *, now: datetime, closure_da
                              for key in sorted(members)]
     pairs, orgs = pairs_from_rows(rows)
     return publish(tally(rows, now=now, closure_days=closure_days), grouped, closure_days=closure_days,
-                   flows=Flows(pairs, orgs, partners or []))
+                   flows=Flows(pairs, orgs, partners or [], pair_keys_from_rows(rows)))

@@ -139,45 +139,72 @@ class Tally:
     to_received: Durations = Durations(0)
     to_accepted: Durations = Durations(0)
     to_started: Durations = Durations(0)
+    # The same counts with each referral counted as its record key (``ckey``) instead of 1: the key
+    # sums the cell-key noise is drawn from (socialekaart.shared.disclosure). None on a key tally.
+    keys: "Tally | None" = None
 
 
 def tally(rows: list[dict[str, Any]], *, now: datetime, closure_days: int) -> Tally:
     """The counts of a group of fact rows (all sent), by the rules in figure_rules: the oracle the
     store's counts are tested against."""
     moments = Moments(now, closure_days)
-    counts = empty_counts()
+    counts, keys = empty_counts(), empty_counts()
     for row in rows:
-        count_states(counts, state_row(row, moments))
-        count_kinds(counts, kind_row(row))
+        state, kind, key = state_row(row, moments), kind_row(row), row.get("ckey") or 0
+        count_states(counts, state)
+        count_kinds(counts, kind)
+        count_states(keys, {**state, "n": key})
+        count_kinds(keys, {**kind, "n": key})
 
     def hours_to(stamp: str) -> Durations:
         return Durations.of([h for r in rows if (h := _hours(r["sent_at"], r.get(stamp))) is not None])
 
+    def keys_to(stamp: str) -> Durations:
+        return Durations(sum(r.get("ckey") or 0 for r in rows if _hours(r["sent_at"], r.get(stamp)) is not None))
+
     return Tally(**counts, to_received=hours_to(DURATIONS["received"]), to_accepted=hours_to(DURATIONS["accepted"]),
-                 to_started=hours_to(DURATIONS["started"]))
+                 to_started=hours_to(DURATIONS["started"]),
+                 keys=Tally(**keys, to_received=keys_to(DURATIONS["received"]),
+                            to_accepted=keys_to(DURATIONS["accepted"]), to_started=keys_to(DURATIONS["started"])))
 
 
 def tally_from_store(group: dict[str, Any]) -> Tally:
     """A Tally from one group of ``ReferralStore.figure_tallies``: its rows counted by the same rules
-    (durations there in milliseconds)."""
-    counts = empty_counts()
+    (durations there in milliseconds; ``ck``: the sum of the record keys of a row's referrals)."""
+    counts, keys = empty_counts(), empty_counts()
     for row in group["states"]:
         count_states(counts, row)
+        count_states(keys, {**row, "n": key_sum(row.get("ck"))})
     for row in group["kinds"]:
         count_kinds(counts, row)
+        count_kinds(keys, {**row, "n": key_sum(row.get("ck"))})
 
     def durations(kind: str) -> Durations:
-        n, low, high, p90 = group["durations"].get(kind, (0, None, None, None))
+        n, low, high, p90 = group["durations"].get(kind, (0, None, None, None))[:4]
         return Durations(n, ms_to_hours(low), ms_to_hours(high), ms_to_hours(p90))
 
+    def duration_keys(kind: str) -> Durations:
+        found = group["durations"].get(kind)
+        return Durations(key_sum(found[4]) if found else 0)
+
     return Tally(**counts, to_received=durations("received"), to_accepted=durations("accepted"),
-                 to_started=durations("started"))
+                 to_started=durations("started"),
+                 keys=Tally(**keys, to_received=duration_keys("received"), to_accepted=duration_keys("accepted"),
+                            to_started=duration_keys("started")))
+
+
+def key_sum(value: Any) -> int:
+    """A sum of record keys as the store returns it (an integer; a float on some stores, exact below
+    2**53; null for no keys)."""
+    return int(value or 0)
 
 
 def summed(tallies: list[Tally], durations: Tally) -> Tally:
     """The counts of groups that do not overlap added up, with the durations of them all together."""
     total = Tally(to_received=durations.to_received, to_accepted=durations.to_accepted,
                   to_started=durations.to_started)
+    if durations.keys is not None or any(t.keys is not None for t in tallies):
+        total.keys = summed([t.keys or Tally() for t in tallies], durations.keys or Tally())
     for t in tallies:
         for name in COUNT_NAMES:
             setattr(total, name, getattr(total, name) + getattr(t, name))
@@ -288,6 +315,19 @@ def flows(rows: list[dict[str, Any]], partners: Iterable[dict[str, Any]], referr
     ``group_figures``: the reference for ``flows_from_store``."""
     pairs, orgs = pairs_from_rows(rows)
     return flows_body(pairs, orgs, partners, referred)
+
+
+def pair_keys_from_rows(rows: list[dict[str, Any]]) -> dict[tuple[str, str], int]:
+    """Per (from, to) organisation: the sum of the record keys of its referrals (cell-key noise)."""
+    keys: Counter[tuple[str, str]] = Counter()
+    for r in rows:
+        keys[(r["from_org_id"], r["to_org_id"])] += r.get("ckey") or 0
+    return dict(keys)
+
+
+def pair_keys_from_store(pair_rows: list[dict[str, Any]]) -> dict[tuple[str, str], int]:
+    """``pair_keys_from_rows`` from the store's pair counts (``ReferralStore.flow_pairs``: ``ck``)."""
+    return {(row["from_org_id"], row["to_org_id"]): key_sum(row.get("ck")) for row in pair_rows}
 
 
 def pairs_from_rows(rows: list[dict[str, Any]]) -> tuple[dict[tuple[str, str], int], dict[str, dict[str, Any]]]:

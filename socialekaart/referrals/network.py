@@ -22,6 +22,7 @@ from socialekaart.referrals.figures import (
     Tally,
     group_label,
     local_months,
+    pair_keys_from_store,
     pairs_from_store,
     tally_from_store,
 )
@@ -169,7 +170,7 @@ class NetworkService:
         named = self.store.organizations_named(sorted({o for row in pair_rows
                                                        for o in (row["from_org_id"], row["to_org_id"])}))
         pairs, orgs = pairs_from_store(pair_rows, named)
-        flows = Flows(pairs, orgs, self.store.partners(scope.gemeenten))
+        flows = Flows(pairs, orgs, self.store.partners(scope.gemeenten), pair_keys_from_store(pair_rows))
         wijken = [g.key for g in grouped.get("wijk", []) if area_kind_of(g.key) == "wijk"]
         populations = self.store.area_populations(wijken) if wijken else {}
         # a wijk without a known population (or not stored at all) counts as small

@@ -128,7 +128,9 @@ def test_netwerk_shows_headline_figures_and_the_picture_with_the_numbers_of_the_
     assert body["edges"] and picture.locator("path.stroom-lijn").count() == len(body["edges"])
     formal = sum(1 for n in body["nodes"] if n["formal"])
     assert picture.locator("g.organisatie.formeel circle:not(.ring)").count() == formal > 0
-    assert picture.locator("g.organisatie.informeel polygon").count() == len(body["nodes"]) - formal > 0
+    # Informal organisations as polygons. The demo's informal flows lie around 5: with the cell-key noise
+    # (random record keys per load) they are not drawn in every load, so none is allowed here.
+    assert picture.locator("g.organisatie.informeel polygon").count() == len(body["nodes"]) - formal
     names = {n["id"]: n["name"] for n in body["nodes"]}
     assert _cells(page, "#netwerk-stromen") == [[names[e["from"]], names[e["to"]], count_text(e["count"])]
                                                for e in body["edges"]]

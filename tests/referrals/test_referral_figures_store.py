@@ -1,6 +1,7 @@
 """Network figures counted in the store: the same figures as counted from fact rows in Python, for
-every grouping; the epoch milliseconds they rest on, written with each change and backfilled for
-graphs written before they existed."""
+every grouping, cell-key noise included (the rows carry the store's record keys, so the key sums must
+match too); the epoch milliseconds and record keys they rest on, written with each change and backfilled
+for graphs written before they existed."""
 from __future__ import annotations
 
 import json
@@ -8,7 +9,7 @@ import json
 import pytest
 
 from graph.epoch_ms import TIMED, epoch_ms, ms_name
-from graph.migrations import backfill_epoch_ms
+from graph.migrations import backfill_epoch_ms, backfill_record_keys
 from socialekaart.referrals.figure_publication import published_from_rows
 from socialekaart.referrals.figures import GROUPINGS, Durations, local_months
 from tests.referrals.test_referral_network import NOW, fact_rows, goes, played, scenario  # noqa: F401
@@ -21,8 +22,29 @@ def stored_times(connection) -> list[dict]:
     return [row["times"] for row in connection.read(READ_MS)]
 
 
-def test_every_grouping_matches_the_figures_from_rows(played, rr, actors):  # noqa: F811
-    rows = goes(fact_rows(scenario()))
+def with_record_keys(rows: list[dict], played: dict[str, str], connection) -> list[dict]:  # noqa: F811
+    """The fact rows with each referral's record key as the store holds it."""
+    keys = {row["id"]: row["ckey"] for row in connection.read("MATCH (r:Referral) RETURN r.id AS id, r.ckey AS ckey")}
+    return [dict(row, ckey=keys[played[row["id"]]]) for row in rows]
+
+
+def test_every_referral_has_a_secret_record_key_and_old_ones_get_one(played, runtime):  # noqa: F811
+    connection = runtime.store.connection
+    keys = {row["id"]: row["ckey"] for row in connection.read("MATCH (r:Referral) RETURN r.id AS id, r.ckey AS ckey")}
+    assert len(keys) == len(played) and all(isinstance(k, int) and 0 <= k < 2 ** 31 for k in keys.values())
+    assert len(set(keys.values())) == len(keys)  # random: 25 keys of 31 bits do not repeat
+    # A graph from before record keys: the migration gives each referral one and keeps those there are.
+    kept = sorted(keys)[:3]
+    connection.write("MATCH (r:Referral) WHERE NOT r.id IN $kept SET r.ckey = null", {"kept": kept})
+    assert backfill_record_keys(connection, batch=4) == len(keys) - len(kept)
+    after = {row["id"]: row["ckey"] for row in connection.read("MATCH (r:Referral) RETURN r.id AS id, r.ckey AS ckey")}
+    assert all(isinstance(k, int) and 0 <= k < 2 ** 31 for k in after.values())
+    assert {i: after[i] for i in kept} == {i: keys[i] for i in kept}
+    assert backfill_record_keys(connection) == 0  # nothing left
+
+
+def test_every_grouping_matches_the_figures_from_rows(played, rr, actors, runtime):  # noqa: F811
+    rows = with_record_keys(goes(fact_rows(scenario())), played, runtime.store.connection)
     coordinator = actors["coordinator"].principal
     expected = published_from_rows(rows, now=NOW, closure_days=30)
     for group_by in GROUPINGS:
@@ -35,12 +57,12 @@ def test_every_grouping_matches_the_figures_from_rows(played, rr, actors):  # no
             json.dumps(published_from_rows(rows, now=NOW, closure_days=days)["total"])
 
 
-def test_flows_from_the_store_match_the_flows_from_rows(played, rr, actors):  # noqa: F811
+def test_flows_from_the_store_match_the_flows_from_rows(played, rr, actors, runtime):  # noqa: F811
     body = rr.network.flows(actors["coordinator"].principal)
     partners = rr.referral_store.partners(["GM0664"])
     kinds = {o["id"]: o["kind"] for o in rr.referral_store.partners(None)}
     rows = [dict(r, from_org_kind=kinds[r["from_org_id"]], to_org_kind=kinds[r["to_org_id"]])
-            for r in goes(fact_rows(scenario()))]
+            for r in with_record_keys(goes(fact_rows(scenario())), played, runtime.store.connection)]
     expected = published_from_rows(rows, now=NOW, closure_days=30, partners=partners)["flows"]
     assert {k: body[k] for k in expected} == expected
 

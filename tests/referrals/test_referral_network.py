@@ -31,6 +31,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+import socialekaart.referrals.figure_publication as figure_publication
 from socialekaart.referrals.figures import flows, group_figures, grouped_figures, safe_rate, suppress
 from socialekaart.referrals.network import NetworkService
 from socialekaart.shared.clock import iso
@@ -233,6 +234,14 @@ def test_flows_matrix_graph_and_never_referred():
                                       {"from": "org-swt", "to": "org-welzijn", "count": 12}]
     assert body["graph"]["suppressedEdges"] == 1
     assert [p["id"] for p in body["neverReferredTo"]] == ["org-ggz"]
+
+
+@pytest.fixture(autouse=True)
+def without_noise(monkeypatch):
+    """The hand computations here are of the rules (threshold, pooling, suppression) on the true counts:
+    the cell-key noise, random per referral, is switched off (it is checked against the store's record
+    keys in tests/referrals/test_referral_figures_store.py and attacked in tests/unit/)."""
+    monkeypatch.setattr(figure_publication, "perturbed", lambda count, key_sum: count)
 
 
 @pytest.fixture

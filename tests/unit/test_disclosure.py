@@ -2,9 +2,12 @@
 answers of every grouping the API offers for one filter, write down every sum a reader can form
 (the total over the groups of each grouping, per count; within a group the referrals over the
 formal/informal pairs and the declines over their reasons; a duration's count is the count it
-times) and narrow every hidden count by interval propagation. No hidden count may come out as one
+times) and narrow every hidden count by interval propagation. Every count is perturbed by the cell-key
+method first, so a shown count tells the attacker only that the true count lies within MAX_NOISE of it
+(he knows the perturbation table's bounds, not the record keys). No hidden count may come out as one
 value, zero included. The attacker here is written from the published answer alone, apart from
-socialekaart/referrals/disclosure.py."""
+socialekaart/referrals/disclosure.py. Answers for different filters together, and the coverage per area:
+tests/unit/test_disclosure_across_filters.py."""
 from __future__ import annotations
 
 import json
@@ -15,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from socialekaart.referrals.disclosure import THRESHOLD, exposed, protect
+from socialekaart.referrals.disclosure import MAX_NOISE, THRESHOLD, exposed, noise, perturbed, protect
 from socialekaart.referrals.figure_publication import ADDITIVE, published_from_rows
 from socialekaart.referrals.figures import GROUPINGS, group_figures, grouped_figures
 from socialekaart.referrals.lifecycle import DECLINE_REASONS
@@ -83,10 +86,11 @@ def equations(answers: dict[str, dict], flows: dict | None = None) -> tuple[dict
     return cells, sums
 
 
-def pinned(cells: dict, sums: list) -> dict[tuple, float]:
-    """Hidden counts the attacker narrows to a single value, with that value."""
-    low = {c: (v if v is not None else 0) for c, v in cells.items()}
-    high = {c: (v if v is not None else math.inf) for c, v in cells.items()}
+def pinned(cells: dict, sums: list, noise_bound: int = 0) -> dict[tuple, float]:
+    """Hidden counts the attacker narrows to a single value, with that value. ``noise_bound``: a shown
+    count is the true count give or take this much (the cell-key noise)."""
+    low = {c: (max(0, v - noise_bound) if v is not None else 0) for c, v in cells.items()}
+    high = {c: (v + noise_bound if v is not None else math.inf) for c, v in cells.items()}
     for _ in range(500):
         before = (dict(low), dict(high))
         for parent, children in sums:
@@ -113,7 +117,7 @@ def referral(draw) -> dict:
     status = draw(st.sampled_from(STATUSES))
     received = status not in ("verzonden",) and draw(st.booleans()) or status in ("geaccepteerd", "afgerond")
     org = draw(st.sampled_from(["org-a", "org-b", "org-c"]))
-    row = {"sent_at": sent.isoformat(), "status": status, "gemeente_code": draw(st.sampled_from(["GM0664", "GM0687"])),
+    row = {"sent_at": sent.isoformat(), "status": status, "ckey": draw(st.integers(0, 2 ** 31 - 1)), "gemeente_code": draw(st.sampled_from(["GM0664", "GM0687"])),
            "wijk_code": draw(st.sampled_from(["WK066401", "WK066402", None])),
            "to_rung": draw(st.sampled_from(RUNGS)), "to_org_id": org, "to_org_name": org.upper(),
            "from_org_id": draw(st.sampled_from(["org-s", "org-t", "org-a"])),
@@ -144,7 +148,7 @@ def answers_of(published: dict) -> dict[str, dict]:
 def test_no_hidden_count_can_be_worked_out_from_all_groupings_together(rows):
     published = published_from_rows(rows, now=NOW, closure_days=30)
     cells, sums = equations(answers_of(published), published["flows"])
-    assert pinned(cells, sums) == {}
+    assert pinned(cells, sums, MAX_NOISE) == {}
     shown = [v for v in cells.values() if v is not None]
     assert all(v >= THRESHOLD for v in shown)  # zero and 1-4 look the same: hidden
 
@@ -168,7 +172,7 @@ def test_small_groups_are_not_named_and_shares_rest_on_shown_counts(rows):
 def test_the_finding_total_8_and_one_gemeente_of_7_no_longer_gives_the_other_as_1():
     rows = [{"sent_at": (START + timedelta(days=i)).isoformat(), "status": "verzonden", "gemeente_code": "GM0664",
              "to_org_id": "org-a", "to_rung": "maatwerk"} for i in range(7)]
-    rows = [dict(row, from_org_id="org-swt") for row in rows]
+    rows = [dict(row, from_org_id="org-swt", ckey=1_000_003 * (i + 1)) for i, row in enumerate(rows)]
     rows.append({**rows[0], "gemeente_code": "GM0687", "to_org_id": "org-ggz", "to_org_name": "GGZ"})
     # Before: the total and the gemeente of 7 were shown, so the other was 8 - 7 = 1.
     old_total = group_figures(rows, now=NOW, closure_days=30)["referrals"]
@@ -178,7 +182,7 @@ def test_the_finding_total_8_and_one_gemeente_of_7_no_longer_gives_the_other_as_
     assert [g["key"] for g in published["groups"]["gemeente"]] == ["overig"]
     assert [g["key"] for g in published["groups"]["partner"]] == ["overig"]  # the ggz partner is not named
     cells, sums = equations(answers_of(published), published["flows"])
-    assert pinned(cells, sums) == {}
+    assert pinned(cells, sums, MAX_NOISE) == {}
     assert "org-ggz" not in json.dumps(published["flows"])
 
 
@@ -200,3 +204,18 @@ def test_protect_leaves_nothing_to_work_out(values, sums):
     hidden = protect(values, sums)
     assert {c for c, v in values.items() if v < THRESHOLD} <= hidden
     assert exposed({c: v for c, v in values.items() if c not in hidden}, hidden, sums) == set()
+
+
+@given(st.integers(0, 500), st.integers(0, 2 ** 40))
+def test_the_noise_is_small_deterministic_and_keeps_zero_and_sign(count, key_sum):
+    assert abs(noise(count, key_sum)) <= MAX_NOISE
+    assert noise(count, key_sum) == noise(count, key_sum + 2 ** 31)  # the cell key is the sum mod 2**31
+    assert perturbed(count, key_sum) >= 0
+    assert perturbed(0, key_sum) == 0
+
+
+def test_the_noise_follows_the_published_table_and_uses_every_value():
+    """Cell keys spread over 0..2**31 give each noise about as often as the table says (10/20/40/20/10 %)."""
+    found = [noise(7, key * (2 ** 31 // 1000)) for key in range(1000)]
+    shares = {value: found.count(value) / len(found) for value in range(-MAX_NOISE, MAX_NOISE + 1)}
+    assert shares == pytest.approx({-2: 0.10, -1: 0.20, 0: 0.40, 1: 0.20, 2: 0.10}, abs=0.01)
