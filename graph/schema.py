@@ -57,6 +57,13 @@ INDEXES: tuple[Index, ...] = (
     Index("StatusLink", "id", unique=True),
     Index("StatusLink", "hash", unique=True),
     Index("StatusLink", "referral_id"),
+    # A large import is written in batches under these labels first, invisible to every read, and
+    # made visible in one small transaction (graph/stores/catalog.py, "staged writes").
+    Index("StagedService", "id"),
+    Index("StagedService", "stage"),
+    Index("StagedLocation", "id"),
+    Index("StagedLocation", "stage"),
+    Index("ImportStage", "id", unique=True),
 )
 # Indexes earlier versions made and nothing looks up any more: dropped by init_schema. Events and
 # audit entries are only read per referral; an index on their own id cost ~70 bytes a node (0.7 GiB

@@ -12,6 +12,7 @@ test_property_removal.py`` pins it).
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any, Collection
 
 from graph.backends.connection import Connection, Statement
@@ -28,6 +29,7 @@ from socialekaart.catalog.records import ServiceDetail, ServiceSummary, StoredHi
 from socialekaart.catalog.search import ServiceQuery
 from socialekaart.places.model import Area
 from socialekaart.shared import taxonomy
+from socialekaart.shared.clock import iso, parse_iso
 from socialekaart.shared.errors import PreconditionFailed, SocialeKaartError
 
 AREA_LABELS = {"regio": "Regio", "gemeente": "Gemeente", "wijk": "Wijk", "buurt": "Buurt"}
@@ -64,6 +66,38 @@ class GraphStore:
 
     def is_empty(self) -> bool:
         return not self.connection.read("MATCH (n) WHERE n:Area OR n:Service RETURN n.code AS c LIMIT 1")
+
+    # -- staged writes (see "staged writes" below) ---------------------------------------------------
+    def begin_stage(self, now: str) -> str:
+        """A new stage for a large import; first removes the stages of imports that were killed."""
+        for stage in self.abandoned_stages(now):
+            self.discard_stage(stage)
+        stage = uuid.uuid4().hex
+        self.connection.write("CREATE (i:ImportStage {id: $id, started: $now, heartbeat: $now})",
+                              {"id": stage, "now": now})
+        return stage
+
+    def abandoned_stages(self, now: str) -> list[str]:
+        before = iso(parse_iso(now) - STAGE_ABANDONED_AFTER)
+        rows = self.connection.read("MATCH (i:ImportStage) WHERE i.heartbeat < $before RETURN i.id AS id",
+                                    {"before": before})
+        return [row["id"] for row in rows]
+
+    def discard_stage(self, stage: str) -> None:
+        """Delete what a stage wrote, in bounded transactions; nothing of it was ever visible."""
+        for label in (STAGED_SERVICE, STAGED_LOCATION):
+            while self.connection.write(f"MATCH (n:{label}) WHERE n.stage = $stage WITH n LIMIT {DISCARD_BATCH} "
+                                        "DETACH DELETE n RETURN count(*) AS n", {"stage": stage})[0]["n"]:
+                pass
+        self.connection.write("MATCH (i:ImportStage {id: $stage}) DELETE i", {"stage": stage})
+
+    def existing_location_ids(self, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in chunks(sorted(set(ids))):
+            rows = self.connection.read("UNWIND $ids AS id MATCH (l:Location {id: id}) RETURN l.id AS id",
+                                        {"ids": chunk})
+            found.update(row["id"] for row in rows)
+        return found
 
     def ping(self) -> bool:
         return self.connection.ping()
@@ -289,27 +323,82 @@ class GraphStore:
         return service_detail(rows[0]["service"]) if rows else None
 
 
-def _new_service_statements(rows: list[dict]) -> list[Statement]:
+def _new_service_statements(rows: list[dict], *, stage: str | None = None) -> list[Statement]:
     """CREATE services that do not exist yet, with their point, and their relationships: one
-    UNWIND over (service, code) pairs per kind, no DELETE of old ones and no MERGE."""
+    UNWIND over (service, code) pairs per kind, no DELETE of old ones and no MERGE. With ``stage``
+    they are written as StagedService, without their organisation: see ``stage_statements``."""
+    label = "Service" if stage is None else STAGED_SERVICE
+    mark = "" if stage is None else ", s.stage = $stage"
     statements: list[Statement] = []
     for chunk in chunks([r for r in rows if r["lat"] is not None]):
-        statements.append(("UNWIND $rows AS row CREATE (s:Service) SET s += row.props, s.version = 1, "
-                           "s.point = point({latitude: row.lat, longitude: row.lon})", {"rows": chunk}))
+        statements.append((f"UNWIND $rows AS row CREATE (s:{label}) SET s += row.props, s.version = 1{mark}, "
+                           "s.point = point({latitude: row.lat, longitude: row.lon})", {"rows": chunk, "stage": stage}))
     for chunk in chunks([r for r in rows if r["lat"] is None]):
-        statements.append(("UNWIND $rows AS row CREATE (s:Service) SET s += row.props, s.version = 1",
-                           {"rows": chunk}))
-    providers = [{"s": r["id"], "c": r["props"]["organization_id"]} for r in rows]
-    for chunk in chunks(providers):
-        statements.append(("UNWIND $rows AS row MATCH (o:Organization {id: row.c}), (s:Service {id: row.s}) "
-                           "CREATE (o)-[:PROVIDES]->(s)", {"rows": chunk}))
-    for prop, relation, label in (("life_domains", "ADDRESSES", "LifeDomain"), ("target_groups", "FOR", "TargetGroup"),
-                                  ("serves", "SERVES", "Area")):
+        statements.append((f"UNWIND $rows AS row CREATE (s:{label}) SET s += row.props, s.version = 1{mark}",
+                           {"rows": chunk, "stage": stage}))
+    if stage is None:
+        providers = [{"s": r["id"], "c": r["props"]["organization_id"]} for r in rows]
+        for chunk in chunks(providers):
+            statements.append(("UNWIND $rows AS row MATCH (o:Organization {id: row.c}), (s:Service {id: row.s}) "
+                               "CREATE (o)-[:PROVIDES]->(s)", {"rows": chunk}))
+    for prop, relation, target in (("life_domains", "ADDRESSES", "LifeDomain"), ("target_groups", "FOR", "TargetGroup"),
+                                   ("serves", "SERVES", "Area")):
         pairs = [{"s": r["id"], "c": code} for r in rows for code in dict.fromkeys(r["props"][prop] or ())]
         for chunk in chunks(pairs, BATCH * 4):
-            statements.append((f"UNWIND $rows AS row MATCH (s:Service {{id: row.s}}), (x:{label} {{code: row.c}}) "
+            statements.append((f"UNWIND $rows AS row MATCH (s:{label} {{id: row.s}}), (x:{target} {{code: row.c}}) "
                                f"CREATE (s)-[:{relation}]->(x)", {"rows": chunk}))
     return statements
+
+
+# -- staged writes ---------------------------------------------------------------------------------
+# One transaction per import is all-or-nothing, but a national file (100,000 services) does not fit
+# in Neo4j's transaction memory. So a large import writes its new services in batches, one
+# transaction each, as StagedService/StagedLocation nodes: no read matches those labels. One small
+# transaction then makes them visible (relabel, organisation link) with the rest of the import; a
+# failure deletes the stage. The ImportStage node's heartbeat shows when a stage was abandoned.
+STAGED_SERVICE, STAGED_LOCATION = "StagedService", "StagedLocation"
+STAGE_ABANDONED_AFTER = timedelta(hours=1)
+DISCARD_BATCH = 5_000
+
+
+def stage_statements(stage: str, now: str, services: list[Service], placements: dict[str, dict[str, Any]],
+                     organizations: dict[str, Organization], modified: str) -> list[Statement]:
+    """One batch of new services, with their own locations, written under the stage's labels."""
+    rows = [_service_row(s, placements.get(s.id, {}), organizations[s.organization_id], modified)
+            for s in services]
+    statements: list[Statement] = [("MATCH (i:ImportStage {id: $stage}) SET i.heartbeat = $now",
+                                    {"stage": stage, "now": now})]
+    statements += _new_service_statements(rows, stage=stage)
+    for chunk in chunks([_location_row(s, placements.get(s.id, {})) for s in services if s.location]):
+        params = {"rows": chunk, "stage": stage}
+        statements += [
+            (f"UNWIND $rows AS row MERGE (l:{STAGED_LOCATION} {{id: row.id}}) SET l = row.props, l.stage = $stage, "
+             "l.point = point({latitude: row.lat, longitude: row.lon})", params),
+            (f"UNWIND $rows AS row MATCH (l:{STAGED_LOCATION} {{id: row.id}}), (b:Buurt {{code: row.buurt_code}}) "
+             "MERGE (l)-[:IN]->(b)", params),
+            (f"UNWIND $rows AS row MATCH (s:{STAGED_SERVICE} {{id: row.service_id}}), "
+             f"(l:{STAGED_LOCATION} {{id: row.id}}) MERGE (s)-[:AT]->(l)", params),
+        ]
+    return statements
+
+
+def publish_statements(stage: str, expected: int) -> list[Statement]:
+    """Make a stage visible; refuses the whole unit when the stage does not hold ``expected``
+    services (it was removed meanwhile as abandoned) or one of them is stored by now."""
+    params = {"stage": stage, "expected": expected}
+    return [
+        (f"OPTIONAL MATCH (s:{STAGED_SERVICE}) WHERE s.stage = $stage OPTIONAL MATCH (x:Service {{id: s.id}}) "
+         "WITH count(s) AS n, count(x) AS stored WHERE n <> $expected OR stored > 0 "
+         # A division by zero is the one portable way to stop a Cypher statement (and its unit).
+         "MERGE (m:Meta {id: 'stage-guard'}) SET m.failed = 1 / (n - n)", params),
+        (f"MATCH (s:{STAGED_SERVICE}) WHERE s.stage = $stage MATCH (o:Organization {{id: s.organization_id}}) "
+         "CREATE (o)-[:PROVIDES]->(s)", params),
+        (f"MATCH (s:{STAGED_SERVICE}) WHERE s.stage = $stage SET s:Service REMOVE s:{STAGED_SERVICE}, s.stage", params),
+        (f"MATCH (l:{STAGED_LOCATION}) WHERE l.stage = $stage SET l:Location REMOVE l:{STAGED_LOCATION}, l.stage",
+         params),
+        ("MATCH (i:ImportStage {id: $stage}) DELETE i", params),
+        ("MERGE (m:Meta {id: 'catalog'}) SET m.stamp = $stamp", {"stamp": uuid.uuid4().hex}),
+    ]
 
 
 def _version_guard(expected_versions: dict[str, int]) -> list[Statement]:
@@ -448,6 +537,13 @@ class CatalogUnitOfWork(UnitOfWork):
             self._expected_versions.update(expected_versions)
             self.add(_version_guard(expected_versions))
         self.add(self.store.service_statements(services, placements, organizations, modified, created=created))
+
+    def stage_services(self, stage: str, now: str, services: list[Service], placements: dict[str, dict[str, Any]],
+                       organizations: dict[str, Organization], modified: str) -> None:
+        self.add(stage_statements(stage, now, services, placements, organizations, modified))
+
+    def publish_stage(self, stage: str, expected: int) -> None:
+        self.add(publish_statements(stage, expected))
 
     def remove_service(self, service_id: str, *, expected_version: int | None = None,
                        audit: dict[str, Any] | None = None) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from socialekaart.catalog.model import Location, Organization, Service
 from socialekaart.catalog.ports import Snapshots
@@ -136,9 +136,12 @@ def service_from_snapshot(stored: dict[str, Any]) -> Service:
 
 
 class ImportService:
-    def __init__(self, catalog: Catalog, snapshots: Snapshots):
+    def __init__(self, catalog: Catalog, snapshots: Snapshots,
+                 write_progress: Callable[[int, int], None] | None = None):
+        """``write_progress(written, total)``: told after each batch of a large (staged) write."""
         self.catalog = catalog
         self.snapshots = snapshots
+        self.write_progress = write_progress
         self._services: dict[str, dict[str, Any] | None] = {}
         self._organizations: dict[str, dict[str, Any] | None] = {}
 
@@ -234,7 +237,7 @@ class ImportService:
         created = {c.id for c in plan.changes if c.type == "service" and c.action == "created"}
         try:
             self.catalog.save(areas=plan.areas, organizations=plan.organizations, services=plan.services,
-                              created=created)
+                              created=created, progress=self.write_progress)
         finally:
             # What was read before is stale now: a next plan with this service reads again (and
             # so does not take a service written here for new).

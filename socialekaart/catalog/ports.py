@@ -37,11 +37,26 @@ class CatalogWrites(Protocol):
                        audit: dict[str, Any] | None = None) -> None:
         """Delete the service and its own location; referrals to it keep its name; ``audit`` is written too."""
 
+    def stage_services(self, stage: str, now: str, services: list[Service], placements: dict[str, dict[str, Any]],
+                       organizations: dict[str, Organization], modified: str) -> None:
+        """New services (and their own locations) written into ``stage``: stored, but seen by no read."""
+
+    def publish_stage(self, stage: str, expected: int) -> None:
+        """Make the stage's services visible with this unit; refuse the unit unless it holds ``expected``."""
+
 
 class CatalogStore(Protocol):
     def unit_of_work(self) -> AbstractContextManager[CatalogWrites]: ...
 
     def area_stamp(self) -> tuple[Any, int]: ...
+
+    def begin_stage(self, now: str) -> str:
+        """A new stage for a large import (stages abandoned by killed imports are removed first)."""
+        ...
+
+    def discard_stage(self, stage: str) -> None: ...
+
+    def existing_location_ids(self, ids: list[str]) -> set[str]: ...
 
     def areas(self, kind: str, *, with_geometry: bool = False) -> list[dict[str, Any]]: ...
 

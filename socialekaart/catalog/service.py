@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from socialekaart.catalog import crisis as crisis_help
 from socialekaart.catalog import text as dutch
@@ -43,6 +43,9 @@ from socialekaart.shared.errors import NotFound, ValidationError
 from socialekaart.shared.paging import page_count, skip_for
 
 AREA_CHECK_SECONDS = 5.0
+# New services per batch of a large import: one batch is one transaction, well inside Neo4j's
+# transaction memory at the documented heap (docs/operations.md).
+STAGE_SIZE = 5_000
 # What the words found is ranked here, not in the store: at most this many candidates are read.
 MAX_CANDIDATES = 3000
 CRISIS_SERVICES = 5
@@ -103,13 +106,15 @@ def _area_dict(area: Area) -> dict[str, Any]:
 
 class Catalog:
     def __init__(self, store: CatalogStore, locator: Locator, *, default_radius: int = 5000,
-                 lexicon: Lexicon | None = None, lexicon_file: Path | None = None, clock: Clock = utcnow):
+                 lexicon: Lexicon | None = None, lexicon_file: Path | None = None, clock: Clock = utcnow,
+                 stage_size: int | None = STAGE_SIZE):
         """``lexicon``: a fixed lexicon; else the one in ``lexicon_file`` (the setting ``lexicon_path``),
         read again when that file changes, or the shipped default when there is no such file."""
         self.store = store
         self.locator = locator
         self.default_radius = default_radius
         self.clock = clock  # when a save happened: a listing's `modified`
+        self.stage_size = stage_size  # new services per batch of a large import (None: never staged)
         self._lexicon = lexicon
         self.lexicon_file = lexicon_file
         self._region_names: tuple[Any, list[str]] | None = None
@@ -141,11 +146,17 @@ class Catalog:
     # -- writing -----------------------------------------------------------------------------------
     def save(self, *, areas: Iterable[Area] = (), organizations: Iterable[Organization] = (),
              services: Iterable[Service] = (), created: Iterable[str] = (),
-             expected_versions: dict[str, int] | None = None) -> dict[str, int]:
+             expected_versions: dict[str, int] | None = None,
+             progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
         """Validate everything, then write it all in one unit: all or nothing. ``created``: ids of
         services the caller found not stored (an import's snapshot); they are written with CREATE.
         ``expected_versions``: service id -> the version the caller edited; a service stored at
-        another version refuses the whole unit (PreconditionFailed), checked in the same write."""
+        another version refuses the whole unit (PreconditionFailed), checked in the same write.
+
+        More than ``stage_size`` new services (a national import) are first written in batches
+        into a stage that no read sees, then made visible together with the rest in one unit; if
+        anything fails the stage is removed, so it stays all or nothing. ``progress(written, total)``
+        is told after each batch."""
         areas, organizations, services = list(areas), list(organizations), list(services)
         for item in (*areas, *organizations, *services):
             item.validate()  # type: ignore[attr-defined]  # each model class has validate()
@@ -160,15 +171,54 @@ class Catalog:
         index = self.area_index_with(areas) if areas else self.area_index(fresh=True)
         placements = {s.id: placement_of(s, index) for s in services}
         modified = iso(self.clock())  # with milliseconds, as HSDS last_modified answers it
-        with self.store.unit_of_work() as uow:
-            uow.save_taxonomy()
-            uow.save_areas(areas)
-            uow.save_organizations(organizations)
-            uow.save_services(services, placements, known_orgs, modified, created=frozenset(created),
-                              expected_versions=expected_versions)
+        created = frozenset(created)
+        staged = self._stageable(services, created) if not areas else []
+        stage = self._write_stage(staged, placements, known_orgs, modified, progress) if staged else None
+        staged_ids = {s.id for s in staged}
+        try:
+            with self.store.unit_of_work() as uow:
+                uow.save_taxonomy()
+                uow.save_areas(areas)
+                uow.save_organizations(organizations)
+                uow.save_services([s for s in services if s.id not in staged_ids], placements, known_orgs,
+                                  modified, created=created - staged_ids, expected_versions=expected_versions)
+                if stage is not None:
+                    uow.publish_stage(stage, len(staged))
+        except BaseException:
+            if stage is not None:
+                self.store.discard_stage(stage)
+            raise
         if areas:
             self._keep_index(index)
         return {"areas": len(areas), "organizations": len(organizations), "services": len(services)}
+
+    def _stageable(self, services: list[Service], created: frozenset[str]) -> list[Service]:
+        """The new services worth staging: only when there are more than ``stage_size``, and not
+        those whose location is stored already or shared with a service that is not new."""
+        new = [s for s in services if s.id in created]
+        if self.stage_size is None or len(new) <= self.stage_size:
+            return []
+        shared = {s.location.id for s in services if s.location and s.id not in created}
+        shared |= self.store.existing_location_ids([s.location.id for s in new if s.location])
+        return [s for s in new if not (s.location and s.location.id in shared)]
+
+    def _write_stage(self, staged: list[Service], placements: dict[str, dict[str, Any]],
+                     organizations: dict[str, Organization], modified: str,
+                     progress: Callable[[int, int], None] | None) -> str:
+        assert self.stage_size is not None
+        stage = self.store.begin_stage(iso(self.clock()))
+        try:
+            for start in range(0, len(staged), self.stage_size):
+                batch = staged[start:start + self.stage_size]
+                with self.store.unit_of_work() as uow:
+                    uow.save_taxonomy()  # the batches link to it; the same few nodes every time
+                    uow.stage_services(stage, iso(self.clock()), batch, placements, organizations, modified)
+                if progress:
+                    progress(start + len(batch), len(staged))
+        except BaseException:
+            self.store.discard_stage(stage)
+            raise
+        return stage
 
     def remove(self, service_id: str, *, expected_version: int | None = None,
                audit: dict[str, Any] | None = None) -> None:

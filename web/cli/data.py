@@ -40,6 +40,8 @@ class _Progress:
             self._bar = click.progressbar(length=total, label=self.label, file=sys.stdout)
             self._bar.__enter__()
         self._bar.update(done - self._bar.pos)
+        if done >= total:
+            self.close()
 
     def close(self) -> None:
         if self._bar is not None:
@@ -61,7 +63,7 @@ def _import_service(runtime):
     from socialekaart.catalog.importing import ImportService
 
     catalog = guard(lambda: runtime.catalog)
-    return ImportService(catalog, StoreSnapshots(catalog.store))
+    return ImportService(catalog, StoreSnapshots(catalog.store), write_progress=_Progress("Wegschrijven"))
 
 
 def _announce_write(report) -> None:

@@ -1,0 +1,176 @@
+"""A large import (more new services than ``Catalog.stage_size``) is written in batches into a stage
+that no read sees, then made visible in one unit with the rest: the same graph as one unit gives,
+and all or nothing when anything fails (issue 13 §3: national imports within the server's memory)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from graph.stores.snapshots import StoreSnapshots, services_by_id
+from socialekaart.catalog.importing import ImportService
+from socialekaart.catalog.model import Location, Service
+from socialekaart.catalog.service import Catalog
+from socialekaart.shared.clock import iso
+from socialekaart.shared.errors import SocialeKaartError
+from tests.integration.test_import_write_paths import NoLocator, relations
+from tests.integration.test_store_contract import services, small_region
+
+
+def staged_catalog(store, size: int = 2) -> Catalog:
+    return Catalog(store, NoLocator(), stage_size=size)
+
+
+def leftovers(store) -> dict[str, int]:
+    return {label: store.connection.read(f"MATCH (n:{label}) RETURN count(n) AS n")[0]["n"]
+            for label in ("StagedService", "StagedLocation", "ImportStage")}
+
+
+NOTHING_LEFT = {"StagedService": 0, "StagedLocation": 0, "ImportStage": 0}
+
+
+def seen_by_reads(catalog: Catalog, ids: list[str]) -> dict[str, object]:
+    store = catalog.store
+    return {"counts": {k: v for k, v in store.counts().items() if k in ("Service", "Location")},
+            "details": [i for i in ids if store.service(i) is not None],
+            "organization": [row for row in store.organization_services("org-welzijn")],
+            "in area": catalog.search(area="GM0664").total}
+
+
+def test_a_staged_import_gives_the_same_graph_as_one_unit(store):
+    catalog = staged_catalog(store)
+    catalog.save(areas=small_region())
+    orgs, svcs = services()
+    told: list[tuple[int, int]] = []
+    catalog.save(organizations=orgs, services=svcs, created={s.id for s in svcs}, progress=lambda *p: told.append(p))
+    assert told == [(2, 5), (4, 5), (5, 5)]  # three batches of at most two
+    assert leftovers(store) == NOTHING_LEFT
+    staged = {s.id: relations(store, s.id) for s in svcs}
+    snapshots = services_by_id(store, [s.id for s in svcs])
+    assert staged["svc-spreekuur"] == {"orgs": ["org-welzijn"], "domains": ["geldzaken"], "groups": [],
+                                       "serves": [], "buurten": ["BU06640101"], "point": True}
+    assert catalog.search(area="GM0664").total == 5
+    assert store.counts()["Location"] == 4
+
+    Catalog(store, NoLocator(), stage_size=None).save(organizations=orgs, services=svcs)  # the upsert path
+    assert {s.id: relations(store, s.id) for s in svcs} == staged
+    again = services_by_id(store, [s.id for s in svcs])
+    for service_id, first in snapshots.items():
+        assert {k: v for k, v in again[service_id].items() if k != "modified"} == \
+            {k: v for k, v in first.items() if k != "modified"}
+
+
+def test_nothing_of_a_stage_is_visible_before_it_is_published(store):
+    catalog = staged_catalog(store)
+    catalog.save(areas=small_region())
+    orgs, svcs = services()
+    before = seen_by_reads(catalog, [s.id for s in svcs])
+    during: list[dict[str, object]] = []
+
+    def look(written: int, total: int) -> None:
+        during.append(seen_by_reads(catalog, [s.id for s in svcs]))
+        assert leftovers(store)["StagedService"] == written  # the batches are stored ...
+
+    catalog.save(organizations=orgs, services=svcs, created={s.id for s in svcs}, progress=look)
+    assert len(during) == 3 and all(seen == before for seen in during)  # ... and no read saw them
+    assert before["counts"] == {"Service": 0, "Location": 0}
+    assert seen_by_reads(catalog, [s.id for s in svcs])["in area"] == 5
+
+
+def test_a_failing_batch_removes_the_stage_and_writes_nothing(store):
+    catalog = staged_catalog(store)
+    catalog.save(areas=small_region())
+    orgs, svcs = services()
+    before = store.counts()
+
+    def fail(written: int, total: int) -> None:
+        if written == 4:
+            raise KeyboardInterrupt  # the import stopped halfway, as with Ctrl-C
+
+    with pytest.raises(KeyboardInterrupt):
+        catalog.save(organizations=orgs, services=svcs, created={s.id for s in svcs}, progress=fail)
+    assert store.counts() == before
+    assert leftovers(store) == NOTHING_LEFT
+
+
+def test_a_stage_that_lost_a_service_is_not_published(store):
+    """The publish checks the stage is whole (another import may have removed it as abandoned)."""
+    catalog = staged_catalog(store)
+    catalog.save(areas=small_region())
+    orgs, svcs = services()
+    before = store.counts()
+
+    def lose_one(written: int, total: int) -> None:
+        if written == total:
+            store.connection.write("MATCH (s:StagedService {id: 'svc-budget'}) DETACH DELETE s")
+
+    with pytest.raises(SocialeKaartError):
+        catalog.save(organizations=orgs, services=svcs, created={s.id for s in svcs}, progress=lose_one)
+    assert store.counts() == before
+    assert leftovers(store) == NOTHING_LEFT
+
+
+def test_a_staged_service_stored_meanwhile_refuses_the_whole_import(store):
+    catalog = staged_catalog(store)
+    catalog.save(areas=small_region())
+    orgs, svcs = services()
+    catalog.save(organizations=orgs, services=[svcs[1]])
+    before = store.counts()
+    # svc-budget is stored, but the caller took it for new (its snapshot was older), with a new location
+    svcs[1].location = Location("loc-nieuw", 51.5005, 3.8905, "Markt 5", "4461AB", "Goes")
+    with pytest.raises(SocialeKaartError):
+        catalog.save(organizations=orgs, services=svcs, created={s.id for s in svcs})
+    assert store.counts() == before
+    assert leftovers(store) == NOTHING_LEFT
+
+
+def test_services_at_a_stored_location_are_written_in_the_final_unit(store):
+    catalog = staged_catalog(store, size=1)
+    catalog.save(areas=small_region())
+    orgs, svcs = services()
+    catalog.save(organizations=orgs, services=[svcs[0]])  # loc-1 is stored now
+    newcomers = [Service(f"svc-n{i}", "org-welzijn", f"Nieuw {i}", "licht", ["geldzaken"],
+                         location=Location("loc-1", 51.500, 3.890, "Markt 1", "4461AB", "Goes")) for i in range(3)]
+    newcomers.append(Service("svc-eigen", "org-welzijn", "Eigen plek", "licht", ["geldzaken"],
+                             location=Location("loc-eigen", 51.5001, 3.8901, "Markt 2", "4461AB", "Goes")))
+    newcomers.append(Service("svc-overal", "org-welzijn", "Overal", "licht", ["geldzaken"], serves=["GM0664"]))
+    told: list[tuple[int, int]] = []
+    catalog.save(organizations=orgs, services=newcomers, created={s.id for s in newcomers},
+                 progress=lambda *p: told.append(p))
+    assert told == [(1, 2), (2, 2)]  # only the two without a stored location were staged
+    rows = store.connection.read("MATCH (s:Service)-[:AT]->(l:Location {id: 'loc-1'}) RETURN count(s) AS n")
+    assert rows[0]["n"] == 4 and store.counts()["Location"] == 2
+    assert relations(store, "svc-eigen")["buurten"] == ["BU06640101"]
+    assert leftovers(store) == NOTHING_LEFT
+
+
+def test_a_stage_left_by_a_killed_import_is_removed_by_the_next(store):
+    catalog = staged_catalog(store)
+    catalog.save(areas=small_region())
+    orgs, svcs = services()
+    long_ago = iso(datetime.now(timezone.utc) - timedelta(hours=2))
+    stage = store.begin_stage(long_ago)
+    with store.unit_of_work() as uow:  # a killed import wrote one batch and never came back
+        uow.save_taxonomy()
+        placements = {s.id: {} for s in svcs}
+        uow.stage_services(stage, long_ago, svcs[:2], placements, {o.id: o for o in orgs}, long_ago)
+    assert leftovers(store) == {"StagedService": 2, "StagedLocation": 2, "ImportStage": 1}
+    assert store.counts()["Service"] == 0
+
+    recent = store.begin_stage(iso(datetime.now(timezone.utc)))  # a running import is left alone
+    catalog.save(organizations=orgs, services=svcs, created={s.id for s in svcs})
+    assert leftovers(store) == {"StagedService": 0, "StagedLocation": 0, "ImportStage": 1}
+    store.discard_stage(recent)
+    assert leftovers(store) == NOTHING_LEFT
+    assert store.counts()["Service"] == 5
+
+
+def test_an_import_plan_is_written_in_stages_and_tells_its_progress(store):
+    catalog = staged_catalog(store)
+    catalog.save(areas=small_region())
+    orgs, svcs = services()
+    told: list[tuple[int, int]] = []
+    imports = ImportService(catalog, StoreSnapshots(store), write_progress=lambda *p: told.append(p))
+    assert imports.commit(imports.plan(organizations=orgs, services=svcs))
+    assert told == [(2, 5), (4, 5), (5, 5)]
+    assert store.counts()["Service"] == 5 and leftovers(store) == NOTHING_LEFT
