@@ -85,6 +85,12 @@ def noisy_referrals(tallies: list[Tally]) -> int:
     return perturbed(sum(t.referrals for t in tallies), sum((t.keys or Tally()).referrals for t in tallies))
 
 
+def showable_referrals(tallies: list[Tally]) -> int:
+    """What decides whether these groups may be named: a count is shown only when its perturbed and
+    its true value are both THRESHOLD or more, so a group is named only then (never with a hidden count)."""
+    return min(noisy_referrals(tallies), sum(t.referrals for t in tallies))
+
+
 def within_group(cell: Any) -> list[Constraint]:
     """The sums inside one group's figures; ``cell(path)`` names its cells."""
     return [(cell("referrals"), [cell(f"formalInformal.{name}") for name in PAIRS]),
@@ -96,13 +102,13 @@ def within_group(cell: Any) -> list[Constraint]:
 def pooled(groups: list[Group], group_by: str, small_areas: frozenset[str] = frozenset()) -> list[Group]:
     """Groups of fewer than THRESHOLD, and areas with too few inhabitants, go into "overig" (with the
     next smallest group while it is small); for a leefgebied they are left out."""
-    small = [g for g in groups if noisy_referrals([g.tally]) < THRESHOLD or g.key in small_areas]
+    small = [g for g in groups if showable_referrals([g.tally]) < THRESHOLD or g.key in small_areas]
     small_keys = {g.key for g in small}  # by key: comparing whole tallies made this quadratic
     if group_by not in ADDITIVE:
         return [g for g in groups if g.key not in small_keys]
-    named = sorted((g for g in groups if g.key not in small_keys), key=lambda g: (noisy_referrals([g.tally]), g.key))
+    named = sorted((g for g in groups if g.key not in small_keys), key=lambda g: (showable_referrals([g.tally]), g.key))
     # One group alone under "overig" would be that group by another name.
-    while small and (noisy_referrals([g.tally for g in small]) < THRESHOLD or len(small) == 1) and named:
+    while small and (showable_referrals([g.tally for g in small]) < THRESHOLD or len(small) == 1) and named:
         small.append(named.pop(0))
     if not small:
         return sorted(named, key=lambda g: g.key)
@@ -183,7 +189,7 @@ class Flows:
 
     @property
     def listed(self) -> list[str]:
-        ids = {org for pair in self.pairs if self.noisy(pair) >= THRESHOLD for org in pair}
+        ids = {org for pair in self.pairs if min(self.noisy(pair), self.pairs[pair]) >= THRESHOLD for org in pair}
         return sorted(ids, key=lambda org: (self.orgs.get(org, {}).get("name") or "", org))
 
     @property

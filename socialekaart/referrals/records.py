@@ -58,7 +58,6 @@ class ReferralSummary:
 class Referral(ReferralSummary):
     """Every stored field of a referral."""
     sender_account_id: str | None
-    ckey: int | None = None  # the secret record key of the figures' cell-key noise; never shown
     to_rung: str | None
     wijk_code: str | None
     gemeente_code: str | None
