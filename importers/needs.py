@@ -34,6 +34,7 @@ from socialekaart.catalog.importing import Change
 from socialekaart.coverage.needs import Need
 from socialekaart.coverage.service import CoverageService
 from socialekaart.shared import taxonomy
+from socialekaart.shared.clock import local_date
 from socialekaart.shared.errors import ImportRejected, ValidationError
 
 MAX_NEEDS_BYTES = 20 * MB
@@ -193,7 +194,7 @@ def import_needs(path: Path | str, coverage: CoverageService, *, today: date | N
                  before_write: Callable[[ImportReport], None] | None = None) -> ImportReport:
     """Read and check the whole file, then write every figure in one unit, or nothing."""
     path = Path(path)
-    today = today or date.today()
+    today = today or local_date()
     read = read_needs(read_limited_bytes(path, MAX_NEEDS_BYTES), path.name, known_areas=coverage.known_areas(),
                       today=today)
     report = ImportReport("needs", [path.name], dry_run=dry_run, skip_invalid=skip_invalid)

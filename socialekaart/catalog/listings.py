@@ -24,9 +24,9 @@ from socialekaart.catalog.locating import display_postcode, location_from
 from socialekaart.catalog.model import Location, Service
 from socialekaart.catalog.records import ServiceDetail
 from socialekaart.catalog.service import Catalog
-from socialekaart.shared.clock import Clock, iso, utcnow
+from socialekaart.shared.clock import Clock, iso, local_date, utcnow
 from socialekaart.shared.errors import Forbidden, NotFound, PreconditionFailed, ValidationError
-from socialekaart.shared.hours import LOCAL_TZ, WeeklyHours
+from socialekaart.shared.hours import WeeklyHours
 from socialekaart.shared.validation import control_character
 
 # API name -> Service field
@@ -91,7 +91,7 @@ class ListingService:
             raise Forbidden("U beheert alleen de voorzieningen van uw eigen organisatie.")
 
     def _today(self) -> date:
-        return self.clock().astimezone(LOCAL_TZ).date()
+        return local_date(self.clock())
 
     def create(self, actor: Principal, organization_id: str, values: dict[str, Any]) -> ServiceDetail:
         """A new listing for ``organization_id`` (API names, as for ``update``); verified today."""

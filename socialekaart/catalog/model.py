@@ -11,6 +11,7 @@ from datetime import date
 from socialekaart.places.codes import area_kind_of
 from socialekaart.places.model import in_netherlands
 from socialekaart.shared import taxonomy
+from socialekaart.shared.clock import local_date
 from socialekaart.shared.hours import WeeklyHours
 from socialekaart.shared.validation import (
     MAX_DESCRIPTION,
@@ -95,7 +96,7 @@ class Service:
     location: Location | None = None
     source: str = "socialekaart"
 
-    def validate(self) -> "Service":
+    def validate(self, *, today: date | None = None) -> "Service":
         problems = Problems()
         problems.check_id("id", self.id)
         problems.check_id("organizationId", self.organization_id)
@@ -129,7 +130,7 @@ class Service:
             problems.add("location", "Geef een locatie of een werkgebied op.")
         if self.location is not None:
             self.location.validate(problems)
-        if self.last_verified is not None and self.last_verified > date.today():
+        if self.last_verified is not None and self.last_verified > (today or local_date()):
             problems.add("lastVerified", "De datum van laatste controle ligt in de toekomst.")
         check_contact(problems, self.phone, self.email, self.website)
         problems.raise_if_any(f"Voorziening {self.id or self.name!r}")

@@ -10,9 +10,8 @@ from socialekaart.accounts.service import Principal
 from socialekaart.catalog.ports import StaleListingReads
 from socialekaart.catalog.records import StaleService
 from socialekaart.places.codes import area_kind_of
-from socialekaart.shared.clock import Clock, utcnow
+from socialekaart.shared.clock import Clock, local_date, utcnow
 from socialekaart.shared.errors import Forbidden
-from socialekaart.shared.hours import LOCAL_TZ
 
 
 class StaleListingReport:
@@ -32,7 +31,7 @@ class StaleListingReport:
                 raise Forbidden(f"De gemeente {gemeente} valt niet onder uw gebied "
                                 f"({', '.join(actor.areas) or 'alle gemeenten'}).")
             scope = {gemeente: scope[gemeente]}
-        today = self.clock().astimezone(LOCAL_TZ).date()
+        today = local_date(self.clock())
         cutoff = (today - timedelta(days=self.stale_after_days)).isoformat()
         groups: dict[str, list[StaleService]] = {code: [] for code in scope}
         for service in self.reads.stale_services(cutoff):

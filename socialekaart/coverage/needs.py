@@ -16,6 +16,7 @@ from typing import Any, Mapping
 
 from socialekaart.places.codes import area_kind_of
 from socialekaart.shared import taxonomy
+from socialekaart.shared.clock import local_date
 from socialekaart.shared.errors import ValidationError
 
 MAX_INDICATOR = 100
@@ -60,7 +61,7 @@ class Need:
 
     def validate(self, *, today: date | None = None) -> "Need":
         """Resolve labels to codes and check every field; one ValidationError lists all problems."""
-        today = today or date.today()
+        today = today or local_date()
         errors: dict[str, list[str]] = {}
 
         def add(name: str, message: str) -> None:

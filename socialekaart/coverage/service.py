@@ -29,9 +29,8 @@ from socialekaart.coverage.needs import Need
 from socialekaart.coverage.ports import CoverageRepository
 from socialekaart.places.codes import area_kind_of
 from socialekaart.shared import taxonomy
-from socialekaart.shared.clock import Clock, iso, utcnow
+from socialekaart.shared.clock import Clock, iso, local_date, utcnow
 from socialekaart.shared.errors import Forbidden, NotFound, ValidationError
-from socialekaart.shared.hours import LOCAL_TZ
 
 ROLES = ("coordinator", "admin")
 
@@ -104,7 +103,7 @@ class CoverageService:
             [Need.from_row(r) for r in rows["needs"]],
             ReferralSignals.from_rows(rows["signals"]),
             self.thresholds.coverage_params)
-        today = now.astimezone(LOCAL_TZ).date()
+        today = local_date(now)
         gaps = find_gaps(result, self.thresholds, today=today)
         return Analysis(result, gaps, self.thresholds, today, since, time.perf_counter() - started,
                         medians=regional_medians(result, self.thresholds))
@@ -196,7 +195,7 @@ class CoverageService:
 
     def save_needs(self, needs: list[Need]) -> int:
         """Validate all, then write all in one unit (nothing when one is wrong)."""
-        today = self.clock().astimezone(LOCAL_TZ).date()
+        today = local_date(self.clock())
         for need in needs:
             need.validate(today=today)
         known = self.store.area_codes()

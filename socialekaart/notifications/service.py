@@ -20,9 +20,8 @@ from socialekaart.accounts.service import Principal
 from socialekaart.notifications.messages import KINDS
 from socialekaart.notifications.ports import OutboxStore, RecipientStore
 from socialekaart.referrals.service import overdue_kind
-from socialekaart.shared.clock import Clock, iso, utcnow
+from socialekaart.shared.clock import Clock, iso, local_date, utcnow
 from socialekaart.shared.errors import NotFound, ValidationError
-from socialekaart.shared.hours import LOCAL_TZ
 
 log = logging.getLogger(__name__)
 # The event's new status -> the kind of mail to the sender.
@@ -82,7 +81,7 @@ class NotificationService:
         return self._enqueue(mails)
 
     def sweep_stale(self) -> int:
-        today = self.clock().astimezone(LOCAL_TZ).date()
+        today = local_date(self.clock())
         cutoff = (today - timedelta(days=self.stale_after_days)).isoformat()
         mails: list[dict[str, Any]] = []
         beheerders: dict[str, list[dict[str, Any]]] = {}

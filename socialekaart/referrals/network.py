@@ -29,7 +29,7 @@ from socialekaart.referrals.figures import (
 from socialekaart.referrals.network_graph import network_view, profiles_of
 from socialekaart.referrals.ports import NetworkRepository
 from socialekaart.shared import taxonomy
-from socialekaart.shared.clock import Clock, iso, parse_iso, utcnow
+from socialekaart.shared.clock import Clock, iso, local_date, parse_iso, utcnow
 from socialekaart.shared.errors import Forbidden, NotFound, ValidationError
 from socialekaart.shared.hours import LOCAL_TZ
 
@@ -98,7 +98,7 @@ class NetworkService:
         if not 1 <= months <= MAX_PERIOD_MONTHS:
             raise ValidationError(f"Kies 1 tot en met {MAX_PERIOD_MONTHS} maanden.", field="months")
         if first is None:
-            last = month_end(self.clock().astimezone(LOCAL_TZ).date())
+            last = month_end(local_date(self.clock()))
             return add_months(last.replace(day=1), 1 - months), last
         first = first.replace(day=1)
         return first, add_months(first, months) - timedelta(days=1)
@@ -106,7 +106,7 @@ class NetworkService:
     def period(self, since: date | None, until: date | None) -> tuple[datetime, datetime]:
         """Local dates, ``until`` inclusive, to a UTC half-open interval of whole calendar months.
         Default: the last twelve months, this one included."""
-        today = self.clock().astimezone(LOCAL_TZ).date()
+        today = local_date(self.clock())
         if until is not None and (until + timedelta(days=1)).day != 1:
             raise ValidationError(WHOLE_MONTHS, field="until")
         if since is not None and since.day != 1:

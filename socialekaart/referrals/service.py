@@ -50,9 +50,8 @@ from socialekaart.referrals.lifecycle import (
 )
 from socialekaart.referrals.ports import ReferralRepository
 from socialekaart.referrals.records import AuditEntry, Message, Referral, ReferralEvent, ReferralSummary, ServiceTarget
-from socialekaart.shared.clock import Clock, iso, parse_iso, utcnow
+from socialekaart.shared.clock import Clock, iso, local_date, parse_iso, utcnow
 from socialekaart.shared.errors import Conflict, Forbidden, NotFound, ValidationError
-from socialekaart.shared.hours import LOCAL_TZ
 from socialekaart.shared.paging import page_count, skip_for
 from socialekaart.shared.workdays import add_working_days
 
@@ -109,7 +108,7 @@ class ReferralService:
         not stored without it."""
         actor.require("professional", action="doorverwijzen")
         now = self.clock()
-        new = parse_new_referral(data, today=now.astimezone(LOCAL_TZ).date())
+        new = parse_new_referral(data, today=local_date(now))
         target = self._target(new.service_id)
         self._check_consent_partner(new, target)
         referral = self._referral_props(new_id("ref"), actor, new, target, now, status="concept")
@@ -249,7 +248,7 @@ class ReferralService:
                     "contact": self.cipher.open_json(referral.contact_enc, f"{rid}/contact"),
                     "clientRef": rid, "wijkCode": None}
         try:
-            new = parse_new_referral(forward, today=now.astimezone(LOCAL_TZ).date(), defaults=defaults)
+            new = parse_new_referral(forward, today=local_date(now), defaults=defaults)
         except ValidationError as exc:
             raise ValidationError(exc.message, errors={f"forward.{k}": v for k, v in exc.errors.items()}) from None
         target = self._target(new.service_id, "forward.serviceId")
@@ -294,7 +293,7 @@ class ReferralService:
             assert consent is not None
             defaults["consent"] = {"purpose": consent["purpose"], "partnerId": consent["partner_id"],
                                    "method": consent["method"]}
-        new = parse_new_referral(data, today=now.astimezone(LOCAL_TZ).date(), defaults=defaults)
+        new = parse_new_referral(data, today=local_date(now), defaults=defaults)
         if carried and new.consent is not None and consent and consent.get("date"):
             # a carried consent keeps the day the inwoner gave it, not the day of the new referral
             new = replace(new, consent=replace(new.consent, given_on=date.fromisoformat(consent["date"])))

@@ -1,14 +1,22 @@
 """Time as the domain sees it: aware UTC datetimes, an injectable clock, and one stored format."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Callable
+
+from socialekaart.shared.hours import LOCAL_TZ
 
 Clock = Callable[[], datetime]
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def local_date(moment: datetime | None = None) -> date:
+    """The Dutch calendar day of ``moment`` (now by default). Not ``date.today()``: the host's own
+    zone is often UTC, which is still yesterday for the first hour or two of a Dutch day."""
+    return (moment or utcnow()).astimezone(LOCAL_TZ).date()
 
 
 def iso(moment: datetime) -> str:

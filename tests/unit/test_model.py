@@ -1,13 +1,14 @@
 """The domain model's rules, with Dutch messages per field."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from socialekaart.catalog.model import Location, Organization, Service
 from socialekaart.places.codes import area_kind_of, parent_codes
 from socialekaart.places.model import Area
+from socialekaart.shared.clock import local_date
 from socialekaart.shared import taxonomy
 from socialekaart.shared.errors import ValidationError
 from socialekaart.shared.hours import WeeklyHours
@@ -48,6 +49,26 @@ def test_each_rule_names_its_field(changes, field):
         service(**changes).validate()
     assert field in caught.value.errors
     assert all(isinstance(m, str) and m for m in caught.value.errors[field])
+
+
+@pytest.mark.parametrize("utc, dutch_day", [
+    (datetime(2026, 12, 3, 23, 30, tzinfo=timezone.utc), date(2026, 12, 4)),  # winter: UTC+1
+    (datetime(2026, 7, 3, 22, 30, tzinfo=timezone.utc), date(2026, 7, 4)),    # summer: UTC+2
+    (datetime(2026, 7, 3, 21, 59, tzinfo=timezone.utc), date(2026, 7, 3)),
+])
+def test_today_is_the_dutch_calendar_day_whatever_the_hosts_zone(utc, dutch_day):
+    assert local_date(utc) == dutch_day
+
+
+def test_a_listing_verified_today_in_the_netherlands_is_not_in_the_future_while_utc_is_still_yesterday():
+    # 00:30 in Zeeland is 23:30 UTC the day before: a check against the host's UTC date refused the
+    # date the edit form had just filled in (seen in CI after midnight).
+    just_after_midnight = datetime(2026, 12, 3, 23, 30, tzinfo=timezone.utc)
+    verified = service(last_verified=date(2026, 12, 4))
+    assert verified.validate(today=local_date(just_after_midnight)) is verified
+    with pytest.raises(ValidationError) as caught:
+        verified.validate(today=date(2026, 12, 3))
+    assert "lastVerified" in caught.value.errors
 
 
 def test_all_problems_are_reported_at_once():

@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, render_template
 
 from socialekaart.catalog.listings import is_stale
 from socialekaart.coverage.gaps import period_text
-from socialekaart.shared.hours import LOCAL_TZ
+from socialekaart.shared.clock import local_date
 from web.bootstrap import referral_runtime
 from web.pages.formatting import date_text, rung_text
 from web.pages.session import current_account, login_required, protect_forms, register_page_errors
@@ -30,7 +30,7 @@ def own_organization():
     rr = referral_runtime(current_app._get_current_object())
     catalog = rr.runtime.catalog
     organization, services = catalog.organization(account.organization_id or "")
-    today = rr.clock().astimezone(LOCAL_TZ).date()
+    today = local_date(rr.clock())
     stale_days = rr.runtime.settings.stale_after_days
     rows = []
     for summary in services:

@@ -31,7 +31,7 @@ from socialekaart.referrals.lifecycle import (
     refuse_confidential,
 )
 from socialekaart.shared import taxonomy
-from socialekaart.shared.clock import parse_iso
+from socialekaart.shared.clock import local_date, parse_iso
 from socialekaart.shared.errors import Conflict, Forbidden, NotFound, ValidationError
 from socialekaart.shared.hours import LOCAL_TZ
 from socialekaart.shared.validation import ID_PATTERN
@@ -70,7 +70,7 @@ def _rr():
 
 
 def _today() -> date:
-    return _rr().clock().astimezone(LOCAL_TZ).date()
+    return local_date(_rr().clock())
 
 
 def when_text(value: str | None) -> str:
