@@ -143,6 +143,14 @@ bench: install-bench postgis
 	$(BIN)/python -m bench demo-gaps
 	$(BIN)/python -m bench run --scale $(BENCH_SCALE) --data-dir $(BENCH_DATA)
 
+# One national import (100,000 new services) in one go on a Neo4j with the heap of `make neo4j`:
+# stays within its transaction memory (issue 13 §3; docs/operations.md §3). A few minutes.
+NATIONAL_BACKEND ?= neo4j
+.PHONY: bench-national
+bench-national: install-bench
+	$(BIN)/python -m bench.national_import --backend $(NATIONAL_BACKEND) --services 100000 \
+	  --json bench/results/national-import-$(NATIONAL_BACKEND).json
+
 # Hardening (issue 8). `make test` runs tests/hardening with a bounded fuzz (5 examples per operation,
 # fixed seed); `make fuzz` runs the property-based API tests long (FUZZ_EXAMPLES per operation, random
 # seed, plus Schemathesis' coverage phase); `make load` runs the bounded load test on 127.0.0.1

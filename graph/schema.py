@@ -58,7 +58,7 @@ INDEXES: tuple[Index, ...] = (
     Index("StatusLink", "hash", unique=True),
     Index("StatusLink", "referral_id"),
     # A large import is written in batches under these labels first, invisible to every read, and
-    # made visible in one small transaction (graph/stores/catalog.py, "staged writes").
+    # made visible in batches after the import's decision point (graph/stores/catalog.py, "staged writes").
     Index("StagedService", "id"),
     Index("StagedService", "stage"),
     Index("StagedLocation", "id"),

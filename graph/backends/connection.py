@@ -10,6 +10,9 @@ Statement = tuple[str, dict[str, Any]]
 
 class Connection(Protocol):
     backend: str  # "falkordb" or "neo4j"
+    # Must a transaction's writes fit in the server's transaction memory (Neo4j: 70 % of the heap)?
+    # Then a large import is written in stages (Catalog.stage_size); FalkorDB has no such bound.
+    transaction_memory_bounded: bool
 
     def read(self, query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Run a read-only query; rows as dicts keyed by the RETURN names."""

@@ -27,6 +27,7 @@ class StoreQueryError(SocialeKaartError):
 
 class FalkorDBConnection:
     backend = "falkordb"
+    transaction_memory_bounded = False
 
     def __init__(self, location: GraphLocation, graph_name: str, *, timeout: float, connect_timeout: float):
         self.location = location

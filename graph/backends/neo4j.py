@@ -43,6 +43,16 @@ MIN_VERSION = (5, 23)
 DEADLOCK_TRIES = 5
 # Seconds a statement outside a web request may wait for an answer beyond its own timeout.
 SLACK = 5.0
+# Neo4j's codes for a transaction that outgrew its memory (db.memory.transaction.max, or the pool of
+# dbms.memory.transaction.total.max): rolled back, and no retry will make it fit.
+_TOO_BIG = ("MemoryPoolOutOfMemoryError", "TransactionMemoryLimit")
+TOO_BIG = ("De opdracht is te groot voor het transactiegeheugen van Neo4j (dbms.memory.transaction.total.max); "
+           "er is niets vastgelegd. Geef Neo4j meer heap, of lees het bestand in delen in.")
+
+
+def too_slow(seconds: float) -> str:
+    return (f"De database antwoordde niet binnen {seconds:g} s (SOCIALEKAART_STORE_TIMEOUT); er is niets vastgelegd. "
+            "Probeer het opnieuw als het rustiger is, of zet de tijd ruimer.")
 
 
 class _Deadline:
@@ -76,6 +86,7 @@ class _Deadline:
 
 class Neo4jConnection:
     backend = "neo4j"
+    transaction_memory_bounded = True
 
     def __init__(self, location: GraphLocation, *, user: str | None, password: str | None,
                  timeout: float, connect_timeout: float, owner_token: str | None = None):
@@ -122,7 +133,8 @@ class Neo4jConnection:
         except (ClientError, Neo4jError, DriverError) as exc:
             code = getattr(exc, "code", None) or ""
             if deadline.fired or "TransactionTimedOut" in code or "Transaction.Terminated" in code:
-                raise StoreUnavailable(STORE_DOWN) from exc  # too slow: down for this request
+                # too slow: down for a web request; the CLI says how long it waited
+                raise StoreUnavailable(STORE_DOWN if budget is not None else too_slow(tx_timeout)) from exc
             raise StoreQueryError(f"De database weigerde een opdracht: {exc}") from exc
         except Exception as exc:
             if deadline.fired:
@@ -151,6 +163,8 @@ class Neo4jConnection:
                         and (ends is None or ends - time.monotonic() > pause + 0.05)):
                     time.sleep(pause)
                     continue
+                if any(name in code for name in _TOO_BIG):
+                    raise StoreUnavailable(TOO_BIG) from exc
                 raise StoreUnavailable(STORE_DOWN) from exc
         raise AssertionError("unreachable")
 

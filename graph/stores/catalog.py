@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from typing import Any, Collection
+from typing import Any, Callable, Collection
 
 from graph.backends.connection import Connection, Statement
+from graph.backends.falkordb import StoreQueryError
 from graph.dialect import dialect_for, identifier
 from graph.migrations import migrate
 from graph.schema import apply_schema
@@ -69,19 +70,28 @@ class GraphStore:
 
     # -- staged writes (see "staged writes" below) ---------------------------------------------------
     def begin_stage(self, now: str) -> str:
-        """A new stage for a large import; first removes the stages of imports that were killed."""
-        for stage in self.abandoned_stages(now):
-            self.discard_stage(stage)
+        """A new stage for a large import. Stages of imports that were killed are settled first:
+        finished when they had passed their decision point, removed when not."""
+        self.settle_stages(now)
         stage = uuid.uuid4().hex
         self.connection.write("CREATE (i:ImportStage {id: $id, started: $now, heartbeat: $now})",
                               {"id": stage, "now": now})
         return stage
 
-    def abandoned_stages(self, now: str) -> list[str]:
+    def settle_stages(self, now: str) -> dict[str, int]:
+        """Finish or remove the stages whose import stopped (no heartbeat for STAGE_ABANDONED_AFTER)."""
         before = iso(parse_iso(now) - STAGE_ABANDONED_AFTER)
-        rows = self.connection.read("MATCH (i:ImportStage) WHERE i.heartbeat < $before RETURN i.id AS id",
-                                    {"before": before})
-        return [row["id"] for row in rows]
+        rows = self.connection.read("MATCH (i:ImportStage) WHERE i.heartbeat < $before "
+                                    "RETURN i.id AS id, i.committed AS committed", {"before": before})
+        settled = {"finished": 0, "removed": 0}
+        for row in rows:
+            if row["committed"]:
+                self.publish_stage(row["id"], now)
+                settled["finished"] += 1
+            else:
+                self.discard_stage(row["id"])
+                settled["removed"] += 1
+        return settled
 
     def discard_stage(self, stage: str) -> None:
         """Delete what a stage wrote, in bounded transactions; nothing of it was ever visible."""
@@ -90,6 +100,35 @@ class GraphStore:
                                         "DETACH DELETE n RETURN count(*) AS n", {"stage": stage})[0]["n"]:
                 pass
         self.connection.write("MATCH (i:ImportStage {id: $stage}) DELETE i", {"stage": stage})
+
+    def publish_stage(self, stage: str, now: str, progress: Callable[[int, int], None] | None = None) -> int:
+        """Make a committed stage visible, PUBLISH_BATCH services (with their organisation link and
+        their own locations) per transaction; ``progress(published, total)`` after each. Run again
+        on a stage that was partly published, it goes on where it stopped."""
+        total = self.connection.read(f"MATCH (s:{STAGED_SERVICE}) WHERE s.stage = $stage RETURN count(s) AS n",
+                                     {"stage": stage})[0]["n"]
+        published = 0
+        while True:
+            rows = self.connection.read(
+                f"MATCH (s:{STAGED_SERVICE}) WHERE s.stage = $stage WITH s LIMIT {PUBLISH_BATCH} "
+                f"OPTIONAL MATCH (s)-[:AT]->(l:{STAGED_LOCATION}) RETURN s.id AS id, collect(l.id) AS locations",
+                {"stage": stage})
+            if not rows:
+                break
+            services = [row["id"] for row in rows]
+            with self.unit_of_work() as uow:
+                uow.add(publish_batch_statements(stage, now, services,
+                                                 sorted({lid for row in rows for lid in row["locations"]})))
+            left = self.connection.read(f"MATCH (s:{STAGED_SERVICE}) WHERE s.stage = $stage RETURN count(s) AS n",
+                                        {"stage": stage})[0]["n"]
+            if left > total - published - len(services):  # an organisation went missing: no way forward
+                raise StoreQueryError(f"Import {stage}: {left} voorzieningen konden niet zichtbaar worden gemaakt "
+                                      "(hun organisatie ontbreekt).")
+            published += len(services)
+            if progress:
+                progress(published, total)
+        self.connection.write("MATCH (i:ImportStage {id: $stage}) DELETE i", {"stage": stage})
+        return published
 
     def existing_location_ids(self, ids: list[str]) -> set[str]:
         found: set[str] = set()
@@ -352,13 +391,17 @@ def _new_service_statements(rows: list[dict], *, stage: str | None = None) -> li
 
 # -- staged writes ---------------------------------------------------------------------------------
 # One transaction per import is all-or-nothing, but a national file (100,000 services) does not fit
-# in Neo4j's transaction memory. So a large import writes its new services in batches, one
-# transaction each, as StagedService/StagedLocation nodes: no read matches those labels. One small
-# transaction then makes them visible (relabel, organisation link) with the rest of the import; a
-# failure deletes the stage. The ImportStage node's heartbeat shows when a stage was abandoned.
+# in Neo4j's transaction memory, and neither does relabelling 100,000 services at once. So a large
+# import writes its new services in batches, one transaction each, as StagedService/StagedLocation
+# nodes: no read matches those labels. The import's last unit is the decision point: it checks the
+# stage is whole and marks it committed (commit_stage_statements); a failure before that deletes the
+# stage. After it, the stage is made visible in batches (publish_stage) and always finished: the
+# ImportStage node's heartbeat shows when an import stopped, and settle_stages finishes a committed
+# stage or removes an uncommitted one.
 STAGED_SERVICE, STAGED_LOCATION = "StagedService", "StagedLocation"
 STAGE_ABANDONED_AFTER = timedelta(hours=1)
 DISCARD_BATCH = 5_000
+PUBLISH_BATCH = 5_000  # services made visible per transaction
 
 
 def stage_statements(stage: str, now: str, services: list[Service], placements: dict[str, dict[str, Any]],
@@ -382,21 +425,31 @@ def stage_statements(stage: str, now: str, services: list[Service], placements: 
     return statements
 
 
-def publish_statements(stage: str, expected: int) -> list[Statement]:
-    """Make a stage visible; refuses the whole unit when the stage does not hold ``expected``
-    services (it was removed meanwhile as abandoned) or one of them is stored by now."""
+def commit_stage_statements(stage: str, expected: int) -> list[Statement]:
+    """The decision point of a staged import, in its last unit: refuses the whole unit when the stage
+    does not hold ``expected`` services (it was removed meanwhile as abandoned) or one of them is
+    stored by now; otherwise marks the stage committed, so it is finished, never removed, from here on."""
     params = {"stage": stage, "expected": expected}
     return [
         (f"OPTIONAL MATCH (s:{STAGED_SERVICE}) WHERE s.stage = $stage OPTIONAL MATCH (x:Service {{id: s.id}}) "
          "WITH count(s) AS n, count(x) AS stored WHERE n <> $expected OR stored > 0 "
          # A division by zero is the one portable way to stop a Cypher statement (and its unit).
          "MERGE (m:Meta {id: 'stage-guard'}) SET m.failed = 1 / (n - n)", params),
-        (f"MATCH (s:{STAGED_SERVICE}) WHERE s.stage = $stage MATCH (o:Organization {{id: s.organization_id}}) "
-         "CREATE (o)-[:PROVIDES]->(s)", params),
-        (f"MATCH (s:{STAGED_SERVICE}) WHERE s.stage = $stage SET s:Service REMOVE s:{STAGED_SERVICE}, s.stage", params),
-        (f"MATCH (l:{STAGED_LOCATION}) WHERE l.stage = $stage SET l:Location REMOVE l:{STAGED_LOCATION}, l.stage",
-         params),
-        ("MATCH (i:ImportStage {id: $stage}) DELETE i", params),
+        ("MATCH (i:ImportStage {id: $stage}) SET i.committed = true", params),
+    ]
+
+
+def publish_batch_statements(stage: str, now: str, services: list[str], locations: list[str]) -> list[Statement]:
+    """One batch of a committed stage made visible: services with their organisation link, and
+    their own locations, in one unit."""
+    params = {"stage": stage, "now": now, "services": services, "locations": locations}
+    return [
+        ("MATCH (i:ImportStage {id: $stage}) SET i.heartbeat = $now", params),
+        (f"UNWIND $services AS id MATCH (s:{STAGED_SERVICE} {{id: id}}) WHERE s.stage = $stage "
+         "MATCH (o:Organization {id: s.organization_id}) CREATE (o)-[:PROVIDES]->(s) "
+         f"SET s:Service REMOVE s:{STAGED_SERVICE}, s.stage", params),
+        (f"UNWIND $locations AS id MATCH (l:{STAGED_LOCATION} {{id: id}}) WHERE l.stage = $stage "
+         f"SET l:Location REMOVE l:{STAGED_LOCATION}, l.stage", params),
         ("MERGE (m:Meta {id: 'catalog'}) SET m.stamp = $stamp", {"stamp": uuid.uuid4().hex}),
     ]
 
@@ -542,8 +595,8 @@ class CatalogUnitOfWork(UnitOfWork):
                        organizations: dict[str, Organization], modified: str) -> None:
         self.add(stage_statements(stage, now, services, placements, organizations, modified))
 
-    def publish_stage(self, stage: str, expected: int) -> None:
-        self.add(publish_statements(stage, expected))
+    def commit_stage(self, stage: str, expected: int) -> None:
+        self.add(commit_stage_statements(stage, expected))
 
     def remove_service(self, service_id: str, *, expected_version: int | None = None,
                        audit: dict[str, Any] | None = None) -> None:

@@ -3,7 +3,7 @@ and a postcode locator (socialekaart/places/geocoding.py)."""
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from typing import Any, Collection, Iterable, Iterator, Protocol
+from typing import Any, Callable, Collection, Iterable, Iterator, Protocol
 
 from socialekaart.catalog.model import Organization, Service
 from socialekaart.catalog.records import (
@@ -41,8 +41,9 @@ class CatalogWrites(Protocol):
                        organizations: dict[str, Organization], modified: str) -> None:
         """New services (and their own locations) written into ``stage``: stored, but seen by no read."""
 
-    def publish_stage(self, stage: str, expected: int) -> None:
-        """Make the stage's services visible with this unit; refuse the unit unless it holds ``expected``."""
+    def commit_stage(self, stage: str, expected: int) -> None:
+        """The stage's decision point, in this unit: refuse the unit unless the stage holds ``expected``
+        new services; once committed the stage is made visible (``publish_stage``), never removed."""
 
 
 class CatalogStore(Protocol):
@@ -55,6 +56,14 @@ class CatalogStore(Protocol):
         ...
 
     def discard_stage(self, stage: str) -> None: ...
+
+    def publish_stage(self, stage: str, now: str, progress: Callable[[int, int], None] | None = None) -> int:
+        """Make a committed stage visible in batches; goes on where a stopped run left off."""
+        ...
+
+    def settle_stages(self, now: str) -> dict[str, int]:
+        """Finish the committed and remove the other stages of imports that stopped."""
+        ...
 
     def existing_location_ids(self, ids: list[str]) -> set[str]: ...
 

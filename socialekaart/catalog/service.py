@@ -39,7 +39,7 @@ from socialekaart.places.geocoding import PostcodePoint
 from socialekaart.places.model import Area
 from socialekaart.shared import taxonomy
 from socialekaart.shared.clock import Clock, iso, utcnow
-from socialekaart.shared.errors import NotFound, ValidationError
+from socialekaart.shared.errors import NotFound, StoreUnavailable, ValidationError
 from socialekaart.shared.paging import page_count, skip_for
 
 AREA_CHECK_SECONDS = 5.0
@@ -154,9 +154,10 @@ class Catalog:
         another version refuses the whole unit (PreconditionFailed), checked in the same write.
 
         More than ``stage_size`` new services (a national import) are first written in batches
-        into a stage that no read sees, then made visible together with the rest in one unit; if
-        anything fails the stage is removed, so it stays all or nothing. ``progress(written, total)``
-        is told after each batch."""
+        into a stage that no read sees; the unit with the rest is the decision point. A failure up
+        to there removes the stage; after it the stage is made visible in batches and always
+        finished (``settle_imports`` finishes one whose process stopped). ``progress(written,
+        total)`` is told after each batch written into the stage."""
         areas, organizations, services = list(areas), list(organizations), list(services)
         for item in (*areas, *organizations, *services):
             item.validate()  # type: ignore[attr-defined]  # each model class has validate()
@@ -183,11 +184,13 @@ class Catalog:
                 uow.save_services([s for s in services if s.id not in staged_ids], placements, known_orgs,
                                   modified, created=created - staged_ids, expected_versions=expected_versions)
                 if stage is not None:
-                    uow.publish_stage(stage, len(staged))
+                    uow.commit_stage(stage, len(staged))  # the decision point: from here on it is finished
         except BaseException:
             if stage is not None:
                 self.store.discard_stage(stage)
             raise
+        if stage is not None:
+            self._publish(stage, len(staged))
         if areas:
             self._keep_index(index)
         return {"areas": len(areas), "organizations": len(organizations), "services": len(services)}
@@ -219,6 +222,19 @@ class Catalog:
             self.store.discard_stage(stage)
             raise
         return stage
+
+    def settle_imports(self) -> dict[str, int]:
+        """Large imports that stopped more than an hour ago: finished when past their decision
+        point, removed (never visible) when not."""
+        return self.store.settle_stages(iso(self.clock()))
+
+    def _publish(self, stage: str, written: int) -> None:
+        try:
+            self.store.publish_stage(stage, iso(self.clock()))
+        except StoreUnavailable as exc:
+            raise StoreUnavailable(f"{exc.message} De import van {written} nieuwe voorzieningen is wel vastgelegd, "
+                                   "maar nog niet helemaal zichtbaar; de volgende grote import of 'socialekaart db "
+                                   "init' maakt hem af (na een uur zonder voortgang).") from exc
 
     def remove(self, service_id: str, *, expected_version: int | None = None,
                audit: dict[str, Any] | None = None) -> None:

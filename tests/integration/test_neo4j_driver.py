@@ -83,12 +83,21 @@ def test_every_write_has_a_transaction_timeout(neo):
     quick = open_connection(settings.with_overrides(store_timeout_seconds=1.0))
     try:
         started = time.monotonic()
-        with pytest.raises(StoreUnavailable):
+        with pytest.raises(StoreUnavailable, match="niet binnen 1 s"):  # the CLI says how long it waited
             quick.write("UNWIND range(1, 1000000000) AS x WITH x WHERE x < 0 CREATE (:Slow {x: x})")
         assert time.monotonic() - started < 8
         assert quick.read("MATCH (s:Slow) RETURN count(s) AS n") == [{"n": 0}]
     finally:
         quick.close()
+
+
+def test_a_write_too_big_for_the_transaction_memory_says_so_and_writes_nothing(neo):
+    """The tests' server has 1 GiB heap, so 70 % of it for transactions: millions of new nodes in one
+    transaction do not fit (a national import in one unit failed this way)."""
+    _, connection = neo
+    with pytest.raises(StoreUnavailable, match="te groot voor het transactiegeheugen"):
+        connection.write("UNWIND range(1, 20000000) AS x CREATE (:Big {x: x, text: 'een regel tekst'})")
+    assert connection.read("MATCH (b:Big) RETURN count(b) AS n") == [{"n": 0}]
 
 
 def test_a_write_whose_commit_answer_is_lost_is_not_applied_twice(neo, monkeypatch):

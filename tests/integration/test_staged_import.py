@@ -1,12 +1,16 @@
 """A large import (more new services than ``Catalog.stage_size``) is written in batches into a stage
-that no read sees, then made visible in one unit with the rest: the same graph as one unit gives,
-and all or nothing when anything fails (issue 13 §3: national imports within the server's memory)."""
+that no read sees; its last unit (with the rest of the import) is the decision point, after which
+the stage is made visible in batches and always finished, also by the next import or `db init` when
+the import was killed. The same graph as one unit gives, and all or nothing when anything fails
+(issue 13 §3: national imports within the server's memory)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from click.testing import CliRunner
 
+import graph.stores.catalog as catalog_store
 from graph.stores.snapshots import StoreSnapshots, services_by_id
 from socialekaart.catalog.importing import ImportService
 from socialekaart.catalog.model import Location, Service
@@ -142,6 +146,70 @@ def test_services_at_a_stored_location_are_written_in_the_final_unit(store):
     assert rows[0]["n"] == 4 and store.counts()["Location"] == 2
     assert relations(store, "svc-eigen")["buurten"] == ["BU06640101"]
     assert leftovers(store) == NOTHING_LEFT
+
+
+def test_a_committed_stage_is_made_visible_in_batches_each_whole(store, monkeypatch):
+    monkeypatch.setattr(catalog_store, "PUBLISH_BATCH", 2)
+    catalog = staged_catalog(store, size=4)
+    catalog.save(areas=small_region())
+    orgs, svcs = services()
+    catalog.save(organizations=orgs, services=svcs[:1])  # more than stage_size new ones are staged
+    seen: list[tuple[int, int, int]] = []
+    publish = store.publish_stage
+
+    def watched(stage: str, now: str, progress=None) -> int:
+        def look(published: int, total: int) -> None:
+            # after each batch every visible service has its organisation and its location
+            rows = store.connection.read("MATCH (s:Service) OPTIONAL MATCH (o:Organization)-[:PROVIDES]->(s) "
+                                         "OPTIONAL MATCH (s)-[:AT]->(l:Location) RETURN count(s) AS s, "
+                                         "count(o) AS o, count(l) AS l")[0]
+            seen.append((published, rows["s"], rows["o"]))
+            assert rows["s"] == rows["o"] == 1 + published
+        return publish(stage, now, progress=look)
+
+    monkeypatch.setattr(store, "publish_stage", watched)
+    more = [Service(f"svc-extra-{i}", "org-welzijn", f"Extra {i}", "licht", ["geldzaken"],
+                    location=Location(f"loc-extra-{i}", 51.50 + i / 1000, 3.89, "Markt 9", "4461AB", "Goes"))
+            for i in range(5)]
+    catalog.save(organizations=orgs, services=more, created={s.id for s in more})
+    assert [published for published, _, _ in seen] == [2, 4, 5]
+    assert leftovers(store) == NOTHING_LEFT
+    assert store.counts()["Service"] == 6 and store.counts()["Location"] == 6
+    assert relations(store, "svc-extra-3")["orgs"] == ["org-welzijn"]
+
+
+def test_a_committed_stage_of_a_killed_import_is_finished_by_db_init(store, backend_settings, monkeypatch):
+    """Killed after its decision point (and after one batch was published): the next `db init`
+    finishes it, once its heartbeat is an hour old; before that it is left alone."""
+    catalog = staged_catalog(store)
+    catalog.save(areas=small_region())
+    orgs, svcs = services()
+    catalog.save(organizations=orgs, services=[])
+    long_ago = iso(datetime.now(timezone.utc) - timedelta(hours=2))
+    stage = store.begin_stage(long_ago)
+    with store.unit_of_work() as uow:
+        uow.save_taxonomy()
+        uow.stage_services(stage, long_ago, svcs, {s.id: {} for s in svcs}, {o.id: o for o in orgs}, long_ago)
+    with store.unit_of_work() as uow:
+        uow.commit_stage(stage, len(svcs))
+    monkeypatch.setattr(catalog_store, "PUBLISH_BATCH", 2)
+    with store.unit_of_work() as uow:  # one batch went through, then the process was killed
+        uow.add(catalog_store.publish_batch_statements(stage, long_ago, [svcs[0].id, svcs[1].id],
+                                                       [svcs[0].location.id, svcs[1].location.id]))
+    assert store.counts()["Service"] == 2 and leftovers(store)["ImportStage"] == 1
+    assert store.settle_stages(iso(datetime.now(timezone.utc) - timedelta(hours=2))) == {"finished": 0, "removed": 0}
+
+    from web.bootstrap import Runtime
+    from web.cli import main
+
+    runtime = Runtime(backend_settings)
+    try:
+        result = CliRunner().invoke(main, ["db", "init"], obj={"runtime": runtime})
+    finally:
+        runtime.close()
+    assert result.exit_code == 0 and "1 afgemaakt, 0 opgeruimd" in result.output, result.output
+    assert store.counts()["Service"] == 5 and leftovers(store) == NOTHING_LEFT
+    assert {s.id: relations(store, s.id)["orgs"] for s in svcs} == {s.id: [s.organization_id] for s in svcs}
 
 
 def test_a_stage_left_by_a_killed_import_is_removed_by_the_next(store):

@@ -29,6 +29,9 @@ def db_init(ctx: click.Context) -> None:
     runtime = runtime_of(ctx)
     ran = guard(lambda: runtime.store.init_schema())
     click.echo(f"Schema in orde op {runtime.location.describe()} ({len(ran)} onderdelen aangemaakt).")
+    settled = guard(lambda: runtime.catalog.settle_imports())
+    if settled["finished"] or settled["removed"]:
+        click.echo(f"Gestopte grote imports: {settled['finished']} afgemaakt, {settled['removed']} opgeruimd.")
 
 
 @db.command("status")
