@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from socialekaart.referrals.figure_publication import Flows, Group, publish
 from socialekaart.referrals.figures import GROUPINGS, keys_of, pairs_from_rows, tally
 from socialekaart.referrals.lifecycle import DECLINE_REASONS
+from socialekaart.referrals.records import Partner
 from socialekaart.shared import taxonomy
 
 NOW = datetime(2026, 12, 1, tzinfo=timezone.utc)
@@ -60,7 +61,7 @@ def prepared(data: list[dict]) -> tuple:
                 members.setdefault(key, []).append(row)
         grouped[group_by] = [Group(k, k, tally(members[k], now=NOW, closure_days=30)) for k in sorted(members)]
     pairs, orgs = pairs_from_rows(data)
-    partners = [{"id": o} for o in orgs]
+    partners = [Partner(id=o, name=None, kind=None, formal=True) for o in orgs]
     return tally(data, now=NOW, closure_days=30), grouped, Flows(pairs, orgs, partners)
 
 

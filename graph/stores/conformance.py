@@ -17,6 +17,7 @@ from socialekaart.coverage.ports import CoverageRepository
 from socialekaart.notifications.ports import OutboxStore, RecipientStore, StatusLinkStore
 from socialekaart.referrals.ports import NetworkRepository, ReferralRepository
 from socialekaart.referrals.rotation import ResealStore
+from socialekaart.referrals.webhooks import WebhookStore
 
 
 def catalog(store: GraphStore) -> CatalogStore:
@@ -48,6 +49,10 @@ def reseal(store: ReferralStore) -> ResealStore:
 
 
 def network(store: ReferralStore) -> NetworkRepository:
+    return store
+
+
+def webhooks(store: ReferralStore) -> WebhookStore:
     return store
 
 

@@ -8,7 +8,18 @@ from typing import Any
 
 from graph.stores.catalog import GraphStore
 from graph.stores.listings import StaleListingStore
+from graph.stores.rows import record_of
 from socialekaart.catalog.records import StaleService
+from socialekaart.notifications.records import (
+    Contact,
+    DueMail,
+    LinkedStatus,
+    OutboxMail,
+    OverdueReferral,
+    Recipient,
+    ReferralParties,
+    StatusLink,
+)
 
 MAIL_FIELDS = ".id, .key, .kind, .account_id, .link, .created_at, .due_at, .attempts, .status, .sent_at, .error"
 LINK_FIELDS = ".id, .referral_id, .created_at, .expires_at, .revoked_at, .created_by"
@@ -40,14 +51,14 @@ class NotificationStore:
                                     {"abouts": abouts})
         return {row["about"] for row in rows}
 
-    def due(self, now: str, limit: int) -> list[dict[str, Any]]:
+    def due(self, now: str, limit: int) -> list[DueMail]:
         rows = self.connection.read(
             f"MATCH (m:OutboxMail {{status: 'wachtend'}}) WHERE m.due_at <= $now "
             f"OPTIONAL MATCH (a:Account {{id: m.account_id}}) "
             f"RETURN m {{{MAIL_FIELDS}}} AS mail, a.email AS email, a.active AS active, a.notify_off AS off "
             f"ORDER BY m.due_at, m.id LIMIT $limit", {"now": now, "limit": limit})
-        return [{**row["mail"], "email": row.get("email"), "active": row.get("active") is True,
-                 "off": list(row.get("off") or [])} for row in rows]
+        return [record_of(DueMail, {**row["mail"], "email": row.get("email"), "active": row.get("active") is True,
+                                  "off": tuple(row.get("off") or ())}) for row in rows]
 
     def claim(self, mail_id: str, due_at: str, until: str) -> bool:
         rows = self.connection.write("MATCH (m:OutboxMail {id: $id}) WHERE m.status = 'wachtend' AND m.due_at = $due "
@@ -67,34 +78,34 @@ class NotificationStore:
         self.connection.write("MATCH (m:OutboxMail {id: $id}) SET m.status = $status, m.done_at = $at, "
                               "m.error = $error", {"id": mail_id, "status": status, "at": at, "error": error})
 
-    def mails(self, statuses: list[str] | None = None) -> list[dict[str, Any]]:
+    def mails(self, statuses: list[str] | None = None) -> list[OutboxMail]:
         rows = self.connection.read(
             f"MATCH (m:OutboxMail) WHERE $statuses IS NULL OR m.status IN $statuses "
             f"RETURN m {{{MAIL_FIELDS}}} AS mail ORDER BY m.created_at, m.id", {"statuses": statuses})
-        return [row["mail"] for row in rows]
+        return [record_of(OutboxMail, row["mail"]) for row in rows]
 
     # -- recipients -------------------------------------------------------------------------------
-    def organization_accounts(self, organization_id: str, role: str) -> list[dict[str, Any]]:
+    def organization_accounts(self, organization_id: str, role: str) -> list[Recipient]:
         rows = self.connection.read(
             "MATCH (a:Account {organization_id: $org}) WHERE a.role = $role AND a.active = true "
             "RETURN a.id AS id, a.email AS email, a.notify_off AS off ORDER BY a.id",
             {"org": organization_id, "role": role})
-        return [{"id": row["id"], "email": row["email"], "off": list(row.get("off") or [])} for row in rows]
+        return [Recipient(id=row["id"], email=row["email"], off=tuple(row.get("off") or ())) for row in rows]
 
-    def referral_parties(self, referral_id: str) -> dict[str, Any] | None:
+    def referral_parties(self, referral_id: str) -> ReferralParties | None:
         rows = self.connection.read(
             "MATCH (r:Referral {id: $id}) RETURN r.from_org_id AS from_org_id, r.to_org_id AS to_org_id, "
             "r.sender_account_id AS sender_account_id", {"id": referral_id})
-        return rows[0] if rows else None
+        return record_of(ReferralParties, rows[0]) if rows else None
 
-    def overdue_referrals(self, now: str) -> list[dict[str, Any]]:
+    def overdue_referrals(self, now: str) -> list[OverdueReferral]:
         rows = self.connection.read(
             "MATCH (r:Referral) WHERE r.status IN ['verzonden', 'ontvangen'] "
             "AND ((r.status = 'verzonden' AND r.receive_due_at < $now) "
             "OR (r.status = 'ontvangen' AND r.accept_due_at < $now)) "
             "RETURN r {.id, .status, .from_org_id, .to_org_id, .sender_account_id, .receive_due_at, "
             ".accept_due_at} AS referral ORDER BY r.id", {"now": now})
-        return [row["referral"] for row in rows]
+        return [record_of(OverdueReferral, row["referral"]) for row in rows]
 
     def stale_services(self, cutoff: str) -> list[StaleService]:
         return self.listings.stale_services(cutoff)
@@ -115,7 +126,7 @@ class NotificationStore:
             "SET l += $link RETURN l.id AS id", {"link": {k: v for k, v in link.items() if v is not None}})
         return bool(rows)
 
-    def link_by_hash(self, token_hash: str) -> dict[str, Any] | None:
+    def link_by_hash(self, token_hash: str) -> LinkedStatus | None:
         rows = self.connection.read(
             f"MATCH (l:StatusLink {{hash: $hash}}) MATCH (r:Referral {{id: l.referral_id}}) "
             f"OPTIONAL MATCH (f:Organization {{id: r.from_org_id}}) "
@@ -125,14 +136,14 @@ class NotificationStore:
         if not rows:
             return None
         row = rows[0]
-        return {**row["link"], "status": row["status"],
-                "from_org": {"name": row.get("from_name"), "phone": row.get("from_phone")},
-                "to_org": {"name": row.get("to_name"), "phone": row.get("to_phone")}}
+        return record_of(LinkedStatus, {**row["link"], "status": row["status"],
+                                      "from_org": Contact(name=row.get("from_name"), phone=row.get("from_phone")),
+                                      "to_org": Contact(name=row.get("to_name"), phone=row.get("to_phone"))})
 
-    def links_of(self, referral_id: str) -> list[dict[str, Any]]:
+    def links_of(self, referral_id: str) -> list[StatusLink]:
         rows = self.connection.read(f"MATCH (l:StatusLink {{referral_id: $id}}) RETURN l {{{LINK_FIELDS}}} AS link "
                                     f"ORDER BY l.created_at, l.id", {"id": referral_id})
-        return [row["link"] for row in rows]
+        return [record_of(StatusLink, row["link"]) for row in rows]
 
     def revoke_link(self, link_id: str, referral_id: str, at: str) -> bool:
         rows = self.connection.write(

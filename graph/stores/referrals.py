@@ -18,13 +18,13 @@ import contextvars
 import re
 import secrets
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import fields
 from datetime import timedelta
 from typing import Any, TypeVar
 
 from graph.dialect import identifier
 from graph.epoch_ms import TIMED, epoch_ms, ms_name, with_epoch_ms
 from graph.stores.catalog import GraphStore
+from graph.stores.rows import record_of
 from socialekaart.referrals.figure_rules import (
     DURATIONS as FIGURE_DURATIONS,
 )
@@ -43,7 +43,21 @@ from socialekaart.referrals.figure_rules import (
     Within,
 )
 from socialekaart.referrals.lifecycle import FINAL_STATES
-from socialekaart.referrals.records import AuditEntry, Message, Referral, ReferralEvent, ReferralSummary, ServiceTarget
+from socialekaart.referrals.records import (
+    AuditEntry,
+    Message,
+    NamedOrganization,
+    OrganizationServices,
+    Partner,
+    Referral,
+    ReferralEvent,
+    ReferralSummary,
+    SealedMessage,
+    SealedReferral,
+    ServiceTarget,
+    Webhook,
+    WebhookSecret,
+)
 from socialekaart.shared.clock import iso
 from socialekaart.shared.disclosure import KEY_BITS
 
@@ -161,15 +175,10 @@ INBOX_ORDER = {"nieuwste": "sent DESC", "oudste": "sent",
 Record = TypeVar("Record")
 
 
-def _record(kind: type[Record], values: dict[str, Any]) -> Record:
-    """The record from a map projection: each of its fields by name (a property never set reads as None)."""
-    return kind(**{field.name: values.get(field.name) for field in fields(kind)})  # type: ignore[arg-type]
-
-
 def _referral(kind: type[Record], row: dict[str, Any]) -> Record:
     """A referral (or inbox row) from ``referral`` and the name columns (NAME_COLUMNS) of a row."""
     values = row["referral"]
-    return _record(kind, {**values, "life_domains": tuple(values.get("life_domains") or ()),
+    return record_of(kind, {**values, "life_domains": tuple(values.get("life_domains") or ()),
                           "from_org_name": row.get("from_org_name"), "to_service_name": row.get("to_service_name"),
                           "to_org_name": row.get("to_org_name")})
 
@@ -194,7 +203,7 @@ class ReferralStore:
         if not rows or not rows[0]["has_organization"]:
             return None
         service = rows[0]["service"]
-        return _record(ServiceTarget, {**service, "serves": tuple(service.get("serves") or ()),
+        return record_of(ServiceTarget, {**service, "serves": tuple(service.get("serves") or ()),
                                        "closed": bool(rows[0]["closed"])})
 
     # -- writes ----------------------------------------------------------------------------------
@@ -297,7 +306,7 @@ class ReferralStore:
         rows = self.connection.read(
             f"MATCH (m:ReferralMessage {{referral_id: $id}}) RETURN m {{{MESSAGE_FIELDS}}} AS message "
             "ORDER BY m.n", {"id": referral_id})
-        return [_record(Message, row["message"]) for row in rows]
+        return [record_of(Message, row["message"]) for row in rows]
 
     def anonymise(self, cutoff: str, now: str, audit: dict[str, Any], *, also: list[str] | None = None) -> list[str]:
         """Closed before ``cutoff``, or one of ``also`` (just closed for the retention): sealed fields removed."""
@@ -339,13 +348,13 @@ class ReferralStore:
             {"id": referral_id})
         if not rows:
             return None
-        return _referral(Referral, rows[0]), [_record(ReferralEvent, event) for event in rows[0]["events"]]
+        return _referral(Referral, rows[0]), [record_of(ReferralEvent, event) for event in rows[0]["events"]]
 
     def events_of(self, referral_id: str) -> list[ReferralEvent]:
         rows = self.connection.read(
             f"MATCH (e:ReferralEvent {{referral_id: $id}}) RETURN e {{{EVENT_FIELDS}}} AS event ORDER BY e.seq",
             {"id": referral_id})
-        return [_record(ReferralEvent, row["event"]) for row in rows]
+        return [record_of(ReferralEvent, row["event"]) for row in rows]
 
     def page(self, organization_id: str, box: str, statuses: list[str], overdue_at: str | None, skip: int,
              limit: int, urgencies: list[str] | None = None,
@@ -397,7 +406,7 @@ class ReferralStore:
             "AND (e.from_org_id = $org OR (e.to_org_id = $org AND e.receiver_visible = true)) "
             f"RETURN e {{{EVENT_FIELDS}}} AS event ORDER BY e.seq LIMIT $limit",
             {"since": since_seq, "at": since_at, "org": organization_id, "limit": limit})
-        return [_record(ReferralEvent, row["event"]) for row in rows]
+        return [record_of(ReferralEvent, row["event"]) for row in rows]
 
     def by_client_ref(self, organization_id: str, ref_hashes: list[str]) -> list[Referral]:
         rows = self.connection.read(
@@ -426,7 +435,7 @@ class ReferralStore:
             f"MATCH (a:AuditEntry) WHERE a.organization_id = $org AND a.at >= $since AND a.at <= $until "
             f"RETURN a {{{AUDIT_FIELDS}}} AS entry ORDER BY a.at DESC, a.id DESC LIMIT $limit",
             {"org": organization_id, "since": since, "until": until, "limit": limit})
-        return [_record(AuditEntry, row["entry"]) for row in rows]
+        return [record_of(AuditEntry, row["entry"]) for row in rows]
 
     def prune_audit(self, before: str) -> int:
         rows = self.connection.write("MATCH (a:AuditEntry) WHERE a.at < $before DELETE a RETURN count(*) AS n",
@@ -436,7 +445,7 @@ class ReferralStore:
     def audit_entries(self, referral_id: str) -> list[AuditEntry]:
         rows = self.connection.read(f"MATCH (a:AuditEntry {{referral_id: $id}}) RETURN a {{{AUDIT_FIELDS}}} AS entry "
                                     "ORDER BY a.at, a.id", {"id": referral_id})
-        return [_record(AuditEntry, row["entry"]) for row in rows]
+        return [record_of(AuditEntry, row["entry"]) for row in rows]
 
     # -- network figures: counted in the store (no personal data leaves it) ---------------------
     def figure_tallies(self, *, since: str, until: str, gemeenten: list[str] | None, wijk: str | None,
@@ -519,16 +528,16 @@ class ReferralStore:
             "+ CASE WHEN r.to_formal = true THEN '1' ELSE '0' END) AS first "
             "ORDER BY from_org_id, to_org_id", params)
 
-    def organizations_named(self, ids: list[str]) -> dict[str, dict[str, Any]]:
+    def organizations_named(self, ids: list[str]) -> dict[str, NamedOrganization]:
         rows = self.connection.read("MATCH (o:Organization) WHERE o.id IN $ids RETURN o {.id, .name, .kind} AS o",
                                     {"ids": ids})
-        return {row["o"]["id"]: row["o"] for row in rows}
+        return {row["o"]["id"]: record_of(NamedOrganization, row["o"]) for row in rows}
 
-    def organization_profiles(self, ids: list[str]) -> list[dict[str, Any]]:
+    def organization_profiles(self, ids: list[str]) -> list[OrganizationServices]:
         """Per organisation and (gemeente, rung) of the services it provides: how many services. A
         service's gemeente is where it is located, else each gemeente of the areas it serves; an
         organisation without services has one row with gemeente and rung null and n 0."""
-        return self.connection.read(
+        rows = self.connection.read(
             "MATCH (o:Organization) WHERE o.id IN $ids OPTIONAL MATCH (o)-[:PROVIDES]->(s:Service) "
             "WITH o, s, CASE WHEN s.gemeente_code IS NOT NULL THEN [s.gemeente_code] ELSE "
             "[c IN coalesce(s.serves, []) WHERE substring(c, 0, 2) IN ['GM', 'WK', 'BU'] | 'GM' + substring(c, 2, 4)] "
@@ -537,6 +546,7 @@ class ReferralStore:
             "WITH DISTINCT o, s, gemeente "
             "RETURN o.id AS id, o.name AS name, o.kind AS kind, o.formal AS formal, gemeente, s.rung AS rung, "
             "count(s) AS n ORDER BY id, gemeente, rung", {"ids": ids})
+        return [record_of(OrganizationServices, row) for row in rows]
 
     @staticmethod
     def _figure_scope(since: str, until: str, gemeenten: list[str] | None, wijk: str | None,
@@ -553,7 +563,7 @@ class ReferralStore:
                   "leefgebied": leefgebied}
         return " AND ".join(conditions), params
 
-    def partners(self, gemeenten: list[str] | None) -> list[dict[str, Any]]:
+    def partners(self, gemeenten: list[str] | None) -> list[Partner]:
         """Organisations with a service located in, or serving, one of these gemeenten (all when None)."""
         if gemeenten is None:
             rows = self.connection.read(
@@ -568,7 +578,7 @@ class ReferralStore:
                 "MATCH (a)<-[:SERVES]-(s:Service)<-[:PROVIDES]-(o:Organization) "
                 "RETURN o.id AS id, o.name AS name, o.kind AS kind, o.formal AS formal",
                 {"gemeenten": gemeenten, "digits": [g[2:6] for g in gemeenten]})
-        return sorted(rows, key=lambda o: (o.get("name") or "", o["id"]))
+        return sorted((record_of(Partner, row) for row in rows), key=lambda o: (o.name or "", o.id))
 
     def referred_organizations(self, *, since: str, until: str, among: list[str] | None = None) -> set[str]:
         """The organisations referred to in the period (anywhere); only those ``among`` when given."""
@@ -605,36 +615,36 @@ class ReferralStore:
                                      {"org": organization_id})
         return bool(rows and rows[0]["n"])
 
-    def webhooks_for(self, organization_ids: list[str]) -> list[dict[str, Any]]:
+    def webhooks_for(self, organization_ids: list[str]) -> list[Webhook]:
         rows = self.connection.read("MATCH (w:Webhook) WHERE w.organization_id IN $ids "
                                     "RETURN w {.organization_id, .url, .secret_enc} AS webhook",
                                     {"ids": organization_ids})
-        return [row["webhook"] for row in rows]
+        return [record_of(Webhook, row["webhook"]) for row in rows]
 
     # -- key rotation ----------------------------------------------------------------------------
-    def sealed_page(self, after_id: str, limit: int) -> list[dict[str, Any]]:
+    def sealed_page(self, after_id: str, limit: int) -> list[SealedReferral]:
         """Referrals with their sealed fields, by id after ``after_id`` (a page of the rotation)."""
         rows = self.connection.read(
             "MATCH (r:Referral) WHERE r.id > $after RETURN r {.id, .from_org_id, " + SEALED_FIELDS + "} AS referral "
             "ORDER BY r.id LIMIT $limit", {"after": after_id, "limit": limit})
-        return [row["referral"] for row in rows]
+        return [record_of(SealedReferral, row["referral"]) for row in rows]
 
-    def reseal(self, referral_id: str, before: dict[str, Any], after: dict[str, Any]) -> bool:
+    def reseal(self, referral_id: str, before: SealedReferral, after: dict[str, Any]) -> bool:
         """Write the re-sealed fields only if they are still what was read (else someone changed them)."""
         conditions = " AND ".join(f"((r.{name} IS NULL AND $was_{name} IS NULL) OR r.{name} = $was_{name})"
                                   for name in after)
-        params = {"id": referral_id, "after": after, **{f"was_{name}": before.get(name) for name in after}}
+        params = {"id": referral_id, "after": after, **{f"was_{name}": getattr(before, name) for name in after}}
         rows = self.connection.write(f"MATCH (r:Referral {{id: $id}}) WHERE {conditions} SET r += $after "
                                      "RETURN r.id AS id", params)
         return bool(rows)
 
-    def sealed_messages(self, after_id: str, limit: int) -> list[dict[str, Any]]:
+    def sealed_messages(self, after_id: str, limit: int) -> list[SealedMessage]:
         """Messages that still hold a sealed text, by id after ``after_id`` (a page of the rotation)."""
         rows = self.connection.read(
             "MATCH (m:ReferralMessage) WHERE m.id > $after AND m.text_enc IS NOT NULL "
             "RETURN m {.id, .referral_id, .text_enc} AS message ORDER BY m.id LIMIT $limit",
             {"after": after_id, "limit": limit})
-        return [row["message"] for row in rows]
+        return [record_of(SealedMessage, row["message"]) for row in rows]
 
     def reseal_message(self, message_id: str, before: str, after: str) -> bool:
         rows = self.connection.write("MATCH (m:ReferralMessage {id: $id}) WHERE m.text_enc = $before "
@@ -642,10 +652,10 @@ class ReferralStore:
                                      {"id": message_id, "before": before, "after": after})
         return bool(rows)
 
-    def webhook_secrets(self) -> list[dict[str, Any]]:
+    def webhook_secrets(self) -> list[WebhookSecret]:
         rows = self.connection.read("MATCH (w:Webhook) RETURN w {.organization_id, .secret_enc} AS webhook "
                                     "ORDER BY w.organization_id")
-        return [row["webhook"] for row in rows]
+        return [record_of(WebhookSecret, row["webhook"]) for row in rows]
 
     def reseal_webhook(self, organization_id: str, before: str, after: str) -> bool:
         rows = self.connection.write("MATCH (w:Webhook {organization_id: $org}) WHERE w.secret_enc = $before "

@@ -6,6 +6,7 @@ projection (``.id, .name``) as columns and put the dict together here.
 """
 from __future__ import annotations
 
+from dataclasses import fields
 from functools import cache
 from typing import Any, Iterable, Iterator, TypeVar
 
@@ -28,6 +29,12 @@ def record(row: dict[str, Any], fields: str, var: str | None = None) -> dict[str
     """The dict the map projection would have given, from a row of its columns (``prefixed`` with ``var``)."""
     prefix = f"{var}_" if var else ""
     return {name: row[prefix + name] for name in field_names(fields)}
+
+
+def record_of(kind: type[T], values: dict[str, Any]) -> T:
+    """A domain record (a dataclass) from a map projection: each of its fields by name (a property never
+    set reads as None)."""
+    return kind(**{field.name: values.get(field.name) for field in fields(kind)})  # type: ignore[arg-type]
 
 
 def chunks(items: list[T], size: int = BATCH) -> Iterator[list[T]]:

@@ -15,6 +15,7 @@ from typing import Callable, Protocol
 
 from socialekaart.notifications.messages import Message, compose
 from socialekaart.notifications.ports import OutboxStore
+from socialekaart.notifications.records import DueMail
 from socialekaart.shared.clock import Clock, iso, utcnow
 
 log = logging.getLogger(__name__)
@@ -55,34 +56,34 @@ class OutboxSender:
                 self._send_one(mail, report)
         return report
 
-    def _send_one(self, mail: dict, report: SendReport) -> None:
+    def _send_one(self, mail: DueMail, report: SendReport) -> None:
         now = self.clock()
         # Another sender (a second process, the CLI) may have taken it; a sender that dies while
         # sending leaves it to be tried again after the lease.
-        if not self.store.claim(mail["id"], mail["due_at"], iso(now + CLAIM_LEASE)):
+        if not self.store.claim(mail.id, mail.due_at, iso(now + CLAIM_LEASE)):
             return
-        if not mail.get("email") or not mail.get("active") or mail["kind"] in (mail.get("off") or ()):
-            self.store.mark_done(mail["id"], "overgeslagen", iso(now))
+        if not mail.email or not mail.active or mail.kind in mail.off:
+            self.store.mark_done(mail.id, "overgeslagen", iso(now))
             report.skipped += 1
             return
         assert self.mailer is not None
         try:
-            self.mailer.send(mail["email"], compose(mail["kind"], mail["link"], self.public_url))
+            self.mailer.send(mail.email, compose(mail.kind, mail.link, self.public_url))
         except (OSError, smtplib.SMTPException) as exc:
-            attempts = int(mail.get("attempts") or 0) + 1
+            attempts = int(mail.attempts or 0) + 1
             error = f"{type(exc).__name__}: {exc}"[:300]
             permanent = isinstance(exc, smtplib.SMTPRecipientsRefused)
             if permanent or attempts >= self.max_attempts:
-                self.store.mark_done(mail["id"], "mislukt", iso(now), error)
+                self.store.mark_done(mail.id, "mislukt", iso(now), error)
                 report.failed += 1
-                log.warning("mail %s given up after %d attempts: %s", mail["id"], attempts, error)
+                log.warning("mail %s given up after %d attempts: %s", mail.id, attempts, error)
                 return
             delay = min(self.max_delay_seconds, self.base_delay_seconds * 2 ** (attempts - 1))
-            self.store.mark_retry(mail["id"], attempts, iso(now + timedelta(seconds=delay)), error)
+            self.store.mark_retry(mail.id, attempts, iso(now + timedelta(seconds=delay)), error)
             report.retried += 1
-            log.info("mail %s not sent (attempt %d), again in %.0f s: %s", mail["id"], attempts, delay, error)
+            log.info("mail %s not sent (attempt %d), again in %.0f s: %s", mail.id, attempts, delay, error)
             return
-        self.store.mark_sent(mail["id"], iso(now))
+        self.store.mark_sent(mail.id, iso(now))
         report.sent += 1
 
 

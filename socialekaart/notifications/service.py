@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable
 from socialekaart.accounts.service import Principal
 from socialekaart.notifications.messages import KINDS
 from socialekaart.notifications.ports import OutboxStore, RecipientStore
+from socialekaart.notifications.records import Recipient
 from socialekaart.referrals.service import overdue_kind
 from socialekaart.shared.clock import Clock, iso, local_date, utcnow
 from socialekaart.shared.errors import NotFound, ValidationError
@@ -56,35 +57,34 @@ class NotificationService:
                 mails += self._mails(TO_SENDER[target], f"{event['id']}", referral_link(rid), to)
         return self._enqueue(mails)
 
-    def _sender_accounts(self, referral_id: str) -> list[dict[str, Any]]:
+    def _sender_accounts(self, referral_id: str) -> list[Recipient]:
         parties = self.recipients.referral_parties(referral_id)
         if parties is None:
             return []
-        accounts = self.recipients.organization_accounts(parties["from_org_id"], "professional")
-        own = [a for a in accounts if a["id"] == parties.get("sender_account_id")]
+        accounts = self.recipients.organization_accounts(parties.from_org_id, "professional")
+        own = [a for a in accounts if a.id == parties.sender_account_id]
         return own or accounts
 
     # -- sweeps (the worker runs them; also ``socialekaart notifications send``) ------------------
     def sweep_overdue(self) -> int:
         now = iso(self.clock())
         mails: list[dict[str, Any]] = []
-        overdue = [(r, f"{r['id']}:{kind}") for r in self.recipients.overdue_referrals(now)
-                   if (kind := overdue_kind(r["status"], r.get("receive_due_at"), r.get("accept_due_at"), now))
-                   is not None]
+        overdue = [(r, f"{r.id}:{kind}") for r in self.recipients.overdue_referrals(now)
+                   if (kind := overdue_kind(r.status, r.receive_due_at, r.accept_due_at, now)) is not None]
         done = self.outbox.known([f"te-laat:{about}" for _, about in overdue])
         for referral, about in overdue:
             if f"te-laat:{about}" in done:
                 continue
-            to = self._sender_accounts(referral["id"])
-            to += self.recipients.organization_accounts(referral["to_org_id"], "professional")
-            mails += self._mails("te-laat", about, referral_link(referral["id"]), to)
+            to = self._sender_accounts(referral.id)
+            to += self.recipients.organization_accounts(referral.to_org_id, "professional")
+            mails += self._mails("te-laat", about, referral_link(referral.id), to)
         return self._enqueue(mails)
 
     def sweep_stale(self) -> int:
         today = local_date(self.clock())
         cutoff = (today - timedelta(days=self.stale_after_days)).isoformat()
         mails: list[dict[str, Any]] = []
-        beheerders: dict[str, list[dict[str, Any]]] = {}
+        beheerders: dict[str, list[Recipient]] = {}
         stale = [(s, f"{s.id}:{self._stale_period(s.last_verified, today)}")
                  for s in self.recipients.stale_services(cutoff) if s.organization_id]
         done = self.outbox.known([f"verouderd:{about}" for _, about in stale])
@@ -126,16 +126,16 @@ class NotificationService:
         return current
 
     # -- helpers ----------------------------------------------------------------------------------
-    def _mails(self, kind: str, about: str, link: str, accounts: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _mails(self, kind: str, about: str, link: str, accounts: Iterable[Recipient]) -> list[dict[str, Any]]:
         now = iso(self.clock())
         seen: set[str] = set()
         mails = []
         for account in accounts:
-            if account["id"] in seen:
+            if account.id in seen:
                 continue
-            seen.add(account["id"])
-            mails.append({"id": f"mail-{secrets.token_hex(10)}", "key": f"{kind}:{about}:{account['id']}",
-                          "about": f"{kind}:{about}", "kind": kind, "account_id": account["id"], "link": link,
+            seen.add(account.id)
+            mails.append({"id": f"mail-{secrets.token_hex(10)}", "key": f"{kind}:{about}:{account.id}",
+                          "about": f"{kind}:{about}", "kind": kind, "account_id": account.id, "link": link,
                           "created_at": now, "due_at": now, "attempts": 0, "status": "wachtend"})
         return mails
 

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
 
 from socialekaart.accounts.service import Principal
 from socialekaart.notifications.ports import StatusLinkStore
+from socialekaart.notifications.records import StatusLink
 from socialekaart.referrals.lifecycle import RECEIVER
 from socialekaart.referrals.service import ReferralService
 from socialekaart.shared.clock import Clock, iso, parse_iso, utcnow
@@ -62,10 +64,10 @@ class StatusLinkService:
         self._own(actor, referral_id)
         now = self.clock()
         token = secrets.token_urlsafe(TOKEN_BYTES)
-        link = {"id": f"sl-{secrets.token_hex(8)}", "referral_id": referral_id, "hash": hash_token(token),
-                "created_at": iso(now), "expires_at": iso(now + timedelta(days=self.days)), "revoked_at": None,
-                "created_by": actor.account_id}
-        if not self.store.create_link(link):
+        link = StatusLink(id=f"sl-{secrets.token_hex(8)}", referral_id=referral_id, created_at=iso(now),
+                          expires_at=iso(now + timedelta(days=self.days)), revoked_at=None,
+                          created_by=actor.account_id)
+        if not self.store.create_link({**asdict(link), "hash": hash_token(token)}):
             raise NotFound(f"Er is geen doorverwijzing {referral_id!r} voor uw organisatie.")
         return {**_public(link), "token": token}
 
@@ -86,11 +88,10 @@ class StatusLinkService:
         found = self.store.link_by_hash(hash_token(token))
         if found is None or not _active(found, iso(self.clock())):
             raise NotFound(GONE)
-        text, who = STATUS_TEXT.get(found["status"], ("De status is niet bekend.", "verzender"))
-        org = found["to_org"] if who == "ontvanger" else found["from_org"]
-        return {"status": found["status"], "text": text,
-                "call": {"organization": org.get("name"), "phone": org.get("phone")},
-                "expires_at": found["expires_at"]}
+        text, who = STATUS_TEXT.get(found.status, ("De status is niet bekend.", "verzender"))
+        org = found.to_org if who == "ontvanger" else found.from_org
+        return {"status": found.status, "text": text, "call": {"organization": org.name, "phone": org.phone},
+                "expires_at": found.expires_at}
 
     def _own(self, actor: Principal, referral_id: str) -> None:
         """Only the sending organisation makes and revokes links (ReferralService checks it sees it)."""
@@ -99,10 +100,10 @@ class StatusLinkService:
             raise Forbidden("Alleen de verwijzende organisatie kan een statuslink voor de inwoner maken of intrekken.")
 
 
-def _active(link: dict[str, Any], now: str) -> bool:
-    return not link.get("revoked_at") and parse_iso(link["expires_at"]) > parse_iso(now)
+def _active(link: StatusLink, now: str) -> bool:
+    return not link.revoked_at and parse_iso(link.expires_at) > parse_iso(now)
 
 
-def _public(link: dict[str, Any]) -> dict[str, Any]:
-    return {"id": link["id"], "referral_id": link["referral_id"], "created_at": link["created_at"],
-            "expires_at": link["expires_at"], "revoked_at": link.get("revoked_at")}
+def _public(link: StatusLink) -> dict[str, Any]:
+    return {"id": link.id, "referral_id": link.referral_id, "created_at": link.created_at,
+            "expires_at": link.expires_at, "revoked_at": link.revoked_at}

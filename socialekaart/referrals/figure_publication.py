@@ -37,6 +37,7 @@ from socialekaart.referrals.figures import (
     tally,
 )
 from socialekaart.referrals.lifecycle import DECLINE_REASONS, OUTCOMES
+from socialekaart.referrals.records import Partner
 from socialekaart.shared import taxonomy
 
 ADDITIVE = ("gemeente", "wijk", "rung", "partner", "month")  # each referral in exactly one group
@@ -180,7 +181,7 @@ class Flows:
     like any other count, and a named partner's referrals are its column plus the unpublished rest."""
     pairs: dict[tuple[str, str], int]
     orgs: dict[str, dict[str, Any]]
-    partners: list[dict[str, Any]]
+    partners: list[Partner]
     keys: dict[tuple[str, str], int] = field(default_factory=dict)  # per pair: the sum of its record keys
 
     def noisy(self, pair: tuple[str, str]) -> int:
@@ -244,9 +245,8 @@ class Flows:
         return {"organizations": [org(o) for o in ids], "matrix": [[shown(a, b) for b in ids] for a in ids],
                 "matrixComplete": len(ids) == len(listed),
                 "graph": {"nodes": [org(o) for o in listed], "edges": edges, "suppressedEdges": None},
-                "rarelyReferredTo": [{"id": p["id"], "name": p.get("name"), "kind": p.get("kind"),
-                                      "formal": bool(p.get("formal", True))}
-                                     for p in self.partners if p["id"] not in named_partners]}
+                "rarelyReferredTo": [{"id": p.id, "name": p.name, "kind": p.kind, "formal": bool(p.formal)}
+                                     for p in self.partners if p.id not in named_partners]}
 
 
 def figures(t: Tally, value: dict[str, int | None], *, closure_days: int, pooled: bool = False) -> dict[str, Any]:
@@ -292,7 +292,7 @@ def figures(t: Tally, value: dict[str, int | None], *, closure_days: int, pooled
 
 
 def published_from_rows(rows: list[dict[str, Any]], *, now: datetime, closure_days: int,
-                        partners: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+                        partners: list[Partner] | None = None) -> dict[str, Any]:
     """``publish`` on figures counted from fact rows (all sent) in Python: what the store's answer
     must equal, and what the property tests attack."""
     grouped: dict[str, list[Group]] = {}

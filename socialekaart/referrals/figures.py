@@ -36,6 +36,7 @@ from socialekaart.referrals.figure_rules import (
     state_row,
 )
 from socialekaart.referrals.lifecycle import DECLINE_REASONS, OUTCOMES
+from socialekaart.referrals.records import NamedOrganization, Partner
 from socialekaart.shared import taxonomy
 from socialekaart.shared.clock import iso, parse_iso
 from socialekaart.shared.errors import ValidationError
@@ -309,7 +310,7 @@ def grouped_figures(rows: list[dict[str, Any]], *, group_by: str, now: datetime,
             for key in sorted(groups)]
 
 
-def flows(rows: list[dict[str, Any]], partners: Iterable[dict[str, Any]], referred: set[str]) -> dict[str, Any]:
+def flows(rows: list[dict[str, Any]], partners: Iterable[Partner], referred: set[str]) -> dict[str, Any]:
     """Who refers to whom: a matrix and a graph (edges of 5 or more only), and the partners in
     scope that nobody referred to in the period. From the referrals themselves, like
     ``group_figures``: the reference for ``flows_from_store``."""
@@ -341,14 +342,14 @@ def pairs_from_rows(rows: list[dict[str, Any]]) -> tuple[dict[tuple[str, str], i
     return dict(pairs), orgs
 
 
-def flows_from_store(pair_rows: list[dict[str, Any]], named: dict[str, dict[str, Any]],
-                     partners: Iterable[dict[str, Any]], referred: set[str]) -> dict[str, Any]:
+def flows_from_store(pair_rows: list[dict[str, Any]], named: dict[str, NamedOrganization],
+                     partners: Iterable[Partner], referred: set[str]) -> dict[str, Any]:
     """``flows`` from the store's pair counts (``ReferralStore.flow_pairs``)."""
     pairs, orgs = pairs_from_store(pair_rows, named)
     return flows_body(pairs, orgs, partners, referred)
 
 
-def pairs_from_store(pair_rows: list[dict[str, Any]], named: dict[str, dict[str, Any]]
+def pairs_from_store(pair_rows: list[dict[str, Any]], named: dict[str, NamedOrganization]
                      ) -> tuple[dict[tuple[str, str], int], dict[str, dict[str, Any]]]:
     """Referrals per (from, to) organisation and the organisations: an organisation's formality is
     that of the first referral (by sent_at, id) it appears in, as in ``flows``."""
@@ -360,8 +361,8 @@ def pairs_from_store(pair_rows: list[dict[str, Any]], named: dict[str, dict[str,
             seen = (order, side, flags[side] == "1")
             if org not in first or seen < first[org]:
                 first[org] = seen
-    orgs = {org: {"id": org, "name": named.get(org, {}).get("name"), "formal": seen[2],
-                  "kind": named.get(org, {}).get("kind")} for org, seen in first.items()}
+    orgs = {org: {"id": org, "name": found.name if (found := named.get(org)) else None, "formal": seen[2],
+                  "kind": found.kind if found else None} for org, seen in first.items()}
     return pairs, orgs
 
 
@@ -378,7 +379,7 @@ def matrix_members(pairs: dict[tuple[str, str], int], orgs: dict[str, dict[str, 
     return set(sorted(orgs, key=lambda org: (-volume[org], org))[:MATRIX_LIMIT])
 
 
-def flows_body(pairs: dict[tuple[str, str], int], orgs: dict[str, dict[str, Any]], partners: Iterable[dict[str, Any]],
+def flows_body(pairs: dict[tuple[str, str], int], orgs: dict[str, dict[str, Any]], partners: Iterable[Partner],
                referred: set[str]) -> dict[str, Any]:
     ordered = sorted(orgs.values(), key=lambda o: (o.get("name") or "", o["id"]))
     members = matrix_members(pairs, orgs)
@@ -386,8 +387,8 @@ def flows_body(pairs: dict[tuple[str, str], int], orgs: dict[str, dict[str, Any]
     ids = [o["id"] for o in shown]
     matrix = [[suppress(pairs.get((a, b), 0)) for b in ids] for a in ids]
     edges = [{"from": a, "to": b, "count": n} for (a, b), n in sorted(pairs.items()) if n >= THRESHOLD]
-    never = [{"id": p["id"], "name": p.get("name"), "kind": p.get("kind"), "formal": bool(p.get("formal", True))}
-             for p in partners if p["id"] not in referred]
+    never = [{"id": p.id, "name": p.name, "kind": p.kind, "formal": bool(p.formal)}
+             for p in partners if p.id not in referred]
     return {"organizations": shown, "matrix": matrix, "matrixComplete": len(shown) == len(ordered),
             "graph": {"nodes": ordered, "edges": edges,
                       "suppressedEdges": sum(1 for n in pairs.values() if n < THRESHOLD)},

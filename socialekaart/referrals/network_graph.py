@@ -15,28 +15,28 @@ from typing import Any
 
 from socialekaart.referrals.figure_publication import OTHER
 from socialekaart.referrals.figures import local_months
+from socialekaart.referrals.records import OrganizationServices
 from socialekaart.shared import taxonomy
 
 UNKNOWN = "onbekend"
 
 
-def profiles_of(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def profiles_of(rows: list[OrganizationServices]) -> dict[str, dict[str, Any]]:
     """Per organisation, from ``organization_profiles`` rows: the gemeente and the rung most of its
     services have (a tie: the lowest gemeente code, the lightest rung); ``onbekend`` without services."""
     gemeenten: dict[str, dict[str, int]] = {}
     rungs: dict[str, dict[str, int]] = {}
     found: dict[str, dict[str, Any]] = {}
     for row in rows:
-        org = row["id"]
-        found.setdefault(org, {"id": org, "name": row.get("name"), "kind": row.get("kind"),
-                               "formal": row.get("formal") is not False})
-        if row["n"]:
-            if row.get("gemeente"):
+        org = row.id
+        found.setdefault(org, {"id": org, "name": row.name, "kind": row.kind, "formal": row.formal is not False})
+        if row.n:
+            if row.gemeente:
                 into = gemeenten.setdefault(org, {})
-                into[row["gemeente"]] = into.get(row["gemeente"], 0) + row["n"]
-            if row.get("rung"):
+                into[row.gemeente] = into.get(row.gemeente, 0) + row.n
+            if row.rung:
                 into = rungs.setdefault(org, {})
-                into[row["rung"]] = into.get(row["rung"], 0) + row["n"]
+                into[row.rung] = into.get(row.rung, 0) + row.n
 
     def level(rung: str) -> int:
         return taxonomy.RUNG_BY_CODE[rung].level if rung in taxonomy.RUNG_BY_CODE else 99

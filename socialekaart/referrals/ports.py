@@ -4,7 +4,17 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from socialekaart.referrals.figure_rules import Moments
-from socialekaart.referrals.records import AuditEntry, Message, Referral, ReferralEvent, ReferralSummary, ServiceTarget
+from socialekaart.referrals.records import (
+    AuditEntry,
+    Message,
+    NamedOrganization,
+    OrganizationServices,
+    Partner,
+    Referral,
+    ReferralEvent,
+    ReferralSummary,
+    ServiceTarget,
+)
 
 
 class ReferralRepository(Protocol):
@@ -57,12 +67,13 @@ class NetworkRepository(Protocol):
     def flow_pairs(self, *, since: str, until: str, gemeenten: list[str] | None,
                    wijk: str | None, leefgebied: str | None = None) -> list[dict[str, Any]]: ...
 
-    def organization_profiles(self, ids: list[str]) -> list[dict[str, Any]]:
+    def organization_profiles(self, ids: list[str]) -> list[OrganizationServices]:
         """Per organisation (id, name, kind, formal) and (gemeente, rung) of its services: their number n."""
 
-    def organizations_named(self, ids: list[str]) -> dict[str, dict[str, Any]]: ...
+    def organizations_named(self, ids: list[str]) -> dict[str, NamedOrganization]: ...
 
-    def partners(self, gemeenten: list[str] | None) -> list[dict[str, Any]]: ...
+    def partners(self, gemeenten: list[str] | None) -> list[Partner]:
+        """Organisations with a service in, or serving, one of these gemeenten (all when None), by name."""
 
     def referred_organizations(self, *, since: str, until: str, among: list[str] | None = None) -> set[str]: ...
 

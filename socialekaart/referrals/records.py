@@ -128,3 +128,68 @@ class AuditEntry:
     action: str
     referral_id: str | None
     allowed: bool | None
+
+
+# -- what the network figures read besides counts (ports.NetworkRepository) ------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class NamedOrganization:
+    """An organisation in a flow: its name and kind, to label it."""
+    id: str
+    name: str | None
+    kind: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Partner(NamedOrganization):
+    """An organisation with a service in (or serving) the area of the figures."""
+    formal: bool | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrganizationServices:
+    """An organisation and how many of its services (``n``) are in one gemeente at one rung; one
+    without services has one such row with gemeente and rung None and n 0 (organization_profiles)."""
+    id: str
+    name: str | None
+    kind: str | None
+    formal: bool | None
+    gemeente: str | None
+    rung: str | None
+    n: int
+
+
+# -- webhooks and key rotation (webhooks.WebhookRegistry, rotation.ResealStore) ----------------------
+
+@dataclass(frozen=True, kw_only=True)
+class WebhookSecret:
+    """An organisation's sealed webhook secret (what the key rotation re-seals)."""
+    organization_id: str
+    secret_enc: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Webhook(WebhookSecret):
+    """Where an organisation wants its webhooks, with the secret still sealed."""
+    url: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SealedReferral:
+    """A referral's sealed fields and what their look-up hash is made from: a row of the key rotation."""
+    id: str
+    from_org_id: str | None
+    request_enc: str | None
+    contact_enc: str | None
+    client_ref_enc: str | None
+    client_ref_hash: str | None
+    consent_purpose_enc: str | None
+    legal_basis_reason_enc: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SealedMessage:
+    """A message's sealed text: a row of the key rotation."""
+    id: str
+    referral_id: str
+    text_enc: str

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from socialekaart.referrals.crypto import FieldCipher
+from socialekaart.referrals.records import SealedMessage, SealedReferral, WebhookSecret
 
 PAGE = 500
 # field -> the associated-data suffix it was sealed with (``<referral id>/<suffix>``)
@@ -19,11 +20,12 @@ SEALED = {"request_enc": "request", "contact_enc": "contact", "client_ref_enc": 
 
 
 class ResealStore(Protocol):
-    def sealed_page(self, after_id: str, limit: int) -> list[dict[str, Any]]: ...
-    def reseal(self, referral_id: str, before: dict[str, Any], after: dict[str, Any]) -> bool: ...
-    def sealed_messages(self, after_id: str, limit: int) -> list[dict[str, Any]]: ...
+    def sealed_page(self, after_id: str, limit: int) -> list[SealedReferral]: ...
+    def reseal(self, referral_id: str, before: SealedReferral, after: dict[str, Any]) -> bool:
+        """Write ``after`` (changed fields) only if those fields still hold what ``before`` read."""
+    def sealed_messages(self, after_id: str, limit: int) -> list[SealedMessage]: ...
     def reseal_message(self, message_id: str, before: str, after: str) -> bool: ...
-    def webhook_secrets(self) -> list[dict[str, Any]]: ...
+    def webhook_secrets(self) -> list[WebhookSecret]: ...
     def reseal_webhook(self, organization_id: str, before: str, after: str) -> bool: ...
 
 
@@ -44,44 +46,44 @@ def rotate(store: ResealStore, cipher: FieldCipher) -> RotationReport:
             after = _resealed(row, cipher)
             if not after:
                 report.already += 1
-            elif store.reseal(row["id"], row, after):
+            elif store.reseal(row.id, row, after):
                 report.referrals += 1
             else:
                 report.changed_meanwhile += 1
-        after_id = page[-1]["id"]
+        after_id = page[-1].id
     after_id = ""
     while messages := store.sealed_messages(after_id, PAGE):
         for message in messages:
-            sealed = message["text_enc"]
+            sealed = message.text_enc
             if cipher.sealed_with_primary(sealed):
                 continue
-            context = f"{message['referral_id']}/message/{message['id']}"
-            if store.reseal_message(message["id"], sealed, cipher.seal(cipher.open(sealed, context), context) or ""):
+            context = f"{message.referral_id}/message/{message.id}"
+            if store.reseal_message(message.id, sealed, cipher.seal(cipher.open(sealed, context), context) or ""):
                 report.messages += 1
             else:
                 report.changed_meanwhile += 1
-        after_id = messages[-1]["id"]
+        after_id = messages[-1].id
     for hook in store.webhook_secrets():
-        sealed, context = hook.get("secret_enc"), f"webhook/{hook['organization_id']}"
-        if sealed and not cipher.sealed_with_primary(sealed):
-            if store.reseal_webhook(hook["organization_id"], sealed, cipher.seal(cipher.open(sealed, context), context)
+        secret, context = hook.secret_enc, f"webhook/{hook.organization_id}"
+        if secret and not cipher.sealed_with_primary(secret):
+            if store.reseal_webhook(hook.organization_id, secret, cipher.seal(cipher.open(secret, context), context)
                                     or ""):
                 report.webhooks += 1
     return report
 
 
-def _resealed(row: dict[str, Any], cipher: FieldCipher) -> dict[str, Any]:
+def _resealed(row: SealedReferral, cipher: FieldCipher) -> dict[str, Any]:
     """The changed fields of one referral ({} when all use the first key already)."""
-    rid = row["id"]
+    rid = row.id
     changes: dict[str, Any] = {}
     for name, suffix in SEALED.items():
-        sealed = row.get(name)
+        sealed = getattr(row, name)
         if not cipher.sealed_with_primary(sealed):
             context = f"{rid}/{suffix}"
             changes[name] = cipher.seal(cipher.open(sealed, context), context)
-    if row.get("client_ref_enc") is not None:
-        client_ref = cipher.open(row["client_ref_enc"], f"{rid}/client-ref") or ""
-        fresh = cipher.blind_index(client_ref, row.get("from_org_id") or "")
-        if fresh != row.get("client_ref_hash"):
+    if row.client_ref_enc is not None:
+        client_ref = cipher.open(row.client_ref_enc, f"{rid}/client-ref") or ""
+        fresh = cipher.blind_index(client_ref, row.from_org_id or "")
+        if fresh != row.client_ref_hash:
             changes["client_ref_hash"] = fresh
     return changes

@@ -30,10 +30,11 @@ import ssl
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Protocol
 from urllib.parse import urlsplit
 
 from socialekaart.referrals.crypto import FieldCipher
+from socialekaart.referrals.records import Webhook
 from socialekaart.shared.clock import Clock, iso, utcnow
 from socialekaart.shared.errors import NotFound, ValidationError
 
@@ -144,10 +145,19 @@ class Delivery:
     attempt: int = 0
 
 
+class WebhookStore(Protocol):
+    """What the registry needs from storage; graph/stores/referrals.py implements it."""
+
+    def set_webhook(self, organization_id: str, url: str, secret_enc: str, at: str) -> bool:
+        """Set (or replace) the organisation's webhook; False when there is no such organisation."""
+    def remove_webhook(self, organization_id: str) -> bool: ...
+    def webhooks_for(self, organization_ids: list[str]) -> list[Webhook]: ...
+
+
 class WebhookRegistry:
     """Where each organisation wants its webhooks; the secret is stored sealed."""
 
-    def __init__(self, store, cipher: FieldCipher, *, clock: Clock = utcnow, allow_private: bool = False):
+    def __init__(self, store: WebhookStore, cipher: FieldCipher, *, clock: Clock = utcnow, allow_private: bool = False):
         self.store = store
         self.cipher = cipher
         self.clock = clock
@@ -158,6 +168,7 @@ class WebhookRegistry:
         url = check_url(url, allow_private=self.allow_private)
         secret = "whsec_" + secrets.token_urlsafe(32)
         sealed = self.cipher.seal(secret, f"webhook/{organization_id}")
+        assert sealed is not None  # a text always seals
         if not self.store.set_webhook(organization_id, url, sealed, iso(self.clock())):
             raise NotFound(f"Er is geen organisatie met id {organization_id!r}.", field="organizationId")
         return secret
@@ -166,8 +177,7 @@ class WebhookRegistry:
         return self.store.remove_webhook(organization_id)
 
     def endpoints(self, organization_ids: list[str]) -> list[Endpoint]:
-        return [Endpoint(w["organization_id"], w["url"], self.cipher.open(w["secret_enc"],
-                                                                          f"webhook/{w['organization_id']}") or "")
+        return [Endpoint(w.organization_id, w.url, self.cipher.open(w.secret_enc, f"webhook/{w.organization_id}") or "")
                 for w in self.store.webhooks_for(organization_ids)]
 
 

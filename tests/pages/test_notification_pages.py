@@ -25,7 +25,7 @@ def test_opt_in_status_link_when_sending_is_shown_once_and_can_be_revoked(client
     rid = rr.referral_store.feed("org-swt", 0, None, 10)[0].referral_id
     links_page = client.get(f"/verwijzingen/{rid}/statuslinks")
     assert links_page.status_code == 200 and token not in links_page.get_data(as_text=True)
-    link_id = rr.notification_store.links_of(rid)[0]["id"]
+    link_id = rr.notification_store.links_of(rid)[0].id
     revoked = post(client, f"/verwijzingen/{rid}/statuslink/{link_id}/intrekken")
     assert revoked.status_code == 303
     assert client.get(f"/status/{token}").status_code == 404

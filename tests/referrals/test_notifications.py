@@ -34,7 +34,7 @@ def mail_rr(rr, smtp):
 
 def kinds_for(rr, account_email: str) -> list[str]:
     account = rr.accounts.store.account_by_email(account_email)
-    return sorted(m["kind"] for m in rr.notification_store.mails() if m["account_id"] == account.id)
+    return sorted(m.kind for m in rr.notification_store.mails() if m.account_id == account.id)
 
 
 def assert_no_personal_data(texts: list[str]) -> None:
@@ -84,15 +84,15 @@ def test_a_failing_smtp_server_never_fails_the_request_and_the_mail_comes_later(
     sent = client.post(f"/api/v1/referrals/{rid}/transitions", json={"to": "verzonden"}, headers=swt.headers)
     assert sent.status_code == 200
     def new_mail():
-        return [m for m in mail_rr.notification_store.mails(["wachtend"]) if m["kind"] == "nieuw"]
+        return [m for m in mail_rr.notification_store.mails(["wachtend"]) if m.kind == "nieuw"]
 
     assert len(new_mail()) == 1  # queued by the request; the worker sends it
     deadline = time.monotonic() + 30
-    while not new_mail()[0].get("attempts") and time.monotonic() < deadline:
+    while not new_mail()[0].attempts and time.monotonic() < deadline:
         time.sleep(0.05)
     mail_rr.worker.stop()
     tried = new_mail()[0]
-    assert tried["attempts"] == 1 and "Error" in tried["error"]
+    assert tried.attempts == 1 and tried.error and "Error" in tried.error
     assert mail_rr.outbox.send_due().sent == 0  # not due yet: the retry waits (60 s on the clock)
 
     smtp.start()
@@ -100,7 +100,7 @@ def test_a_failing_smtp_server_never_fails_the_request_and_the_mail_comes_later(
     report = mail_rr.outbox.send_due()
     assert report.sent == 2  # the new referral, and the stale-listing reminder the worker's sweep queued
     assert [m["Subject"] for m in smtp.inbox.to(welzijn.principal.email)] == ["Sociale kaart: Nieuwe doorverwijzing"]
-    assert [m["attempts"] for m in mail_rr.notification_store.mails(["verzonden"]) if m["kind"] == "nieuw"] == [2]
+    assert [m.attempts for m in mail_rr.notification_store.mails(["verzonden"]) if m.kind == "nieuw"] == [2]
 
 
 def test_retries_back_off_and_give_up(mail_rr, actors, clock):
@@ -113,7 +113,7 @@ def test_retries_back_off_and_give_up(mail_rr, actors, clock):
     assert mail_rr.outbox.send_due().retried == 0
     clock.advance(seconds=60)
     assert mail_rr.outbox.send_due().failed == 1
-    assert [m["status"] for m in mail_rr.notification_store.mails()] == ["mislukt"]
+    assert [m.status for m in mail_rr.notification_store.mails()] == ["mislukt"]
 
 
 def test_preferences_are_honoured_when_sending(mail_rr, actors, smtp, client):
@@ -232,8 +232,8 @@ def test_a_mail_taken_by_one_sender_is_not_sent_by_another(mail_rr, actors, smtp
     store = mail_rr.notification_store
     mail = store.due(iso(clock()), 10)[0]
     lease = iso(clock() + timedelta(minutes=10))
-    assert store.claim(mail["id"], mail["due_at"], lease) is True  # another process took it
-    assert store.claim(mail["id"], mail["due_at"], lease) is False
+    assert store.claim(mail.id, mail.due_at, lease) is True  # another process took it
+    assert store.claim(mail.id, mail.due_at, lease) is False
     assert mail_rr.outbox.send_due().sent == 0 and smtp.inbox.messages == []
     clock.advance(minutes=10, seconds=1)  # that process died while sending: after the lease it is tried again
     assert mail_rr.outbox.send_due().sent == 1

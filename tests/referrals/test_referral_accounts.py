@@ -142,7 +142,7 @@ def test_accounts_commands(cli, rr):
 
 
 def test_demo_accounts(cli, rr):
-    organizations = [o for o in rr.referral_store.partners(None) if o["id"] != "org-mid"]  # Goes only
+    organizations = [o for o in rr.referral_store.partners(None) if o.id != "org-mid"]  # Goes only
     made = demo_accounts(rr.accounts, organizations, coordinator_areas=("GM0664",))
     assert [(a.role, a.organization_id) for a in made] == [
         ("professional", "org-swt"), ("professional", "org-welzijn"), ("beheerder", "org-welzijn"),

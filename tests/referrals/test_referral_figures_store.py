@@ -60,7 +60,7 @@ def test_every_grouping_matches_the_figures_from_rows(played, rr, actors, runtim
 def test_flows_from_the_store_match_the_flows_from_rows(played, rr, actors, runtime):  # noqa: F811
     body = rr.network.flows(actors["coordinator"].principal)
     partners = rr.referral_store.partners(["GM0664"])
-    kinds = {o["id"]: o["kind"] for o in rr.referral_store.partners(None)}
+    kinds = {o.id: o.kind for o in rr.referral_store.partners(None)}
     rows = [dict(r, from_org_kind=kinds[r["from_org_id"]], to_org_kind=kinds[r["to_org_id"]])
             for r in with_record_keys(goes(fact_rows(scenario())), played, runtime.store.connection)]
     expected = published_from_rows(rows, now=NOW, closure_days=30, partners=partners)["flows"]

@@ -34,6 +34,7 @@ import pytest
 import socialekaart.referrals.figure_publication as figure_publication
 from socialekaart.referrals.figures import flows, group_figures, grouped_figures, safe_rate, suppress
 from socialekaart.referrals.network import NetworkService
+from socialekaart.referrals.records import Partner
 from socialekaart.shared.clock import iso
 from socialekaart.shared.workdays import add_working_days
 from tests.referrals.referral_helpers import consent_for, referral_body
@@ -224,8 +225,8 @@ def test_figures_from_rows_match_the_hand_computation():
 def test_flows_matrix_graph_and_never_referred():
     rows = goes(fact_rows(scenario()))
     small = [dict(rows[0], id=f"extra{i}", from_org_id="org-zorg", from_org_name="Zorg Plus") for i in range(2)]
-    partners = [{"id": "org-ggz", "name": "GGZ Goes", "kind": "ggz", "formal": True},
-                {"id": "org-welzijn", "name": "Welzijn Goes", "kind": "welzijnsorganisatie", "formal": True}]
+    partners = [Partner(id="org-ggz", name="GGZ Goes", kind="ggz", formal=True),
+                Partner(id="org-welzijn", name="Welzijn Goes", kind="welzijnsorganisatie", formal=True)]
     body = flows(rows + small, partners, {"org-welzijn", "org-netwerk", "org-zorg"})
     assert [o["id"] for o in body["organizations"]] == ["org-netwerk", "org-swt", "org-welzijn", "org-zorg"]
     assert body["matrix"] == [[0, 0, 0, 5], [6, 0, 12, 0], [0, 0, 0, 0], [0, 0, None, 0]]

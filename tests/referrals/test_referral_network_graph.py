@@ -12,6 +12,7 @@ import pytest
 from socialekaart.referrals.figure_publication import published_from_rows
 from socialekaart.referrals.network import NETWORK_GROUPINGS
 from socialekaart.referrals.network_graph import network_view, profiles_of
+from socialekaart.referrals.records import OrganizationServices, Partner
 from socialekaart.shared.clock import parse_iso
 from tests.referrals import test_referral_network as base
 from tests.referrals.test_referral_network import NOW, fact_rows, goes, scenario
@@ -21,13 +22,13 @@ played = base.played  # the scenario played through the referral service (a fixt
 # test_referral_network; the noise from the store's record keys: test_referral_figures_store.py).
 without_noise = base.without_noise
 
-PARTNERS = [{"id": "org-netwerk", "name": "Buren voor Buren", "kind": "vrijwilligersnetwerk", "formal": False},
-            {"id": "org-ggz", "name": "GGZ Goes", "kind": "ggz", "formal": True},
-            {"id": "org-opvang", "name": "Opvang Zeeland", "kind": "zorgaanbieder", "formal": True},
-            {"id": "org-swt", "name": "Sociaal wijkteam Goes", "kind": "sociaal-wijkteam", "formal": True},
-            {"id": "org-welzijn", "name": "Welzijn Goes", "kind": "welzijnsorganisatie", "formal": True},
-            {"id": "org-zorg", "name": "Zorg Plus", "kind": "zorgaanbieder", "formal": True}]
-KINDS = {p["id"]: p["kind"] for p in PARTNERS}
+PARTNERS = [Partner(id="org-netwerk", name="Buren voor Buren", kind="vrijwilligersnetwerk", formal=False),
+            Partner(id="org-ggz", name="GGZ Goes", kind="ggz", formal=True),
+            Partner(id="org-opvang", name="Opvang Zeeland", kind="zorgaanbieder", formal=True),
+            Partner(id="org-swt", name="Sociaal wijkteam Goes", kind="sociaal-wijkteam", formal=True),
+            Partner(id="org-welzijn", name="Welzijn Goes", kind="welzijnsorganisatie", formal=True),
+            Partner(id="org-zorg", name="Zorg Plus", kind="zorgaanbieder", formal=True)]
+KINDS = {p.id: p.kind for p in PARTNERS}
 # The organisations' services (tests/referrals/referral_helpers.region): gemeente (located, else served) and rung.
 SERVICES = {"org-swt": ("GM0664", "licht"), "org-welzijn": ("GM0664", "voorliggend"),
             "org-netwerk": ("GM0664", "informeel"), "org-zorg": ("GM0664", "maatwerk"),
@@ -43,7 +44,7 @@ def oracle(rows, *, leefgebied=None, answer):
     figures = {g: {**head, "closureDays": 30, "total": published["total"],
                    "groups": [] if g == "total" else published["groups"][g]} for g in NETWORK_GROUPINGS}
     overview = {"figures": figures, "flows": {**head, "suppressionThreshold": 5, **published["flows"]}}
-    profiles = profiles_of([{"id": org, "name": None, "kind": None, "formal": True, "gemeente": g, "rung": r, "n": 1}
+    profiles = profiles_of([OrganizationServices(id=org, name=None, kind=None, formal=True, gemeente=g, rung=r, n=1)
                             for org, (g, r) in SERVICES.items()])
     return network_view(overview, profiles, parse_iso(answer["period"]["from"]), parse_iso(answer["period"]["until"]))
 

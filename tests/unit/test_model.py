@@ -8,8 +8,8 @@ import pytest
 from socialekaart.catalog.model import Location, Organization, Service
 from socialekaart.places.codes import area_kind_of, parent_codes
 from socialekaart.places.model import Area
-from socialekaart.shared.clock import local_date
 from socialekaart.shared import taxonomy
+from socialekaart.shared.clock import local_date
 from socialekaart.shared.errors import ValidationError
 from socialekaart.shared.hours import WeeklyHours
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from socialekaart.referrals.network_graph import network_view, profiles_of
+from socialekaart.referrals.records import OrganizationServices
 from web.pages.network_picture import layout
 
 START = datetime(2025, 12, 31, 23, 0, tzinfo=timezone.utc)  # January and February 2026, local time
@@ -40,14 +41,18 @@ def overview() -> dict:
     return {"figures": figures, "flows": flows}
 
 
+def services(org_id: str, name: str, formal: bool, gemeente: str | None, rung: str | None,
+             n: int) -> OrganizationServices:
+    return OrganizationServices(id=org_id, name=name, kind=None, formal=formal, gemeente=gemeente, rung=rung, n=n)
+
+
 PROFILES = profiles_of([
-    {"id": "buren", "name": "Buren", "kind": None, "formal": False, "gemeente": "GM0664", "rung": "informeel", "n": 1},
-    {"id": "ggz", "name": "GGZ", "kind": None, "formal": True, "gemeente": "GM0664", "rung": "voorliggend", "n": 1},
-    {"id": "ggz", "name": "GGZ", "kind": None, "formal": True, "gemeente": "GM0687", "rung": "maatwerk", "n": 2},
-    {"id": "mid", "name": "Mid", "kind": None, "formal": True, "gemeente": "GM0687", "rung": "licht", "n": 1},
-    {"id": "eetclub", "name": "Eetclub", "kind": None, "formal": False, "gemeente": "GM0664", "rung": "informeel",
-     "n": 1},
-    {"id": "leeg", "name": "Leeg", "kind": None, "formal": True, "gemeente": None, "rung": None, "n": 0},
+    services("buren", "Buren", False, "GM0664", "informeel", 1),
+    services("ggz", "GGZ", True, "GM0664", "voorliggend", 1),
+    services("ggz", "GGZ", True, "GM0687", "maatwerk", 2),
+    services("mid", "Mid", True, "GM0687", "licht", 1),
+    services("eetclub", "Eetclub", False, "GM0664", "informeel", 1),
+    services("leeg", "Leeg", True, None, None, 0),
 ])
 
 

@@ -39,6 +39,6 @@ def send(ctx, no_sweep) -> None:
 def outbox(ctx) -> None:
     """Toon hoeveel e-mails er per status in de wachtrij staan."""
     mails = guard(lambda: referral_runtime_of(ctx).notification_store.mails())
-    counts = Counter(mail["status"] for mail in mails)
+    counts = Counter(mail.status for mail in mails)
     for status in STATUSES:
         click.echo(f"{status:<13} {counts.get(status, 0)}")
