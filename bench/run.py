@@ -605,24 +605,10 @@ def save_areas(areas: list, catalog) -> int:
     return len(areas)
 
 
-AGE_FIELDS = (("0-14", "age_0_14"), ("15-24", "age_15_24"), ("25-44", "age_25_44"), ("45-64", "age_45_64"),
-              ("65+", "age_65_plus"))
-
-
 def read_areas(store) -> list:
     """Every area of a graph as model objects, parents before children."""
-    from socialekaart.places.model import Area
-
-    areas = []
-    for kind in ("regio", "gemeente", "wijk", "buurt"):
-        for row in store.areas(kind, with_geometry=True):
-            ages = {k: row.get(f) for k, f in AGE_FIELDS if row.get(f) is not None}
-            areas.append(Area(code=row["code"], kind=kind, name=row["name"], parent_code=row.get("parent_code"),
-                              population=row.get("population"), households=row.get("households"), age_groups=ages,
-                              geometry=row.get("geometry"),
-                              centroid=(row["lat"], row["lon"]) if row.get("lat") is not None else None,
-                              source="bench"))
-    return areas
+    return [dataclasses.replace(area, kind=kind, source="bench")
+            for kind in ("regio", "gemeente", "wijk", "buurt") for area in store.areas(kind, with_geometry=True)]
 
 
 # -- referrals, network figures, gaps ----------------------------------------------------------------

@@ -13,6 +13,8 @@ from typing import Any, TextIO
 
 from importers.providers import COLUMN_NAMES, FORMULA_START
 from socialekaart.catalog.ports import ExportReads
+from socialekaart.catalog.records import StoredService
+from socialekaart.places.model import Area
 from socialekaart.shared import taxonomy
 from socialekaart.shared.hours import WeeklyHours
 
@@ -46,28 +48,28 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def service_row(service: dict[str, Any], *, include_confidential: bool = False) -> dict[str, str]:
-    """One stored service (``graph.snapshots`` form) as a template row."""
-    location = service.get("location") or {}
-    hide = bool(service.get("confidential")) and not include_confidential
-    place = {} if hide else location
+def service_row(service: StoredService, *, include_confidential: bool = False) -> dict[str, str]:
+    """One stored service as a template row: its own location's address, left out when confidential."""
+    s = service
+    place = None if s.confidential and not include_confidential else s.location
     values = {
-        "id": service["id"], "bron": service.get("source"), "naam": service.get("name"),
-        "omschrijving": service.get("description"), "organisatie": service.get("org_name"),
-        "organisatie id": service.get("organization_id"), "soort organisatie": service.get("org_kind"),
-        "formeel/informeel": "formeel" if service.get("formal") else "informeel", "trede": service.get("rung"),
-        "leefgebieden": service.get("life_domains"), "doelgroepen": service.get("target_groups"),
-        "leeftijd van": service.get("age_min"), "leeftijd tot": service.get("age_max"),
-        "adres": place.get("address"), "postcode": place.get("postcode"), "plaats": place.get("city"),
-        "lat": place.get("lat"), "lon": place.get("lon"), "werkgebied": service.get("serves"),
-        "telefoon": service.get("phone"), "e-mail": service.get("email"), "website": service.get("website"),
-        "openingstijden": WeeklyHours.from_minutes(service.get("hours")).text(),
-        "kosten": service.get("cost"), "kosten toelichting": service.get("cost_note"),
-        "wachttijd (weken)": service.get("wait_weeks"), "capaciteit": service.get("capacity_note"),
-        "crisishulp": bool(service.get("crisis_24h")),
-        "onafhankelijke cliëntondersteuning": bool(service.get("independent_support")),
-        "vertrouwelijk adres": bool(service.get("confidential")),
-        "laatst gecontroleerd": service.get("last_verified"),
+        "id": s.id, "bron": s.source, "naam": s.name,
+        "omschrijving": s.description, "organisatie": s.org_name,
+        "organisatie id": s.organization_id, "soort organisatie": s.org_kind,
+        "formeel/informeel": "formeel" if s.formal else "informeel", "trede": s.rung,
+        "leefgebieden": s.life_domains, "doelgroepen": s.target_groups,
+        "leeftijd van": s.age_min, "leeftijd tot": s.age_max,
+        "adres": place.address if place else None, "postcode": place.postcode if place else None,
+        "plaats": place.city if place else None, "lat": place.lat if place else None,
+        "lon": place.lon if place else None, "werkgebied": s.serves,
+        "telefoon": s.phone, "e-mail": s.email, "website": s.website,
+        "openingstijden": WeeklyHours.from_minutes(s.hours).text(),
+        "kosten": s.cost, "kosten toelichting": s.cost_note,
+        "wachttijd (weken)": s.wait_weeks, "capaciteit": s.capacity_note,
+        "crisishulp": bool(s.crisis_24h),
+        "onafhankelijke cliëntondersteuning": bool(s.independent_support),
+        "vertrouwelijk adres": bool(s.confidential),
+        "laatst gecontroleerd": s.last_verified,
     }
     return {name: neutralise(_cell(values.get(name))) for name in COLUMN_NAMES}
 
@@ -98,42 +100,44 @@ def export_csv(reads: ExportReads, out: TextIO, *, include_confidential: bool = 
 
 # -- GeoJSON ------------------------------------------------------------------------------------------
 
-def service_feature(service: dict[str, Any]) -> dict[str, Any] | None:
+def service_feature(service: StoredService) -> dict[str, Any] | None:
     """A Point feature at the public point (the wijk centre for a confidential address), or None."""
-    if service.get("lat") is None or service.get("lon") is None:
+    s = service
+    if s.lat is None or s.lon is None:
         return None
-    rung = taxonomy.RUNG_BY_CODE.get(service.get("rung") or "")
-    public = not service.get("confidential")
+    rung = taxonomy.RUNG_BY_CODE.get(s.rung or "")
+    public = not s.confidential
     properties = {
-        "id": service["id"], "name": service.get("name"), "description": service.get("description") or None,
-        "organizationId": service.get("organization_id"), "organization": service.get("org_name"),
-        "formal": service.get("formal"), "rung": service.get("rung"), "rungLabel": rung.label if rung else None,
-        "lifeDomains": service.get("life_domains") or [], "targetGroups": service.get("target_groups") or [],
-        "ageMin": service.get("age_min"), "ageMax": service.get("age_max"), "cost": service.get("cost"),
-        "crisis24h": bool(service.get("crisis_24h")), "independentSupport": bool(service.get("independent_support")),
-        "confidential": not public, "pointKind": service.get("point_kind"),
-        "address": service.get("address") if public else None, "postcode": service.get("postcode") if public else None,
-        "city": service.get("city") if public else None, "phone": service.get("phone"),
-        "email": service.get("email"), "website": service.get("website"),
-        "hours": WeeklyHours.from_minutes(service.get("hours")).text() or None, "serves": service.get("serves") or [],
-        "buurtCode": service.get("buurt_code") if public else None, "wijkCode": service.get("wijk_code"),
-        "gemeenteCode": service.get("gemeente_code"), "lastVerified": service.get("last_verified"),
-        "source": service.get("source"),
+        "id": s.id, "name": s.name, "description": s.description or None,
+        "organizationId": s.organization_id, "organization": s.org_name,
+        "formal": s.formal, "rung": s.rung, "rungLabel": rung.label if rung else None,
+        "lifeDomains": list(s.life_domains), "targetGroups": list(s.target_groups),
+        "ageMin": s.age_min, "ageMax": s.age_max, "cost": s.cost,
+        "crisis24h": bool(s.crisis_24h), "independentSupport": bool(s.independent_support),
+        "confidential": not public, "pointKind": s.point_kind,
+        "address": s.address if public else None, "postcode": s.postcode if public else None,
+        "city": s.city if public else None, "phone": s.phone,
+        "email": s.email, "website": s.website,
+        "hours": WeeklyHours.from_minutes(s.hours).text() or None, "serves": list(s.serves),
+        "buurtCode": s.buurt_code if public else None, "wijkCode": s.wijk_code,
+        "gemeenteCode": s.gemeente_code, "lastVerified": s.last_verified,
+        "source": s.source,
     }
-    return {"type": "Feature", "id": service["id"],
-            "geometry": {"type": "Point", "coordinates": [service["lon"], service["lat"]]},
+    return {"type": "Feature", "id": s.id,
+            "geometry": {"type": "Point", "coordinates": [s.lon, s.lat]},
             "properties": properties}
 
 
-def area_feature(area: dict[str, Any]) -> dict[str, Any]:
-    ages = {"0-14": area.get("age_0_14"), "15-24": area.get("age_15_24"), "25-44": area.get("age_25_44"),
-            "45-64": area.get("age_45_64"), "65+": area.get("age_65_plus")}
-    return {"type": "Feature", "id": area["code"],
-            "geometry": json.loads(area["geometry"]) if area.get("geometry") else None,
-            "properties": {"code": area["code"], "name": area.get("name"), "kind": area.get("kind"),
-                           "parentCode": area.get("parent_code"), "population": area.get("population"),
-                           "households": area.get("households"),
-                           "ageGroups": {k: v for k, v in ages.items() if v is not None}}}
+AGE_BANDS = ("0-14", "15-24", "25-44", "45-64", "65+")
+
+
+def area_feature(area: Area) -> dict[str, Any]:
+    ages = {band: area.age_groups[band] for band in AGE_BANDS if area.age_groups.get(band) is not None}
+    return {"type": "Feature", "id": area.code,
+            "geometry": json.loads(area.geometry) if area.geometry else None,
+            "properties": {"code": area.code, "name": area.name, "kind": area.kind,
+                           "parentCode": area.parent_code, "population": area.population,
+                           "households": area.households, "ageGroups": ages}}
 
 
 def export_geojson(reads: ExportReads, out: TextIO, layer: str = "services") -> tuple[int, int]:

@@ -19,7 +19,7 @@ import csv
 import hashlib
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +31,7 @@ from socialekaart.catalog import readability
 from socialekaart.catalog.importing import ImportService
 from socialekaart.catalog.locating import display_postcode, location_from
 from socialekaart.catalog.model import Location, Organization, Service
+from socialekaart.catalog.records import StoredService
 from socialekaart.places.codes import area_kind_of
 from socialekaart.places.geocoding import normalise_postcode
 from socialekaart.shared import taxonomy
@@ -484,21 +485,22 @@ class ProviderMapper:
             orgs_by_id.setdefault(built.organization.id, (row.line, built.organization, _given_org_cells(row)))
             result.rows.append(built)
             # How easy a new or changed description reads: a warning for the writer, never a reason to refuse.
-            if built.service.description != (stored_services.get(built.service.id) or {}).get("description"):
+            before = stored_services.get(built.service.id)
+            if built.service.description != (before.description if before else None):
                 result.warnings += [Problem(table.label, f"Leesbaarheid: {message}", line=row.line,
                                             column="omschrijving")
                                     for message in readability.check(built.service.description)]
         return result
 
-    def _row(self, row: Row, source: str, service_id: str, org_id: str, stored: dict[str, Any] | None,
-             stored_org: dict[str, Any] | None) -> ProviderRow:
+    def _row(self, row: Row, source: str, service_id: str, org_id: str, stored: StoredService | None,
+             stored_org: Organization | None) -> ProviderRow:
         if not SOURCE_PATTERN.match(source):
             row.problem("bron", f"{source[:40]!r} is geen geldige bron; gebruik kleine letters, cijfers, '-', '.' "
                                 "of '_' (hoogstens 40 tekens).")
-        if stored is not None and (stored.get("source") or "") != source:
+        if stored is not None and (stored.source or "") != source:
             row.problem("id" if row["id"] else "naam",
-                        f"De voorziening {service_id} bestaat al uit bron {stored.get('source')!r}; kies een ander "
-                        f"id, of zet bron op {stored.get('source')!r}.")
+                        f"De voorziening {service_id} bestaat al uit bron {stored.source!r}; kies een ander "
+                        f"id, of zet bron op {stored.source!r}.")
         organization = self._organization(row, source, org_id, stored_org)
         service = Service(
             id=service_id, organization_id=org_id, name=row["naam"],
@@ -529,11 +531,11 @@ class ProviderMapper:
         self._validate(row, service, SERVICE_FIELD_COLUMNS)
         return ProviderRow(row.line, organization, service)
 
-    def _organization(self, row: Row, source: str, org_id: str, stored: dict[str, Any] | None) -> Organization:
+    def _organization(self, row: Row, source: str, org_id: str, stored: Organization | None) -> Organization:
         kind = row.attempt("soort organisatie",
                            _vocabulary("soort organisatie", "organizationKind", taxonomy.ORGANIZATION_KINDS,
                                        "soort organisatie"))
-        kind = kind or (stored or {}).get("kind") or "overig"
+        kind = kind or (stored.kind if stored else None) or "overig"
         formal_text = _fold(row["formeel/informeel"])
         if formal_text in ("formeel", "formal"):
             formal = True
@@ -543,22 +545,22 @@ class ProviderMapper:
             if formal_text:
                 row.problem("formeel/informeel", f"{row['formeel/informeel'][:30]!r} begrijpen we niet; vul formeel "
                                                  "of informeel in.")
-            formal = stored["formal"] if stored and not row["soort organisatie"] else \
+            formal = stored.formal if stored and not row["soort organisatie"] else \
                 kind not in taxonomy.INFORMAL_KINDS
-        stored = stored or {}
         # The template has no columns for these: what is stored stays.
+        if stored is None:
+            return Organization(id=org_id, name=row["organisatie"], kind=kind, formal=formal, source=source)
         return Organization(id=org_id, name=row["organisatie"], kind=kind, formal=formal,
-                            description=stored.get("description") or "", website=stored.get("website"),
-                            phone=stored.get("phone"), email=stored.get("email"),
-                            source=stored.get("source") or source)
+                            description=stored.description or "", website=stored.website, phone=stored.phone,
+                            email=stored.email, source=stored.source or source)
 
-    def _location(self, row: Row, service: Service, stored: dict[str, Any] | None) -> Location | None:
+    def _location(self, row: Row, service: Service, stored: StoredService | None) -> Location | None:
         lat = row.attempt("lat", _coordinate("lat"))
         lon = row.attempt("lon", _coordinate("lon"))
         postcode = row.attempt("postcode", lambda v: _display_postcode(v) if v else None)
         address, city = _text(row["adres"]), _text(row["plaats"])
-        stored_location = (stored or {}).get("location")
-        location_id = stored_location["id"] if stored_location else _stable_id(service.id, "loc")
+        stored_location = stored.location if stored else None
+        location_id = stored_location.id if stored_location else _stable_id(service.id, "loc")
         if "lat" in row.problems or "lon" in row.problems or "postcode" in row.problems:
             return None
         try:
@@ -569,9 +571,7 @@ class ProviderMapper:
             return None
         if location is None and service.confidential and stored_location:
             # An export leaves a confidential address out; re-importing it keeps the stored one.
-            return Location(stored_location["id"], stored_location["lat"], stored_location["lon"],
-                            stored_location.get("address"), stored_location.get("postcode"),
-                            stored_location.get("city"))
+            return replace(stored_location)
         return location
 
     @staticmethod

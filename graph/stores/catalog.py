@@ -273,13 +273,13 @@ class GraphStore:
                                     "OPTIONAL MATCH (a:Area) RETURN stamp, count(a) AS n")
         return (rows[0]["stamp"], rows[0]["n"]) if rows else (None, 0)
 
-    def areas(self, kind: str, *, with_geometry: bool = False) -> list[dict[str, Any]]:
+    def areas(self, kind: str, *, with_geometry: bool = False) -> list[Area]:
         label = AREA_LABELS[kind]
         names = [*AREA_READ_FIELDS, "geometry"] if with_geometry else list(AREA_READ_FIELDS)
         # Plain columns, not a map: the client reads 14,686 buurten ~6 times faster so.
         rows = self.connection.read(
             f"MATCH (a:{label}) RETURN {', '.join(f'a.{name} AS {name}' for name in names)} ORDER BY a.code")
-        return [{name: row[name] for name in names} for row in rows]
+        return [area_of_row(row) for row in rows]
 
     def search_services(self, query: ServiceQuery) -> tuple[int, list[StoredHit]]:
         count_cypher, page_cypher, params = build_search(self.dialect, query)

@@ -289,4 +289,4 @@ class StoreHsdsReads:
         return iter_organizations(self.store)
 
     def area_names(self) -> dict[str, str]:
-        return {area["code"]: area["name"] for kind in ("gemeente", "wijk", "buurt") for area in self.store.areas(kind)}
+        return {area.code: area.name for kind in ("gemeente", "wijk", "buurt") for area in self.store.areas(kind)}

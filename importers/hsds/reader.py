@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable
@@ -28,6 +28,7 @@ from importers.report import ImportReport, Problem, settle
 from socialekaart.catalog import hsds, readability
 from socialekaart.catalog.importing import ImportService, service_from_snapshot
 from socialekaart.catalog.model import Location, Organization, Service
+from socialekaart.catalog.records import StoredService
 from socialekaart.places.codes import CODE_BODIES, area_kind_of
 from socialekaart.places.geocoding import normalise_postcode
 from socialekaart.places.model import in_netherlands
@@ -258,16 +259,16 @@ class HsdsMapper:
         self._unmapped[key] = [description, origin, 1]
 
     # -- organisations -----------------------------------------------------------------------------
-    def _organization(self, record: dict[str, Any], stored: dict[str, dict[str, Any]],
+    def _organization(self, record: dict[str, Any], stored: dict[str, Organization],
                       done: dict[str, Organization]) -> tuple[Organization | None, _Record]:
         state = _Record(record)
         org_id = _text(record.get("id")) or ""
         if org_id in done:
             state.problem("id", "id", f"De organisatie {org_id} staat twee keer in het bestand.")
         before = stored.get(org_id)
-        if before is not None and (before.get("source") or "") != self.source:
-            state.problem("id", "id", f"De organisatie {org_id} bestaat al uit bron {before.get('source')!r}; "
-                                      f"importeer met --source {before.get('source')} of gebruik een ander id.")
+        if before is not None and (before.source or "") != self.source:
+            state.problem("id", "id", f"De organisatie {org_id} bestaat al uit bron {before.source!r}; "
+                                      f"importeer met --source {before.source} of gebruik een ander id.")
         terms = self._terms(record)
         kinds = terms.get("organizationKind", [])
         phone, place = self._first_phone([record])
@@ -282,7 +283,7 @@ class HsdsMapper:
             for key, kept in ORGANIZATION_KEPT_WHEN_ABSENT.items():
                 if _absent(record, key):
                     for name in kept:
-                        setattr(org, name, before.get(name) if name != "formal" else before.get(name) is not False)
+                        setattr(org, name, getattr(before, name))
         try:
             org.validate()
         except ValidationError as exc:
@@ -291,7 +292,7 @@ class HsdsMapper:
 
     # -- services ----------------------------------------------------------------------------------
     def _service(self, record: dict[str, Any], organizations: dict[str, Organization], rejected_orgs: set[str],
-                 stored_orgs: dict[str, dict[str, Any]], stored_services: dict[str, dict[str, Any]],
+                 stored_orgs: dict[str, Organization], stored_services: dict[str, StoredService],
                  seen: dict[str, Origin]) -> tuple[Service | None, _Record]:
         state = _Record(record)
         if record.get("_not_an_object"):
@@ -313,9 +314,9 @@ class HsdsMapper:
             state.problem("id", "id", f"De dienst {service_id} staat al eerder in het bestand ({where}).")
         seen.setdefault(service_id, state.origin)
         before = stored_services.get(service_id)
-        if before is not None and (before.get("source") or "") != self.source:
-            state.problem("id", "id", f"De dienst {service_id} bestaat al uit bron {before.get('source')!r}; "
-                                      f"importeer met --source {before.get('source')} of gebruik een ander id.")
+        if before is not None and (before.source or "") != self.source:
+            state.problem("id", "id", f"De dienst {service_id} bestaat al uit bron {before.source!r}; "
+                                      f"importeer met --source {before.source} of gebruik een ander id.")
         org_id = self._organization_id(record, state, organizations, rejected_orgs, stored_orgs)
 
         terms = self._terms(record)
@@ -351,12 +352,12 @@ class HsdsMapper:
         except ValidationError as exc:
             state.model_errors(exc, SERVICE_COLUMNS)
         # How easy a new or changed description reads: a warning for the writer, never a reason to refuse.
-        if not state.problems and service.description != (before or {}).get("description"):
+        if not state.problems and service.description != (before.description if before else None):
             for message in readability.check(service.description):
                 state.warn("description", f"Leesbaarheid: {message}")
         return service, state
 
-    def _keep_what_is_absent(self, record: dict[str, Any], service: Service, before: dict[str, Any]) -> None:
+    def _keep_what_is_absent(self, record: dict[str, Any], service: Service, before: StoredService) -> None:
         """Fields whose HSDS keys the record leaves out keep their stored values."""
         stored = service_from_snapshot(before)
         kept = False
@@ -368,7 +369,7 @@ class HsdsMapper:
         self._kept_from_store += kept
 
     def _organization_id(self, record: dict[str, Any], state: _Record, organizations: dict[str, Organization],
-                         rejected_orgs: set[str], stored_orgs: dict[str, dict[str, Any]]) -> str:
+                         rejected_orgs: set[str], stored_orgs: dict[str, Organization]) -> str:
         nested = record.get("organization")
         org_id = _text(record.get("organization_id")) or (_text(nested.get("id")) if isinstance(nested, dict)
                                                           else None)
@@ -533,7 +534,7 @@ class HsdsMapper:
         return codes
 
     def _place(self, record: dict[str, Any], service: Service, state: _Record,
-               before: dict[str, Any] | None) -> str | None:
+               before: StoredService | None) -> str | None:
         """Set the service's location from its first usable physical location; return the wijk code
         of our confidential (virtual) location, if that is what there is."""
         usable: list[Location] = []
@@ -556,10 +557,9 @@ class HsdsMapper:
             state.warn("service_at_locations", f"{len(usable)} locaties; de sociale kaart houdt er één bij "
                                                "een dienst: de eerste.")
         service.location = usable[0] if usable else None
-        if service.location is None and service.confidential and before and before.get("location"):
-            stored = before["location"]  # an export leaves a confidential address out: keep the stored one
-            service.location = Location(stored["id"], stored["lat"], stored["lon"], stored.get("address"),
-                                        stored.get("postcode"), stored.get("city"))
+        if service.location is None and service.confidential and before and before.location:
+            # an export leaves a confidential address out: keep the stored one
+            service.location = replace(before.location)
         return wijk
 
     def _location(self, location: dict[str, Any], service_id: str, state: _Record) -> Location | None:

@@ -12,12 +12,13 @@ It talks to the store only through ``Catalog`` and a ``Snapshots`` reader (``gra
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Callable, Iterable
 
 from socialekaart.catalog.model import Location, Organization, Service
 from socialekaart.catalog.ports import Snapshots
+from socialekaart.catalog.records import StoredService
 from socialekaart.catalog.service import Catalog
 from socialekaart.places.geo import AreaIndex
 from socialekaart.places.model import Area
@@ -74,24 +75,40 @@ def organization_fields(organization: Organization) -> dict[str, Any]:
             "website": o.website, "phone": o.phone, "email": o.email, "source": o.source}
 
 
-def service_fields(service: Service, organization: Organization | dict[str, Any]) -> dict[str, Any]:
+def location_fields(location: Location | None) -> dict[str, Any] | None:
+    if location is None:
+        return None
+    return {"id": location.id, "address": location.address, "postcode": location.postcode,
+            "city": location.city, "lat": location.lat, "lon": location.lon}
+
+
+def service_fields(service: Service, organization: Organization) -> dict[str, Any]:
     s = service
-    org = organization if isinstance(organization, dict) else organization_fields(organization)
-    location = s.location
     return {
         "name": s.name, "description": s.description, "organization_id": s.organization_id,
-        "org_name": org["name"], "org_kind": org["kind"], "formal": org["formal"],
+        "org_name": organization.name, "org_kind": organization.kind, "formal": organization.formal,
         "rung": s.rung, "life_domains": list(s.life_domains), "target_groups": list(s.target_groups),
         "age_min": s.age_min, "age_max": s.age_max, "cost": s.cost, "cost_note": s.cost_note,
         "hours": s.hours.minutes(), "phone": s.phone, "email": s.email, "website": s.website,
         "crisis_24h": s.crisis_24h, "independent_support": s.independent_client_support,
         "wait_weeks": s.wait_weeks, "capacity_note": s.capacity_note, "confidential": s.confidential,
         "serves": list(s.serves), "last_verified": s.last_verified.isoformat() if s.last_verified else None,
-        "source": s.source,
-        "location": None if location is None else {
-            "id": location.id, "address": location.address, "postcode": location.postcode,
-            "city": location.city, "lat": location.lat, "lon": location.lon},
+        "source": s.source, "location": location_fields(s.location),
     }
+
+
+# The fields of ``service_fields`` but location, named as on the stored record.
+STORED_SERVICE_FIELDS = (
+    "name", "description", "organization_id", "org_name", "org_kind", "formal", "rung", "life_domains",
+    "target_groups", "age_min", "age_max", "cost", "cost_note", "hours", "phone", "email", "website", "crisis_24h",
+    "independent_support", "wait_weeks", "capacity_note", "confidential", "serves", "last_verified", "source")
+
+
+def stored_service_fields(stored: StoredService) -> dict[str, Any]:
+    """A stored service's fields under the keys of ``service_fields``, to compare with it."""
+    fields = {name: getattr(stored, name) for name in STORED_SERVICE_FIELDS}
+    fields["location"] = location_fields(stored.location)
+    return fields
 
 
 LIST_KEYS = frozenset({"life_domains", "target_groups", "serves", "hours"})
@@ -115,24 +132,21 @@ def differences(new: dict[str, Any], stored: dict[str, Any] | None) -> tuple[str
     return ("updated", changed) if changed else ("unchanged", ())
 
 
-def service_from_snapshot(stored: dict[str, Any]) -> Service:
-    """A Service rebuilt from its stored properties, to save it again (e.g. to place it anew)."""
-    loc = stored.get("location")
-    verified = stored.get("last_verified")
+def service_from_snapshot(stored: StoredService) -> Service:
+    """A Service rebuilt from its stored record, to save it again (e.g. to place it anew)."""
     return Service(
-        id=stored["id"], organization_id=stored["organization_id"], name=stored["name"], rung=stored["rung"],
-        life_domains=list(stored.get("life_domains") or []), description=stored.get("description") or "",
-        target_groups=list(stored.get("target_groups") or []), age_min=stored.get("age_min"),
-        age_max=stored.get("age_max"), cost=stored.get("cost") or "gratis", cost_note=stored.get("cost_note"),
-        hours=WeeklyHours.from_minutes(stored.get("hours")), phone=stored.get("phone"),
-        email=stored.get("email"), website=stored.get("website"), crisis_24h=bool(stored.get("crisis_24h")),
-        independent_client_support=bool(stored.get("independent_support")), wait_weeks=stored.get("wait_weeks"),
-        capacity_note=stored.get("capacity_note"), confidential=bool(stored.get("confidential")),
-        serves=list(stored.get("serves") or []),
-        last_verified=date.fromisoformat(verified) if verified else None,
-        location=Location(loc["id"], loc["lat"], loc["lon"], loc.get("address"), loc.get("postcode"),
-                          loc.get("city")) if loc else None,
-        source=stored.get("source") or "socialekaart")
+        id=stored.id, organization_id=stored.organization_id, name=stored.name, rung=stored.rung,
+        life_domains=list(stored.life_domains), description=stored.description or "",
+        target_groups=list(stored.target_groups), age_min=stored.age_min,
+        age_max=stored.age_max, cost=stored.cost or "gratis", cost_note=stored.cost_note,
+        hours=WeeklyHours.from_minutes(stored.hours), phone=stored.phone,
+        email=stored.email, website=stored.website, crisis_24h=bool(stored.crisis_24h),
+        independent_client_support=bool(stored.independent_support), wait_weeks=stored.wait_weeks,
+        capacity_note=stored.capacity_note, confidential=bool(stored.confidential),
+        serves=list(stored.serves),
+        last_verified=date.fromisoformat(stored.last_verified) if stored.last_verified else None,
+        location=replace(stored.location) if stored.location else None,  # a copy: saving places it
+        source=stored.source or "socialekaart")
 
 
 class ImportService:
@@ -142,11 +156,11 @@ class ImportService:
         self.catalog = catalog
         self.snapshots = snapshots
         self.write_progress = write_progress
-        self._services: dict[str, dict[str, Any] | None] = {}
-        self._organizations: dict[str, dict[str, Any] | None] = {}
+        self._services: dict[str, StoredService | None] = {}
+        self._organizations: dict[str, Organization | None] = {}
 
     # -- stored state, read once per id ------------------------------------------------------------
-    def stored_services(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    def stored_services(self, ids: Iterable[str]) -> dict[str, StoredService]:
         wanted = set(ids)
         missing = wanted - set(self._services)
         if missing:
@@ -154,7 +168,7 @@ class ImportService:
             self._services.update({i: found.get(i) for i in missing})
         return {i: stored for i in wanted if (stored := self._services[i]) is not None}
 
-    def stored_organizations(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    def stored_organizations(self, ids: Iterable[str]) -> dict[str, Organization]:
         wanted = set(ids)
         missing = wanted - set(self._organizations)
         if missing:
@@ -183,9 +197,9 @@ class ImportService:
         stored = self.snapshots.areas(a.code for a in areas) if areas else {}
         for area in areas:
             before = stored.get(area.code)
-            if before and area.parent_code is None and before.get("parent_code"):
-                area.parent_code = before["parent_code"]  # a gemeente keeps the regio it was put in
-            action, fields = differences(area_fields(area), before)
+            if before and area.parent_code is None and before.parent_code:
+                area.parent_code = before.parent_code  # a gemeente keeps the regio it was put in
+            action, fields = differences(area_fields(area), area_fields(before) if before else None)
             self._note(plan, "area", area.code, action, fields)
             if action != "unchanged":
                 plan.areas.append(area)
@@ -193,7 +207,9 @@ class ImportService:
     def _plan_organizations(self, plan: Plan, organizations: list[Organization]) -> None:
         stored = self.stored_organizations(o.id for o in organizations)
         for organization in organizations:
-            action, fields = differences(organization_fields(organization), stored.get(organization.id))
+            before = stored.get(organization.id)
+            action, fields = differences(organization_fields(organization),
+                                         organization_fields(before) if before else None)
             self._note(plan, "organization", organization.id, action, fields)
             if action != "unchanged":
                 plan.organizations.append(organization)
@@ -203,11 +219,12 @@ class ImportService:
         stored_orgs = self.stored_organizations(
             s.organization_id for s in services if s.organization_id not in organizations)
         for service in services:
-            org: Organization | dict[str, Any] | None = organizations.get(service.organization_id) \
-                or stored_orgs.get(service.organization_id)
+            org = organizations.get(service.organization_id) or stored_orgs.get(service.organization_id)
             if org is None:
                 raise ValidationError(f"Onbekende organisatie {service.organization_id!r}.", field="organizationId")
-            action, fields = differences(service_fields(service, org), stored.get(service.id))
+            before = stored.get(service.id)
+            action, fields = differences(service_fields(service, org),
+                                         stored_service_fields(before) if before else None)
             self._note(plan, "service", service.id, action, fields)
             if action != "unchanged":
                 plan.services.append(service)
@@ -217,13 +234,13 @@ class ImportService:
         index = self.catalog.area_index_with(areas)
         planned = {s.id for s in plan.services}
         for stored in self.snapshots.located_services():
-            if stored["id"] in planned or not _placement_differs(stored, index):
+            if stored.id in planned or not _placement_differs(stored, index):
                 continue
             service = service_from_snapshot(stored)
             try:
                 service.validate()
             except ValidationError as exc:
-                plan.warnings.append(f"Voorziening {stored['id']} kon niet opnieuw in een buurt geplaatst worden: "
+                plan.warnings.append(f"Voorziening {stored.id} kon niet opnieuw in een buurt geplaatst worden: "
                                      f"{exc.message}")
                 continue
             plan.services.append(service)
@@ -246,16 +263,19 @@ class ImportService:
         return True
 
 
-def _placement_differs(stored: dict[str, Any], index: AreaIndex) -> bool:
-    location = stored["location"]
-    where = index.place(location["lat"], location["lon"])
+def _placement_differs(stored: StoredService, index: AreaIndex) -> bool:
+    """Whether the stored places of a located service are not where ``index`` puts its location now."""
+    location = stored.location
+    if location is None:
+        return False
+    where = index.place(location.lat, location.lon)
     now: dict[str, Any] = {"wijk_code": where.wijk_code if where else None,
                            "wijk_name": where.wijk_name if where else None,
                            "gemeente_code": where.gemeente_code if where else None,
                            "gemeente_name": where.gemeente_name if where else None}
-    if stored.get("confidential"):
+    if stored.confidential:
         centre = index.centroid(where.wijk_code) if where and where.wijk_code else None
         now.update(lat=centre[0] if centre else None, lon=centre[1] if centre else None)
     else:
         now.update(buurt_code=where.buurt_code if where else None, buurt_name=where.buurt_name if where else None)
-    return any(stored.get(key) != value for key, value in now.items())
+    return any(getattr(stored, key) != value for key, value in now.items())

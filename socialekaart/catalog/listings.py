@@ -22,7 +22,7 @@ from socialekaart.accounts.service import Principal, may_edit_service
 from socialekaart.catalog.importing import service_from_snapshot
 from socialekaart.catalog.locating import display_postcode, location_from
 from socialekaart.catalog.model import Location, Service
-from socialekaart.catalog.records import ServiceDetail
+from socialekaart.catalog.records import ServiceDetail, StoredService
 from socialekaart.catalog.service import Catalog
 from socialekaart.shared.clock import Clock, iso, local_date, utcnow
 from socialekaart.shared.errors import Forbidden, NotFound, PreconditionFailed, ValidationError
@@ -76,7 +76,7 @@ def is_stale(last_verified: str | date | None, *, today: date, stale_after_days:
 
 
 class ListingService:
-    def __init__(self, catalog: Catalog, read_service: Callable[[str], dict[str, Any] | None], *,
+    def __init__(self, catalog: Catalog, read_service: Callable[[str], StoredService | None], *,
                  clock: Clock = utcnow, new_id: Callable[[], str] | None = None):
         self.catalog = catalog
         self.read_service = read_service
@@ -118,9 +118,9 @@ class ListingService:
         stored = self.read_service(service_id)
         if stored is None:
             raise NotFound(f"Er is geen voorziening met id {service_id!r}.")
-        self.check_may_edit(actor, stored["organization_id"])
-        location = stored.get("location") or {}
-        fields = self._fields(changes or {}, location_id=location.get("id") or f"{service_id}:loc")
+        self.check_may_edit(actor, stored.organization_id)
+        location_id = stored.location.id if stored.location else f"{service_id}:loc"
+        fields = self._fields(changes or {}, location_id=location_id)
         if expected_version is not None:
             current = self.catalog.service(service_id)
             if current.version != expected_version:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from socialekaart.catalog.model import Organization
+from socialekaart.catalog.model import Location, Organization
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,14 @@ class HsdsService(ServiceRecord):
     """A service as the HSDS API and export read it (``HsdsReads``): with its own location's id and its provider."""
     location_id: str | None = None
     organization: Organization | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredService(ServiceRecord):
+    """A service as an import compares it and an export writes it (``Snapshots``, ``ExportReads``): the
+    record and its own location, with the true address also of a confidential service (the record's
+    ``address``, ``lat`` and ``lon`` are the public point); None when it only has a werkgebied."""
+    location: Location | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,9 +95,10 @@ class SearchPage:
 
 
 def _area_dict(area: Area) -> dict[str, Any]:
+    """An area as the index keeps it: stored or about to be, the same fields (``CatalogStore.areas``), so an
+    index kept after a write equals a fresh one."""
     lat, lon = area.centroid if area.centroid else (None, None)
     ages = area.age_groups
-    # The same fields GraphStore.areas reads, so an index kept after a write equals a fresh one.
     return {"code": area.code, "name": area.name, "kind": area.kind, "parent_code": area.parent_code,
             "population": area.population, "lat": lat, "lon": lon, "households": area.households,
             "age_0_14": ages.get("0-14"), "age_15_24": ages.get("15-24"), "age_25_44": ages.get("25-44"),
@@ -134,8 +135,9 @@ class Catalog:
                 return self._index
             stamp = self.store.area_stamp()  # read before the areas: a change in between shows next time
             if self._index is None or stamp != self._stamp:
-                self._index = AreaIndex(self.store.areas("buurt", with_geometry=True),
-                                        self.store.areas("wijk"), self.store.areas("gemeente"))
+                self._index = AreaIndex(map(_area_dict, self.store.areas("buurt", with_geometry=True)),
+                                        map(_area_dict, self.store.areas("wijk")),
+                                        map(_area_dict, self.store.areas("gemeente")))
             self._stamp, self._checked = stamp, now
             return self._index
 
@@ -379,7 +381,7 @@ class Catalog:
         self.area_index()
         stamp = self._stamp
         if self._region_names is None or self._region_names[0] != stamp:
-            names = sorted({area["name"] for area in self.store.areas("gemeente") if area.get("name")})
+            names = sorted({area.name for area in self.store.areas("gemeente") if area.name})
             self._region_names = (stamp, names)
         return self._region_names[1]
 

@@ -38,7 +38,7 @@ def place_query(catalog, lat: float, lon: float, **kwargs) -> ServiceQuery:
 
 def test_demo_region_area_search_matches_the_scan(demo_runtime, monkeypatch):
     store, index = demo_runtime.store, demo_runtime.catalog.area_index()
-    codes = [a["code"] for kind in ("gemeente", "wijk", "buurt") for a in store.areas(kind)]
+    codes = [a.code for kind in ("gemeente", "wijk", "buurt") for a in store.areas(kind)]
     assert codes
     for code in codes[:40]:
         for sort in ("licht", "name"):
@@ -51,7 +51,7 @@ def test_demo_region_area_search_matches_the_scan(demo_runtime, monkeypatch):
 @pytest.mark.parametrize("radius", [1, 2000, 20000])
 def test_demo_region_place_search_matches_the_scan(demo_runtime, monkeypatch, radius):
     store, catalog = demo_runtime.store, demo_runtime.catalog
-    places = [(a["lat"], a["lon"]) for a in store.areas("wijk") if a["lat"] is not None][:6]
+    places = [a.centroid for a in store.areas("wijk") if a.centroid is not None][:6]
     assert places
     for lat, lon in places:
         for sort in SORTS:
@@ -63,11 +63,11 @@ def test_demo_region_place_search_matches_the_scan(demo_runtime, monkeypatch, ra
 def test_demo_region_hsds_place_search_matches_the_scan(demo_runtime, monkeypatch):
     store, catalog = demo_runtime.store, demo_runtime.catalog
     for area in store.areas("gemeente"):
-        if area["lat"] is None:
+        if area.centroid is None:
             continue
-        placement = catalog.area_index().place(area["lat"], area["lon"])
+        placement = catalog.area_index().place(*area.centroid)
         near = tuple(placement.codes()) if placement else ()
-        f = ServiceFilter(point=(area["lat"], area["lon"]), radius=3000, near_areas=near)
+        f = ServiceFilter(point=area.centroid, radius=3000, near_areas=near)
         indexed, scanned = both_ways(monkeypatch, lambda: hsds_reads.search_services(store, f, skip=0, limit=100))
         assert indexed == scanned
 

@@ -89,7 +89,7 @@ def test_statcode_style_file_derives_kind_and_parents_repairs_and_drops(imports)
     ]
     # The self-crossing "bow tie" was repaired into two triangles.
     bow_tie = imports.catalog.store.areas("buurt", with_geometry=True)[2]
-    assert json.loads(bow_tie["geometry"])["type"] == "MultiPolygon"
+    assert json.loads(bow_tie.geometry)["type"] == "MultiPolygon"
 
 
 def test_bad_objects_are_reported_and_nothing_is_written(imports, tmp_path, fresh):
@@ -181,10 +181,8 @@ def test_a_gemeente_keeps_its_regio_when_cbs_files_are_imported_again(zeeland, f
 
 def _stored_area_fields(imports, code):
     stored = imports.snapshots.areas([code])[code]
-    ages = {"0-14": stored["age_0_14"], "15-24": stored["age_15_24"], "25-44": stored["age_25_44"],
-            "45-64": stored["age_45_64"], "65+": stored["age_65_plus"]}
-    return {"population": stored["population"], "households": stored["households"], "age_groups": ages,
-            "geometry": stored["geometry"], "centroid": (stored["lat"], stored["lon"])}
+    return {"population": stored.population, "households": stored.households, "age_groups": stored.age_groups,
+            "geometry": stored.geometry, "centroid": stored.centroid}
 
 
 def test_a_zip_of_geojson_files_is_read(imports, tmp_path):

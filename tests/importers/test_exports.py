@@ -87,7 +87,7 @@ def test_confidential_addresses_are_left_out_unless_asked_and_reimporting_keeps_
 
     report = reimport(zeeland, text, tmp_path)
     assert (report.updated, report.unchanged) == (0, 2)
-    assert zeeland.snapshots.services(["svc-opvang"])["svc-opvang"]["location"]["address"] == "Geheime straat 9"
+    assert zeeland.snapshots.services(["svc-opvang"])["svc-opvang"].location.address == "Geheime straat 9"
 
     full = cells(exported(zeeland.catalog.store, include_confidential=True))[0]
     assert (full["adres"], full["lat"], full["lon"]) == ("Geheime straat 9", "51.501", "3.885")

@@ -76,9 +76,9 @@ def test_an_organization_in_full_imports_as_the_organisation_with_its_services(z
     report = run(DATA / "organization_full.json", zeeland, mapping_path=EXAMPLE_MAPPING, fallback_area="GM0664")
     assert (report.created, report.rejected, report.written) == (2, 0, True), report.problems
     stored = services_by_id(zeeland.catalog.store, [EXAMPLE_SERVICE])[EXAMPLE_SERVICE]
-    assert stored["organization_id"] == EXAMPLE_ORG and stored["name"] == "Community Counselling"
+    assert stored.organization_id == EXAMPLE_ORG and stored.name == "Community Counselling"
     org = organizations_by_id(zeeland.catalog.store, [EXAMPLE_ORG])[EXAMPLE_ORG]
-    assert org["name"] == example("organization_full.json")["name"]
+    assert org.name == example("organization_full.json")["name"]
     assert not [p for p in report.problems if "Geen organisatie" in p.reason]
 
 
@@ -137,7 +137,7 @@ def test_a_package_without_a_table_keeps_what_that_table_would_hold(zeeland, tmp
     first = run(EXAMPLE_CSV, zeeland, mapping_path=EXAMPLE_MAPPING, fallback_area="GM0664")
     assert first.written
     before = services_by_id(zeeland.catalog.store, [EXAMPLE_SERVICE])[EXAMPLE_SERVICE]
-    assert before["hours"] and before["cost"] == "betaald" and before["phone"]
+    assert before.hours and before.cost == "betaald" and before.phone
     smaller = tmp_path / "zonder"
     shutil.copytree(EXAMPLE_CSV, smaller)
     for table in ("schedules.csv", "cost_options.csv", "phones.csv"):
@@ -149,7 +149,7 @@ def test_a_package_without_a_table_keeps_what_that_table_would_hold(zeeland, tmp
     again = run(smaller, zeeland, mapping_path=EXAMPLE_MAPPING, fallback_area="GM0664")
     assert (again.rejected, again.updated) == (0, 0), again.changes
     after = services_by_id(zeeland.catalog.store, [EXAMPLE_SERVICE])[EXAMPLE_SERVICE]
-    assert (after["hours"], after["cost"], after["phone"]) == (before["hours"], before["cost"], before["phone"])
+    assert (after.hours, after.cost, after.phone) == (before.hours, before.cost, before.phone)
 
 
 def test_a_foreign_feed_gets_guidance_and_imports_with_a_werkgebied_and_a_default_mapping(zeeland, tmp_path):
@@ -165,5 +165,5 @@ def test_a_foreign_feed_gets_guidance_and_imports_with_a_werkgebied_and_a_defaul
     report = run(DATA / "service_full.json", zeeland, mapping_path=mapping, fallback_area="GM0664")
     assert (report.created, report.rejected, report.written) == (2, 0, True)
     stored = services_by_id(zeeland.catalog.store, [EXAMPLE_SERVICE])[EXAMPLE_SERVICE]
-    assert stored["serves"] == ["GM0664"] and stored["life_domains"] == ["geestelijke-gezondheid"]
+    assert stored.serves == ("GM0664",) and stored.life_domains == ("geestelijke-gezondheid",)
 

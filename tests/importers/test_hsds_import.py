@@ -23,7 +23,7 @@ from importers.hsds.export import export_hsds, hsds_package
 from importers.hsds.mapping import load_mapping, parse_mapping
 from importers.hsds.reader import import_hsds
 from socialekaart.catalog import hsds
-from socialekaart.catalog.importing import differences, organization_fields, service_fields
+from socialekaart.catalog.importing import differences, organization_fields, service_fields, stored_service_fields
 from socialekaart.catalog.model import Location, Organization, Service
 from socialekaart.places.geocoding import PostcodeGeocoder
 from socialekaart.shared.errors import ImportRejected
@@ -93,15 +93,16 @@ def test_round_trip_export_then_import_into_an_empty_store_gives_the_same_data(d
     store = zeeland.catalog.store
     orgs = {o.id: o for o in region.organizations}
     stored_orgs = organizations_by_id(store, list(orgs))
-    assert all(differences(organization_fields(o), stored_orgs.get(o.id))[0] == "unchanged"
+    assert all(differences(organization_fields(o), organization_fields(stored_orgs[o.id]))[0] == "unchanged"
                for o in region.organizations)
     stored = services_by_id(store, [s.id for s in region.services])
     for ours in region.services:
-        action, fields = differences(service_fields(ours, orgs[ours.organization_id]), stored.get(ours.id))
+        action, fields = differences(service_fields(ours, orgs[ours.organization_id]),
+                                     stored_service_fields(stored[ours.id]))
         if ours.confidential and ours.location:
             # HSDS never holds a confidential address: only its wijk comes back, as the werkgebied.
-            assert set(fields) <= {"location", "serves"} and stored[ours.id]["location"] is None
-            assert stored[ours.id]["serves"] == [demo_runtime.store.service(ours.id).wijk_code]
+            assert set(fields) <= {"location", "serves"} and stored[ours.id].location is None
+            assert stored[ours.id].serves == (demo_runtime.store.service(ours.id).wijk_code,)
         else:
             assert action == "unchanged", (ours.id, fields)
     assert any(s.hours.always_open for s in region.services)  # 24/7 made the trip too
@@ -195,14 +196,14 @@ def test_the_hsds_examples_import_with_a_region_mapping(zeeland, fresh):
     report = run(EXAMPLE_CSV, zeeland, mapping_path=EXAMPLE_MAPPING, fallback_area="GM0664")
     assert (report.created, report.rejected, report.written) == (2, 0, True)
     stored = services_by_id(zeeland.catalog.store, [EXAMPLE_SERVICE])[EXAMPLE_SERVICE]
-    assert stored["name"] == "Community Counselling" and stored["organization_id"] == EXAMPLE_ORG
-    assert (stored["rung"], stored["life_domains"]) == ("voorliggend", ["geestelijke-gezondheid"])
-    assert (stored["age_min"], stored["age_max"], stored["cost"]) == (12, 100, "betaald")
-    assert stored["cost_note"].startswith("Non-NHS patients")
-    assert stored["phone"] == "+44 1234 234567" and stored["email"] == "email@example.com"
-    assert WeeklyHours.from_minutes(stored["hours"]).text() == "do-vr 10:00-18:00"
-    assert stored["serves"] == ["GM0664"] and stored["location"] is None  # (100, 101) is not in the Netherlands
-    assert stored["last_verified"] == "2005-01-01" and stored["source"] == "hsds"
+    assert stored.name == "Community Counselling" and stored.organization_id == EXAMPLE_ORG
+    assert (stored.rung, stored.life_domains) == ("voorliggend", ("geestelijke-gezondheid",))
+    assert (stored.age_min, stored.age_max, stored.cost) == (12, 100, "betaald")
+    assert stored.cost_note.startswith("Non-NHS patients")
+    assert stored.phone == "+44 1234 234567" and stored.email == "email@example.com"
+    assert WeeklyHours.from_minutes(stored.hours).text() == "do-vr 10:00-18:00"
+    assert stored.serves == ("GM0664",) and stored.location is None  # (100, 101) is not in the Netherlands
+    assert stored.last_verified == "2005-01-01" and stored.source == "hsds"
     warnings = " ".join(w.text() for w in report.warnings)
     assert "locations.csv, regel 2, kolom 'latitude'" in warnings and "byweekno" in warnings
     assert "attributes.csv, regel 2, kolom 'link_id'" in warnings  # its attribute links to nothing
@@ -215,8 +216,8 @@ def test_the_hsds_examples_import_with_a_region_mapping(zeeland, fresh):
     assert (listed.rejected, listed.updated, listed.unchanged) == (0, 0, 2), listed.changes
     assert any("houden hun opgeslagen waarde" in w.reason for w in listed.warnings)
     stored_after = services_by_id(zeeland.catalog.store, [EXAMPLE_SERVICE])[EXAMPLE_SERVICE]
-    assert (stored_after["hours"], stored_after["cost"], stored_after["phone"]) == (
-        stored["hours"], stored["cost"], stored["phone"])
+    assert (stored_after.hours, stored_after.cost, stored_after.phone) == (
+        stored.hours, stored.cost, stored.phone)
 
 
 def test_the_hsds_examples_without_a_mapping_say_what_is_missing(zeeland):
@@ -243,9 +244,9 @@ def test_terms_map_through_the_editable_file_and_unmapped_ones_are_kept_and_repo
     report = run(write_json(tmp_path, items), zeeland)
     assert report.rejected == 0 and report.written
     stored = services_by_id(zeeland.catalog.store, ["s1", "s2", "s3"])
-    assert (stored["s1"]["life_domains"], stored["s1"]["target_groups"]) == (["geldzaken"], ["schulden"])
-    assert (stored["s2"]["life_domains"], stored["s2"]["target_groups"]) == (["woning"], ["ouderen"])
-    assert stored["s1"]["rung"] == "voorliggend"  # the shipped fallback (term *)
+    assert (stored["s1"].life_domains, stored["s1"].target_groups) == (("geldzaken",), ("schulden",))
+    assert (stored["s2"].life_domains, stored["s2"].target_groups) == (("woning",), ("ouderen",))
+    assert stored["s1"].rung == "voorliggend"  # the shipped fallback (term *)
     unmapped = [w for w in report.warnings if "Mystery" in w.reason]
     assert len(unmapped) == 1 and "2 keer gebruikt" in unmapped[0].reason  # once, with how often
 
@@ -258,8 +259,8 @@ def test_terms_map_through_the_editable_file_and_unmapped_ones_are_kept_and_repo
                 mapping_path=mapping)
     assert not again.rejected
     stored = services_by_id(zeeland.catalog.store, ["s1"])["s1"]
-    assert stored["life_domains"] == ["tijdsbesteding"] and stored["crisis_24h"] is True
-    assert stored["rung"] == "informeel"  # our own term, mapped without a row
+    assert stored.life_domains == ("tijdsbesteding",) and stored.crisis_24h is True
+    assert stored.rung == "informeel"  # our own term, mapped without a row
 
 
 def test_a_broken_mapping_file_is_refused_with_line_and_column(tmp_path):
@@ -352,7 +353,7 @@ def test_a_reimport_keeps_a_stored_confidential_address(zeeland, fresh, tmp_path
     assert "Geheimstraat" not in (tmp_path / "uit" / "services.json").read_text(encoding="utf-8")
     again = run(tmp_path / "uit", fresh())
     assert (again.unchanged, again.updated, again.rejected) == (2, 0, 0)
-    assert services_by_id(zeeland.catalog.store, ["opvang-1"])["opvang-1"]["location"]["address"] == "Geheimstraat 7"
+    assert services_by_id(zeeland.catalog.store, ["opvang-1"])["opvang-1"].location.address == "Geheimstraat 7"
 
 
 # -- hostile files ---------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from socialekaart.catalog.model import Location
 from socialekaart.catalog.records import ServiceRecord
 from socialekaart.shared import taxonomy
 
@@ -90,19 +91,18 @@ def empty_form() -> dict[str, Any]:
     return form
 
 
-def form_values(service: ServiceRecord, location: dict[str, Any] | None) -> dict[str, Any]:
+def form_values(service: ServiceRecord, location: Location | None) -> dict[str, Any]:
     """The stored listing as the form shows it (``location``: the real one, also when confidential)."""
     def text(value: Any) -> str:
         return "" if value is None else str(value)
 
-    location = location or {}
     return {
         "name": text(service.name), "description": text(service.description),
         "rung": text(service.rung), "lifeDomains": list(service.life_domains or []),
         "targetGroups": list(service.target_groups or []), "ageMin": text(service.age_min),
-        "ageMax": text(service.age_max), "street": text(location.get("address")),
-        "postcode": text(location.get("postcode")), "city": text(location.get("city")),
-        "lat": text(location.get("lat")), "lon": text(location.get("lon")),
+        "ageMax": text(service.age_max), "street": text(location.address if location else None),
+        "postcode": text(location.postcode if location else None), "city": text(location.city if location else None),
+        "lat": text(location.lat if location else None), "lon": text(location.lon if location else None),
         "serves": ", ".join(service.serves or []), "confidential": TRUE if service.confidential else "",
         "phone": text(service.phone), "email": text(service.email),
         "website": text(service.website), "openingHours": text(service.hours_text),

@@ -45,8 +45,8 @@ def _listings() -> ListingService:
 
 
 def _stored_form(listings: ListingService, service: ServiceRecord) -> dict[str, Any]:
-    stored = listings.read_service(service.id) or {}
-    return form_values(service, stored.get("location"))
+    stored = listings.read_service(service.id)
+    return form_values(service, stored.location if stored else None)
 
 
 def _version() -> int | None:
