@@ -27,6 +27,10 @@ from typing import Any, Iterable, Mapping, Sequence
 
 THRESHOLD = 5
 MAX_ROUNDS = 200
+# The smallest area (CBS inwoners) with referral figures of its own: the coverage figures hide every
+# referral count of a smaller area (socialekaart/coverage/disclosure.py). The network figures have the
+# same number as ``referrals.network.MIN_AREA_POPULATION``.
+MIN_AREA_POPULATION = 1000
 
 # -- the cell key -----------------------------------------------------------------------------------
 KEY_BITS = 31  # a record key is secrets.randbits(KEY_BITS); a cell key is a sum of them mod 2**KEY_BITS
