@@ -61,14 +61,32 @@ def publish_counts(counts: np.ndarray, keys: np.ndarray, *, codes: Sequence[str]
         if parent in row and kinds[parent] not in NO_REFERRALS:
             children.setdefault(parent, []).append(code)
     too_small = {code for code in counted if not big_enough(populations.get(code))}
+    # No sum crosses two regio's: each tree is protected on its own (the cost grows with its size only).
+    trees: dict[str, list[str]] = {}
+    for code in counted:
+        trees.setdefault(_root(code, parents, kinds, row), []).append(code)
     for column in range(counts.shape[1]):
         if not counts[:, column].any():
             continue  # no referrals for this leefgebied: every count 0, hidden
-        shown = _protect_column(counts[:, column], keys[:, column], row, counted, children, kinds, too_small, names,
-                                set(wijk_only))
-        for (code, name), value in shown.items():
-            published[row[code], column, names.index(name)] = value
+        for tree in trees.values():
+            if not any(counts[row[code], column, 0] for code in tree):
+                continue
+            shown = _protect_column(counts[:, column], keys[:, column], row, tree, children, kinds, too_small,
+                                    names, set(wijk_only))
+            for (code, name), value in shown.items():
+                published[row[code], column, names.index(name)] = value
     return published
+
+
+def _root(code: str, parents: Mapping[str, str | None], kinds: Mapping[str, str], row: Mapping[str, int]) -> str:
+    """The widest area with referral counts above (or equal to) this one."""
+    seen = {code}
+    while True:
+        parent = parents.get(code)
+        if parent is None or parent not in row or kinds[parent] in NO_REFERRALS or parent in seen:
+            return code
+        seen.add(parent)
+        code = parent
 
 
 def _protect_column(counts: np.ndarray, keys: np.ndarray, row: Mapping[str, int], counted: list[str],
@@ -82,8 +100,9 @@ def _protect_column(counts: np.ndarray, keys: np.ndarray, row: Mapping[str, int]
             noisy[(code, name)] = perturbed(int(counts[row[code], n]), int(keys[row[code], n]))
     constraints: list[Constraint] = []
     rests: set[Any] = set()
-    for parent, kids in children.items():
-        for n, name in enumerate(names):
+    for parent in counted:
+        kids = children.get(parent, [])
+        for n, name in enumerate(names if kids else ()):
             parts: list[Any] = [(kid, name) for kid in kids]
             if kinds[parent] in WITH_REST and name not in wijk_only:
                 rest = (REST, parent, name)
@@ -108,7 +127,8 @@ def _protect_column(counts: np.ndarray, keys: np.ndarray, row: Mapping[str, int]
     hidden = protect(live, sums, also_hidden=start)
     while not whole_areas(hidden | zeros) - zeros <= hidden:
         hidden = protect(live, sums, also_hidden=hidden | (whole_areas(hidden | zeros) - zeros))
-    return {cell: value for cell, value in noisy.items() if cell not in hidden | zeros | small}
+    hidden |= zeros | small
+    return {cell: value for cell, value in noisy.items() if cell not in hidden}
 
 
 def publish_total(count: int, key_sum: int, population: int | None) -> int | None:
