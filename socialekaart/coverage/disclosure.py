@@ -92,6 +92,7 @@ def _root(code: str, parents: Mapping[str, str | None], kinds: Mapping[str, str]
 def _protect_column(counts: np.ndarray, keys: np.ndarray, row: Mapping[str, int], counted: list[str],
                     children: Mapping[str, list[str]], kinds: Mapping[str, str], too_small: set[str],
                     names: Sequence[str], wijk_only: set[str]) -> dict[tuple[str, str], int]:
+    """One leefgebied of one tree: the shown counts, (area, count name) -> perturbed value."""
     values: dict[Any, int] = {}
     noisy: dict[Any, int] = {}
     for code in counted:
@@ -102,7 +103,7 @@ def _protect_column(counts: np.ndarray, keys: np.ndarray, row: Mapping[str, int]
     rests: set[Any] = set()
     for parent in counted:
         kids = children.get(parent, [])
-        for n, name in enumerate(names if kids else ()):
+        for name in names if kids else ():
             parts: list[Any] = [(kid, name) for kid in kids]
             if kinds[parent] in WITH_REST and name not in wijk_only:
                 rest = (REST, parent, name)

@@ -162,7 +162,7 @@ def referrals(draw) -> tuple[list[ReferralInput], list[tuple[int, int, int]]]:
     return [referral(kind, key) for kind, key in zip(kinds, keys)], kinds
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(referrals())
 def test_no_hidden_coverage_count_follows_from_every_published_coverage_number(drawn):
     rows, kinds = drawn
