@@ -29,6 +29,8 @@ from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from socialekaart.coverage.compute import (
+    DOMAIN_INDEX,
+    LIFE_DOMAIN_CODES,
     SIGNALS,
     SOCIALE_BASIS,
     AreaInput,
@@ -36,7 +38,7 @@ from socialekaart.coverage.compute import (
     ReferralInput,
     compute_coverage,
 )
-from socialekaart.shared.disclosure import MAX_NOISE, THRESHOLD
+from socialekaart.shared.disclosure import MAX_NOISE, THRESHOLD, perturbed
 
 AREAS = [
     AreaInput("RG-x", "regio", "Regio X"),
@@ -196,3 +198,24 @@ def test_before_a_gemeente_less_its_shown_wijken_gave_a_hidden_wijk_away():
     assert attack(cells, 0, shown_means_big=False).get(oost) == "pinned at 3"
     now = published_cells(example_rows(), EXAMPLE)
     assert attack(now, MAX_NOISE) == {}
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(referrals())
+def test_key_sums_add_up_along_the_area_tree_and_each_count_has_the_noise_of_its_own(drawn):
+    """A parent's key sum is its children's added up (mod 2^31), as its count is; a shown count is its true
+    count perturbed by its *own* key sum, not the sum of its children's published counts."""
+    rows, _kinds = drawn
+    result = compute_coverage(AREAS, [], (), rows)
+    keys, index = result.signal_keys, result.index
+    for column in range(keys.shape[1]):
+        regio = sum(int(keys[index[gm], column, 0]) for gm in ("GM0001", "GM0002")) % 2 ** 31
+        assert int(keys[index["RG-x"], column, 0]) == regio
+        without_wijk = sum(r.ckey for r in rows if r.wijk_code is None and r.gemeente_code == "GM0001"
+                           and LIFE_DOMAIN_CODES[column] in r.life_domains)
+        wijken = sum(int(keys[index[wk], column, 0]) for wk in ("WK000101", "WK000102", "WK000103"))
+        assert int(keys[index["GM0001"], column, 0]) == (wijken + without_wijk) % 2 ** 31
+    for code, domain, signal in itertools.product(CODES, DOMAINS, SIGNALS):
+        record = result.record(code, domain)
+        key_sum = int(keys[index[code], DOMAIN_INDEX[domain], SIGNALS.index(signal)])
+        assert record.shown(signal) in (None, perturbed(record.signal(signal), key_sum))
