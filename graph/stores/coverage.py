@@ -26,8 +26,12 @@ NEED_FIELDS = ".id, .area_code, .life_domain, .target_group, .indicator, .value,
 # ``sent_at >= $since`` alone: it excludes null already, and an IS NOT NULL beside it keeps FalkorDB
 # from using an index. A leefgebied named twice in one referral counts once, as in ``ReferralSignals.of``.
 REFERRALS_SINCE = "MATCH (r:Referral) WHERE r.sent_at >= $since "
+# With every count the sum of its referrals' secret record keys (``ck_…``): the cell key of its noise
+# (socialekaart/coverage/disclosure.py); a referral without a key (none should be left after
+# ``db init``) adds 0.
+KEY = "coalesce(r.ckey, 0)"
 REFERRAL_HOMES = (REFERRALS_SINCE + "RETURN r.wijk_code AS wijk_code, r.gemeente_code AS gemeente_code, "
-                  "count(*) AS referrals")
+                  f"count(*) AS referrals, sum({KEY}) AS ck_referrals")
 REFERRAL_DOMAINS = (
     REFERRALS_SINCE + "WITH r, coalesce(r.life_domains, []) AS ds "
     "UNWIND [i IN range(0, size(ds) - 1) WHERE NOT ds[i] IN ds[0..i] | ds[i]] AS life_domain "
@@ -35,7 +39,14 @@ REFERRAL_DOMAINS = (
     "sum(CASE WHEN r.status = $declined AND r.decline_reason = $capacity THEN 1 ELSE 0 END) AS declined_capacity, "
     "sum(CASE WHEN r.status = $declined AND r.decline_reason = $outside THEN 1 ELSE 0 END) AS declined_outside_area, "
     "sum(CASE WHEN r.to_rung = $maatwerk THEN 1 ELSE 0 END) AS to_maatwerk, "
-    "sum(CASE WHEN r.to_rung IN $basis THEN 1 ELSE 0 END) AS to_sociale_basis")
+    "sum(CASE WHEN r.to_rung IN $basis THEN 1 ELSE 0 END) AS to_sociale_basis, "
+    f"sum({KEY}) AS ck_referrals, "
+    f"sum(CASE WHEN r.status = $declined AND r.decline_reason = $capacity THEN {KEY} ELSE 0 END) "
+    "AS ck_declined_capacity, "
+    f"sum(CASE WHEN r.status = $declined AND r.decline_reason = $outside THEN {KEY} ELSE 0 END) "
+    "AS ck_declined_outside_area, "
+    f"sum(CASE WHEN r.to_rung = $maatwerk THEN {KEY} ELSE 0 END) AS ck_to_maatwerk, "
+    f"sum(CASE WHEN r.to_rung IN $basis THEN {KEY} ELSE 0 END) AS ck_to_sociale_basis")
 REFERRAL_RECEIVERS = REFERRALS_SINCE + "RETURN r.to_org_id AS to_org_id, count(*) AS referrals"
 
 
@@ -58,7 +69,8 @@ class CoverageStore:
     def referral_signals(self, since: str) -> dict[str, list[dict[str, Any]]]:
         """The referrals sent since ``since`` (UTC ISO-8601), whatever became of them, counted: per
         place of the inwoner (``homes``), per place × leefgebied (``domains``) and per receiving
-        organisation (``receivers``). Rows for ``ReferralSignals.from_rows``."""
+        organisation (``receivers``); with each count of ``homes`` and ``domains`` the sum of its record keys
+        (``ck_<count>``). Rows for ``ReferralSignals.from_rows``."""
         params = {"since": since, "declined": DECLINED, "capacity": CAPACITY_REASON, "outside": OUTSIDE_AREA_REASON,
                   "maatwerk": MAATWERK, "basis": list(SOCIALE_BASIS)}
         return {"homes": self.connection.read(REFERRAL_HOMES, {"since": since}),

@@ -47,10 +47,12 @@ import numpy as np
 import shapely
 from shapely import STRtree
 
+from socialekaart.coverage.disclosure import HIDDEN, publish_counts, publish_total
 from socialekaart.coverage.needs import Need
 from socialekaart.coverage.small_areas import AreaRate, add_up, robust_rates
 from socialekaart.places.geo import EARTH_RADIUS_M, haversine_m
 from socialekaart.shared import taxonomy
+from socialekaart.shared.disclosure import KEY_MODULUS
 
 SOCIALE_BASIS = tuple(r.code for r in taxonomy.RUNGS if r.sociale_basis)
 RUNG_CODES = tuple(r.code for r in taxonomy.RUNGS)
@@ -137,12 +139,14 @@ class ReferralInput:
     decline_reason: str | None = None
     wijk_code: str | None = None
     gemeente_code: str | None = None
+    ckey: int = 0  # the referral's secret record key: the cell-key noise of every count it is in
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> "ReferralInput":
         return cls(life_domains=tuple(row.get("life_domains") or ()), to_org_id=row.get("to_org_id"),
                    to_rung=row.get("to_rung"), status=row["status"], decline_reason=row.get("decline_reason"),
-                   wijk_code=row.get("wijk_code"), gemeente_code=row.get("gemeente_code"))
+                   wijk_code=row.get("wijk_code"), gemeente_code=row.get("gemeente_code"),
+                   ckey=int(row.get("ckey") or 0))
 
 
 REFERRAL_COUNTS = ("referrals", "declined_capacity", "declined_outside_area", "to_maatwerk", "to_sociale_basis")
@@ -157,41 +161,57 @@ class ReferralSignals:
     - ``homes``: place -> referrals;
     - ``domains``: (place, leefgebied) -> counts in ``REFERRAL_COUNTS`` order (a leefgebied named
       twice in one referral counts once);
-    - ``receivers``: organisation id -> referrals received."""
+    - ``receivers``: organisation id -> referrals received;
+    - ``home_keys`` and ``domain_keys``: with every count of ``homes`` and ``domains``, the sum of the record
+      keys (``ckey``) of its referrals mod 2^31 (``KEY_MODULUS``): the cell key of its noise."""
     homes: Mapping[tuple[str | None, str | None], int] = field(default_factory=dict)
     domains: Mapping[tuple[tuple[str | None, str | None], str], tuple[int, ...]] = field(default_factory=dict)
     receivers: Mapping[str, int] = field(default_factory=dict)
+    home_keys: Mapping[tuple[str | None, str | None], int] = field(default_factory=dict)
+    domain_keys: Mapping[tuple[tuple[str | None, str | None], str], tuple[int, ...]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, referrals: Iterable[ReferralInput]) -> "ReferralSignals":
         homes: Counter = Counter()
+        home_keys: Counter = Counter()
         domains: dict[tuple, list[int]] = {}
+        domain_keys: dict[tuple, list[int]] = {}
         receivers: Counter = Counter()
         for referral in referrals:
             if referral.to_org_id:
                 receivers[referral.to_org_id] += 1
             place = (referral.wijk_code, referral.gemeente_code)
             homes[place] += 1
+            home_keys[place] = (home_keys[place] + referral.ckey) % KEY_MODULUS
             declined = referral.status == DECLINED
             flags = (1, int(declined and referral.decline_reason == CAPACITY_REASON),
                      int(declined and referral.decline_reason == OUTSIDE_AREA_REASON),
                      int(referral.to_rung == MAATWERK), int(referral.to_rung in SOCIALE_BASIS))
             for domain in dict.fromkeys(referral.life_domains):
                 counts = domains.setdefault((place, domain), [0] * len(REFERRAL_COUNTS))
+                keys = domain_keys.setdefault((place, domain), [0] * len(REFERRAL_COUNTS))
                 for i, flag in enumerate(flags):
                     counts[i] += flag
-        return cls(dict(homes), {key: tuple(counts) for key, counts in domains.items()}, dict(receivers))
+                    keys[i] = (keys[i] + flag * referral.ckey) % KEY_MODULUS
+        return cls(dict(homes), {key: tuple(counts) for key, counts in domains.items()}, dict(receivers),
+                   dict(home_keys), {key: tuple(keys) for key, keys in domain_keys.items()})
 
     @classmethod
     def from_rows(cls, rows: Mapping[str, list[Mapping[str, Any]]]) -> "ReferralSignals":
         """From ``CoverageStore.referral_signals``."""
         homes: Counter = Counter()
+        home_keys: Counter = Counter()
         for row in rows["homes"]:
-            homes[(row["wijk_code"], row["gemeente_code"])] += int(row["referrals"])
+            place = (row["wijk_code"], row["gemeente_code"])
+            homes[place] += int(row["referrals"])
+            home_keys[place] = (home_keys[place] + int(row.get("ck_referrals") or 0)) % KEY_MODULUS
         domains = {((row["wijk_code"], row["gemeente_code"]), row["life_domain"]):
                    tuple(int(row[name]) for name in REFERRAL_COUNTS) for row in rows["domains"]}
+        domain_keys = {((row["wijk_code"], row["gemeente_code"]), row["life_domain"]):
+                       tuple(int(row.get(f"ck_{name}") or 0) % KEY_MODULUS for name in REFERRAL_COUNTS)
+                       for row in rows["domains"]}
         receivers = {row["to_org_id"]: int(row["referrals"]) for row in rows["receivers"] if row["to_org_id"]}
-        return cls(dict(homes), domains, receivers)
+        return cls(dict(homes), domains, receivers, dict(home_keys), domain_keys)
 
 
 @dataclass(frozen=True)
@@ -343,6 +363,12 @@ class Coverage:
     def maatwerk_without_light_nearby(self) -> int:
         return self.signal("maatwerk_without_light_nearby")
 
+    def shown(self, name: str) -> int | None:
+        """A referral count as published (socialekaart.coverage.disclosure): perturbed by its cell key, or
+        None when it is hidden. Everything shown or derived (API, exports, report, gaps) reads this."""
+        value = int(self.result.published[self.row, self.column, SIGNALS.index(name)])
+        return None if value == HIDDEN else value
+
 
 @dataclass
 class CoverageResult:
@@ -357,10 +383,15 @@ class CoverageResult:
     supply: np.ndarray  # [area, leefgebied, rung, formal/informal]: services
     waits: np.ndarray  # [area, leefgebied, (count, sum, max)]: wachttijd in weeks
     reach: np.ndarray  # [area, leefgebied, reach group, (mean m, share, inwoners beyond, inwoners)]; NaN: none
-    signals: np.ndarray  # [area, leefgebied, SIGNALS]: referral counts
+    signals: np.ndarray  # [area, leefgebied, SIGNALS]: referral counts (true)
     needs: dict[tuple[str, str], list[Need]]
-    referral_totals: Counter  # area code -> referrals (each once, whatever its leefgebieden)
+    referral_totals: Counter  # area code -> referrals (each once, whatever its leefgebieden; true)
     referrals_to_org: Counter  # organisation id -> referrals received
+    # The same shapes: the sum of the record keys of each count's referrals (mod 2^31), and the counts as
+    # published (perturbed, HIDDEN where not shown; socialekaart.coverage.disclosure)
+    signal_keys: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0), dtype=np.int64))
+    published: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0), dtype=np.int64))
+    referral_total_keys: Counter = field(default_factory=Counter)
     seconds: float = 0.0
 
     def __post_init__(self) -> None:
@@ -384,6 +415,11 @@ class CoverageResult:
 
     def record(self, area_code: str, life_domain: str) -> Coverage:
         return Coverage(self, self.index[area_code], DOMAIN_INDEX[life_domain])
+
+    def shown_total(self, area_code: str) -> int | None:
+        """The area's referrals over every leefgebied (each once) as published: perturbed, or None."""
+        return publish_total(self.referral_totals.get(area_code, 0), self.referral_total_keys.get(area_code, 0),
+                             self.areas[area_code].population)
 
     @property
     def record_count(self) -> int:
@@ -543,10 +579,15 @@ def compute_coverage(areas: Iterable[AreaInput], services: Iterable[ServiceInput
         found.sort(key=lambda n: (n.indicator, n.target_group or "", -n.year, n.source))
     if not isinstance(referrals, ReferralSignals):
         referrals = ReferralSignals.of(referrals)
-    signals, totals, to_org = _count_referrals(geo, index, referrals, reach, params)
+    signals, keys, totals, total_keys, to_org = _count_referrals(geo, index, referrals, reach, params)
+    published = publish_counts(signals, keys, codes=codes, parents={c: a.parent_code for c, a in geo.areas.items()},
+                               kinds={c: a.kind for c, a in geo.areas.items()},
+                               populations={c: a.population for c, a in geo.areas.items()}, names=SIGNALS,
+                               wijk_only=("maatwerk_without_light_nearby",))
     return CoverageResult(params=params, areas=geo.areas, children=dict(geo.children), codes=codes,
                           services=services, service_areas=service_areas, supply=supply, waits=waits, reach=reach,
                           signals=signals, needs=by_area, referral_totals=totals, referrals_to_org=to_org,
+                          signal_keys=keys, published=published, referral_total_keys=total_keys,
                           seconds=time.perf_counter() - started)
 
 
@@ -684,17 +725,22 @@ class _AreaSums:
 
 
 def _count_referrals(geo: _Geography, index: dict[str, int], referrals: ReferralSignals, reach: np.ndarray,
-                     params: CoverageParams) -> tuple[np.ndarray, Counter, Counter]:
+                     params: CoverageParams) -> tuple[np.ndarray, np.ndarray, Counter, Counter, Counter]:
+    """The counts per area × leefgebied × SIGNALS and their record-key sums (mod 2^31: they add up along
+    the area tree as the counts do), the totals per area and theirs, and the referrals per receiver."""
     areas, domains, kinds = len(index), len(LIFE_DOMAIN_CODES), len(SIGNALS)
     homes = {place: _home(geo, *place) for place in {*referrals.homes, *(p for p, _ in referrals.domains)}}
     totals: Counter = Counter()
+    total_keys: Counter = Counter()
     for place, count in referrals.homes.items():
         home = homes[place]
         if home is not None and count:
             for code in geo.with_ancestors(home):
                 totals[code] += count
+                total_keys[code] = (total_keys[code] + referrals.home_keys.get(place, 0)) % KEY_MODULUS
     flat: list[int] = []
     weights: list[int] = []
+    key_weights: list[int] = []
     for (place, domain), counts in referrals.domains.items():
         home = homes[place]
         if home is None or domain not in DOMAIN_INDEX:
@@ -703,16 +749,22 @@ def _count_referrals(geo: _Geography, index: dict[str, int], referrals: Referral
         share = reach[index[home], column, BASIS, 1]
         no_light_nearby = geo.areas[home].kind == "wijk" and share >= params.reach_share_threshold
         found = [*counts, counts[TO_MAATWERK] if no_light_nearby else 0]  # in SIGNALS order
+        keys = [*(referrals.domain_keys.get((place, domain)) or (0,) * len(counts))]
+        keys.append(keys[TO_MAATWERK] if no_light_nearby else 0)
         for code in geo.with_ancestors(home):
             cell = (index[code] * domains + column) * kinds
             for kind, count in enumerate(found):
                 if count:
                     flat.append(cell + kind)
                     weights.append(count)
-    signals = np.bincount(np.array(flat, dtype=np.int64), weights=np.array(weights, dtype=float),
-                          minlength=areas * domains * kinds)
+                    key_weights.append(keys[kind] % KEY_MODULUS)
+    where = np.array(flat, dtype=np.int64)
+    signals = np.bincount(where, weights=np.array(weights, dtype=float), minlength=areas * domains * kinds)
+    # Each key below 2^31 and at most a few thousand places per area: the float sums are exact.
+    key_sums = np.bincount(where, weights=np.array(key_weights, dtype=float), minlength=areas * domains * kinds)
     receivers = Counter({org: count for org, count in referrals.receivers.items() if org and count})
-    return signals.reshape(areas, domains, kinds).astype(np.int64), totals, receivers
+    return (signals.reshape(areas, domains, kinds).astype(np.int64),
+            (key_sums.astype(np.int64) % KEY_MODULUS).reshape(areas, domains, kinds), totals, total_keys, receivers)
 
 
 def _home(geo: _Geography, wijk_code: str | None, gemeente_code: str | None) -> str | None:

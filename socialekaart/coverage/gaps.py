@@ -24,8 +24,11 @@ Wijken with fewer than ``gap_min_population`` inwoners get none of the first thr
   more than ``stale_after_days`` (or never). Severity: their share.
 
 Ranked by severity, then by how many are affected (inwoners, referrals or services), then by
-indicator, area and leefgebied: the same data always gives the same order. Referral counts in
-the explanations from 1 to 4 read "minder dan 5" (small counts are never shown).
+indicator, area and leefgebied: the same data always gives the same order. The referral indicators
+rest only on the published referral counts (``Coverage.shown``, ``CoverageResult.shown_total``:
+perturbed by the cell-key method, hidden ones None; socialekaart/coverage/disclosure.py): a gap, its
+severity, its rank and its text come from numbers that are shown anyway, never from a true count.
+Their thresholds apply to the published count, so a hidden count makes no gap.
 """
 from __future__ import annotations
 
@@ -47,7 +50,7 @@ from socialekaart.coverage.compute import (
 )
 from socialekaart.shared import taxonomy
 
-SMALL_COUNT = 5  # referral counts below this (and above 0) are not shown
+SMALL_COUNT = 5  # referral counts below this are not shown
 INDICATORS: dict[str, str] = {
     "geen-basisaanbod": "Geen informeel of voorliggend aanbod",
     "ver-weg": "Informeel of voorliggend aanbod ver weg",
@@ -258,36 +261,39 @@ class _Context:
         return found
 
     def referral_gaps(self) -> list[Gap]:
+        """Only from the published counts (``Coverage.shown``: perturbed, a hidden one None): whether a gap
+        is there, its severity, its place in the ranking and its text rest on nothing that is not shown.
+        Perturbed counts need not add up, so a share is at most 1."""
         record, t = self.record, self.thresholds
         found: list[Gap] = []
-        if not record.referrals:
+        referrals = record.shown("referrals")
+        if not referrals:
             return found
         domain = domain_text(self.domain)
-        of_all = f"van de {count_text(record.referrals)} doorverwijzingen voor {domain}"
-        if record.declined_capacity >= t.capacity_declines_min:
+        of_all = f"van de {count_text(referrals)} doorverwijzingen voor {domain}"
+        capacity = record.shown("declined_capacity")
+        if capacity is not None and capacity >= t.capacity_declines_min:
             wait = record.mean_wait_weeks
             wait_text = f"; gemiddelde wachttijd {nl_decimal(wait)} weken" if wait is not None else ""
-            found.append(self.gap("geen-capaciteit", record.declined_capacity / record.referrals,
-                                  record.declined_capacity,
-                                  f"{self.where}: {count_text(record.declined_capacity)} {of_all} zijn afgewezen "
+            found.append(self.gap("geen-capaciteit", min(1.0, capacity / referrals), capacity,
+                                  f"{self.where}: {count_text(capacity)} {of_all} zijn afgewezen "
                                   f"wegens geen capaciteit{wait_text}.",
-                                  declined=record.declined_capacity, referrals=record.referrals,
-                                  meanWaitWeeks=wait))
-        if record.declined_outside_area >= t.capacity_declines_min:
-            found.append(self.gap("buiten-werkgebied", record.declined_outside_area / record.referrals,
-                                  record.declined_outside_area,
-                                  f"{self.where}: {count_text(record.declined_outside_area)} {of_all} zijn afgewezen "
+                                  declined=capacity, referrals=referrals, meanWaitWeeks=wait))
+        outside = record.shown("declined_outside_area")
+        if outside is not None and outside >= t.capacity_declines_min:
+            found.append(self.gap("buiten-werkgebied", min(1.0, outside / referrals), outside,
+                                  f"{self.where}: {count_text(outside)} {of_all} zijn afgewezen "
                                   "omdat de inwoner buiten het werkgebied woont.",
-                                  declined=record.declined_outside_area, referrals=record.referrals))
-        share = record.to_maatwerk / record.referrals
-        if record.referrals >= t.maatwerk_min_referrals and share >= t.maatwerk_share_threshold:
-            without = record.maatwerk_without_light_nearby
+                                  declined=outside, referrals=referrals))
+        maatwerk = record.shown("to_maatwerk")
+        share = min(1.0, maatwerk / referrals) if maatwerk is not None else 0.0
+        if maatwerk is not None and referrals >= t.maatwerk_min_referrals and share >= t.maatwerk_share_threshold:
+            without = record.shown("maatwerk_without_light_nearby")
             clause = f"; {count_text(without)} daarvan zonder lichter aanbod dichtbij" if without else ""
-            found.append(self.gap("vooral-maatwerk", share, record.to_maatwerk,
-                                  f"{self.where}: {count_text(record.to_maatwerk)} {of_all} ({percent(share)}%) "
+            found.append(self.gap("vooral-maatwerk", share, maatwerk,
+                                  f"{self.where}: {count_text(maatwerk)} {of_all} ({percent(share)}%) "
                                   f"gingen naar maatwerk{clause}.",
-                                  toMaatwerk=record.to_maatwerk, referrals=record.referrals,
-                                  withoutLightNearby=without))
+                                  toMaatwerk=maatwerk, referrals=referrals, withoutLightNearby=without))
         return found
 
 
@@ -316,8 +322,8 @@ def _never_referred(result: CoverageResult, thresholds: Thresholds,
         if result.referrals_to_org.get(org_id, 0):
             continue
         for gemeente in sorted(org["gemeenten"]):
-            total = result.referral_totals.get(gemeente, 0)
-            if total < thresholds.never_referred_min_referrals:
+            total = result.shown_total(gemeente)  # published: perturbed, or None
+            if total is None or total < thresholds.never_referred_min_referrals:
                 continue
             kind = "formele" if org["formal"] else "informele"
             where = display_name(result, gemeente)

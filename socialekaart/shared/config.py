@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
+from socialekaart.shared.disclosure import MIN_PERIOD_DAYS
 from socialekaart.shared.errors import ConfigError
 
 DEFAULT_DATA_DIR = Path("var/graph")
@@ -148,7 +149,7 @@ class Settings:
             capacity_declines_min=int(number("CAPACITY_DECLINES_MIN", 5, 1, 100_000)),
             never_referred_min_referrals=int(number("NEVER_REFERRED_MIN_REFERRALS", 20, 1, 100_000)),
             gap_min_population=int(number("GAP_MIN_POPULATION", 100, 0, 1_000_000)),
-            coverage_referral_days=int(number("COVERAGE_REFERRAL_DAYS", 365, 1, 3660)),
+            coverage_referral_days=int(number("COVERAGE_REFERRAL_DAYS", 365, MIN_PERIOD_DAYS, 3660)),
             public_url=public_url,
             smtp_host=text("SMTP_HOST"),
             smtp_port=int(number("SMTP_PORT", 587, 1, 65535)),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
+import socialekaart.coverage.disclosure as coverage_disclosure
 from graph.stores.coverage import CoverageStore
 from socialekaart.accounts.service import Principal
 from socialekaart.coverage.gaps import Thresholds
@@ -13,6 +14,20 @@ from socialekaart.coverage.service import CoverageService
 from socialekaart.referrals.crypto import new_key
 from tests.coverage import coverage_fixture as fx
 from web.bootstrap import COVERAGE_EXTENSION, ReferralRuntime, Runtime
+
+
+def no_noise(patch: pytest.MonkeyPatch) -> None:
+    """The hand-computed numbers of the coverage tests are of the rules (threshold, complementary
+    suppression) on the true counts: the cell-key noise, random per referral, is switched off as in the
+    network tests (it is checked in tests/coverage/test_coverage_disclosure_api.py and attacked in
+    tests/unit/test_coverage_disclosure.py)."""
+    patch.setattr(coverage_disclosure, "perturbed", lambda count, key_sum: count)
+
+
+@pytest.fixture
+def without_noise(monkeypatch):
+    no_noise(monkeypatch)
+
 
 # The defaults, except that 'never referred to' already counts in a gemeente with 10 referrals.
 THRESHOLDS = Thresholds(never_referred_min_referrals=10)

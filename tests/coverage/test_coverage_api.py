@@ -10,6 +10,9 @@ import pytest
 from socialekaart.places.geo import haversine_m
 from tests.coverage import coverage_fixture as fx
 
+# Hand-computed numbers: without the cell-key noise (conftest.no_noise).
+pytestmark = pytest.mark.usefixtures("without_noise")
+
 
 def get(api, scenario, who: str, path: str):
     return api.get(path, headers=scenario.actors[who].headers)

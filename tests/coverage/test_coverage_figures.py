@@ -8,6 +8,7 @@ from socialekaart.coverage.compute import Reach
 from socialekaart.places.geo import haversine_m
 from socialekaart.shared import taxonomy
 from tests.coverage import coverage_fixture as fx
+from tests.coverage.conftest import no_noise
 
 # Distances worked out by hand from the fixture's points (great circle, geo.haversine_m).
 D_NOORD_A_MAATJES = haversine_m(fx.NOORD_A, fx.MAATJES)
@@ -20,7 +21,9 @@ D_NOORD_B_SCHULDHULP = haversine_m(fx.NOORD_B, fx.SCHULDHULP)
 
 @pytest.fixture(scope="module")
 def analysis(scenario):
-    return scenario.coverage.analyse()
+    with pytest.MonkeyPatch.context() as patch:
+        no_noise(patch)
+        return scenario.coverage.analyse()
 
 
 def supply(analysis, area: str, domain: str) -> dict[str, list[int]]:

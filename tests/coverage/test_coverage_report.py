@@ -15,6 +15,9 @@ from web.pages.session import session_values
 from web.reports.classes import LEGEND, per_1000_class
 from web.reports.figures import per_1000_text
 
+# Hand-computed numbers: without the cell-key noise (conftest.no_noise).
+pytestmark = pytest.mark.usefixtures("without_noise")
+
 REPORT = "/api/v1/coverage/report?area=GM0001&lifeDomain=geldzaken"
 
 

@@ -10,6 +10,9 @@ import pytest
 
 from web.pages.session import session_values
 
+# Hand-computed numbers: without the cell-key noise (conftest.no_noise).
+pytestmark = pytest.mark.usefixtures("without_noise")
+
 
 def signed_in(api, scenario, who: str):
     with api.session_transaction() as session:

@@ -2,7 +2,8 @@
 in any GIS) and a printable report (HTML, or PDF made on the server) for an area and leefgebied.
 
 The CSV follows the provider export: ``;`` between cells, decimal comma, a BOM so Excel reads
-UTF-8, and no cell a spreadsheet would run as a formula. Suppressed referral counts read "<5".
+UTF-8, and no cell a spreadsheet would run as a formula. Hidden referral counts read "<5", as in the
+network CSV (hidden: under 5, zero included, or so that none can be worked back).
 The coverage CSV ends with the one median (robust, of the wijken in the regio) each row is
 compared with, so every figure of the dashboard is in it.
 """
@@ -30,8 +31,8 @@ from socialekaart.coverage.gaps import (
     period_text,
 )
 from socialekaart.coverage.service import AreaView
-from socialekaart.referrals.figures import THRESHOLD
 from socialekaart.shared import taxonomy
+from socialekaart.shared.disclosure import THRESHOLD
 from socialekaart.shared.errors import ConfigError
 from web.api.coverage.shaping import CSV_COLUMNS, SUPPRESSIBLE, flat_record, gap_body, gap_counts, rounded
 from web.reports.figures import Shown, domain_figures, overview_chart
@@ -155,7 +156,7 @@ def report_context(view: AreaView, gaps: list[Gap], geometries: dict[str, str | 
             "per1000": nl_decimal(record.per_1000_robust, 2) if record.per_1000_robust is not None else "–",
             "beyond": f"{percent(reach.share_beyond)}%" if reach.share_beyond is not None else "–",
             "wait": nl_decimal(record.mean_wait_weeks) if record.mean_wait_weeks is not None else "–",
-            "referrals": _count(record.referrals), "gaps": counts.get((area.code, domain), 0),
+            "referrals": _count(record.shown("referrals")), "gaps": counts.get((area.code, domain), 0),
         })
     matrix = []
     for child in view.children:
@@ -210,8 +211,9 @@ def _date_text(iso: str) -> str:
     return f"{day}-{month}-{year}"
 
 
-def _count(number: int) -> str:
-    return f"<{THRESHOLD}" if 0 < number < THRESHOLD else str(number)
+def _count(number: int | None) -> str:
+    """A published referral count (None: hidden)."""
+    return f"<{THRESHOLD}" if number is None else str(number)
 
 
 def coverage_report(view: AreaView, gaps: list[Gap], geometries: dict[str, str | None], *,

@@ -110,9 +110,14 @@ class NeedFigureSchema(ma.Schema):
     targetGroup = fields.String(allow_none=True)
 
 
+REFERRAL_COUNT = ("Doorverwijzingen van het afgelopen jaar, met ruis (cell-key-methode, -2 … +2); null als het "
+                  "verborgen is: onder 5 (ook 0), in een gebied met minder dan 1.000 inwoners, of verborgen zodat "
+                  "geen verborgen aantal terug te rekenen is (docs/privacy.md §4a).")
+
+
 class NeedSchema(ma.Schema):
     figures = fields.List(fields.Nested(NeedFigureSchema))
-    referrals = fields.Integer(allow_none=True)
+    referrals = fields.Integer(allow_none=True, metadata={"description": REFERRAL_COUNT})
     declinedCapacity = fields.Integer(allow_none=True)
     declinedOutsideArea = fields.Integer(allow_none=True)
     toMaatwerk = fields.Integer(allow_none=True)
@@ -157,8 +162,9 @@ class CoverageSchema(ma.Schema):
     computedOn = day()
     referralsSince = fields.String()
     thresholds = fields.Dict()
-    suppressionThreshold = fields.Integer(metadata={"description": "Aantallen doorverwijzingen van 1 tot dit getal "
-                                                                   "zijn null."})
+    suppressionThreshold = fields.Integer(metadata={"description": "Aantallen doorverwijzingen onder dit getal (ook "
+                                                                   "0) zijn null, en zo nodig meer; getoonde "
+                                                                   "aantallen hebben ruis (docs/privacy.md §4a)."})
     medians = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True), metadata={
         "description": "Per leefgebied de ene mediaan: van de robuuste cijfers per 1.000 (sociale basis) van de wijken "
                        "in de regio. Kaartkleuren, grafieken en knelpunten vergelijken daarmee."})

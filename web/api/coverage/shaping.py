@@ -1,7 +1,9 @@
 """Coverage records and gaps as the API, the exports and the dashboard show them.
 
 Rounded for reading: distances to whole metres, shares and per-1,000 figures to 3 decimals,
-wachttijd to 1. Referral counts from 1 to 4 are null (small counts are never shown).
+wachttijd to 1. Referral counts are the published ones (``Coverage.shown``: perturbed by the cell-key
+method, null when hidden: under 5, zero included, or hidden so none can be worked back;
+socialekaart/coverage/disclosure.py).
 """
 from __future__ import annotations
 
@@ -10,12 +12,9 @@ from typing import Any
 from socialekaart.coverage.compute import BASIS_GROUP, REACH_GROUPS, RUNG_CODES, AreaInput, Coverage, CoverageResult
 from socialekaart.coverage.gaps import INDICATORS, Gap, Thresholds, display_name
 from socialekaart.coverage.service import Analysis, AreaView
-from socialekaart.referrals.figures import THRESHOLD, suppress
 from socialekaart.shared import taxonomy
+from socialekaart.shared.disclosure import THRESHOLD
 from socialekaart.shared.paging import skip_for
-
-REFERRAL_INDICATORS = ("geen-capaciteit", "buiten-werkgebied", "vooral-maatwerk", "nooit-verwezen")
-REFERRAL_FIGURES = ("declined", "referrals", "toMaatwerk", "withoutLightNearby", "referralsInGemeente")
 
 
 def rounded(value: float | None, places: int) -> float | None:
@@ -68,10 +67,10 @@ def record_body(result: CoverageResult, record: Coverage, gap_count: int = 0) ->
         "need": {
             "figures": [{"indicator": n.indicator, "value": n.value, "year": n.year, "source": n.source,
                          "targetGroup": n.target_group} for n in record.needs],
-            "referrals": suppress(record.referrals), "declinedCapacity": suppress(record.declined_capacity),
-            "declinedOutsideArea": suppress(record.declined_outside_area),
-            "toMaatwerk": suppress(record.to_maatwerk), "toSocialeBasis": suppress(record.to_sociale_basis),
-            "maatwerkWithoutLightNearby": suppress(record.maatwerk_without_light_nearby),
+            "referrals": record.shown("referrals"), "declinedCapacity": record.shown("declined_capacity"),
+            "declinedOutsideArea": record.shown("declined_outside_area"),
+            "toMaatwerk": record.shown("to_maatwerk"), "toSocialeBasis": record.shown("to_sociale_basis"),
+            "maatwerkWithoutLightNearby": record.shown("maatwerk_without_light_nearby"),
         },
         "gaps": gap_count,
     }
@@ -108,17 +107,14 @@ def coverage_body(view: AreaView) -> dict[str, Any]:
 
 
 def gap_body(gap: Gap, rank: int) -> dict[str, Any]:
-    referral_based = gap.indicator in REFERRAL_INDICATORS
-    figures = {key: suppress(value) if referral_based and key in REFERRAL_FIGURES and isinstance(value, int)
-               else value for key, value in gap.figures.items()}
+    """A gap as published: its referral counts are the published ones already (socialekaart.coverage.gaps)."""
     return {
         "rank": rank, "indicator": gap.indicator, "indicatorLabel": INDICATORS[gap.indicator],
         "areaCode": gap.area_code, "areaName": gap.area_name, "areaKind": gap.area_kind,
         "gemeenteCode": gap.gemeente_code, "lifeDomain": gap.life_domain,
         "lifeDomainLabel": taxonomy.LIFE_DOMAIN_BY_CODE[gap.life_domain].label if gap.life_domain else None,
         "organizationId": gap.organization_id, "severity": round(gap.severity, 3),
-        "affected": suppress(gap.affected) if referral_based and gap.indicator != "nooit-verwezen" else gap.affected,
-        "explanation": gap.explanation, "figures": figures,
+        "affected": gap.affected, "explanation": gap.explanation, "figures": dict(gap.figures),
     }
 
 
@@ -155,9 +151,9 @@ def flat_record(result: CoverageResult, record: Coverage, gap_count: int) -> dic
         "inwonersBeyondReach": basis.inwoners_beyond,
         "servicesWithWait": record.wait_count, "meanWaitWeeks": rounded(record.mean_wait_weeks, 1),
         "maxWaitWeeks": record.max_wait_weeks,
-        "referrals": suppress(record.referrals), "declinedCapacity": suppress(record.declined_capacity),
-        "declinedOutsideArea": suppress(record.declined_outside_area), "toMaatwerk": suppress(record.to_maatwerk),
-        "maatwerkWithoutLightNearby": suppress(record.maatwerk_without_light_nearby),
+        "referrals": record.shown("referrals"), "declinedCapacity": record.shown("declined_capacity"),
+        "declinedOutsideArea": record.shown("declined_outside_area"), "toMaatwerk": record.shown("to_maatwerk"),
+        "maatwerkWithoutLightNearby": record.shown("maatwerk_without_light_nearby"),
         "needs": "; ".join(f"{n.indicator}{f' ({n.target_group})' if n.target_group else ''}: {n.value} "
                            f"({n.year}, {n.source})" for n in record.needs) or None,
         "gaps": gap_count,

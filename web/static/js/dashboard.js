@@ -163,7 +163,7 @@
   }
 
   function count(value) {
-    return value === null ? "minder dan 5" : number.format(value);
+    return value === null ? "<5" : number.format(value);
   }
 
   function renderHeading(coverage) {
@@ -200,7 +200,8 @@
     if (record.need.referrals) {
       parts.push(number.format(record.need.referrals) + " doorverwijzingen in het afgelopen jaar.");
     } else if (record.need.referrals === null) {
-      parts.push("Minder dan 5 doorverwijzingen in het afgelopen jaar.");
+      parts.push("Het aantal doorverwijzingen in het afgelopen jaar wordt niet getoond (minder dan 5, of terug te " +
+        "rekenen uit andere aantallen).");
     }
     element("gebied-intro").textContent = parts.join(" ");
   }
