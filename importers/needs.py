@@ -209,7 +209,7 @@ def import_needs(path: Path | str, coverage: CoverageService, *, today: date | N
         before = stored.get(need.id)
         if before is None:
             report.changes.append(Change("need", need.id, "created"))
-        elif before.get("value") != need.value:
+        elif before.value != need.value:
             report.changes.append(Change("need", need.id, "updated", ("value",)))
         else:
             report.unchanged_counts["need"] = report.unchanged_counts.get("need", 0) + 1

@@ -13,7 +13,17 @@ from typing import Any, Iterable
 from graph.backends.connection import Statement
 from graph.stores.catalog import GraphStore
 from graph.stores.rows import chunks, columns, sorted_chunks
-from socialekaart.coverage.compute import CAPACITY_REASON, DECLINED, MAATWERK, OUTSIDE_AREA_REASON, SOCIALE_BASIS
+from socialekaart.coverage.compute import (
+    CAPACITY_REASON,
+    DECLINED,
+    MAATWERK,
+    OUTSIDE_AREA_REASON,
+    SOCIALE_BASIS,
+    AreaInput,
+    ReferralSignals,
+    ServiceInput,
+)
+from socialekaart.coverage.needs import Need
 
 # Columns, not maps: a map sends every key again with every row, and reading the rows is most of the cost.
 AREA_FIELDS = (".code, .name, .kind, .parent_code, .population, .lat, .lon, .age_0_14, .age_15_24, .age_25_44, "
@@ -56,26 +66,28 @@ class CoverageStore:
         self.connection = store.connection
 
     # -- bulk reads for the computation ----------------------------------------------------------
-    def areas(self) -> list[dict[str, Any]]:
-        return self.connection.read(f"MATCH (a:Area) RETURN {columns('a', AREA_FIELDS)} ORDER BY a.code")
+    def areas(self) -> list[AreaInput]:
+        rows = self.connection.read(f"MATCH (a:Area) RETURN {columns('a', AREA_FIELDS)} ORDER BY a.code")
+        return [AreaInput.from_row(row) for row in rows]
 
-    def services(self) -> list[dict[str, Any]]:
-        return self.connection.read(f"MATCH (s:Service) RETURN {columns('s', SERVICE_FIELDS)} ORDER BY s.id")
+    def services(self) -> list[ServiceInput]:
+        rows = self.connection.read(f"MATCH (s:Service) RETURN {columns('s', SERVICE_FIELDS)} ORDER BY s.id")
+        return [ServiceInput.from_row(row) for row in rows]
 
-    def needs(self) -> list[dict[str, Any]]:
+    def needs(self) -> list[Need]:
         rows = self.connection.read(f"MATCH (n:Need) RETURN n {{{NEED_FIELDS}}} AS need ORDER BY n.id")
-        return [row["need"] for row in rows]
+        return [Need.from_row(row["need"]) for row in rows]
 
-    def referral_signals(self, since: str) -> dict[str, list[dict[str, Any]]]:
+    def referral_signals(self, since: str) -> ReferralSignals:
         """The referrals sent since ``since`` (UTC ISO-8601), whatever became of them, counted: per
         place of the inwoner (``homes``), per place × leefgebied (``domains``) and per receiving
         organisation (``receivers``); with each count of ``homes`` and ``domains`` the sum of its record keys
-        (``ck_<count>``). Rows for ``ReferralSignals.from_rows``."""
+        (``ck_<count>``)."""
         params = {"since": since, "declined": DECLINED, "capacity": CAPACITY_REASON, "outside": OUTSIDE_AREA_REASON,
                   "maatwerk": MAATWERK, "basis": list(SOCIALE_BASIS)}
-        return {"homes": self.connection.read(REFERRAL_HOMES, {"since": since}),
-                "domains": self.connection.read(REFERRAL_DOMAINS, params),
-                "receivers": self.connection.read(REFERRAL_RECEIVERS, {"since": since})}
+        return ReferralSignals.from_rows({"homes": self.connection.read(REFERRAL_HOMES, {"since": since}),
+                                          "domains": self.connection.read(REFERRAL_DOMAINS, params),
+                                          "receivers": self.connection.read(REFERRAL_RECEIVERS, {"since": since})})
 
     def area_geometries(self, codes: Iterable[str]) -> dict[str, str | None]:
         rows = self.connection.read("MATCH (a:Area) WHERE a.code IN $codes RETURN a.code AS code, "
@@ -83,12 +95,13 @@ class CoverageStore:
         return {row["code"]: row["geometry"] for row in rows}
 
     # -- inventarisatie figures --------------------------------------------------------------------
-    def stored_needs(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = {}
+    def stored_needs(self, ids: Iterable[str]) -> dict[str, Need]:
+        """The stored figures with these ids, by id."""
+        found: dict[str, Need] = {}
         for page in sorted_chunks(ids):
             rows = self.connection.read(f"MATCH (n:Need) WHERE n.id IN $ids RETURN n {{{NEED_FIELDS}}} AS need",
                                         {"ids": page})
-            found.update({row["need"]["id"]: row["need"] for row in rows})
+            found.update({row["need"]["id"]: Need.from_row(row["need"]) for row in rows})
         return found
 
     def area_codes(self) -> set[str]:

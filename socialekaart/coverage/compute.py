@@ -197,7 +197,7 @@ class ReferralSignals:
                    dict(home_keys), {key: tuple(keys) for key, keys in domain_keys.items()})
 
     @classmethod
-    def from_rows(cls, rows: Mapping[str, list[Mapping[str, Any]]]) -> "ReferralSignals":
+    def from_rows(cls, rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> "ReferralSignals":
         """From ``CoverageStore.referral_signals``."""
         homes: Counter = Counter()
         home_keys: Counter = Counter()

@@ -20,8 +20,6 @@ from socialekaart.accounts.service import Principal
 from socialekaart.coverage.compute import (
     AreaInput,
     CoverageResult,
-    ReferralSignals,
-    ServiceInput,
     compute_coverage,
 )
 from socialekaart.coverage.gaps import INDICATORS, Gap, Thresholds, find_gaps, regional_medians
@@ -97,12 +95,8 @@ class CoverageService:
         now = self.clock()
         since = iso(now - timedelta(days=self.referral_days))
         rows = self._read(since)
-        result = compute_coverage(
-            [AreaInput.from_row(r) for r in rows["areas"]],
-            [ServiceInput.from_row(r) for r in rows["services"]],
-            [Need.from_row(r) for r in rows["needs"]],
-            ReferralSignals.from_rows(rows["signals"]),
-            self.thresholds.coverage_params)
+        result = compute_coverage(rows["areas"], rows["services"], rows["needs"], rows["signals"],
+                                  self.thresholds.coverage_params)
         today = local_date(now)
         gaps = find_gaps(result, self.thresholds, today=today)
         return Analysis(result, gaps, self.thresholds, today, since, time.perf_counter() - started,
@@ -190,7 +184,7 @@ class CoverageService:
     def known_areas(self) -> set[str]:
         return self.store.area_codes()
 
-    def stored_needs(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    def stored_needs(self, ids: Iterable[str]) -> dict[str, Need]:
         return self.store.stored_needs(ids)
 
     def save_needs(self, needs: list[Need]) -> int:

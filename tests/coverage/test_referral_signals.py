@@ -17,10 +17,8 @@ from socialekaart.coverage.compute import (
     LIFE_DOMAIN_CODES,
     SIGNALS,
     SOCIALE_BASIS,
-    AreaInput,
     ReferralInput,
     ReferralSignals,
-    ServiceInput,
     _Geography,
     compute_coverage,
 )
@@ -114,11 +112,11 @@ def _old_count(geo, index, referrals, reach, params):
 
 
 def _inputs(store: CoverageStore):
-    return ([AreaInput.from_row(r) for r in store.areas()], [ServiceInput.from_row(r) for r in store.services()])
+    return store.areas(), store.services()
 
 
 def test_the_store_counts_what_reading_every_referral_counted(store):
-    counted = ReferralSignals.from_rows(store.referral_signals(SINCE))
+    counted = store.referral_signals(SINCE)
     old = _old_rows(store)
     assert len(old) == 19  # sent in the period, whatever became of them
     assert counted == ReferralSignals.of(old)
@@ -127,7 +125,7 @@ def test_the_store_counts_what_reading_every_referral_counted(store):
 def test_coverage_from_the_counts_equals_the_old_per_referral_counting(store):
     areas, services = _inputs(store)
     params = THRESHOLDS.coverage_params
-    result = compute_coverage(areas, services, (), ReferralSignals.from_rows(store.referral_signals(SINCE)), params)
+    result = compute_coverage(areas, services, (), store.referral_signals(SINCE), params)
     geo = _Geography(areas)
     signals, totals, to_org = _old_count(geo, result.index, _old_rows(store), result.reach, params)
     assert np.array_equal(result.signals, signals)
@@ -139,7 +137,7 @@ def test_coverage_from_the_counts_equals_the_old_per_referral_counting(store):
 
 def test_the_counts_by_hand(store):
     areas, services = _inputs(store)
-    result = compute_coverage(areas, services, (), ReferralSignals.from_rows(store.referral_signals(SINCE)),
+    result = compute_coverage(areas, services, (), store.referral_signals(SINCE),
                               THRESHOLDS.coverage_params)
     record = result.record
     zuid = record("WK000102", "geldzaken")
@@ -161,9 +159,8 @@ def test_the_counts_by_hand(store):
 
 
 def test_no_referrals_count_nothing(fresh):
-    rows = CoverageStore(fresh.runtime.store).referral_signals(SINCE)
-    assert rows == {"homes": [], "domains": [], "receivers": []}
-    assert ReferralSignals.from_rows(rows) == ReferralSignals.of([])
+    counted = CoverageStore(fresh.runtime.store).referral_signals(SINCE)
+    assert counted == ReferralSignals.of([]) and not counted.homes and not counted.receivers
 
 
 def test_the_service_reads_the_counts(store, fresh):
