@@ -30,6 +30,7 @@ from socialekaart.referrals.network_graph import network_view, profiles_of
 from socialekaart.referrals.ports import NetworkRepository
 from socialekaart.shared import taxonomy
 from socialekaart.shared.clock import Clock, iso, local_date, parse_iso, utcnow
+from socialekaart.shared.disclosure import MIN_AREA_POPULATION
 from socialekaart.shared.errors import Forbidden, NotFound, ValidationError
 from socialekaart.shared.hours import LOCAL_TZ
 
@@ -37,7 +38,6 @@ MAX_CLOSURE_DAYS = 365
 DEFAULT_PERIOD_MONTHS = 12
 MIN_PERIOD_MONTHS = 1
 MAX_PERIOD_MONTHS = 60
-MIN_AREA_POPULATION = 1000
 # The API asks a period as a first month and a number of months: whole months, never refused by order.
 FIRST_MONTH_PATTERN = r"^20[0-9]{2}-(0[1-9]|1[0-2])$"
 NETWORK_GROUPINGS = ("total", "month", "partner")  # what the network view reads

@@ -28,8 +28,8 @@ from typing import Any, Iterable, Mapping, Sequence
 THRESHOLD = 5
 MAX_ROUNDS = 200
 # The smallest area (CBS inwoners) with referral figures of its own: the coverage figures hide every
-# referral count of a smaller area (socialekaart/coverage/disclosure.py). The network figures have the
-# same number as ``referrals.network.MIN_AREA_POPULATION``.
+# referral count of a smaller area (socialekaart/coverage/disclosure.py), and the network figures refuse
+# to be asked for one (socialekaart/referrals/network.py).
 MIN_AREA_POPULATION = 1000
 # The shortest period the coverage figures count referrals over (the setting COVERAGE_REFERRAL_DAYS; the
 # caller cannot choose one): about the network figures' one calendar month.

@@ -58,3 +58,14 @@ def test_init_status_demo_and_stop(tmp_path):
         assert server.pid() is None
     finally:
         server.stop()
+
+
+def test_the_demo_from_an_installed_wheel_says_it_needs_the_source_tree(tmp_path, monkeypatch):
+    """The wheel has no importers/demo (tests/unit/test_packaging.py); a clear Dutch error, nothing written."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "importers.demo", None)  # as in an installed wheel: not importable
+    env = {"SOCIALEKAART_DATA_DIR": str(tmp_path), "SOCIALEKAART_GRAPH_NAME": "cli_test"}
+    result = run(["demo", "load", "--if-empty"], env)
+    assert result.exit_code != 0 and "hoort niet bij het geïnstalleerde pakket" in result.output
+    assert "Traceback" not in result.output, result.output

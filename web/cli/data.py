@@ -59,11 +59,10 @@ def _import_options(func: Callable) -> Callable:
 
 
 def _import_service(runtime):
-    from graph.stores.snapshots import StoreSnapshots
     from socialekaart.catalog.importing import ImportService
 
     catalog = guard(lambda: runtime.catalog)
-    return ImportService(catalog, StoreSnapshots(catalog.store), write_progress=_Progress("Wegschrijven"))
+    return ImportService(catalog, runtime.snapshots, write_progress=_Progress("Wegschrijven"))
 
 
 def _announce_write(report) -> None:

@@ -2,6 +2,7 @@
 inventarisatie figures and a year of referrals between the demo partners."""
 from __future__ import annotations
 
+import importlib.util
 import time
 from datetime import datetime
 from importlib import resources
@@ -29,6 +30,16 @@ def demo_load(ctx: click.Context, if_empty: bool) -> None:
     load_demo(runtime_of(ctx), if_empty=if_empty)
 
 
+NO_DEMO = ("De demoregio hoort niet bij het geïnstalleerde pakket (importers/demo staat alleen in de broncode). "
+           "Laad hem vanuit een kloon van de repository: make run.")
+
+
+def require_demo() -> None:
+    """The demo generator and its data ship with the source tree, not in the wheel."""
+    if importlib.util.find_spec("importers.demo") is None:
+        raise CliError(NO_DEMO)
+
+
 def demo_needs_file() -> Path:
     return Path(str(resources.files("importers.demo") / "data" / "needs" / "behoeften_zeeland.csv"))
 
@@ -42,6 +53,7 @@ def load_demo(runtime: Runtime, *, if_empty: bool, now: datetime | None = None) 
     if if_empty and not was_empty:
         click.echo("De database bevat al gegevens; demoregio niet opnieuw geladen.")
         return False
+    require_demo()
     from importers.demo.region import demo_region
 
     started = time.monotonic()

@@ -13,6 +13,7 @@ from marshmallow import fields, validate
 
 from socialekaart.catalog import readability
 from socialekaart.catalog.listings import ListingService
+from socialekaart.places.codes import code_regex
 from socialekaart.shared import taxonomy
 from socialekaart.shared.errors import PreconditionFailed
 from web.api.blueprint import Blueprint
@@ -92,7 +93,7 @@ class ListingChangesSchema(ma.Schema):
     crisis = StrictBoolean(metadata={"description": "24 uur per dag crisishulp."})
     independentClientSupport = StrictBoolean()
     confidential = StrictBoolean(metadata={"description": "Vertrouwelijk adres: alleen de wijk wordt getoond."})
-    serves = fields.List(fields.String(validate=validate.Regexp(r"^(GM\d{4}|WK\d{6}|BU\d{8})$")),
+    serves = fields.List(fields.String(validate=validate.Regexp(code_regex("gemeente", "wijk", "buurt"))),
                          allow_none=True, validate=validate.Length(max=200),
                          metadata={"description": "Werkgebied: CBS-codes van gemeenten, wijken of buurten."})
     location = fields.Nested(LocationChangesSchema, allow_none=True,
@@ -168,7 +169,7 @@ class StaleArgsSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    gemeente = fields.String(validate=validate.Regexp(r"^GM\d{4}$"),
+    gemeente = fields.String(validate=validate.Regexp(code_regex("gemeente")),
                              metadata={"description": "Alleen deze gemeente."})
 
 
