@@ -9,8 +9,9 @@ Both come from ``socialekaart.hsds``, so they match the /hsds API: the same ids 
 confidential locations only as their wijk. ``socialekaart import hsds`` reads either back.
 
 Every id is a stable UUID derived from our own id, which travels as a ``socialekaart-id`` attribute
-(docs/hsds.md). One thing differs from the HSDS datapackage description: a CSV time cannot say
-24:00, so "open until midnight" is written 23:59:59 (the importer reads that back as midnight).
+(docs/hsds.md). Two things differ from the HSDS datapackage description: a CSV time cannot say
+24:00, so "open until midnight" is written 23:59:59 (the importer reads that back as midnight); and a CSV
+time has no zone: the offset of the JSON times is in the schedule's ``timezone`` column.
 """
 from __future__ import annotations
 
@@ -96,7 +97,8 @@ def _cell(value: Any, kind: str) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if kind == "time" and isinstance(value, str):
-        return "23:59:59" if value == "24:00" else f"{value}:00" if len(value) == 5 else value
+        clock = value[:5]  # the offset goes in the schedule's timezone column, as Table Schema times have none
+        return "23:59:59" if clock == "24:00" else f"{clock}:00"
     return repr(value) if isinstance(value, float) else str(value)
 
 

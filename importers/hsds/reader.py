@@ -45,6 +45,7 @@ CBS_CODE = re.compile(r"\b(" + "|".join(CODE_BODIES[k] for k in ("gemeente", "wi
 WAIT = re.compile(r"^(\d{1,3}) (?:week|weken)(?:\. (.*))?$", re.DOTALL)
 TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$", re.IGNORECASE)
 ICAL_DAY = {code: day for day, code in enumerate(hsds.ICAL_DAYS)}
+DUTCH_ZONES = ("+01", "+0100", "+02", "+0200")  # a time's zone, without its colon
 IGNORED_SCHEDULE_FIELDS = ("byweekno", "bymonthday", "byyearday", "count", "until", "valid_from", "valid_to")
 FEATURE_FLAGS = {"crisis-24-uur": "crisis_24h", "onafhankelijke-clientondersteuning": "independent_client_support",
                  "vertrouwelijk": "confidential"}
@@ -675,14 +676,16 @@ def _number_or_none(value: Any) -> float | None:
 
 
 def _clock(value: Any) -> tuple[int, bool] | None:
-    """'09:00', '09:00:00' or '09:00+01:00' -> (540, had a zone); None when not understood."""
+    """'09:00', '09:00:00' or '09:00+01:00' -> (540, had a zone other than Dutch time); None when not
+    understood. +01:00 and +02:00 are Dutch time (winter, summer), as our own export writes them."""
     match = TIME.match(_text(value) or "")
     if not match:
         return None
     hours, minutes = int(match.group(1)), int(match.group(2))
     if minutes > 59 or hours > 24 or (hours == 24 and minutes):
         return None
-    return hours * 60 + minutes, bool(match.group(3))
+    zone = (match.group(3) or "").replace(":", "")
+    return hours * 60 + minutes, bool(zone) and zone not in DUTCH_ZONES
 
 
 # -- the whole import ------------------------------------------------------------------------------

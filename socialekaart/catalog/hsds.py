@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timezone
 from typing import Any, Mapping, Sequence
 
 from socialekaart.catalog.model import Organization
 from socialekaart.catalog.records import HsdsService, ServiceStamp
 from socialekaart.shared import taxonomy
-from socialekaart.shared.hours import MINUTES_PER_DAY, WeeklyHours
+from socialekaart.shared.clock import local_date
+from socialekaart.shared.hours import LOCAL_TZ, MINUTES_PER_DAY, WeeklyHours
 from socialekaart.shared.taxonomy import Term
 
 HSDS_VERSION = "3.0"
@@ -36,7 +37,8 @@ CURRENCY = "EUR"
 ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, HSDS_PROFILE)
 UUID_PATTERN = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 ICAL_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-TIME_NOTE = "Tijden in Nederlandse tijd (Europe/Amsterdam)."
+TIME_NOTE = ("Tijden in Nederlandse tijd (Europe/Amsterdam); de afwijking van UTC is die van de dag waarop dit "
+             "antwoord gemaakt is (wintertijd +01:00, zomertijd +02:00).")
 
 def derived_id(*parts: str) -> str:
     """A uuid5 from the owner's id and the path to the child: the same every export."""
@@ -248,9 +250,20 @@ def _fees_description(s: HsdsService) -> str | None:
     return cost.label if cost else None
 
 
-def schedules(service_id: str, hours: Sequence[int] | None) -> list[dict[str, Any]]:
-    """Minute-of-week pairs as weekly HSDS schedules: one per opening time, with the days it holds."""
+def dutch_offset(on: date | None = None) -> str:
+    """The Netherlands' offset from UTC on a day (midday, so the night of a clock change does not
+    matter): '+01:00' in winter time, '+02:00' in summer time."""
+    moment = datetime.combine(on or local_date(), time(12), tzinfo=LOCAL_TZ)
+    text = moment.strftime("%z")
+    return f"{text[:3]}:{text[3:]}"
+
+
+def schedules(service_id: str, hours: Sequence[int] | None, *, on: date | None = None) -> list[dict[str, Any]]:
+    """Minute-of-week pairs as weekly HSDS schedules: one per opening time, with the days it holds.
+    Times in Dutch time with the offset of ``on`` (today by default): HSDS wants a zone on opens_at,
+    and a weekly schedule cannot carry the clock change, so the answer says which day's offset it uses."""
     weekly = WeeklyHours.from_minutes(hours)
+    offset = dutch_offset(on)
     groups: dict[tuple[int, int], list[int]] = {}
     for start, end in weekly.ranges:
         while start < end:  # split at midnight, so every piece lies within one day
@@ -269,7 +282,8 @@ def schedules(service_id: str, hours: Sequence[int] | None) -> list[dict[str, An
             "id": derived_id("service", service_id, "schedule", str(index)),
             "service_id": public_id("service", service_id),
             "freq": "WEEKLY", "wkst": "MO", "byday": ",".join(ICAL_DAYS[d] for d in days),
-            "opens_at": _clock(opens), "closes_at": _clock(closes), "description": text, "notes": TIME_NOTE,
+            "opens_at": _clock(opens) + offset, "closes_at": _clock(closes) + offset,
+            "timezone": int(offset[:3]), "description": text, "notes": TIME_NOTE,
         })
     return result
 

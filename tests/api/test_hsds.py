@@ -136,11 +136,13 @@ def test_service_detail_carries_our_vocabularies_hours_and_location(client, regi
     assert body["cost_options"][0]["option"] in ("Eigen bijdrage", "Betaald")
     # Hours: every opening range comes back as a weekly schedule.
     days = dict(zip(hsds.ICAL_DAYS, range(7)))
-    ranges = sorted((days[d] * 1440 + int(s["opens_at"][:2]) * 60 + int(s["opens_at"][3:]),
-                     days[d] * 1440 + int(s["closes_at"][:2]) * 60 + int(s["closes_at"][3:]))
+    ranges = sorted((days[d] * 1440 + int(s["opens_at"][:2]) * 60 + int(s["opens_at"][3:5]),
+                     days[d] * 1440 + int(s["closes_at"][:2]) * 60 + int(s["closes_at"][3:5]))
                     for s in body["schedules"] for d in s["byday"].split(","))
     assert ranges == sorted(ours.hours.ranges)
     assert all(s["freq"] == "WEEKLY" for s in body["schedules"])
+    assert all(s["opens_at"][5:] in ("+01:00", "+02:00") and s["opens_at"][5:] == s["closes_at"][5:]
+               for s in body["schedules"])  # Dutch time, with the offset of today
     [sal] = body["service_at_locations"]
     location = sal["location"]
     assert location["id"] == uid("location", ours.location.id) and location["location_type"] == "physical"

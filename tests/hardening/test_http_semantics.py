@@ -98,3 +98,22 @@ def test_options_on_the_export_names_only_its_own_methods(client, world):
     other = client.options(f"/api/v1/referrals/{world.referrals['sent']}", headers=world.callers["swt"].headers)
     assert "GET" in other.headers["Allow"] and "POST" not in other.headers["Allow"]
     assert client.get("/api/v1/referrals/export-1", headers=world.callers["swt"].headers).status_code == 404
+
+
+def test_the_hsds_api_and_the_openapi_descriptions_answer_json_only(client):
+    """HSDS (JSON only) and both OpenAPI files: 406 problem+json for an Accept without JSON; served otherwise."""
+    paths = ("/hsds/", "/hsds/services?per_page=1", "/hsds/taxonomies", "/hsds/openapi.json", "/api/v1/openapi.json")
+    for path in paths:
+        refused = client.get(path, headers={"Accept": "application/xml"})
+        assert refused.status_code == 406 and refused.mimetype == "application/problem+json", (path, refused.status)
+        assert "application/json" in refused.get_json()["detail"]
+        for accept in ("application/json", "*/*", "text/html,application/xml;q=0.9,*/*;q=0.8"):
+            served = client.get(path, headers={"Accept": accept})
+            assert served.status_code == 200 and served.mimetype == "application/json", (path, accept)
+
+
+def test_the_hsds_api_names_the_allowed_methods_on_405(client):
+    for path in ("/hsds/services", "/hsds/organizations", "/hsds/taxonomy_terms"):
+        answer = client.post(path, json={})
+        assert answer.status_code == 405 and answer.mimetype == "application/problem+json", path
+        assert "GET" in {m.strip() for m in answer.headers["Allow"].split(",")} and "POST" not in answer.headers["Allow"]

@@ -477,3 +477,17 @@ def test_import_and_export_commands(cli, tmp_path):
 def test_the_shipped_datapackage_description_is_the_hsds_one():
     package = hsds_package()
     assert package["version"] == "3.0.0" and len(package["resources"]) == 21
+
+
+def test_dutch_offsets_on_opening_times_are_read_quietly_and_other_zones_are_named(zeeland, fresh, tmp_path):
+    """Our own export writes opens_at with the Dutch offset (+01:00 winter, +02:00 summer); a time in
+    another zone is read as Dutch time, with a warning that names the zone as ignored."""
+    dutch = service_json("svc-nl", schedules=[{"id": "s1", "freq": "WEEKLY", "byday": "MO",
+                                                "opens_at": "09:00+02:00", "closes_at": "12:00+02:00", "timezone": 2}])
+    foreign = service_json("svc-utc", schedules=[{"id": "s2", "freq": "WEEKLY", "byday": "TU",
+                                                  "opens_at": "09:00Z", "closes_at": "12:00Z"}])
+    report = run(write_json(tmp_path, [dutch, foreign]), zeeland, dry_run=True)
+    assert not report.rejected
+    assert {c.id for c in report.changes if c.type == "service"} == {"svc-nl", "svc-utc"}
+    zoned = [w for w in report.warnings if "tijdzone" in w.text()]
+    assert len(zoned) == 1 and "svc-utc" in zoned[0].text() and "svc-nl" not in " ".join(w.text() for w in zoned)

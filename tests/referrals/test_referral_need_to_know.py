@@ -101,3 +101,19 @@ def test_an_open_or_finished_referral_still_shows_the_receiver_the_client(client
                            headers=welzijn).status_code == 200
     one = client.get(f"/api/v1/referrals/{rid}", headers=welzijn).get_json()
     assert one["clientDataWithheld"] is False and one["contact"]["name"] == "Sanne"
+
+
+@pytest.mark.parametrize("how", ["cancelled", "expired"])
+def test_a_receiver_that_never_received_it_gets_status_and_reason_only(client, actors, rr, clock, how):
+    """Cancelled or expired straight from 'verzonden', before the receiver ever opened it."""
+    swt, welzijn = actors["swt"].headers, actors["welzijn"].headers
+    rid = client.post("/api/v1/referrals", json=referral_body(), headers=swt).get_json()["id"]
+    assert client.post(f"/api/v1/referrals/{rid}/transitions", json={"to": "verzonden"}, headers=swt).status_code == 200
+    status, reason = close(client, actors, rr, clock, rid, how)
+    one = client.get(f"/api/v1/referrals/{rid}", headers=welzijn).get_json()
+    assert one["status"] == status and one["receivedAt"] is None  # never received
+    assert one["clientDataWithheld"] is True and one["cancelReason"] == reason
+    assert one["requestText"] is None and one["contact"] is None and one["consent"] is None
+    assert_no_client_data(one)
+    assert_no_client_data(client.get("/api/v1/referrals?box=received", headers=welzijn).get_json())
+    assert_no_client_data(client.get("/api/v1/referral-events?since=0", headers=welzijn).get_json())

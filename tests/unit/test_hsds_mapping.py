@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
@@ -74,14 +75,18 @@ def test_the_store_has_a_condition_for_every_term_and_taxonomy():
 
 
 def test_hours_become_weekly_schedules():
-    found = hsds.schedules("svc-1", WeeklyHours.parse("ma-vr 09:00-12:00; wo 13:00-15:00; za 10:00-12:00").minutes())
+    winter = date(2026, 12, 3)
+    found = hsds.schedules("svc-1", WeeklyHours.parse("ma-vr 09:00-12:00; wo 13:00-15:00; za 10:00-12:00").minutes(),
+                           on=winter)
     assert [(s["byday"], s["opens_at"], s["closes_at"]) for s in found] == [
-        ("MO,TU,WE,TH,FR", "09:00", "12:00"), ("WE", "13:00", "15:00"), ("SA", "10:00", "12:00")]
+        ("MO,TU,WE,TH,FR", "09:00+01:00", "12:00+01:00"), ("WE", "13:00+01:00", "15:00+01:00"),
+        ("SA", "10:00+01:00", "12:00+01:00")]
+    assert all(s["timezone"] == 1 for s in found)
     assert all(s["freq"] == "WEEKLY" and s["service_id"] == hsds.public_id("service", "svc-1") for s in found)
     assert found[0]["description"] == "ma-vr 09:00-12:00"
-    always = hsds.schedules("svc-1", WeeklyHours.parse("24/7").minutes())
-    assert [(s["byday"], s["opens_at"], s["closes_at"]) for s in always] == [
-        ("MO,TU,WE,TH,FR,SA,SU", "00:00", "24:00")]
+    always = hsds.schedules("svc-1", WeeklyHours.parse("24/7").minutes(), on=date(2026, 7, 3))
+    assert [(s["byday"], s["opens_at"], s["closes_at"], s["timezone"]) for s in always] == [
+        ("MO,TU,WE,TH,FR,SA,SU", "00:00+02:00", "24:00+02:00", 2)]  # summer time
     assert hsds.schedules("svc-1", []) == []
 
 
@@ -155,3 +160,10 @@ def test_validation_helper_catches_what_hsds_forbids():
     assert errors("service", {"id": ANY_UUID, "name": "n", "status": "active", "email": "geen-adres"})
     assert errors("service", {"id": ANY_UUID, "name": "n", "status": "active", "last_modified": "gisteren"})
     assert errors("service", {"id": ANY_UUID, "name": "n", "status": "active", "phones": [{"id": "p"}]})  # no number
+
+
+def test_public_ids_are_pinned_so_a_change_of_namespace_or_path_cannot_pass_unseen():
+    """Partners store our HSDS ids: they may never change. Literal values, not recomputed by the code."""
+    assert hsds.public_id("service", "demo-svc-gm0664-0024") == "7ca11c2d-cd21-591b-9e55-38f50034f223"
+    assert hsds.public_id("organization", "demo-org-gm0664-swt") == "ee07060b-fb21-5536-86cb-e837440ebc67"
+    assert hsds.derived_id("service", "svc-1", "schedule", "0") == "2dc6e187-7d19-5f19-b9fc-93a3cde837b3"

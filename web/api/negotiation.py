@@ -1,7 +1,7 @@
 """Content negotiation for the API operations (RFC 9110 §15.5.7): an ``Accept`` that allows none of
 the media types an operation answers with (as its OpenAPI description documents them) nor
-problem+json gets a 406 problem. No ``Accept`` or ``*/*`` is fine; pages and the docs are not API
-operations and are left alone."""
+problem+json gets a 406 problem. No ``Accept`` or ``*/*`` is fine; pages are left alone. The OpenAPI
+descriptions and the HSDS read API (``json_only``) answer JSON only."""
 from __future__ import annotations
 
 import re
@@ -12,6 +12,7 @@ from flask_smorest import Api
 
 from web.problems import PROBLEM_JSON, problem
 
+JSON = "application/json"
 _PARAMETER = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")
 
 
@@ -29,11 +30,26 @@ def register_negotiation(app: Flask, api: Api, prefix: str) -> None:
     def acceptable():
         if request.url_rule is None or not request.path.startswith(prefix + "/"):
             return None
+        if request.path == f"{prefix}/openapi.json":
+            return _refuse_unless(frozenset({JSON}))
         method = "get" if request.method == "HEAD" else request.method.lower()
         media = offered().get((_PARAMETER.sub(r"{\1}", request.url_rule.rule), method))
-        if media is None or not request.accept_mimetypes.provided:
+        return None if media is None else _refuse_unless(media)
+
+
+def json_only(app: Flask, prefix: str) -> None:
+    """Every address under ``prefix`` answers JSON (or a problem): 406 for an Accept without it."""
+    @app.before_request
+    def acceptable():
+        if request.url_rule is None or not (request.path == prefix or request.path.startswith(prefix + "/")):
             return None
-        if request.accept_mimetypes.best_match(sorted(media | {PROBLEM_JSON})) is None:
-            return problem(406, "Dit adres kan antwoorden als " + ", ".join(sorted(media)) +
-                           ". Vraag daar een van in de Accept-header (of */*).")
+        return _refuse_unless(frozenset({JSON}))
+
+
+def _refuse_unless(media: frozenset[str]):
+    if not request.accept_mimetypes.provided:
         return None
+    if request.accept_mimetypes.best_match(sorted(media | {PROBLEM_JSON})) is None:
+        return problem(406, "Dit adres kan antwoorden als " + ", ".join(sorted(media)) +
+                       ". Vraag daar een van in de Accept-header (of */*).")
+    return None
