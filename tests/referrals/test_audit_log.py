@@ -70,3 +70,31 @@ def test_audit_entries_are_pruned_after_their_retention(actors, rr, clock):
     assert rr.referrals.audit_trail(admin, old) == []
     assert [a.action for a in rr.referrals.audit_trail(admin, recent)][:2] == ["aanmaken", "status:verzonden"]
     assert rr.referrals.prune_audit(older_than=timedelta(days=730)) == 0
+
+
+def test_the_prune_audit_command_keeps_the_retention_and_refuses_a_bad_term(actors, rr, clock, runtime, monkeypatch):
+    """`socialekaart referrals prune-audit --older-than …` (the CLI's own clock is the real one)."""
+    from datetime import datetime, timezone
+
+    from click.testing import CliRunner
+
+    from tests.conftest import set_store_env
+    from tests.referrals.referral_helpers import SECRET_KEY
+    from web.cli import main
+
+    old = sent_and_read_at(rr, actors, clock)  # at START, long before today
+    clock.set(datetime.now(timezone.utc) - timedelta(days=1))
+    recent = sent_and_read_at(rr, actors, clock)
+    admin = actors["admin"].principal
+    old_entries = len(rr.referrals.audit_trail(admin, old))
+    set_store_env(monkeypatch, runtime.settings)
+    monkeypatch.setenv("SOCIALEKAART_SECRET_KEY", SECRET_KEY)
+
+    refused = CliRunner().invoke(main, ["referrals", "prune-audit", "--older-than", "soms"])
+    assert refused.exit_code != 0 and "Onbekende termijn" in refused.output
+    assert len(rr.referrals.audit_trail(admin, old)) == old_entries  # nothing removed
+
+    done = CliRunner().invoke(main, ["referrals", "prune-audit", "--older-than", "30d"])
+    assert done.exit_code == 0 and f"{old_entries} auditregel(s) verwijderd." in done.output, done.output
+    assert rr.referrals.audit_trail(admin, old) == []
+    assert [a.action for a in rr.referrals.audit_trail(admin, recent)][:2] == ["aanmaken", "status:verzonden"]
