@@ -34,6 +34,7 @@ class Gate:
         self.log: list[tuple[float, str]] = []
         self.services_left: int | None = None
         self.throttle: str | None = None
+        self.blank_first_name = False  # the first service of page 1 arrives without a name (invalid)
         self.lock = threading.Lock()
 
     def __call__(self, environ, start_response):
@@ -49,7 +50,23 @@ class Gate:
                     start_response("503 Service Unavailable", [("Content-Length", "0")])
                     return [b""]
                 self.services_left -= 1
+        if self.blank_first_name and environ["PATH_INFO"].endswith("/services") and \
+                "page=1" in environ.get("QUERY_STRING", "").split("&"):
+            return self._blank_first_name(environ, start_response)
         return self.app(environ, start_response)
+
+    def _blank_first_name(self, environ, start_response):
+        seen: dict = {}
+
+        def keep(status, headers, exc_info=None):
+            seen.update(status=status, headers=headers)
+
+        page = json.loads(b"".join(self.app(environ, keep)))
+        page["contents"][0]["name"] = ""
+        body = json.dumps(page).encode()
+        headers = [(k, v) for k, v in seen["headers"] if k.lower() not in ("content-length", "etag")]
+        start_response(seen["status"], headers + [("Content-Length", str(len(body)))])
+        return [body]
 
     def urls(self) -> list[str]:
         return [url for _, url in self.log]
@@ -93,6 +110,25 @@ def test_an_interrupted_pull_resumes_and_then_writes_everything_at_once(served, 
     assert any("Hervat:" in w.reason for w in report.warnings)
     assert len(services_by_id(zeeland.catalog.store, [s.id for s in region.services])) == len(region.services)
     assert not state.exists()  # done: the next pull starts afresh
+
+
+def test_an_invalid_record_from_the_api_writes_nothing_unless_skip_invalid(served, zeeland, demo_runtime, tmp_path):
+    """The same validate-then-write-all report as `import hsds`: one bad service named, nothing written;
+    with skip_invalid everything else is written."""
+    url, gate = served
+    gate.blank_first_name = True
+    options = PullOptions(rate=50, per_page=100, retries=1)
+    known = zeeland.snapshots.area_codes()
+    refused = import_hsds_api(url, zeeland, GEOCODER, state_path=tmp_path / "a.json", pull_options=options,
+                              source="demo", known_areas=known)
+    assert refused.rejected == 1 and not refused.written
+    assert any("name" in p.text() for p in refused.problems), [p.text() for p in refused.problems]
+    assert zeeland.catalog.store.counts().get("Service", 0) == 0
+
+    skipped = import_hsds_api(url, zeeland, GEOCODER, state_path=tmp_path / "b.json", pull_options=options,
+                              source="demo", known_areas=known, skip_invalid=True)
+    assert skipped.rejected == 1 and skipped.written
+    assert zeeland.catalog.store.counts()["Service"] == len(demo_runtime.demo_region.services) - 1
 
 
 def test_the_rate_limit_and_retry_after_are_respected(served, tmp_path):
