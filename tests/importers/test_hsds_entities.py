@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -152,18 +153,59 @@ def test_a_package_without_a_table_keeps_what_that_table_would_hold(zeeland, tmp
     assert (after.hours, after.cost, after.phone) == (before.hours, before.cost, before.phone)
 
 
+def docs_example_mapping() -> str:
+    """The mapping file shown in docs/hsds.md under 'Een buitenlandse feed' (the first code block there)."""
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "hsds.md").read_text(encoding="utf-8")
+    section = docs.split("## Een buitenlandse feed", 1)[1]
+    block = section.split("```", 2)[1]
+    assert block.startswith("\ntaxonomie,term,soort,code,toelichting")
+    return block.lstrip("\n")
+
+
 def test_a_foreign_feed_gets_guidance_and_imports_with_a_werkgebied_and_a_default_mapping(zeeland, tmp_path):
     """The HSDS example is a UK service: its location lies abroad, its term is unknown here."""
     plain = run(DATA / "service_full.json", zeeland, dry_run=True)
     assert plain.rejected == 1
     guidance = [w.reason for w in plain.warnings if "buiten Nederland" in w.reason]
     assert guidance and "--werkgebied" in guidance[0] and "--mapping" in guidance[0]
-    mapping = tmp_path / "buitenland.csv"  # the example in docs/hsds.md, 'Een buitenlandse feed'
-    mapping.write_text("taxonomie,term,soort,code,toelichting\n"
-                       ",*,trede,voorliggend,Standaard\n"
-                       ",*,leefgebied,geestelijke-gezondheid,Standaard voor deze feed\n", encoding="utf-8")
+    mapping = tmp_path / "buitenland.csv"  # the example of docs/hsds.md, 'Een buitenlandse feed', as it stands
+    mapping.write_text(docs_example_mapping(), encoding="utf-8")
     report = run(DATA / "service_full.json", zeeland, mapping_path=mapping, fallback_area="GM0664")
     assert (report.created, report.rejected, report.written) == (2, 0, True)
     stored = services_by_id(zeeland.catalog.store, [EXAMPLE_SERVICE])[EXAMPLE_SERVICE]
     assert stored.serves == ("GM0664",) and stored.life_domains == ("geestelijke-gezondheid",)
 
+
+
+@pytest.mark.parametrize("items, held", [
+    ({"id": "sal", "service_id": "s", "location_id": "l"}, "1 diensten op een locatie (service_at_location)"),
+    ([{"id": "l1", "location_type": "physical", "name": "Markt 1"},
+      {"id": "l2", "location_type": "virtual", "name": "Online"}], "2 locaties (location)"),
+    ({"id": "tax", "name": "Needs", "description": "x", "version": "1"}, "1 taxonomieën (taxonomy)"),
+    ({"total_items": 2, "contents": [{"id": "t1", "name": "Geld", "description": "x", "taxonomy_id": "tax"},
+                                     {"id": "t2", "name": "Wonen", "description": "y", "taxonomy_id": "tax"}]},
+     "2 taxonomietermen (taxonomy_term)"),
+])
+def test_hand_made_files_of_other_entities_say_what_they_hold(zeeland, tmp_path, items, held):
+    with pytest.raises(ImportRejected) as refused:
+        run(write_json(tmp_path, items, "eigen.json"), zeeland)
+    assert held in refused.value.message
+    assert zeeland.catalog.store.counts().get("Organization", 0) == 0
+
+
+def test_hand_made_organisation_files_import_as_organisations(zeeland, tmp_path):
+    """An organisation in full (with its services) and a paged envelope of organisations, made by hand."""
+    service = service_json("s-eigen")
+    service.pop("organization")
+    full = {"id": "org-eigen", "name": "Eigen Welzijn", "description": "Welzijn in Goes.",
+            "website": "https://eigen.example.nl", "services": [service]}
+    report = run(write_json(tmp_path, full, "organisatie.json"), zeeland)
+    assert (report.rejected, report.written) == (0, True), [p.text() for p in report.problems]
+    assert services_by_id(zeeland.catalog.store, ["s-eigen"])["s-eigen"].organization_id == "org-eigen"
+
+    page = {"total_items": 2, "page_number": 1, "size": 2, "contents": [
+        {"id": "org-p1", "name": "Buurthuis Noord", "description": "x", "website": "https://noord.example.nl"},
+        {"id": "org-p2", "name": "Buurthuis Zuid", "description": "y"}]}
+    listed = run(write_json(tmp_path, page, "organisaties.json"), zeeland)
+    assert (listed.rejected, listed.written) == (0, True), [p.text() for p in listed.problems]
+    assert set(organizations_by_id(zeeland.catalog.store, ["org-p1", "org-p2"])) == {"org-p1", "org-p2"}
