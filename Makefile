@@ -164,8 +164,10 @@ LOAD_SECONDS  ?= 60
 # Every Schemathesis check (also "positive data rejected", Allow on 405, missing headers), every
 # operation, a token for each role; FUZZ_BACKENDS picks the store(s) (a -k expression).
 FUZZ_BACKENDS ?= falkordb
+FUZZ_MIN_CASES ?= 10000
 fuzz: install-test
 	SOCIALEKAART_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) SOCIALEKAART_FUZZ_RANDOM=1 SOCIALEKAART_FUZZ_ALL_CHECKS=1 \
+	SOCIALEKAART_FUZZ_MIN_CASES=$(FUZZ_MIN_CASES) \
 	SOCIALEKAART_FUZZ_PHASES=examples,coverage,fuzzing \
 	$(BIN)/python -m pytest tests/hardening/test_fuzz_api.py -k "$(FUZZ_BACKENDS)" -o timeout=3600 -q -rf
 

@@ -7,6 +7,8 @@ terminal summary.
 """
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.hardening.figures import FIGURES
@@ -21,6 +23,21 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("hardening figures (issue 8)")
         for name, value in sorted(FIGURES.items()):
             terminalreporter.write_line(f"{name}: {value}")
+    if too_few_fuzz_cases():
+        terminalreporter.write_line(f"FOUT: {too_few_fuzz_cases()}", red=True)
+
+
+def too_few_fuzz_cases() -> str | None:
+    """`make fuzz` asks at least SOCIALEKAART_FUZZ_MIN_CASES cases (10,000) of every run; fewer fails it."""
+    wanted = int(os.environ.get("SOCIALEKAART_FUZZ_MIN_CASES") or 0)
+    run = FIGURES["fuzz cases run"]
+    return (f"{run} fuzzgevallen gedraaid, minder dan de gevraagde {wanted} (SOCIALEKAART_FUZZ_MIN_CASES)."
+            if wanted and run < wanted else None)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if exitstatus == 0 and too_few_fuzz_cases():
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,6 @@ from typing import Callable
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from socialekaart.coverage.compute import (
     DOMAIN_INDEX,
@@ -39,6 +38,7 @@ from socialekaart.coverage.compute import (
     compute_coverage,
 )
 from socialekaart.shared.disclosure import MAX_NOISE, THRESHOLD, perturbed
+from tests.unit.integer_attacker import solvable
 
 AREAS = [
     AreaInput("RG-x", "regio", "Regio X"),
@@ -122,21 +122,7 @@ def attack(cells: list[Cell], noise_bound: int, *, shown_means_big: bool = True)
 
     def possible(covers: np.ndarray, least: float, most: float) -> bool:
         """Whether some whole-number solution puts this count in [least, most]."""
-        rows = np.vstack([matrix, covers])
-        bounds_low, bounds_high = np.append(low, least), np.append(high, most)
-        a_ub = np.vstack([rows, -rows])
-        b_ub = np.append(bounds_high, -bounds_low)
-        keep = np.isfinite(b_ub)
-        relaxed = linprog(np.zeros(classes.shape[1]), A_ub=a_ub[keep], b_ub=b_ub[keep], bounds=(0, None),
-                          method="highs")
-        if relaxed.status == 2:
-            return False
-        if relaxed.status == 0 and np.allclose(relaxed.x, np.round(relaxed.x), atol=1e-9):
-            return True
-        found = milp(np.zeros(classes.shape[1]), constraints=LinearConstraint(rows, bounds_low, bounds_high),
-                     integrality=np.ones(classes.shape[1]), bounds=Bounds(0, np.inf))
-        assert found.status in (0, 2), found.message
-        return bool(found.status == 0)
+        return solvable(matrix, low, high, covers, least, most)
 
     assert len(inverse.shape) == 1  # one class per kind
     leaks: dict[tuple, str] = {}

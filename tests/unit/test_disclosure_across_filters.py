@@ -22,12 +22,12 @@ from datetime import datetime, timezone
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 import socialekaart.referrals.figure_publication as publication
 from socialekaart.referrals.disclosure import MAX_NOISE, THRESHOLD
 from socialekaart.referrals.figure_publication import ADDITIVE, OTHER, published_from_rows
 from socialekaart.referrals.figures import keys_of
+from tests.unit.integer_attacker import solvable
 
 NOW = datetime(2026, 4, 20, 10, 0, tzinfo=timezone.utc)
 MONTHS = (1, 2, 3)
@@ -104,25 +104,10 @@ def attack(cells: list[tuple[np.ndarray, int | None, int]], noise_bound: int) ->
     matrix = np.array([classes[i] for i, (_, value, _) in enumerate(cells) if value is not None])
     low = np.array([value - noise_bound for _, value in shown], dtype=float)
     high = np.array([value + noise_bound for _, value in shown], dtype=float)
-    whole = np.ones(classes.shape[1])
 
     def possible(covers: np.ndarray, least: float, most: float) -> bool:
         """Whether some whole-number solution puts this count in [least, most]."""
-        bounds_low, bounds_high = np.append(low, least), np.append(high, most)
-        # The linear relaxation first: no solution there is none in whole numbers; a whole one is an answer.
-        a_ub = np.vstack([np.vstack([matrix, covers]), -np.vstack([matrix, covers])])
-        b_ub = np.append(bounds_high, -bounds_low)
-        keep = np.isfinite(b_ub)
-        relaxed = linprog(np.zeros(classes.shape[1]), A_ub=a_ub[keep], b_ub=b_ub[keep], bounds=(0, None),
-                          method="highs")
-        if relaxed.status == 2:
-            return False
-        if relaxed.status == 0 and np.allclose(relaxed.x, np.round(relaxed.x), atol=1e-9):
-            return True
-        rows = LinearConstraint(np.vstack([matrix, covers]), bounds_low, bounds_high)
-        found = milp(np.zeros(classes.shape[1]), constraints=rows, integrality=whole, bounds=Bounds(0, np.inf))
-        assert found.status in (0, 2), found.message  # 0: a solution, 2: none
-        return bool(found.status == 0)
+        return solvable(matrix, low, high, covers, least, most)
 
     leaks: dict[tuple, str] = {}
     seen: set[tuple] = set()
