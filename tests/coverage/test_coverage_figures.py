@@ -172,7 +172,7 @@ def test_no_informal_or_voorliggend_help_is_a_gap_per_wijk_and_leefgebied(analys
     assert not [g for g in analysis.gaps if g.area_code == "WK000202"]
 
 
-def test_thresholds_are_settings(scenario):
+def test_thresholds_are_settings(scenario, without_noise):
     from socialekaart.coverage.gaps import Thresholds
     from socialekaart.shared.config import Settings
 
