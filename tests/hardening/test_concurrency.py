@@ -147,7 +147,11 @@ def test_searches_never_see_half_an_import(world, tmp_path):
                 assert report.written, report
                 with lock:
                     done_at[word] = time.monotonic()
-                time.sleep(0.5)
+                # Wait (bounded) until searches that started after this import have answered: on a busy
+                # machine a fixed pause could end before any did, and there would be nothing to check.
+                waited_until = time.monotonic() + 20
+                while time.monotonic() < waited_until and len(after[word]) < 3:
+                    time.sleep(0.05)
         finally:
             stop.set()
             for thread in searchers:
