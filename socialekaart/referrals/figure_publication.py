@@ -154,7 +154,8 @@ def publish(total: Tally, grouped: dict[str, list[Group]], *, closure_days: int,
 
     def whole_groups(hidden: set[Any]) -> set[Any]:
         """A group whose number of referrals is hidden is hidden whole."""
-        return {(*owner, p) for owner in owners if (*owner, "referrals") in hidden | small
+        gone = hidden | small  # once: inside the comprehension this union made it quadratic
+        return {(*owner, p) for owner in owners if (*owner, "referrals") in gone
                 or values[(*owner, "referrals")] < THRESHOLD for p in PATHS}
 
     hidden = protect(values, constraints, also_hidden=whole_groups(set()) | small)
