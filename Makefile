@@ -195,10 +195,13 @@ eval: install-test
 # A local Neo4j Community 5.26 (the production store) under var/neo4j: jars from Maven Central into
 # var/neo4j-dist (once), its own JVM, a generated password. Prints the SOCIALEKAART_GRAPH_URL to use.
 NEO4J_DATA ?= var/neo4j
+NEO4J_HEAP ?= 1g
+NEO4J_PAGECACHE ?= 256m
 .PHONY: neo4j neo4j-stop neo4j-status
 
 neo4j: install
-	$(BIN)/python -m graph.backends.neo4j_server start --data-dir $(NEO4J_DATA)
+	$(BIN)/python -m graph.backends.neo4j_server start --data-dir $(NEO4J_DATA) --heap $(NEO4J_HEAP) \
+	  --pagecache $(NEO4J_PAGECACHE)
 
 neo4j-stop: install
 	$(BIN)/python -m graph.backends.neo4j_server stop --data-dir $(NEO4J_DATA)

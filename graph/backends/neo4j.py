@@ -27,8 +27,9 @@ from neo4j.exceptions import (
     SessionExpired,
     TransientError,
 )
+from neo4j.graph import Node, Relationship
 
-from graph.backends.connection import Statement, plain, request_budget
+from graph.backends.connection import Statement, request_budget
 from graph.backends.falkordb import STORE_DOWN, StoreQueryError
 from graph.backends.url import SETTING, GraphLocation
 from socialekaart.shared.errors import ConfigError, StoreUnavailable
@@ -82,6 +83,23 @@ class _Deadline:
     def cancel(self) -> None:
         self._done.set()
         self._timer.cancel()
+
+
+def _rows(result: neo4j.Result) -> list[dict[str, Any]]:
+    """The rows as plain dicts and lists, in one pass (``record.data()`` and then copying to plain
+    types took a third of a large read's time)."""
+    keys = result.keys()
+    return [{key: _plain(value) for key, value in zip(keys, record)} for record in result]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dict, Node, Relationship)):  # an entity as its properties, as record.data() gives it
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 class Neo4jConnection:
@@ -152,7 +170,7 @@ class Neo4jConnection:
                 rows: list[dict[str, Any]] = []
                 with self._transaction(write, left) as tx:
                     for query, params in statements:
-                        rows = [plain(record.data()) for record in tx.run(query, params or {})]
+                        rows = _rows(tx.run(query, params or {}))
                 return rows
             except TransientError as exc:
                 code = getattr(exc, "code", None) or ""
@@ -178,7 +196,7 @@ class Neo4jConnection:
         try:
             with self._transaction(True, None) as tx:
                 def run(query: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-                    return [plain(record.data()) for record in tx.run(query, params or {})]
+                    return _rows(tx.run(query, params or {}))
 
                 return work(run)
         except TransientError as exc:  # e.g. out of transaction memory: rolled back, nothing written

@@ -295,8 +295,10 @@ def main(argv: list[str] | None = None) -> int:
                                      description="Een lokale Neo4j Community-server (tests, make neo4j).")
     parser.add_argument("command", choices=("start", "stop", "status"))
     parser.add_argument("--data-dir", type=Path, default=ROOT / "var" / "neo4j")
+    parser.add_argument("--heap", default="1g", help="Java-heap van de server (bv. 2g); bij start.")
+    parser.add_argument("--pagecache", default="256m", help="Page cache van de server (bv. 1536m); bij start.")
     args = parser.parse_args(argv)
-    server = Neo4jServer(args.data_dir)
+    server = Neo4jServer(args.data_dir, heap=args.heap, pagecache=args.pagecache)
     try:
         if args.command == "start":
             server.start()

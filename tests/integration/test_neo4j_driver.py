@@ -39,6 +39,16 @@ def test_a_neo4j_routing_url_works_against_the_single_server(neo):
         connection.close()
 
 
+def test_rows_come_back_as_plain_dicts_and_lists_with_entities_as_their_properties(neo):
+    _, connection = neo
+    connection.write("CREATE (:Note {n: 1, tags: ['a', 'b']})-[:NEXT {w: 2}]->(:Note {n: 2})")
+    rows = connection.read("MATCH (a:Note {n: 1})-[r:NEXT]->(b:Note) "
+                           "RETURN a, r, [b, {inner: b.n, list: [1, 'x', null]}] AS nested, b.n AS n, 1.5 AS f")
+    assert rows == [{"a": {"n": 1, "tags": ["a", "b"]}, "r": {"w": 2},
+                     "nested": [{"n": 2}, {"inner": 2, "list": [1, "x", None]}], "n": 2, "f": 1.5}]
+    assert type(rows[0]) is dict and type(rows[0]["a"]) is dict and type(rows[0]["nested"]) is list
+
+
 def test_wiping_refuses_a_database_without_our_owner_marker(neo):
     settings, connection = neo
     connection.write("CREATE (:Note {n: 1})")
