@@ -21,12 +21,20 @@ from graph.dialect import dialect_for, identifier
 from graph.migrations import migrate
 from graph.schema import apply_schema
 from graph.stores.rows import BATCH, chunks
-from graph.stores.search import build_search, build_service_detail, search_hit, service_detail
+from graph.stores.search import (
+    CANDIDATE_FIELDS,
+    build_search,
+    build_service_detail,
+    build_services_by_id,
+    search_hit,
+    service_detail,
+    service_record,
+)
 from graph.unit_of_work import UnitOfWork
 from socialekaart.catalog.confidential import public_location
 from socialekaart.catalog.listings import VERSION_CHANGED
 from socialekaart.catalog.model import Organization, Service
-from socialekaart.catalog.records import ServiceDetail, ServiceSummary, StoredHit
+from socialekaart.catalog.records import ServiceDetail, ServiceRecord, ServiceSummary, StoredHit
 from socialekaart.catalog.search import ServiceQuery
 from socialekaart.places.model import Area
 from socialekaart.shared import taxonomy
@@ -291,6 +299,17 @@ class GraphStore:
         else:
             total = self.connection.read(count_cypher, params)[0]["total"]
         return total, [search_hit(row) for row in rows]
+
+    def search_candidates(self, query: ServiceQuery) -> list[StoredHit]:
+        """The first page of ``query`` with of each service only the fields ranking reads
+        (``CANDIDATE_FIELDS``); the rest of each record is left at its default."""
+        _, page_cypher, params = build_search(self.dialect, query, CANDIDATE_FIELDS)
+        return [search_hit(row) for row in self.connection.read(page_cypher, params)]
+
+    def services_by_id(self, ids: list[str]) -> dict[str, ServiceRecord]:
+        """The services with these ids, whole, by id (an id no longer stored is left out)."""
+        rows = self.connection.read(build_services_by_id(), {"ids": ids})
+        return {row["id"]: service_record(row) for row in rows}
 
     def organization(self, organization_id: str) -> Organization | None:
         rows = self.connection.read(

@@ -19,6 +19,11 @@ SERVICE_FIELDS = (
 )
 
 
+# What ranking the inwoner's words reads of each candidate (socialekaart.catalog.ranking): up to
+# MAX_CANDIDATES rows, so only these columns; the page's services are read whole afterwards.
+CANDIDATE_FIELDS = ".id, .name, .rung, .organization_id, .description, .org_name, .rung_level, " \
+                   ".life_domains, .target_groups, .crisis_24h"
+
 SERVICE_NAMES = field_names(SERVICE_FIELDS)
 # Stored lists (null when never set) become tuples on the record.
 LIST_FIELDS = frozenset({"life_domains", "target_groups", "hours", "serves"})
@@ -93,7 +98,9 @@ def place_clause(dialect: Dialect, params: dict[str, Any], point: tuple[float, f
             " WITH s, score, dist, servesArea, CASE WHEN servesArea THEN 0.0 ELSE dist END AS effective")
 
 
-def build_search(dialect: Dialect, query: ServiceQuery) -> tuple[str, str, dict[str, Any]]:
+def build_search(dialect: Dialect, query: ServiceQuery,
+                 fields: str = SERVICE_FIELDS) -> tuple[str, str, dict[str, Any]]:
+    """The count query, the page query and their parameters; the page carries ``fields`` of each service."""
     params: dict[str, Any] = {}
     conditions: list[str] = []
 
@@ -153,10 +160,10 @@ def build_search(dialect: Dialect, query: ServiceQuery) -> tuple[str, str, dict[
     # Order and cut first, then read the fields: only the shown page is projected. The WITH *
     # keeps the many columns out of the sort's rows (FalkorDB: 100,000 rows sort 1.7 times slower).
     order = f"ORDER BY {ORDERINGS[query.sort]} SKIP $skip LIMIT $limit WITH *"
-    fields = (f"{columns('s', SERVICE_FIELDS)}, effective AS distance, dist AS officeDistance, "
-              "servesArea AS servesArea, score AS score")
+    returned = (f"{columns('s', fields)}, effective AS distance, dist AS officeDistance, "
+                "servesArea AS servesArea, score AS score")
     if query.words or not (query.area_code or query.point):
-        page_cypher = f"{body} WITH s, score, dist, servesArea, effective {order} RETURN {fields}"
+        page_cypher = f"{body} WITH s, score, dist, servesArea, effective {order} RETURN {returned}"
     else:
         # Area and place: the total comes with the page, from one run of the filter (a count
         # query costs ~40 % more store time). Not for text (the full-text count is cheap) nor all
@@ -164,13 +171,15 @@ def build_search(dialect: Dialect, query: ServiceQuery) -> tuple[str, str, dict[
         page_cypher = (f"{body} WITH collect([s, score, dist, servesArea, effective]) AS hits, count(*) AS total "
                        "UNWIND hits AS h "
                        "WITH total, h[0] AS s, h[1] AS score, h[2] AS dist, h[3] AS servesArea, h[4] AS effective "
-                       f"{order} RETURN total, {fields}")
+                       f"{order} RETURN total, {returned}")
     return count_cypher, page_cypher, params
 
 
 def service_values(row: dict[str, Any]) -> dict[str, Any]:
-    """The SERVICE_FIELDS of a row (or a map projection) as a record's arguments."""
-    return {name: tuple(row[name] or ()) if name in LIST_FIELDS else row[name] for name in SERVICE_NAMES}
+    """The SERVICE_FIELDS of a row (or a map projection) as a record's arguments; a field the row
+    does not carry (a candidate's row) is left at the record's default."""
+    return {name: tuple(row[name] or ()) if name in LIST_FIELDS else row[name] for name in SERVICE_NAMES
+            if name in row}
 
 
 def service_record(row: dict[str, Any]) -> ServiceRecord:
@@ -181,6 +190,10 @@ def search_hit(row: dict[str, Any]) -> StoredHit:
     """A row of the page query as the catalog takes it: the service and the place and score."""
     return StoredHit(service_record(row), distance=row["distance"], office_distance=row["officeDistance"],
                      serves_area=bool(row["servesArea"]), score=row["score"] or 0.0)
+
+
+def build_services_by_id() -> str:
+    return f"MATCH (s:Service) WHERE s.id IN $ids RETURN {columns('s', SERVICE_FIELDS)}"
 
 
 def build_service_detail() -> str:

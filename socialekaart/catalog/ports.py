@@ -9,6 +9,7 @@ from socialekaart.catalog.model import Organization, Service
 from socialekaart.catalog.records import (
     HsdsService,
     ServiceDetail,
+    ServiceRecord,
     ServiceStamp,
     ServiceSummary,
     StaleService,
@@ -86,6 +87,12 @@ class CatalogStore(Protocol):
     def service(self, service_id: str) -> ServiceDetail | None: ...
 
     def search_services(self, query: ServiceQuery) -> tuple[int, list[StoredHit]]: ...
+
+    def search_candidates(self, query: ServiceQuery) -> list[StoredHit]:
+        """The first page of ``query``, each service with only the fields ranking reads."""
+        ...
+
+    def services_by_id(self, ids: list[str]) -> dict[str, ServiceRecord]: ...
 
 
 class Locator(Protocol):

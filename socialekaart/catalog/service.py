@@ -359,11 +359,14 @@ class Catalog:
             total, rows = self.store.search_services(query)
             hits = [self._hit(row, query) for row in rows]
         else:
-            _, rows = self.store.search_services(replace(query, sort="licht", page=1, page_size=MAX_CANDIDATES))
-            found = [self._hit(row, query, understood) for row in rows]
-            ranked = rank(found, understood, sort)
+            # Ranked here: the candidates with only what ranking reads, then the shown page whole.
+            rows = self.store.search_candidates(replace(query, sort="licht", page=1, page_size=MAX_CANDIDATES))
+            ranked = rank([self._hit(row, query, understood) for row in rows], understood, sort)
             total, start = len(ranked), skip_for(page, page_size)
-            hits = ranked[start:start + page_size]
+            shown = ranked[start:start + page_size]
+            whole = self.store.services_by_id([hit.service.id for hit in shown])
+            # A service removed in between is left out of the page.
+            hits = [replace(hit, service=whole[hit.service.id]) for hit in shown if hit.service.id in whole]
         answer = self.crisis_answer(understood, query) if understood and understood.crisis else None
         return SearchPage(total, page, page_size, hits, query, origin, understood, answer, outside)
 

@@ -45,6 +45,27 @@ def test_the_catalog_answers_search_hits_with_why_they_matched(demo_runtime):
     assert all(hit.match is not None and hit.match_reasons and hit.rung_label for hit in page.hits)
 
 
+def test_ranked_hits_are_whole_services_though_candidates_carry_only_what_ranking_reads(demo_runtime):
+    # Ranking the words reads up to MAX_CANDIDATES rows with a few columns; the page is read whole.
+    page = demo_runtime.catalog.search(q="schulden", page_size=5)
+    for hit in page.hits:
+        whole = demo_runtime.store.service(hit.service.id)
+        assert whole is not None
+        assert hit.service == ServiceRecord(**{f.name: getattr(whole, f.name)
+                                               for f in dataclasses.fields(ServiceRecord)})
+    assert any(hit.service.phone or hit.service.website for hit in page.hits)  # not only the ranking fields
+    candidates = demo_runtime.store.search_candidates(ServiceQuery(any_terms=("schuld",), page_size=5))
+    assert candidates and all(hit.service.phone is None and hit.service.hours == () for hit in candidates)
+    assert all(hit.service.name and hit.service.rung_level is not None for hit in candidates)
+
+
+def test_reading_the_page_leaves_out_a_service_no_longer_stored(demo_runtime):
+    ids = [hit.service.id for hit in demo_runtime.catalog.search(q="schulden", page_size=3).hits]
+    found = demo_runtime.store.services_by_id([*ids, "svc-bestaat-niet"])
+    assert sorted(found) == sorted(ids)
+    assert all(_is_record(service, ServiceRecord) for service in found.values())
+
+
 def test_a_detail_is_a_service_detail_with_its_version(demo_runtime):
     _, hits = demo_runtime.store.search_services(ServiceQuery(area_code="GM0664", page_size=1))
     detail = demo_runtime.store.service(hits[0].service.id)
