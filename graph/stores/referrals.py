@@ -150,15 +150,17 @@ KINDS = ("RETURN grouping, key, r.to_rung AS rung, "
                      for field in ("from_formal", "to_formal"))
          + ", count(r) AS n, sum(r.ckey) AS ck")
 # ck: the sum of the record keys of the referrals counted (the cell key, socialekaart.shared.disclosure).
+# percentileDisc(p) is the nearest rank on both stores: the value at sorted index ceil(p * n) - 1. So 0.5
+# gives the lower middle value, just over 0.5 the upper one (the same when n is odd; exact while
+# n < 10^8), and 0.9 the p90, without sorting every row first (on Neo4j about twice as fast).
+JUST_OVER_HALF = "0.500000001"
 DURATIONS = ("UNWIND ["
              + ", ".join(f"['{kind}', r.{ms_name(field)} - r.sent_ms, r.ckey]"
                          for kind, field in FIGURE_DURATIONS.items())
              + "] AS d "
              "WITH grouping, key, d[0] AS kind, d[1] AS ms, d[2] AS ckey WHERE ms IS NOT NULL "
-             "WITH grouping, key, kind, ms, ckey ORDER BY ms "
-             "WITH grouping, key, kind, collect(ms) AS sorted, sum(ckey) AS ck "
-             "RETURN grouping, key, kind, size(sorted) AS n, sorted[(size(sorted) - 1) / 2] AS low, "
-             "sorted[size(sorted) / 2] AS high, sorted[toInteger(ceil(0.9 * size(sorted))) - 1] AS p90, ck")
+             "RETURN grouping, key, kind, count(ms) AS n, percentileDisc(ms, 0.5) AS low, "
+             f"percentileDisc(ms, {JUST_OVER_HALF}) AS high, percentileDisc(ms, 0.9) AS p90, sum(ckey) AS ck")
 
 
 # The inbox's "te laat" filter is the figures' definition of overdue (compares with $now_iso).
