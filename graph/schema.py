@@ -61,6 +61,7 @@ INDEXES: tuple[Index, ...] = (
     # made visible in batches after the import's decision point (graph/stores/catalog.py, "staged writes").
     Index("StagedService", "id"),
     Index("StagedService", "stage"),
+    Index("Service", "pending_stage"),  # changed services of a large import, waiting for its decision point
     Index("StagedLocation", "id"),
     Index("StagedLocation", "stage"),
     Index("ImportStage", "id", unique=True),

@@ -11,6 +11,7 @@ test_property_removal.py`` pins it).
 """
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import timedelta
 from typing import Any, Callable, Collection
@@ -107,12 +108,17 @@ class GraphStore:
             while self.connection.write(f"MATCH (n:{label}) WHERE n.stage = $stage WITH n LIMIT {DISCARD_BATCH} "
                                         "DETACH DELETE n RETURN count(*) AS n", {"stage": stage})[0]["n"]:
                 pass
+        while self.connection.write(f"MATCH (s:Service) WHERE s.{PENDING_STAGE} = $stage WITH s LIMIT {DISCARD_BATCH} "
+                                    f"SET s.{PENDING} = null, s.{PENDING_STAGE} = null RETURN count(*) AS n",
+                                    {"stage": stage})[0]["n"]:
+            pass
         self.connection.write("MATCH (i:ImportStage {id: $stage}) DELETE i", {"stage": stage})
 
     def publish_stage(self, stage: str, now: str, progress: Callable[[int, int], None] | None = None) -> int:
         """Make a committed stage visible, PUBLISH_BATCH services (with their organisation link and
-        their own locations) per transaction; ``progress(published, total)`` after each. Run again
-        on a stage that was partly published, it goes on where it stopped."""
+        their own locations) per transaction; ``progress(published, total)`` after each; then write
+        its changed services, as many per transaction. Run again on a stage that was partly
+        published, it goes on where it stopped."""
         total = self.connection.read(f"MATCH (s:{STAGED_SERVICE}) WHERE s.stage = $stage RETURN count(s) AS n",
                                      {"stage": stage})[0]["n"]
         published = 0
@@ -135,8 +141,21 @@ class GraphStore:
             published += len(services)
             if progress:
                 progress(published, total)
+        published += self._apply_pending(stage, now)
         self.connection.write("MATCH (i:ImportStage {id: $stage}) DELETE i", {"stage": stage})
         return published
+
+    def _apply_pending(self, stage: str, now: str) -> int:
+        """Write a committed stage's changed services, PUBLISH_BATCH per transaction (each whole)."""
+        applied = 0
+        while True:
+            rows = self.connection.read(f"MATCH (s:Service) WHERE s.{PENDING_STAGE} = $stage "
+                                        f"RETURN s.{PENDING} AS change LIMIT {PUBLISH_BATCH}", {"stage": stage})
+            if not rows:
+                return applied
+            with self.unit_of_work() as uow:
+                uow.add(apply_pending_statements(stage, now, [row["change"] for row in rows]))
+            applied += len(rows)
 
     def existing_location_ids(self, ids: list[str]) -> set[str]:
         found: set[str] = set()
@@ -212,45 +231,8 @@ class GraphStore:
         locations = [_location_row(s, placements.get(s.id, {})) for s in services if s.location]
         new_rows = [row for row in rows if row["id"] in created]
         rows = [row for row in rows if row["id"] not in created]
-        statements = _new_service_statements(new_rows)
-        for chunk in chunks(rows):
-            params = {"rows": chunk}
-            statements += [
-                # Every write is a new version: an edit based on an older one is refused (expected_versions).
-                ("UNWIND $rows AS row MERGE (s:Service {id: row.id}) "
-                 "WITH s, row, coalesce(s.version, 0) + 1 AS version SET s = row.props SET s.version = version",
-                 params),
-                # Written so that FalkorDB starts from the Service id index, not a scan of organisations.
-                ("UNWIND $rows AS row MATCH (s:Service) WHERE s.id = row.id WITH s, row "
-                 "MATCH (s)<-[r:PROVIDES]-(o:Organization) WHERE o.id <> row.props.organization_id DELETE r",
-                 params),
-                ("UNWIND $rows AS row MATCH (o:Organization {id: row.props.organization_id}), "
-                 "(s:Service {id: row.id}) MERGE (o)-[:PROVIDES]->(s)", params),
-                ("UNWIND $rows AS row MATCH (s:Service {id: row.id})-[r:ADDRESSES]->() DELETE r", params),
-                ("UNWIND $rows AS row MATCH (s:Service {id: row.id})-[r:FOR]->() DELETE r", params),
-                ("UNWIND $rows AS row MATCH (s:Service {id: row.id})-[r:SERVES]->() DELETE r", params),
-                ("UNWIND $rows AS row MATCH (s:Service {id: row.id}) UNWIND row.props.life_domains AS code "
-                 "MATCH (d:LifeDomain {code: code}) MERGE (s)-[:ADDRESSES]->(d)", params),
-                ("UNWIND $rows AS row MATCH (s:Service {id: row.id}) UNWIND row.props.target_groups AS code "
-                 "MATCH (t:TargetGroup {code: code}) MERGE (s)-[:FOR]->(t)", params),
-                ("UNWIND $rows AS row MATCH (s:Service {id: row.id}) UNWIND row.props.serves AS code "
-                 "MATCH (a:Area {code: code}) MERGE (s)-[:SERVES]->(a)", params),
-            ]
-        statements += _point_statements("Service", "id", "point", rows)
-        for chunk in chunks(locations):
-            params = {"rows": chunk}
-            statements += [
-                ("UNWIND $rows AS row MERGE (l:Location {id: row.id}) SET l = row.props, "
-                 "l.point = point({latitude: row.lat, longitude: row.lon})", params),
-                ("UNWIND $rows AS row MATCH (l:Location {id: row.id})-[r:IN]->() DELETE r", params),
-                ("UNWIND $rows AS row MATCH (l:Location {id: row.id}), (b:Buurt {code: row.buurt_code}) "
-                 "MERGE (l)-[:IN]->(b)", params),
-                ("UNWIND $rows AS row MATCH (s:Service {id: row.service_id})-[r:AT]->(l:Location) "
-                 "WHERE l.id <> row.id DELETE r", params),
-                ("UNWIND $rows AS row MATCH (s:Service {id: row.service_id}), (l:Location {id: row.id}) "
-                 "MERGE (s)-[:AT]->(l)", params),
-            ]
-        return statements + _catalog_stamp_statements(services)
+        return _new_service_statements(new_rows) + _upsert_statements(rows, locations) + \
+            _catalog_stamp_statements(services)
 
     def remove_service_statements(self, service_id: str, audit: dict[str, Any] | None) -> list[Statement]:
         """A removed service: referrals to it keep its name (``to_service_name``), a location no other
@@ -381,6 +363,50 @@ class GraphStore:
         return service_detail(rows[0]["service"]) if rows else None
 
 
+def _upsert_statements(rows: list[dict[str, Any]], locations: list[dict[str, Any]]) -> list[Statement]:
+    """Upsert services that may exist (rows of ``_service_row``) and their locations (``_location_row``):
+    new properties, organisation, taxonomy and werkgebied links, point and location."""
+    statements: list[Statement] = []
+    for chunk in chunks(rows):
+        params = {"rows": chunk}
+        statements += [
+            # Every write is a new version: an edit based on an older one is refused (expected_versions).
+            ("UNWIND $rows AS row MERGE (s:Service {id: row.id}) "
+             "WITH s, row, coalesce(s.version, 0) + 1 AS version SET s = row.props SET s.version = version",
+             params),
+            # Written so that FalkorDB starts from the Service id index, not a scan of organisations.
+            ("UNWIND $rows AS row MATCH (s:Service) WHERE s.id = row.id WITH s, row "
+             "MATCH (s)<-[r:PROVIDES]-(o:Organization) WHERE o.id <> row.props.organization_id DELETE r",
+             params),
+            ("UNWIND $rows AS row MATCH (o:Organization {id: row.props.organization_id}), "
+             "(s:Service {id: row.id}) MERGE (o)-[:PROVIDES]->(s)", params),
+            ("UNWIND $rows AS row MATCH (s:Service {id: row.id})-[r:ADDRESSES]->() DELETE r", params),
+            ("UNWIND $rows AS row MATCH (s:Service {id: row.id})-[r:FOR]->() DELETE r", params),
+            ("UNWIND $rows AS row MATCH (s:Service {id: row.id})-[r:SERVES]->() DELETE r", params),
+            ("UNWIND $rows AS row MATCH (s:Service {id: row.id}) UNWIND row.props.life_domains AS code "
+             "MATCH (d:LifeDomain {code: code}) MERGE (s)-[:ADDRESSES]->(d)", params),
+            ("UNWIND $rows AS row MATCH (s:Service {id: row.id}) UNWIND row.props.target_groups AS code "
+             "MATCH (t:TargetGroup {code: code}) MERGE (s)-[:FOR]->(t)", params),
+            ("UNWIND $rows AS row MATCH (s:Service {id: row.id}) UNWIND row.props.serves AS code "
+             "MATCH (a:Area {code: code}) MERGE (s)-[:SERVES]->(a)", params),
+        ]
+    statements += _point_statements("Service", "id", "point", rows)
+    for chunk in chunks(locations):
+        params = {"rows": chunk}
+        statements += [
+            ("UNWIND $rows AS row MERGE (l:Location {id: row.id}) SET l = row.props, "
+             "l.point = point({latitude: row.lat, longitude: row.lon})", params),
+            ("UNWIND $rows AS row MATCH (l:Location {id: row.id})-[r:IN]->() DELETE r", params),
+            ("UNWIND $rows AS row MATCH (l:Location {id: row.id}), (b:Buurt {code: row.buurt_code}) "
+             "MERGE (l)-[:IN]->(b)", params),
+            ("UNWIND $rows AS row MATCH (s:Service {id: row.service_id})-[r:AT]->(l:Location) "
+             "WHERE l.id <> row.id DELETE r", params),
+            ("UNWIND $rows AS row MATCH (s:Service {id: row.service_id}), (l:Location {id: row.id}) "
+             "MERGE (s)-[:AT]->(l)", params),
+        ]
+    return statements
+
+
 def _new_service_statements(rows: list[dict], *, stage: str | None = None) -> list[Statement]:
     """CREATE services that do not exist yet, with their point, and their relationships: one
     UNWIND over (service, code) pairs per kind, no DELETE of old ones and no MERGE. With ``stage``
@@ -418,6 +444,9 @@ def _new_service_statements(rows: list[dict], *, stage: str | None = None) -> li
 # ImportStage node's heartbeat shows when an import stopped, and settle_stages finishes a committed
 # stage or removes an uncommitted one.
 STAGED_SERVICE, STAGED_LOCATION = "StagedService", "StagedLocation"
+# A changed service of a large import keeps its new values here until they are written (JSON text:
+# FalkorDB has no map properties). The ordinary upsert replaces every property, so it clears both.
+PENDING, PENDING_STAGE = "pending", "pending_stage"
 STAGE_ABANDONED_AFTER = timedelta(hours=1)
 DISCARD_BATCH = 5_000
 PUBLISH_BATCH = 5_000  # services made visible per transaction
@@ -444,18 +473,55 @@ def stage_statements(stage: str, now: str, services: list[Service], placements: 
     return statements
 
 
-def commit_stage_statements(stage: str, expected: int) -> list[Statement]:
+def pending_statements(stage: str, now: str, services: list[Service], placements: dict[str, dict[str, Any]],
+                       organizations: dict[str, Organization], modified: str) -> list[Statement]:
+    """One batch of changed services of a large import: what the upsert will write (``_service_row``
+    and ``_location_row``, as JSON) kept on each stored service as ``pending`` until the decision
+    point; no read shows it. A service removed meanwhile is not marked (the decision point notices)."""
+    rows = []
+    for s in services:
+        placement = placements.get(s.id, {})
+        change = {"service": _service_row(s, placement, organizations[s.organization_id], modified),
+                  "location": _location_row(s, placement) if s.location else None}
+        rows.append({"id": s.id, "change": json.dumps(change, ensure_ascii=False)})
+    statements: list[Statement] = [("MATCH (i:ImportStage {id: $stage}) SET i.heartbeat = $now",
+                                    {"stage": stage, "now": now})]
+    for chunk in chunks(rows):
+        statements.append(("UNWIND $rows AS row MATCH (s:Service {id: row.id}) "
+                           f"SET s.{PENDING} = row.change, s.{PENDING_STAGE} = $stage",
+                           {"rows": chunk, "stage": stage}))
+    return statements
+
+
+def commit_stage_statements(stage: str, expected: int, changes: int = 0) -> list[Statement]:
     """The decision point of a staged import, in its last unit: refuses the whole unit when the stage
-    does not hold ``expected`` services (it was removed meanwhile as abandoned) or one of them is
-    stored by now; otherwise marks the stage committed, so it is finished, never removed, from here on."""
-    params = {"stage": stage, "expected": expected}
-    return [
-        (f"OPTIONAL MATCH (s:{STAGED_SERVICE}) WHERE s.stage = $stage OPTIONAL MATCH (x:Service {{id: s.id}}) "
-         "WITH count(s) AS n, count(x) AS stored WHERE n <> $expected OR stored > 0 "
-         # A division by zero is the one portable way to stop a Cypher statement (and its unit).
-         "MERGE (m:Meta {id: 'stage-guard'}) SET m.failed = 1 / (n - n)", params),
-        ("MATCH (i:ImportStage {id: $stage}) SET i.committed = true", params),
-    ]
+    does not hold ``expected`` new services (it was removed meanwhile as abandoned) or one of them is
+    stored by now, or fewer than ``changes`` changed services still wait (one was removed or edited
+    meanwhile); otherwise marks the stage committed, so it is finished, never removed, from here on."""
+    params = {"stage": stage, "expected": expected, "changes": changes}
+    statements: list[Statement] = []
+    if expected:  # (FalkorDB cannot look up `s.id` of an OPTIONAL MATCH that found nothing)
+        statements.append(
+            (f"OPTIONAL MATCH (s:{STAGED_SERVICE}) WHERE s.stage = $stage OPTIONAL MATCH (x:Service {{id: s.id}}) "
+             "WITH count(s) AS n, count(x) AS stored WHERE n <> $expected OR stored > 0 "
+             # A division by zero is the one portable way to stop a Cypher statement (and its unit).
+             "MERGE (m:Meta {id: 'stage-guard'}) SET m.failed = 1 / (n - n)", params))
+    if changes:
+        statements.append(
+            (f"OPTIONAL MATCH (s:Service) WHERE s.{PENDING_STAGE} = $stage WITH count(s) AS n WHERE n <> $changes "
+             "MERGE (m:Meta {id: 'stage-guard'}) SET m.failed = 1 / (n - n)", params))
+    return [*statements, ("MATCH (i:ImportStage {id: $stage}) SET i.committed = true", params)]
+
+
+def apply_pending_statements(stage: str, now: str, changes: list[str]) -> list[Statement]:
+    """One batch of a committed stage's changed services written, from their ``pending`` JSON, with
+    the statements of an ordinary save (which also clear ``pending``)."""
+    decoded = [json.loads(change) for change in changes]
+    rows = [change["service"] for change in decoded]
+    locations = [change["location"] for change in decoded if change["location"]]
+    return [("MATCH (i:ImportStage {id: $stage}) SET i.heartbeat = $now", {"stage": stage, "now": now}),
+            *_upsert_statements(rows, locations),
+            ("MERGE (m:Meta {id: 'catalog'}) SET m.stamp = $stamp", {"stamp": uuid.uuid4().hex})]
 
 
 def publish_batch_statements(stage: str, now: str, services: list[str], locations: list[str]) -> list[Statement]:
@@ -614,8 +680,12 @@ class CatalogUnitOfWork(UnitOfWork):
                        organizations: dict[str, Organization], modified: str) -> None:
         self.add(stage_statements(stage, now, services, placements, organizations, modified))
 
-    def commit_stage(self, stage: str, expected: int) -> None:
-        self.add(commit_stage_statements(stage, expected))
+    def stage_changes(self, stage: str, now: str, services: list[Service], placements: dict[str, dict[str, Any]],
+                      organizations: dict[str, Organization], modified: str) -> None:
+        self.add(pending_statements(stage, now, services, placements, organizations, modified))
+
+    def commit_stage(self, stage: str, expected: int, changes: int = 0) -> None:
+        self.add(commit_stage_statements(stage, expected, changes))
 
     def remove_service(self, service_id: str, *, expected_version: int | None = None,
                        audit: dict[str, Any] | None = None) -> None:

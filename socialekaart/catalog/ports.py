@@ -43,9 +43,14 @@ class CatalogWrites(Protocol):
                        organizations: dict[str, Organization], modified: str) -> None:
         """New services (and their own locations) written into ``stage``: stored, but seen by no read."""
 
-    def commit_stage(self, stage: str, expected: int) -> None:
+    def stage_changes(self, stage: str, now: str, services: list[Service], placements: dict[str, dict[str, Any]],
+                      organizations: dict[str, Organization], modified: str) -> None:
+        """Changed services' new values kept with ``stage``: written only after its decision point."""
+
+    def commit_stage(self, stage: str, expected: int, changes: int = 0) -> None:
         """The stage's decision point, in this unit: refuse the unit unless the stage holds ``expected``
-        new services; once committed the stage is made visible (``publish_stage``), never removed."""
+        new services and ``changes`` changed ones still wait; once committed the stage is made visible
+        (``publish_stage``), never removed."""
 
 
 class CatalogStore(Protocol):

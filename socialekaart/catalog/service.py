@@ -156,7 +156,8 @@ class Catalog:
         another version refuses the whole unit (PreconditionFailed), checked in the same write.
 
         More than ``stage_size`` new services (a national import) are first written in batches
-        into a stage that no read sees; the unit with the rest is the decision point. A failure up
+        into a stage that no read sees, and more than ``stage_size`` changed ones are kept with it
+        (their new values, unseen); the unit with the rest is the decision point. A failure up
         to there removes the stage; after it the stage is made visible in batches and always
         finished (``settle_imports`` finishes one whose process stopped). ``progress(written,
         total)`` is told after each batch written into the stage."""
@@ -176,23 +177,26 @@ class Catalog:
         modified = iso(self.clock())  # with milliseconds, as HSDS last_modified answers it
         created = frozenset(created)
         staged = self._stageable(services, created) if not areas else []
-        stage = self._write_stage(staged, placements, known_orgs, modified, progress) if staged else None
-        staged_ids = {s.id for s in staged}
+        changed = self._stageable_changes(services, created, expected_versions) if not areas else []
+        stage = (self._write_stage(staged, changed, placements, known_orgs, modified, progress)
+                 if staged or changed else None)
+        held = {s.id for s in staged} | {s.id for s in changed}
         try:
             with self.store.unit_of_work() as uow:
                 uow.save_taxonomy()
                 uow.save_areas(areas)
                 uow.save_organizations(organizations)
-                uow.save_services([s for s in services if s.id not in staged_ids], placements, known_orgs,
-                                  modified, created=created - staged_ids, expected_versions=expected_versions)
+                uow.save_services([s for s in services if s.id not in held], placements, known_orgs,
+                                  modified, created=created - held, expected_versions=expected_versions)
                 if stage is not None:
-                    uow.commit_stage(stage, len(staged))  # the decision point: from here on it is finished
+                    # the decision point: from here on it is finished
+                    uow.commit_stage(stage, len(staged), len(changed))
         except BaseException:
             if stage is not None:
                 self.store.discard_stage(stage)
             raise
         if stage is not None:
-            self._publish(stage, len(staged))
+            self._publish(stage, len(staged) + len(changed))
         if areas:
             self._keep_index(index)
         return {"areas": len(areas), "organizations": len(organizations), "services": len(services)}
@@ -207,19 +211,37 @@ class Catalog:
         shared |= self.store.existing_location_ids([s.location.id for s in new if s.location])
         return [s for s in new if not (s.location and s.location.id in shared)]
 
-    def _write_stage(self, staged: list[Service], placements: dict[str, dict[str, Any]],
+    def _stageable_changes(self, services: list[Service], created: frozenset[str],
+                           expected_versions: dict[str, int] | None) -> list[Service]:
+        """The stored services worth staging: only when there are more than ``stage_size``, and never
+        an edit checked against the version it was based on (that check belongs in the one unit)."""
+        changed = [s for s in services if s.id not in created and s.id not in (expected_versions or {})]
+        if self.stage_size is None or len(changed) <= self.stage_size:
+            return []
+        return changed
+
+    def _write_stage(self, staged: list[Service], changed: list[Service], placements: dict[str, dict[str, Any]],
                      organizations: dict[str, Organization], modified: str,
                      progress: Callable[[int, int], None] | None) -> str:
+        """The new services into a stage, and the changed ones' new values kept for it, a batch per
+        transaction; ``progress(written, total)`` after each."""
         assert self.stage_size is not None
         stage = self.store.begin_stage(iso(self.clock()))
+        size, total = self.stage_size, len(staged) + len(changed)
         try:
-            for start in range(0, len(staged), self.stage_size):
-                batch = staged[start:start + self.stage_size]
+            for start in range(0, len(staged), size):
+                batch = staged[start:start + size]
                 with self.store.unit_of_work() as uow:
                     uow.save_taxonomy()  # the batches link to it; the same few nodes every time
                     uow.stage_services(stage, iso(self.clock()), batch, placements, organizations, modified)
                 if progress:
-                    progress(start + len(batch), len(staged))
+                    progress(start + len(batch), total)
+            for start in range(0, len(changed), size):
+                batch = changed[start:start + size]
+                with self.store.unit_of_work() as uow:
+                    uow.stage_changes(stage, iso(self.clock()), batch, placements, organizations, modified)
+                if progress:
+                    progress(len(staged) + start + len(batch), total)
         except BaseException:
             self.store.discard_stage(stage)
             raise
@@ -234,7 +256,7 @@ class Catalog:
         try:
             self.store.publish_stage(stage, iso(self.clock()))
         except StoreUnavailable as exc:
-            raise StoreUnavailable(f"{exc.message} De import van {written} nieuwe voorzieningen is wel vastgelegd, "
+            raise StoreUnavailable(f"{exc.message} De import van {written} voorzieningen is wel vastgelegd, "
                                    "maar nog niet helemaal zichtbaar; de volgende grote import of 'socialekaart db "
                                    "init' maakt hem af (na een uur zonder voortgang).") from exc
 

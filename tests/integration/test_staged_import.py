@@ -242,3 +242,129 @@ def test_an_import_plan_is_written_in_stages_and_tells_its_progress(store):
     assert imports.commit(imports.plan(organizations=orgs, services=svcs))
     assert told == [(2, 5), (4, 5), (5, 5)]
     assert store.counts()["Service"] == 5 and leftovers(store) == NOTHING_LEFT
+
+
+# -- a large re-import: more changed services than stage_size ------------------------------------------
+
+def pending(store) -> int:
+    return store.connection.read("MATCH (s:Service) WHERE s.pending_stage IS NOT NULL RETURN count(s) AS n")[0]["n"]
+
+
+def changed(svcs: list[Service]) -> list[Service]:
+    """Every service changed: text, leefgebieden, werkgebied, and one moved to a new location."""
+    out = [replace(s, description=f"Nieuw: {s.description or s.name}", life_domains=["werk-opleiding"],
+                   serves=["GM0664"]) for s in svcs]
+    out[0].location = Location("loc-verhuisd", 51.5012, 3.8915, "Nieuwstraat 1", "4461AA", "Goes")
+    return out
+
+
+def stored_view(store, catalog: Catalog, ids: list[str]) -> dict[str, object]:
+    snapshots = services_by_id(store, ids)
+    return {"relations": {i: relations(store, i) for i in ids},
+            "snapshots": {i: replace(s, modified=None) for i, s in snapshots.items()},
+            "counts": {k: v for k, v in store.counts().items() if k in ("Service", "Location")},
+            "in area": catalog.search(area="GM0664").total,
+            "werk": catalog.search(life_domains=["werk-opleiding"]).total}
+
+
+def test_a_staged_reimport_of_changed_services_gives_the_same_graph_as_one_unit(store):
+    catalog = staged_catalog(store)
+    catalog.save(areas=small_region())
+    orgs, svcs = services()
+    catalog.save(organizations=orgs, services=svcs, created={s.id for s in svcs})
+    ids = [s.id for s in svcs]
+    told: list[tuple[int, int]] = []
+    catalog.save(organizations=orgs, services=changed(svcs), progress=lambda *p: told.append(p))
+    assert told == [(2, 5), (4, 5), (5, 5)]  # three batches of kept changes
+    staged = stored_view(store, catalog, ids)
+    assert pending(store) == 0 and leftovers(store) == NOTHING_LEFT
+    assert staged["werk"] == 5 and staged["relations"][svcs[0].id]["domains"] == ["werk-opleiding"]
+    assert staged["snapshots"][svcs[0].id].location.id == "loc-verhuisd"
+    assert all(s.description.startswith("Nieuw: ") for s in staged["snapshots"].values())
+
+    # The same change through one unit gives the same graph.
+    Catalog(store, NoLocator(), stage_size=None).save(organizations=orgs, services=svcs)  # back
+    assert stored_view(store, catalog, ids)["werk"] == 0
+    Catalog(store, NoLocator(), stage_size=None).save(organizations=orgs, services=changed(svcs))
+    assert stored_view(store, catalog, ids) == staged
+
+
+def test_changes_are_unseen_until_the_decision_point_and_a_failure_before_it_keeps_the_old(store):
+    catalog = staged_catalog(store)
+    catalog.save(areas=small_region())
+    orgs, svcs = services()
+    catalog.save(organizations=orgs, services=svcs, created={s.id for s in svcs})
+    ids = [s.id for s in svcs]
+    before = stored_view(store, catalog, ids)
+    during: list[dict[str, object]] = []
+
+    def look_then_stop(written: int, total: int) -> None:
+        during.append(stored_view(store, catalog, ids))
+        assert pending(store) == written  # the new values are stored ...
+        if written == total:
+            raise KeyboardInterrupt  # ... and the import stops just before its decision point
+
+    with pytest.raises(KeyboardInterrupt):
+        catalog.save(organizations=orgs, services=changed(svcs), progress=look_then_stop)
+    assert len(during) == 3 and all(seen == before for seen in during)  # no read saw them
+    assert stored_view(store, catalog, ids) == before and pending(store) == 0
+    assert leftovers(store) == NOTHING_LEFT
+
+
+def test_a_service_edited_while_its_change_waits_refuses_the_whole_import(store):
+    catalog = staged_catalog(store)
+    catalog.save(areas=small_region())
+    orgs, svcs = services()
+    catalog.save(organizations=orgs, services=svcs, created={s.id for s in svcs})
+    ids = [s.id for s in svcs]
+
+    def edit_one(written: int, total: int) -> None:
+        if written == total:  # a beheerder saves svc-budget meanwhile: its waiting change is gone
+            Catalog(store, NoLocator(), stage_size=None).save(
+                organizations=orgs, services=[replace(svcs[1], wait_weeks=3)])
+
+    with pytest.raises(SocialeKaartError):
+        catalog.save(organizations=orgs, services=changed(svcs), progress=edit_one)
+    after = stored_view(store, catalog, ids)
+    assert after["werk"] == 0 and pending(store) == 0 and leftovers(store) == NOTHING_LEFT
+    assert after["snapshots"]["svc-budget"].wait_weeks == 3  # the edit stands, nothing of the import
+
+
+def test_committed_changes_of_a_killed_import_are_finished_by_settling(store, monkeypatch):
+    catalog = staged_catalog(store)
+    catalog.save(areas=small_region())
+    orgs, svcs = services()
+    catalog.save(organizations=orgs, services=svcs, created={s.id for s in svcs})
+    long_ago = iso(datetime.now(timezone.utc) - timedelta(hours=2))
+    stage = store.begin_stage(long_ago)
+    new = changed(svcs)
+    placements = {s.id: {} for s in new}
+    with store.unit_of_work() as uow:
+        uow.stage_changes(stage, long_ago, new, placements, {o.id: o for o in orgs}, long_ago)
+    with store.unit_of_work() as uow:
+        uow.commit_stage(stage, 0, len(new))
+    monkeypatch.setattr(catalog_store, "PUBLISH_BATCH", 2)
+    changes = [row["c"] for row in store.connection.read(
+        "MATCH (s:Service) WHERE s.pending_stage = $stage RETURN s.pending AS c ORDER BY s.id LIMIT 2",
+        {"stage": stage})]
+    with store.unit_of_work() as uow:  # one batch went through, then the process was killed
+        uow.add(catalog_store.apply_pending_statements(stage, long_ago, changes))
+    assert pending(store) == 3 and catalog.search(life_domains=["werk-opleiding"]).total == 2
+
+    assert catalog.settle_imports() == {"finished": 1, "removed": 0}
+    assert pending(store) == 0 and leftovers(store) == NOTHING_LEFT
+    assert catalog.search(life_domains=["werk-opleiding"]).total == 5
+    assert services_by_id(store, [svcs[0].id])[svcs[0].id].location.id == "loc-verhuisd"
+
+
+def test_edits_checked_against_their_version_are_never_staged(store):
+    catalog = staged_catalog(store)
+    catalog.save(areas=small_region())
+    orgs, svcs = services()
+    catalog.save(organizations=orgs, services=svcs, created={s.id for s in svcs})
+    versions = {s.id: store.service(s.id).version for s in svcs}
+    told: list[tuple[int, int]] = []
+    catalog.save(organizations=orgs, services=changed(svcs), expected_versions=versions,
+                 progress=lambda *p: told.append(p))
+    assert told == []  # one unit: the version check and the writes together
+    assert {s.id: store.service(s.id).version for s in svcs} == {i: v + 1 for i, v in versions.items()}
