@@ -102,3 +102,21 @@ def test_a_reference_that_answers_differently_stops_the_bench(postgis, bench_gra
             assert "er is niets gemeten" in str(caught.value)
     finally:
         runtime.close()
+
+
+def test_hits_within_a_metre_of_each_other_may_swap_but_nothing_else_may():
+    """The stores compute distances a few centimetres apart: two hits of one rung that are (all but)
+    equally far may come in either order. Any other difference is a mismatch."""
+    from bench.reference.harness import same_answer
+
+    ours = {"status": 200, "total": 4, "ids": ["a", "b", "c", "d"], "rungs": ["r1", "r1", "r1", "r2"],
+            "distances": [100, 812, 812, 812]}
+    assert same_answer(ours, dict(ours, ids=["a", "c", "b", "d"]))  # b and c tie
+    assert same_answer(ours, dict(ours, ids=["a", "c", "b", "d"], distances=[100, 813, 812, 812]))  # rounding
+    assert not same_answer(ours, dict(ours, ids=["a", "b", "d", "c"]))  # another rung: no tie
+    assert not same_answer(ours, dict(ours, ids=["b", "a", "c", "d"]))  # 100 m and 812 m: no tie
+    assert not same_answer(ours, dict(ours, distances=[100, 812, 830, 812]))  # a real difference in distance
+    assert not same_answer(ours, dict(ours, total=5))
+    assert not same_answer(ours, dict(ours, ids=["a", "c", "x", "d"]))
+    hsds = {"status": 200, "total": 2, "ids": ["a", "b"]}
+    assert same_answer(hsds, dict(hsds)) and not same_answer(hsds, dict(hsds, ids=["b", "a"]))
