@@ -139,9 +139,15 @@ postgis:
 	  fi; \
 	fi
 
+# Both stores, one after the other on the same data: the embedded FalkorDB (or SOCIALEKAART_GRAPH_URL),
+# then a Neo4j 5.26 the benchmark starts itself under $(BENCH_DATA)-neo4j. BENCH_STORES=url: only the first.
+BENCH_STORES ?= url neo4j
 bench: install-bench postgis
 	$(BIN)/python -m bench demo-gaps
-	$(BIN)/python -m bench run --scale $(BENCH_SCALE) --data-dir $(BENCH_DATA)
+	for store in $(BENCH_STORES); do \
+	  $(BIN)/python -m bench run --scale $(BENCH_SCALE) --store $$store \
+	    --data-dir $(BENCH_DATA)$$([ $$store = neo4j ] && echo -neo4j) || exit 1; \
+	done
 
 # One national import (100,000 new services) in one go on a Neo4j with the heap of `make neo4j`:
 # stays within its transaction memory (issue 13 §3; docs/operations.md §3). A few minutes.

@@ -87,6 +87,33 @@ class BenchConfig:
                    import_rows=min(20_000, max(50, n // 5)), **kwargs)
 
 
+# The Neo4j the benchmark starts for itself (``--store neo4j``): as production would size it for a
+# national map; heap plus page cache is what the memory budget line counts for Neo4j.
+NEO4J_HEAP, NEO4J_PAGECACHE = "2g", "1536m"
+
+
+@contextmanager
+def own_neo4j(data_dir: Path, say: Say):
+    """A Neo4j 5.26 of the benchmark's own under ``data_dir`` (the jars of ``make neo4j``), as the
+    store of this process's settings while the block runs; stopped after. Its data stays for reuse."""
+    from graph.backends.neo4j_server import OWNER_TOKEN_SETTING, Neo4jServer
+
+    server = Neo4jServer(Path(data_dir) / "neo4j-server", heap=NEO4J_HEAP, pagecache=NEO4J_PAGECACHE).start()
+    say(f"Eigen Neo4j gestart ({server.url_with_auth().split('@')[-1]}, heap {NEO4J_HEAP}, "
+        f"page cache {NEO4J_PAGECACHE})")
+    saved = {key: os.environ.get(key) for key in ("SOCIALEKAART_GRAPH_URL", OWNER_TOKEN_SETTING)}
+    os.environ.update({"SOCIALEKAART_GRAPH_URL": server.url_with_auth(), OWNER_TOKEN_SETTING: server.owner_token})
+    try:
+        yield server
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        server.stop()
+
+
 def graph_name_for(n: int, m: int, seed: int) -> str:
     return f"bench_n{n}_m{m}_s{seed}"
 
