@@ -281,7 +281,11 @@ class Neo4jConnection:
                 f"(geen eigenaarsmarkering met het token uit {OWNER_TOKEN_SETTING}). Er is niets gewist.")
         with self._driver.session(database=self.database, bookmark_manager=self._bookmarks) as session:
             # CALL { } IN TRANSACTIONS needs an auto-commit transaction: never repeated by the driver.
-            session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+            # Relationships first: DETACH DELETE of 10,000 nodes at once also deletes every relationship
+            # of each, and a node with tens of thousands (a leefgebied, a gemeente) outgrew the
+            # transaction memory of a 2 GiB heap on the national benchmark graph.
+            session.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 10000 ROWS").consume()
+            session.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
 
 _UNITS = {"": 1, "B": 1, "KIB": 1024, "K": 1024, "MIB": 1024 ** 2, "M": 1024 ** 2, "GIB": 1024 ** 3, "G": 1024 ** 3}
