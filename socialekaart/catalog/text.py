@@ -20,7 +20,10 @@ _STEMMER = snowballstemmer.stemmer("dutch")
 
 def fold(text: str) -> str:
     """'Cliënt-ondersteuning, Goes!' -> 'client ondersteuning goes'."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    text = text or ""
+    if text.isascii():  # most texts: nothing to decompose (the slow path gives the same here)
+        return " ".join(WORD.findall(text.lower()))
+    decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
     return " ".join(WORD.findall(plain))
 
