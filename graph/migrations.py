@@ -6,6 +6,7 @@ import secrets
 
 from graph.backends.connection import Connection
 from graph.epoch_ms import TIMED, cypher_epoch_ms, ms_name
+from graph.stores.search import search_text_cypher
 from socialekaart.shared.disclosure import KEY_BITS
 
 BACKFILL_BATCH = 5_000  # one batch stays well inside the 10 s store timeout on a million referrals
@@ -14,7 +15,8 @@ BACKFILL_BATCH = 5_000  # one batch stays well inside the 10 s store timeout on 
 def migrate(connection: Connection) -> dict[str, int]:
     """Every migration, in order; how many nodes each changed."""
     return {"referral epoch milliseconds": backfill_epoch_ms(connection),
-            "referral record keys": backfill_record_keys(connection)}
+            "referral record keys": backfill_record_keys(connection),
+            "service search text": backfill_search_text(connection)}
 
 
 def backfill_epoch_ms(connection: Connection, batch: int = BACKFILL_BATCH) -> int:
@@ -48,4 +50,18 @@ def backfill_record_keys(connection: Connection, batch: int = BACKFILL_BATCH) ->
                                 "SET r.ckey = k.ckey RETURN count(r) AS n", {"keys": keys})
         updated += rows[0]["n"] if rows else 0
         if len(ids) < batch:
+            return updated
+
+
+def backfill_search_text(connection: Connection, batch: int = BACKFILL_BATCH) -> int:
+    """Give services saved before ``search_text`` existed their lower-case search text (what the
+    inwoner's words are looked for in; graph/stores/search.py), in batches. Idempotent; returns the
+    services updated. Staged services get it when they are written, so only Service is looked at."""
+    updated = 0
+    while True:
+        rows = connection.write("MATCH (s:Service) WHERE s.search_text IS NULL WITH s LIMIT $batch "
+                                f"SET s.search_text = {search_text_cypher()} RETURN count(s) AS n", {"batch": batch})
+        done = rows[0]["n"] if rows else 0
+        updated += done
+        if done < batch:
             return updated

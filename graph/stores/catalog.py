@@ -28,6 +28,8 @@ from graph.stores.search import (
     build_service_detail,
     build_services_by_id,
     search_hit,
+    search_text,
+    search_text_cypher,
     service_detail,
     service_record,
 )
@@ -215,7 +217,8 @@ class GraphStore:
             # Services carry a copy of their organisation's name and kind for search; keep it current.
             statements.append(("UNWIND $rows AS row MATCH (o:Organization) WHERE o.id = row.id WITH o "
                                "MATCH (o)-[:PROVIDES]->(s:Service) "
-                               "SET s.org_name = o.name, s.org_kind = o.kind, s.formal = o.formal", {"rows": chunk}))
+                               "SET s.org_name = o.name, s.org_kind = o.kind, s.formal = o.formal, "
+                               f"s.search_text = {search_text_cypher('o.name')}", {"rows": chunk}))
         return statements + _catalog_stamp_statements(rows)
 
     def service_statements(self, services: list[Service], placements: dict[str, dict[str, Any]],
@@ -618,6 +621,7 @@ def _service_row(s: Service, placement: dict[str, Any], org: Organization, modif
     props = {
         "id": s.id, "name": s.name, "description": s.description,
         "organization_id": s.organization_id, "org_name": org.name, "org_kind": org.kind, "formal": org.formal,
+        "search_text": search_text(s.name, s.description, org.name),
         "rung": s.rung, "rung_level": taxonomy.RUNG_BY_CODE[s.rung].level,
         "life_domains": list(s.life_domains), "target_groups": list(s.target_groups),
         "age_min": s.age_min, "age_max": s.age_max, "cost": s.cost, "free": s.free, "cost_note": s.cost_note,

@@ -28,6 +28,20 @@ SERVICE_NAMES = field_names(SERVICE_FIELDS)
 # Stored lists (null when never set) become tuples on the record.
 LIST_FIELDS = frozenset({"life_domains", "target_groups", "hours", "serves"})
 
+def search_text(name: str | None, description: str | None, org_name: str | None) -> str:
+    """What the inwoner's words are looked for in (as substrings): name, description and organisation
+    in lower case, stored on each service as ``search_text`` so a search does not build it for every
+    service. Written from Python on every save; ``search_text_cypher`` is its twin where Cypher changes
+    a part (an organisation's new name) and in the migration that gives older graphs the property."""
+    return f"{name or ''} {description or ''} {org_name or ''}".lower()
+
+
+def search_text_cypher(org_name: str = "s.org_name") -> str:
+    """``search_text`` of service ``s`` in Cypher, with the organisation's name from ``org_name``
+    (FalkorDB evaluates consecutive SETs together, so a new name is passed in, not read back)."""
+    return f"toLower(coalesce(s.name, '') + ' ' + coalesce(s.description, '') + ' ' + coalesce({org_name}, ''))"
+
+
 ORDERINGS = {
     # "zo licht als mogelijk": lightest fitting rung, then nearest, then best text match.
     "licht": "s.rung_level, effective, score DESC, s.name, s.id",
@@ -40,7 +54,8 @@ ORDERINGS = {
 def candidates(dialect: Dialect, params: dict[str, Any], *, words: tuple[str, ...] | list[str] = (),
                area_code: str | None = None, area_and_above: Sequence[str] = (), area_prefixes: Sequence[str] = (),
                point: tuple[float, float] | None = None, radius: int | None = None,
-               near_areas: tuple[str, ...] = ()) -> str:
+               near_areas: tuple[str, ...] = (), any_life_domains: Sequence[str] = (),
+               any_target_groups: Sequence[str] = (), any_terms: Sequence[str] = ()) -> str:
     """The clause that yields ``s`` and ``score``: the services a search starts from, through an index.
 
     Only a quick superset: every condition (area, place, ...) is still applied after it, so the
@@ -70,6 +85,19 @@ def candidates(dialect: Dialect, params: dict[str, Any], *, words: tuple[str, ..
         here = "point({latitude: $fromLat, longitude: $fromLon})"
         parts += [f"MATCH (s:Service) WHERE {dialect.distance('s.point', here)} <= $fromRadius RETURN s",
                   "MATCH (a:Area)<-[:SERVES]-(s:Service) WHERE a.code IN $fromNearAreas RETURN DISTINCT s"]
+    elif any_life_domains or any_target_groups or any_terms:
+        # What the inwoner's words ask for: services linked to a recognised leefgebied or doelgroep
+        # (through their relationships: no scan), and those whose text holds a key (one pass over
+        # the stored lower-case text; a substring has no index on FalkorDB).
+        if any_life_domains:
+            params["fromDomains"] = list(any_life_domains)
+            parts.append("MATCH (d:LifeDomain)<-[:ADDRESSES]-(s:Service) WHERE d.code IN $fromDomains RETURN s")
+        if any_target_groups:
+            params["fromGroups"] = list(any_target_groups)
+            parts.append("MATCH (g:TargetGroup)<-[:FOR]-(s:Service) WHERE g.code IN $fromGroups RETURN s")
+        if any_terms:
+            params["fromTerms"] = list(any_terms)
+            parts.append("MATCH (s:Service) WHERE any(t IN $fromTerms WHERE s.search_text CONTAINS t) RETURN s")
     if not parts:
         return "MATCH (s:Service) WITH s, 0.0 AS score"
     return f"CALL {{ {' UNION '.join(parts)} }} WITH s, 0.0 AS score"
@@ -106,7 +134,9 @@ def build_search(dialect: Dialect, query: ServiceQuery,
 
     head = candidates(dialect, params, words=query.words, area_code=query.area_code,
                       area_and_above=query.area_and_above, area_prefixes=query.area_descendant_prefixes,
-                      point=query.point, radius=query.radius, near_areas=query.near_areas)
+                      point=query.point, radius=query.radius, near_areas=query.near_areas,
+                      any_life_domains=query.any_life_domains, any_target_groups=query.any_target_groups,
+                      any_terms=query.any_terms)
 
     if query.life_domains:
         params["lifeDomains"] = list(query.life_domains)
@@ -118,8 +148,7 @@ def build_search(dialect: Dialect, query: ServiceQuery,
         params["anyTerms"] = list(query.any_terms)
         conditions.append("(any(d IN coalesce(s.life_domains, []) WHERE d IN $anyDomains)"
                           " OR any(g IN coalesce(s.target_groups, []) WHERE g IN $anyGroups)"
-                          " OR any(t IN $anyTerms WHERE toLower(coalesce(s.name, '') + ' '"
-                          " + coalesce(s.description, '') + ' ' + coalesce(s.org_name, '')) CONTAINS t))")
+                          " OR any(t IN $anyTerms WHERE s.search_text CONTAINS t))")
     if query.target_groups:
         params["targetGroups"] = list(query.fitting_target_groups)
         conditions.append("any(t IN s.target_groups WHERE t IN $targetGroups)")
