@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from socialekaart.referrals.disclosure import THRESHOLD, Constraint, perturbed, protect
@@ -185,16 +186,22 @@ class Flows:
     partners: list[Partner]
     keys: dict[tuple[str, str], int] = field(default_factory=dict)  # per pair: the sum of its record keys
 
-    def noisy(self, pair: tuple[str, str]) -> int:
-        """A flow as published before suppression: perturbed by its cell key."""
-        return perturbed(self.pairs.get(pair, 0), self.keys.get(pair, 0))
+    # The derived values below are worked out once per publication (a national one has ~100,000
+    # pairs, and publishing asks for each several times).
+    @cached_property
+    def _noisy(self) -> dict[tuple[str, str], int]:
+        return {pair: perturbed(n, self.keys.get(pair, 0)) for pair, n in self.pairs.items()}
 
-    @property
+    def noisy(self, pair: tuple[str, str]) -> int:
+        """A flow as published before suppression: perturbed by its cell key (0 for no referrals)."""
+        return self._noisy.get(pair, 0)
+
+    @cached_property
     def listed(self) -> list[str]:
         ids = {org for pair in self.pairs if min(self.noisy(pair), self.pairs[pair]) >= THRESHOLD for org in pair}
         return sorted(ids, key=lambda org: (self.orgs.get(org, {}).get("name") or "", org))
 
-    @property
+    @cached_property
     def matrix_orgs(self) -> list[str]:
         listed = self.listed
         if len(listed) <= MATRIX_LIMIT:
@@ -206,13 +213,14 @@ class Flows:
         busiest = set(sorted(listed, key=lambda org: (-volume.get(org, 0), org))[:MATRIX_LIMIT])
         return [org for org in listed if org in busiest]
 
+    @cached_property
     def published_pairs(self) -> set[tuple[str, str]]:
         listed, shown = set(self.listed), self.matrix_orgs
         return {pair for pair, n in self.pairs.items() if n and pair[0] in listed and pair[1] in listed} | \
             {(a, b) for a in shown for b in shown}
 
     def cells(self, named_partners: list[str]) -> tuple[dict[Any, int], list[Constraint]]:
-        published = self.published_pairs()
+        published = self.published_pairs
         values: dict[Any, int] = {("flow", a, b): self.pairs.get((a, b), 0) for a, b in published}
         constraints: list[Constraint] = []
         columns: dict[str, list[tuple[str, str]]] = {}
@@ -241,7 +249,7 @@ class Flows:
                     "kind": found.get("kind")}
 
         listed, ids = self.listed, self.matrix_orgs
-        edges = [{"from": a, "to": b, "count": n} for a, b in sorted(self.published_pairs())
+        edges = [{"from": a, "to": b, "count": n} for a, b in sorted(self.published_pairs)
                  if (n := shown(a, b)) is not None]
         return {"organizations": [org(o) for o in ids], "matrix": [[shown(a, b) for b in ids] for a in ids],
                 "matrixComplete": len(ids) == len(listed),
