@@ -86,6 +86,33 @@ def run_command(scale: float | None, n_services: int | None, m_referrals: int | 
     click.echo(f"Resultaten: {result['path']}")
 
 
+@bench_group.command("search")
+@click.option("--scale", type=float, default=None, envvar="BENCH_SCALE", help="Als bij `run`; standaard 1.0.")
+@click.option("--services", "n_services", type=click.IntRange(1, 2_000_000), default=None)
+@click.option("--referrals", "m_referrals", type=click.IntRange(0, 20_000_000), default=None)
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA_DIR,
+              show_default=True)
+@click.option("--results", "results_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("bench/results"), show_default=True)
+@click.option("--requests", "requests_per_shape", default=None, type=click.IntRange(10, 100_000))
+@click.option("--reference/--no-reference", default=True, help="De PostgreSQL + PostGIS-referentie ernaast meten.")
+@click.option("--note", default=None)
+def search_command(scale: float | None, n_services: int | None, m_referrals: int | None, seed: int, data_dir: Path,
+                   results_dir: Path, requests_per_shape: int | None, reference: bool, note: str | None) -> None:
+    """Meet alleen de vijf zoekvormen (met de referentie) op een eerder gemaakte benchmarkgraph."""
+    from bench.run import BenchConfig, run_search_bench
+
+    config = BenchConfig.from_scale(scale if scale is not None else 1.0, n_services=n_services,
+                                    m_referrals=m_referrals, seed=seed, data_dir=data_dir, results_dir=results_dir,
+                                    requests=requests_per_shape, reference=reference, note=note)
+    try:
+        result = run_search_bench(config, say=click.echo)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Resultaten: {result['path']}")
+
+
 @bench_group.command("demo-gaps")
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("var/bench-demo"),
               show_default=True, help="Gegevensmap voor een eigen kopie van de demoregio.")

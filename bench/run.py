@@ -914,6 +914,46 @@ def backend_name() -> str:
     return location.backend if location.embedded or location.backend == "neo4j" else f"{location.backend}-remote"
 
 
+def run_search_bench(config: BenchConfig, say: Say = print) -> dict[str, Any]:
+    """Only the five search shapes, with the PostGIS reference beside them (answers checked equal
+    first), on the graph an earlier ``generate`` or ``run`` made: a search change measured at full
+    size in minutes. Written as ``<date>-<backend>-zoeken.json``; no budget table (one part only)."""
+    runtime = bench_runtime(config.data_dir, graph_name_for(config.n, config.m, config.seed))
+    try:
+        path = manifest_path(runtime)
+        if not path.exists():
+            raise RuntimeError(f"Er is nog geen benchmarkgraph voor N={config.n}, M={config.m}, seed {config.seed} "
+                               f"in {config.data_dir}: maak die eerst met `python -m bench generate` of `bench run`.")
+        manifest = json.loads(path.read_text())
+        result: dict[str, Any] = {
+            "date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "backend": backend_name(),
+            "config": {"n": config.n, "m": config.m, "seed": config.seed, "requestsPerShape": config.requests,
+                       "timeCapSeconds": config.time_cap, "clients": [1, CLIENTS], "warmup": config.warmup},
+            "machine": machine(), "loadBefore": [round(v, 2) for v in os.getloadavg()],
+        }
+        if config.note:
+            result["note"] = config.note
+        with ExitStack() as stack:
+            reference_port = None
+            if config.reference:
+                found = stack.enter_context(reference(runtime, config.data_dir / "reference", threads=CLIENTS, say=say))
+                result["reference"] = {"skipped": found.skipped} if found.skipped else dict(found.facts)
+                reference_port = found.port
+            server = stack.enter_context(Server(runtime.settings))
+            checked: dict[str, Any] = {}
+            result["search"] = measure_search(server.port, manifest, config, rng=random.Random(config.seed),
+                                              say=say, reference_port=reference_port, checked=checked)
+            if reference_port is not None:
+                result["reference"]["check"] = checked
+        result["loadAfter"] = [round(v, 2) for v in os.getloadavg()]
+    finally:
+        runtime.close()
+    config.results_dir.mkdir(parents=True, exist_ok=True)
+    out = config.results_dir / f"{result['date'][:10]}-{result['backend']}-zoeken.json"
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return {**result, "path": str(out)}
+
+
 def run_bench(config: BenchConfig, say: Say = print) -> dict[str, Any]:
     from bench.report import write_results
 

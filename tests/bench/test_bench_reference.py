@@ -22,6 +22,7 @@ from bench.run import (
     graph_name_for,
     prepare_graph,
     run_bench,
+    run_search_bench,
     search_requests,
 )
 
@@ -77,6 +78,29 @@ def test_reference_answers_equal_and_ratios_are_written(postgis, bench_graph, tm
     assert '"ratios"' in saved and '"equal": true' in saved
     # The private cluster is gone after the run.
     assert not Path(facts["folder"], "pgdata").exists()
+
+    # `bench search`: only the five shapes on the benchmark graph, checked and measured the same way. (On
+    # Neo4j the run's import measurement replaced the graph: made again, as `bench generate` would.)
+    runtime = bench_runtime(bench_graph, graph_name_for(N, M, SEED))
+    prepare_graph(runtime, n_services=N, m_referrals=M, seed=SEED, reuse=True, say=lambda _m: None)
+    runtime.close()
+    searched = run_search_bench(config, say=lambda _m: None)
+    assert searched["reference"]["check"]["equal"] is True
+    for shape in SHAPES:
+        assert searched["reference"]["check"][shape]["compared"] == 10
+        figures = searched["search"][shape]
+        assert figures["one"]["errors"] == 0 and figures["eight"]["errors"] == 0
+        assert figures["ratios"]["p95"] == round(figures["one"]["p95_ms"] / figures["reference"]["one"]["p95_ms"], 2)
+    saved_search = Path(searched["path"])
+    assert saved_search.name.endswith("-zoeken.json") and '"equal": true' in saved_search.read_text(encoding="utf-8")
+
+
+def test_the_search_bench_asks_for_a_graph_first(bench_graph, tmp_path):
+    config = BenchConfig(n=7, m=0, seed=SEED, scale=0.0001, data_dir=bench_graph, results_dir=tmp_path / "results",
+                         growth=False, requests=10, reuse=True, reference=False)
+    with pytest.raises(RuntimeError, match="Er is nog geen benchmarkgraph voor N=7"):
+        run_search_bench(config, say=lambda _m: None)
+    assert not (tmp_path / "results").exists()  # nothing written
 
 
 @pytest.mark.timeout(600)
