@@ -28,6 +28,7 @@ SERVICE_NAMES = field_names(SERVICE_FIELDS)
 # Stored lists (null when never set) become tuples on the record.
 LIST_FIELDS = frozenset({"life_domains", "target_groups", "hours", "serves"})
 
+
 def search_text(name: str | None, description: str | None, org_name: str | None) -> str:
     """What the inwoner's words are looked for in (as substrings): name, description and organisation
     in lower case, stored on each service as ``search_text`` so a search does not build it for every
