@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Callable
 
 import click
 
@@ -44,17 +45,26 @@ def generate_command(n_services: int, m_referrals: int, seed: int, data_dir: Pat
                                                     "seconds")}, indent=2))
 
 
+def which_graph(command: Callable) -> Callable:
+    """The options that say which benchmark graph (size, seed, data dir) and where results go."""
+    for option in reversed((
+        click.option("--scale", type=float, default=None, envvar="BENCH_SCALE",
+                     help="Schaal: 1.0 = 100.000 voorzieningen en 1.000.000 doorverwijzingen (BENCH_SCALE)."),
+        click.option("--services", "n_services", type=click.IntRange(1, 2_000_000), default=None,
+                     help="N zelf kiezen (gaat voor --scale)."),
+        click.option("--referrals", "m_referrals", type=click.IntRange(0, 20_000_000), default=None),
+        click.option("--seed", default=1, show_default=True, type=int),
+        click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA_DIR,
+                     show_default=True),
+        click.option("--results", "results_dir", type=click.Path(file_okay=False, path_type=Path),
+                     default=Path("bench/results"), show_default=True),
+    )):
+        command = option(command)
+    return command
+
+
 @bench_group.command("run")
-@click.option("--scale", type=float, default=None, envvar="BENCH_SCALE",
-              help="Schaal: 1.0 = 100.000 voorzieningen en 1.000.000 doorverwijzingen (BENCH_SCALE).")
-@click.option("--services", "n_services", type=click.IntRange(1, 2_000_000), default=None,
-              help="N zelf kiezen (gaat voor --scale).")
-@click.option("--referrals", "m_referrals", type=click.IntRange(0, 20_000_000), default=None)
-@click.option("--seed", default=1, show_default=True, type=int)
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA_DIR,
-              show_default=True)
-@click.option("--results", "results_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("bench/results"), show_default=True)
+@which_graph
 @click.option("--growth/--no-growth", default=True, help="Ook meten bij N/10 en N×3 (en M/10).")
 @click.option("--requests", "requests_per_shape", default=None, type=click.IntRange(10, 100_000),
               help="Verzoeken per zoekvorm en per meting (standaard naar schaal).")
@@ -87,14 +97,7 @@ def run_command(scale: float | None, n_services: int | None, m_referrals: int | 
 
 
 @bench_group.command("search")
-@click.option("--scale", type=float, default=None, envvar="BENCH_SCALE", help="Als bij `run`; standaard 1.0.")
-@click.option("--services", "n_services", type=click.IntRange(1, 2_000_000), default=None)
-@click.option("--referrals", "m_referrals", type=click.IntRange(0, 20_000_000), default=None)
-@click.option("--seed", default=1, show_default=True, type=int)
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DATA_DIR,
-              show_default=True)
-@click.option("--results", "results_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("bench/results"), show_default=True)
+@which_graph
 @click.option("--requests", "requests_per_shape", default=None, type=click.IntRange(10, 100_000))
 @click.option("--reference/--no-reference", default=True, help="De PostgreSQL + PostGIS-referentie ernaast meten.")
 @click.option("--note", default=None)
