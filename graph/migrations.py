@@ -6,7 +6,7 @@ import secrets
 
 from graph.backends.connection import Connection
 from graph.epoch_ms import TIMED, cypher_epoch_ms, ms_name
-from graph.stores.search import search_text_cypher
+from graph.search_text import search_text_cypher
 from socialekaart.shared.disclosure import KEY_BITS
 
 BACKFILL_BATCH = 5_000  # one batch stays well inside the 10 s store timeout on a million referrals

@@ -21,6 +21,7 @@ from graph.backends.falkordb import StoreQueryError
 from graph.dialect import dialect_for, identifier
 from graph.migrations import migrate
 from graph.schema import apply_schema
+from graph.search_text import search_text, search_text_cypher
 from graph.stores.rows import BATCH, chunks
 from graph.stores.search import (
     CANDIDATE_FIELDS,
@@ -28,8 +29,6 @@ from graph.stores.search import (
     build_service_detail,
     build_services_by_id,
     search_hit,
-    search_text,
-    search_text_cypher,
     service_detail,
     service_record,
 )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from graph.migrations import backfill_search_text
-from graph.stores.search import search_text
+from graph.search_text import search_text
 from socialekaart.catalog.model import Organization
 from socialekaart.catalog.search import ServiceQuery
 from socialekaart.shared import taxonomy
