@@ -37,6 +37,9 @@ LOCK_NAME = ".start.lock"
 MAX_SOCKET_PATH = 100
 # The store holds art. 9 data: only the owner may read or enter anything in the data dir.
 PRIVATE_UMASK = 0o077
+# A server that answers LOADING is reading its files (a national graph takes a minute or more): it is
+# waited for this long. A server that answers nothing at all is given only ``start_timeout``.
+LOAD_TIMEOUT = 1800.0
 
 
 @dataclass(frozen=True)
@@ -56,9 +59,10 @@ def _binaries() -> tuple[str, str]:
 
 
 class EmbeddedServer:
-    def __init__(self, data_dir: Path, *, start_timeout: float = 60.0):
+    def __init__(self, data_dir: Path, *, start_timeout: float = 60.0, load_timeout: float = LOAD_TIMEOUT):
         self.data_dir = Path(data_dir).resolve()
         self.start_timeout = start_timeout
+        self.load_timeout = load_timeout
         self.pid_path = self.data_dir / PID_NAME
         self.log_path = self.data_dir / LOG_NAME
         self.socket_path = self._socket_path()
@@ -119,13 +123,20 @@ class EmbeddedServer:
                            socket_connect_timeout=timeout, retry=Retry(NoBackoff(), 0))
 
     def ping(self, timeout: float = 1.0) -> bool:
+        return self._answer(timeout) == "ready"
+
+    def _answer(self, timeout: float = 1.0) -> str | None:
+        """'ready'; 'loading' (alive, still reading its files); None (no answer)."""
         if not self._check_socket_dir(create=False) or not self.socket_path.exists():
-            return False
+            return None
         client = self._client(timeout)
         try:
-            return bool(client.ping())
+            client.ping()
+            return "ready"
+        except redis.BusyLoadingError:  # before ConnectionError: it is one
+            return "loading"
         except (redis.ConnectionError, redis.TimeoutError, redis.ResponseError, OSError):
-            return False  # ResponseError: e.g. LOADING, alive but not ready yet
+            return None
         finally:
             client.close()
 
@@ -208,18 +219,30 @@ class EmbeddedServer:
                 f"niet aangeraakt. Laatste regels uit {self.log_path}:\n{tail}")
 
     def _wait_until_ready(self, pid: int | None) -> bool:
-        """Wait for the server to answer. Gives up when it dies (e.g. refused its files)."""
+        """Wait for the server to answer: ``start_timeout``, or ``load_timeout`` once it says it is
+        loading its files. Gives up when it dies (e.g. refused its files); StoreUnavailable when it
+        is still loading at the end (not corrupt: slow)."""
         started = time.monotonic()
         seen = pid
-        while time.monotonic() - started < self.start_timeout:
-            if self.ping():
+        loading = False
+        while True:
+            answer = self._answer()
+            if answer == "ready":
                 return True
+            loading = loading or answer == "loading"
+            waited = time.monotonic() - started
+            if waited >= (self.load_timeout if loading else self.start_timeout):
+                break
             current = self.pid()
             if current is not None:
                 seen = current
-            elif seen is not None or time.monotonic() - started > 5:
+            elif seen is not None or waited > 5:
                 return False  # it died, or the daemon never came up
             time.sleep(0.05)
+        if loading:
+            raise StoreUnavailable(
+                f"De FalkorDB-server in {self.data_dir} is na {waited:.0f} s nog bezig zijn gegevens te laden. "
+                f"Probeer het zo opnieuw; hoe ver hij is, staat in {self.log_path}.")
         return False
 
     def _log_since(self, offset: int) -> str:

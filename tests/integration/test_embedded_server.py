@@ -14,7 +14,7 @@ import pytest
 from graph import open_connection
 from graph.backends.embedded import EmbeddedServer
 from socialekaart.shared.config import Settings
-from socialekaart.shared.errors import StoreCorrupt
+from socialekaart.shared.errors import StoreCorrupt, StoreUnavailable
 
 
 @pytest.fixture
@@ -128,6 +128,49 @@ def test_a_hung_server_is_reported_as_locked(own_dir):
         assert "in gebruik" in caught.value.message and str(pid) in caught.value.message
     finally:
         os.kill(pid, signal.SIGCONT)
+
+
+def slow_to_load(data_dir: Path, notes: int = 60_000) -> int:
+    """A stopped data dir whose log replays ``notes`` writes one by one on the next start (~1.5 s here):
+    a server that stays busy loading, as a national graph does for a minute or more. The notes in all."""
+    write_some(data_dir, 1)
+    EmbeddedServer(data_dir).stop()
+    incr = sorted((data_dir / "appendonlydir").glob("*.incr.aof"))[-1]
+    graph = Settings().graph_name
+    commands = []
+    for number in range(1, notes + 1):
+        query = f"CREATE (:Note {{n: {number}}})"
+        commands.append(f"*3\r\n$11\r\nGRAPH.QUERY\r\n${len(graph)}\r\n{graph}\r\n${len(query)}\r\n{query}\r\n")
+    with open(incr, "a", encoding="ascii") as log:
+        log.write("".join(commands))
+    return notes + 1
+
+
+def seconds_loading(data_dir: Path) -> float:
+    """How long the last start took to load, from the server's own log."""
+    lines = (data_dir / "falkordb.log").read_text().splitlines()
+    last = [line for line in lines if "DB loaded from append only file:" in line][-1]
+    return float(last.split("append only file:")[1].split()[0])
+
+
+def test_a_server_still_loading_its_files_is_waited_for_not_called_corrupt(own_dir):
+    notes = slow_to_load(own_dir)
+    EmbeddedServer(own_dir, start_timeout=0.3).ensure_running()  # answers LOADING for longer than that
+    assert seconds_loading(own_dir) > 0.3  # it did load for longer than the start timeout
+    assert count_notes(own_dir) == notes
+
+
+def test_a_server_loading_past_its_time_is_unavailable_and_goes_on_loading(own_dir):
+    notes = slow_to_load(own_dir)
+    server = EmbeddedServer(own_dir, start_timeout=0.2, load_timeout=0.3)
+    with pytest.raises(StoreUnavailable) as caught:
+        server.ensure_running()
+    assert "bezig zijn gegevens te laden" in caught.value.message
+    deadline = time.monotonic() + 60
+    while not server.ping() and time.monotonic() < deadline:  # it was not stopped: it finishes loading
+        time.sleep(0.1)
+    assert seconds_loading(own_dir) > 0.3
+    assert count_notes(own_dir) == notes
 
 
 def test_long_data_dir_gets_a_short_socket(tmp_path):
